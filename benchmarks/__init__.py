@@ -1,0 +1,1 @@
+"""lsahard benchmarks: the benchmark runner, suites, reports and performance scripts."""

@@ -1,0 +1,72 @@
+"""The ``lsahard`` command line.
+
+Every module in this package defines ``register(subparsers)`` that adds its sub-command(s) and
+sets ``func=handler`` with ``handler(args) -> int``. ``main`` turns the library's ``ValueError``/
+``TypeError`` (and file errors) into one line on stderr and exit code 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from typing import Sequence
+
+__all__ = ["main", "build_parser", "OneLineParser"]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="lsahard",
+        description="Linear self-attention on Markov chains: exact objectives, realisability, "
+        "reductions and solver benchmarks.",
+    )
+    try:
+        from importlib.metadata import version
+
+        ver = version("lsahard")
+    except Exception:  # not installed (running from a source tree)
+        ver = "unknown"
+    parser.add_argument("--version", action="version", version=f"lsahard {ver}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    sub.required = True
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``lsahard`` console script; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or usage error (2)
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        sys.stderr.write("lsahard: interrupted\n")
+        return 130
+    except (ValueError, TypeError, OSError, KeyError) as exc:
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, KeyError):
+            msg = f"missing key {msg}"
+        sys.stderr.write(f"lsahard: error: {msg}\n")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
