@@ -1,0 +1,129 @@
+"""``lsahard solve`` / ``lsahard export``: JSON output, exit codes, export round trips."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from recovery.cli import main
+from recovery.phi import phi
+from recovery.program import BilinearProgram, ProgramBuilder
+from recovery.verify import verify
+
+
+@pytest.fixture
+def phi_file(tmp_path):
+    rng = np.random.default_rng(0)
+    p = BilinearProgram.from_phi(phi(rng.normal(size=3), rng.normal(size=(3, 2))), 2)
+    path = tmp_path / "phi.json"
+    p.save(path)
+    return p, path
+
+
+@pytest.fixture
+def linear_file(tmp_path):
+    pb = ProgramBuilder(2)
+    pb.fix("b[0]", 1.0).fix("b[1]", 2.0).bound("A[0,0]", 0, 1)
+    pb.add_row(0, [(0, 0, 1.0), (1, 1, 1.0)], "==", 3.0)
+    pb.add_row(1, [(1, 2, 1.0)], "<=", 2.0)
+    pb.add_row(1, [(0, 0, 1.0)], ">=", -1.0)
+    p = pb.build("lin")
+    path = tmp_path / "lin.json"
+    p.save(path)
+    return p, path
+
+
+def test_solve_json_in_process(phi_file, capsys):
+    p, path = phi_file
+    assert main(["solve", str(path), "--solver", "lm", "--time-limit", "5", "--seed", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for k in ("status", "verified", "max_violation", "objective", "bound", "wall_s", "b", "A"):
+        assert k in out
+    assert out["status"] == "feasible" and out["verified"] is True
+    assert verify(p, np.array(out["b"]), np.array(out["A"])).ok
+
+
+def test_solve_subprocess_scip(linear_file):
+    p, path = linear_file
+    proc = subprocess.run([sys.executable, "-m", "recovery.cli", "solve", str(path), "--solver", "scip",
+                           "--time-limit", "20", "--json"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["status"] == "feasible" and out["verified"]
+    assert verify(p, np.array(out["b"]), np.array(out["A"])).ok
+
+
+def test_solve_human_output_and_absent_solver(linear_file, capsys):
+    _, path = linear_file
+    assert main(["solve", str(path), "--solver", "highs-milp"]) == 0
+    assert "status: feasible" in capsys.readouterr().out
+    rc = main(["solve", str(path), "--solver", "gurobi", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    if out["status"] == "error":
+        assert rc == 1 and "not installed" in out["log"]
+
+
+@pytest.mark.parametrize("args, msg", [
+    (["--solver", "cplex"], "invalid choice"),
+    (["--solver", "lm", "--time-limit", "-1"], "time-limit"),
+    (["--solver", "lm", "--seed", "x"], "seed"),
+])
+def test_solve_bad_arguments_exit_2(phi_file, capsys, args, msg):
+    _, path = phi_file
+    assert main(["solve", str(path), *args]) == 2
+    err = capsys.readouterr().err
+    assert msg in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("mutate, msg", [
+    (lambda o: o.update(schema="lsahard.bilinear/0"), "schema must be"),
+    (lambda o: o["constraints"][0].update(sense="=<"), "sense must be one of"),
+    (lambda o: o["constraints"][0]["D"].append([7, 0, 1.0]), "out of range"),
+    (lambda o: o["constraints"][0].update(rhs=float("nan")), "finite"),
+])
+def test_solve_bad_programs_exit_2(phi_file, tmp_path, capsys, mutate, msg):
+    p, _ = phi_file
+    obj = p.to_json()
+    mutate(obj)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(obj))
+    assert main(["solve", str(bad), "--solver", "lm"]) == 2
+    err = capsys.readouterr().err
+    assert msg in err and err.startswith("lsahard: error:")
+
+
+def test_export_round_trips(phi_file, linear_file, tmp_path, capsys):
+    p, path = phi_file
+    R = p.num_rows
+    lp = tmp_path / "p.lp"
+    assert main(["export", str(path), "--format", "lp", "-o", str(lp)]) == 0
+    assert len(re.findall(r"^c_e_rows\(\d+\)_:", lp.read_text(), re.M)) == R
+    nl = tmp_path / "p.nl"
+    assert main(["export", str(path), "--format", "nl", "-o", str(nl)]) == 0
+    n_vars, n_cons = map(int, nl.read_text().splitlines()[1].split()[:2])
+    assert (n_vars, n_cons) == (3 + 6, R)
+    gms = tmp_path / "p.gms"
+    assert main(["export", str(path), "--format", "gms", "-o", str(gms)]) == 0
+    assert len(re.findall(r"^rows_\d+_\.\.", gms.read_text(), re.M)) == R
+    # mps only for linear-after-fixing programs
+    assert main(["export", str(path), "--format", "mps", "-o", str(tmp_path / "p.mps")]) == 2
+    assert "linear after substituting fixed variables" in capsys.readouterr().err
+    q, qpath = linear_file
+    mps = tmp_path / "q.mps"
+    assert main(["export", str(qpath), "--format", "mps", "-o", str(mps)]) == 0
+    text = mps.read_text()
+    rows = text.split("ROWS")[1].split("COLUMNS")[0]
+    assert len(re.findall(r"rows\(\d+\)", rows)) == q.num_rows
+    # HiGHS reads the MPS back and finds the same answer as on the program itself
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(str(mps))
+    h.run()
+    assert h.modelStatusToString(h.getModelStatus()) == "Optimal"
