@@ -1,0 +1,400 @@
+"""The Bennett-Mangasarian bilinear program for 2-plane separability (margin 1).
+
+Bennett and Mangasarian, "Bilinear separation of two sets in n-space" (1993); MATH.md section 5,
+REDUCTIONS.md "Problems".  Inside set ``A'`` (rows ``p_1..p_m``, shape (m, dim)) and outside set
+``B`` (rows ``q_1..q_k``, shape (k, dim)).  Variables ``w1, w2`` in R^dim, ``g1, g2`` in R,
+``z1, z2`` in R^k::
+
+    minimise   z1^T z2
+    subject to A' w_i - g_i e >= e            (i = 1, 2)    every inside point, margin 1
+               z_i >= B w_i - g_i e + e       (i = 1, 2)    slack of every outside point
+               z_i >= 0.
+
+The feasible set is a product of two polyhedra (one per plane), so this is a *disjoint* bilinear
+program.  It is always feasible when m >= 0 (take w_i = 0, g_i = -1, z_i large).  **YES iff the
+minimum is 0**: a zero-objective point gives, for every outside point l, ``z1_l = 0`` or
+``z2_l = 0``, i.e. ``q_l . w_i <= g_i - 1 < g_i`` for that plane, while every inside point has
+``p . w_i >= g_i + 1 > g_i`` -- the planes ``x . w_i = g_i`` separate (and conversely after the
+margin rescaling in :func:`rescale_plane`).
+
+Solution format (``check``): a dict with keys ``w1``, ``g1``, ``w2``, ``g2``, ``z1``, ``z2``;
+``w_i`` sequences of ``dim`` numbers, ``g_i`` numbers, ``z_i`` sequences of ``k`` numbers.  Numbers
+may be int, Fraction, float (its exact binary value is used) or ``"p/q"`` strings.  ``check`` is
+exact (Fractions): every constraint holds and ``z1^T z2 == 0``.
+
+JSON: ``{"problem": "bm_program", "schema": "lsahard.bm_program/1", "inside": [[...], ...],
+"outside": [[...], ...]}`` (coordinates as JSON ints, or ``"p/q"`` strings for non-integers).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, ClassVar, Mapping, Sequence
+
+from reductions.base import Problem, as_fraction, check_header
+
+__all__ = [
+    "BMProgram",
+    "point_set",
+    "rescale_plane",
+    "plane_slacks",
+    "vertex_box",
+    "basic_plane",
+]
+
+Point = tuple[Fraction, ...]
+
+
+def point_set(rows: Any, name: str, dim: int | None = None) -> tuple[Point, ...]:
+    """Validate a list of points (each a sequence of numbers) into a tuple of Fraction tuples.
+
+    ``dim`` (if given) is the required dimension; all rows must have the same length >= 1.
+    """
+    if isinstance(rows, (str, bytes, Mapping)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"{name}: expected a list of points (lists of numbers), got {type(rows).__name__}")
+    out = []
+    for i, row in enumerate(rows):
+        if isinstance(row, (str, bytes, Mapping)) or not hasattr(row, "__iter__"):
+            raise TypeError(f"{name}[{i}]: expected a list of numbers, got {type(row).__name__}")
+        pt = tuple(as_fraction(x, f"{name}[{i}][{t}]") for t, x in enumerate(row))
+        if dim is None:
+            dim = len(pt)
+        if len(pt) != dim or dim < 1:
+            raise ValueError(f"{name}[{i}]: expected a point of dimension {dim} (>= 1), got {len(pt)} coordinates")
+        out.append(pt)
+    return tuple(out)
+
+
+def _json_coord(x: Fraction) -> int | str:
+    return int(x) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+def _dot(p: Sequence[Fraction], w: Sequence[Fraction]) -> Fraction:
+    return sum((a * b for a, b in zip(p, w)), Fraction(0))
+
+
+def plane_slacks(points: Sequence[Point], w: Sequence[Fraction], g: Fraction) -> list[Fraction]:
+    """Exact values ``p . w - g`` for every point p."""
+    return [_dot(p, w) - g for p in points]
+
+
+def rescale_plane(
+    inside: Sequence[Point], outside: Sequence[Point], w: Sequence[Any], g: Any
+) -> tuple[tuple[Fraction, ...], Fraction] | None:
+    """Margin rescaling of a strictly separating plane (exact).
+
+    Given a plane ``x . w = g`` with ``a = min_p (p.w - g)`` over ``inside`` and
+    ``c = max_q (q.w - g)`` over ``outside`` and ``a > c`` (strict separation of the two finite
+    sets), the affine change ``s -> alpha s + beta`` with ``alpha = 2 / (a - c) > 0`` and
+    ``beta = 1 - alpha a`` maps ``a`` to 1 and ``c`` to -1, i.e. the plane ``(alpha w, alpha g -
+    beta)`` has margin 1: ``p.w' - g' >= 1`` and ``q.w' - g' <= -1``.  With an empty ``outside``
+    the trivial plane ``(0, -1)`` is returned (every inside point has ``0 - (-1) = 1``); with an
+    empty ``inside`` and nonempty ``outside`` the plane is shifted so that ``c = -1``.  Returns
+    None when ``a <= c`` (the plane does not strictly separate).  Floats are converted exactly.
+    """
+    dim = len(w)
+    wq = tuple(as_fraction(x, "w") for x in w)
+    gq = as_fraction(g, "g")
+    if not outside:
+        return tuple(Fraction(0) for _ in range(dim)), Fraction(-1)
+    c = max(plane_slacks(outside, wq, gq))
+    if not inside:
+        return wq, gq + c + 1
+    a = min(plane_slacks(inside, wq, gq))
+    if a <= c:
+        return None
+    alpha = Fraction(2) / (a - c)
+    beta = 1 - alpha * a
+    return tuple(alpha * x for x in wq), alpha * gq - beta
+
+
+# ---------------------------------------------------------------------------------------------
+# exact linear algebra for vertex (basic) solutions
+# ---------------------------------------------------------------------------------------------
+def _rref(rows: Sequence[Sequence[Fraction]], ncols: int) -> tuple[list[list[Fraction]], list[int]]:
+    """Reduced row echelon form (exact) of a list of rows; returns (nonzero rows, pivot columns)."""
+    R = [list(r) for r in rows]
+    piv: list[int] = []
+    r0 = 0
+    for col in range(ncols):
+        pr = next((i for i in range(r0, len(R)) if R[i][col] != 0), None)
+        if pr is None:
+            continue
+        R[r0], R[pr] = R[pr], R[r0]
+        inv = 1 / R[r0][col]
+        R[r0] = [v * inv for v in R[r0]]
+        for i in range(len(R)):
+            if i != r0 and R[i][col] != 0:
+                f = R[i][col]
+                R[i] = [a - f * b for a, b in zip(R[i], R[r0])]
+        piv.append(col)
+        r0 += 1
+        if r0 == len(R):
+            break
+    return R[:r0], piv
+
+
+def _nullspace(rows: Sequence[Sequence[Fraction]], ncols: int) -> list[list[Fraction]]:
+    """Exact basis of ``{v : rows v = 0}`` (list of vectors of length ncols)."""
+    R, piv = _rref(rows, ncols) if rows else ([], [])
+    free = [c for c in range(ncols) if c not in piv]
+    basis = []
+    for f in free:
+        v = [Fraction(0)] * ncols
+        v[f] = Fraction(1)
+        for i, p in enumerate(piv):
+            v[p] = -R[i][f]
+        basis.append(v)
+    return basis
+
+
+def _purify(M: Sequence[Sequence[Fraction]], c: Sequence[Fraction], x: Sequence[Fraction]) -> list[Fraction]:
+    """A basic solution of ``{x : M x >= c}`` from a feasible point ``x`` (exact purification).
+
+    First the lineality space ``L = ker M`` is removed: with the pivot columns J of rref(basis
+    of L), ``x`` is moved along L until ``x_J = 0`` (still feasible, since M is constant along L);
+    ``P ∩ {x_J = 0}`` is pointed.  Then, while the active rows plus ``e_J`` leave a nonzero
+    direction v, move along ±v until a new row becomes tight (some row must decrease along ±v,
+    otherwise v would lie in L with ``v_J = 0``).  The result solves a nonsingular square system
+    of ``N = len(x)`` rows taken from M (rhs c) and unit rows (rhs 0), which is what the Cramer /
+    Hadamard bound of :func:`vertex_box` is about.
+    """
+    N = len(x)
+    x = [Fraction(v) for v in x]
+    if any(sum((a * b for a, b in zip(row, x)), Fraction(0)) < ci for row, ci in zip(M, c)):
+        raise ValueError("x: the starting point is not feasible")
+    L = _nullspace(M, N)
+    J: list[int] = []
+    if L:
+        R, J = _rref(L, N)
+        shift = [x[p] for p in J]
+        for i, _ in enumerate(J):
+            x = [xt - shift[i] * rt for xt, rt in zip(x, R[i])]
+    units = [[Fraction(int(t == j)) for t in range(N)] for j in J]
+    for _ in range(N + 1):
+        vals = [sum((a * b for a, b in zip(row, x)), Fraction(0)) for row in M]
+        active = [list(row) for row, v, ci in zip(M, vals, c) if v == ci] + units
+        V = _nullspace(active, N)
+        if not V:
+            return x
+        v = V[0]
+        Mv = [sum((a * b for a, b in zip(row, v)), Fraction(0)) for row in M]
+        if all(m >= 0 for m in Mv):
+            v = [-t for t in v]
+            Mv = [-m for m in Mv]
+        step = min((val - ci) / (-m) for val, ci, m in zip(vals, c, Mv) if m < 0)
+        x = [xt + step * vt for xt, vt in zip(x, v)]
+    raise AssertionError("purification did not terminate")  # pragma: no cover - N+1 steps suffice
+
+
+def _plane_system(inside: Sequence[Point], outside: Sequence[Point]) -> tuple[list[list[Fraction]], list[Fraction]]:
+    """Rows of ``p.w - g >= 1`` (inside) and ``-q.w + g >= 1`` (outside) over x = (w, g)."""
+    M = [list(p) + [Fraction(-1)] for p in inside] + [[-t for t in q] + [Fraction(1)] for q in outside]
+    return M, [Fraction(1)] * len(M)
+
+
+def basic_plane(
+    inside: Sequence[Point], outside: Sequence[Point], w: Sequence[Any], g: Any
+) -> tuple[tuple[Fraction, ...], Fraction]:
+    """A basic (vertex) margin-1 plane from a feasible one (exact, see :func:`_purify`).
+
+    ``(w, g)`` must satisfy ``p.w - g >= 1`` for inside points and ``q.w - g <= -1`` for the
+    given outside points; the returned plane satisfies the same and the box of :func:`vertex_box`.
+    """
+    x = [as_fraction(t, "w") for t in w] + [as_fraction(g, "g")]
+    M, c = _plane_system(inside, outside)
+    y = _purify(M, c, x)
+    return tuple(y[:-1]), y[-1]
+
+
+def _ceil_sqrt(n: int) -> int:
+    r = math.isqrt(n)
+    return r if r * r == n else r + 1
+
+
+def vertex_box(inside: Sequence[Point], outside: Sequence[Point], dim: int) -> tuple[int, int, int]:
+    """Integer bounds ``(W, G, Z)`` such that a separable instance has a zero-objective BM point
+    with ``|w_i,t| <= W``, ``|g_i| <= G`` and ``0 <= z_i,l <= Z``.
+
+    Proof (Cramer + Hadamard).  Let ``L`` be the lcm of all coordinate denominators and
+    ``p'' = L p`` the integer points; ``(w, g)`` is a margin-1 plane for the data iff
+    ``(w / L, g)`` is one for the integer data.  If the instance is separable with split
+    (Q1, Q2), the polyhedron of margin-1 planes for (P, Q_i) over ``x = (w'', g)`` (N = dim + 1
+    unknowns) has a basic point (:func:`_purify`): ``S x = r`` for a nonsingular N x N system of
+    integer rows ``(p'', -1)`` / ``(-q'', 1)`` (rhs 1) and unit rows (rhs 0).  By Cramer
+    ``|x_j| = |det S_j| / |det S| <= |det S_j|`` (det S is a nonzero integer); expanding along
+    the unit rows leaves a minor whose rows are data rows with one entry replaced by 1, of
+    squared norm ``<= ||p''||^2 + 2`` (>= 2), at most N of them and from distinct points;
+    Hadamard gives ``|x_j| <= sqrt(prod of the N largest values ||p''||^2 + 2 over all points)``
+    (fewer factors if there are fewer points; every factor is >= 1, so any <= N distinct rows
+    are covered).  Hence ``H = ceil(sqrt(that product))``, ``G = H``, ``W = L H``, and with
+    ``z_i,l = max(0, q_l.w_i - g_i + 1)`` (zero for the cut-off plane)
+    ``Z = ceil(max_l ||q_l||_1 W + G + 1)``.
+    """
+    pts = list(inside) + list(outside)
+    L = 1
+    for p in pts:
+        for t in p:
+            L = L * t.denominator // math.gcd(L, t.denominator)
+    norms = sorted((sum(int(t * L) ** 2 for t in p) + 2 for p in pts), reverse=True)
+    H = _ceil_sqrt(math.prod(norms[: dim + 1]))
+    W, G = L * H, H
+    qmax = max((sum(abs(t) for t in q) for q in outside), default=Fraction(0))
+    zval = qmax * W + G + 1
+    Z = math.ceil(zval)
+    return W, G, Z
+
+
+@dataclass(frozen=True)
+class BMProgram(Problem):
+    """Bennett-Mangasarian bilinear program (see module docstring); YES iff ``min z1^T z2 = 0``.
+
+    ``inside``: tuple of m points, ``outside``: tuple of k points (Fraction tuples, common
+    dimension ``dim >= 1``).  ``m = 0`` or ``k = 0`` are allowed (trivially YES).  Since an empty
+    point list carries no dimension, ``dim`` must be given when both lists are empty.
+    """
+
+    PROBLEM: ClassVar[str] = "bm_program"
+
+    inside: tuple[Point, ...]
+    outside: tuple[Point, ...]
+    dim: int | None = None
+
+    def __post_init__(self) -> None:
+        dim = self.dim
+        if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int) or dim < 1):
+            raise ValueError(f"dim: expected an int >= 1 or None, got {dim!r}")
+        inside = point_set(self.inside, "inside", dim)
+        if inside:
+            dim = len(inside[0])
+        outside = point_set(self.outside, "outside", dim)
+        if outside:
+            dim = len(outside[0])
+        if dim is None:
+            raise ValueError("dim: both point sets are empty, so the dimension must be given")
+        object.__setattr__(self, "inside", inside)
+        object.__setattr__(self, "outside", outside)
+        object.__setattr__(self, "dim", dim)
+
+    # ------------------------------------------------------------------ JSON
+    def to_json(self) -> dict:
+        out = self.header()
+        out["inside"] = [[_json_coord(x) for x in p] for p in self.inside]
+        out["outside"] = [[_json_coord(x) for x in q] for q in self.outside]
+        out["dim"] = self.dim
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "BMProgram":
+        check_header(data, cls.PROBLEM)
+        for key in ("inside", "outside"):
+            if key not in data:
+                raise ValueError(f"{key}: missing field in bm_program JSON")
+        return cls(inside=data["inside"], outside=data["outside"], dim=data.get("dim"))
+
+    def size(self) -> dict[str, int]:
+        """``{"dim": dim, "n_inside": m, "n_outside": k}`` (same keys as ``separability``)."""
+        return {"dim": int(self.dim), "n_inside": len(self.inside), "n_outside": len(self.outside)}
+
+    # ------------------------------------------------------------------ solutions
+    def parse_solution(self, solution: Any) -> dict[str, Any]:
+        """Exact form of a solution dict: w_i -> Fraction tuples, g_i -> Fraction, z_i -> Fraction tuples.
+
+        TypeError/ValueError for malformed solutions (missing keys, wrong lengths, non-numbers).
+        """
+        if not isinstance(solution, Mapping):
+            raise TypeError(f"solution: expected a dict with keys w1, g1, w2, g2, z1, z2, got {type(solution).__name__}")
+        missing = [k for k in ("w1", "g1", "w2", "g2", "z1", "z2") if k not in solution]
+        if missing:
+            raise ValueError(f"solution: missing key(s) {missing}")
+        out: dict[str, Any] = {}
+        for key, length in (("w1", self.dim), ("w2", self.dim), ("z1", len(self.outside)), ("z2", len(self.outside))):
+            vec = solution[key]
+            if isinstance(vec, (str, bytes, Mapping)) or not hasattr(vec, "__len__"):
+                raise TypeError(f"solution[{key!r}]: expected a sequence of {length} numbers")
+            vals = tuple(as_fraction(x, f"solution[{key!r}][{t}]") for t, x in enumerate(list(vec)))
+            if len(vals) != length:
+                raise ValueError(f"solution[{key!r}]: expected {length} entries, got {len(vals)}")
+            out[key] = vals
+        for key in ("g1", "g2"):
+            g = solution[key]
+            if hasattr(g, "item") and not isinstance(g, (str, bytes)):
+                g = g.item()
+            out[key] = as_fraction(g, f"solution[{key!r}]")
+        return out
+
+    def objective(self, solution: Any) -> Fraction:
+        """Exact ``z1^T z2`` of a solution (no feasibility check)."""
+        s = self.parse_solution(solution)
+        return _dot(s["z1"], s["z2"])
+
+    def is_feasible(self, solution: Any) -> bool:
+        """Exact feasibility of every linear constraint (objective not considered)."""
+        s = self.parse_solution(solution)
+        for i in ("1", "2"):
+            w, g, z = s["w" + i], s["g" + i], s["z" + i]
+            if any(v < 1 for v in plane_slacks(self.inside, w, g)):
+                return False
+            if any(zl < 0 for zl in z):
+                return False
+            if any(zl < v + 1 for zl, v in zip(z, plane_slacks(self.outside, w, g))):
+                return False
+        return True
+
+    def check(self, solution: Any) -> bool:
+        """Exact: feasible and ``z1^T z2 == 0`` (a certificate of separability)."""
+        return self.is_feasible(solution) and self.objective(solution) == 0
+
+    def complete(self, w1: Sequence[Any], g1: Any, w2: Sequence[Any], g2: Any) -> dict[str, Any]:
+        """The solution dict with the smallest slacks ``z_i = max(0, B w_i - g_i e + e)`` (exact)."""
+        wq1 = tuple(as_fraction(x, "w1") for x in w1)
+        wq2 = tuple(as_fraction(x, "w2") for x in w2)
+        gq1, gq2 = as_fraction(g1, "g1"), as_fraction(g2, "g2")
+        z1 = tuple(max(Fraction(0), v + 1) for v in plane_slacks(self.outside, wq1, gq1))
+        z2 = tuple(max(Fraction(0), v + 1) for v in plane_slacks(self.outside, wq2, gq2))
+        return {"w1": wq1, "g1": gq1, "w2": wq2, "g2": gq2, "z1": z1, "z2": z2}
+
+    def solution_from_split(self, solution_planes: Any, split: Sequence[int]) -> dict[str, Any] | None:
+        """Clean up approximate planes with a known split of the outside points (exact).
+
+        ``solution_planes``: dict with w1, g1, w2, g2 (floats allowed); ``split[l]`` in {1, 2} is
+        the plane that must cut outside point l off.  Each plane is margin-rescaled against the
+        inside set and its outside points (:func:`rescale_plane`); returns the completed solution
+        dict (then ``check`` is True) or None if a plane does not strictly separate.
+        """
+        planes = []
+        for i in (1, 2):
+            q_i = [q for q, s in zip(self.outside, split) if s == i]
+            r = rescale_plane(self.inside, q_i, solution_planes[f"w{i}"], solution_planes[f"g{i}"])
+            if r is None:
+                return None
+            planes.append(r)
+        (w1, g1), (w2, g2) = planes
+        return self.complete(w1, g1, w2, g2)
+
+    def split_of(self, solution: Any) -> tuple[int, ...]:
+        """For a solution dict with exact ``z``: plane 1 for outside point l if ``z1_l == 0`` else 2."""
+        s = self.parse_solution(solution)
+        return tuple(1 if z == 0 else 2 for z in s["z1"])
+
+    def vertex_box(self) -> tuple[int, int, int]:
+        """``(W, G, Z)`` of :func:`vertex_box` for this instance."""
+        return vertex_box(self.inside, self.outside, int(self.dim))
+
+    def basic_solution(self, solution: Any) -> dict[str, Any]:
+        """A zero-objective solution inside :meth:`vertex_box` from any zero-objective one (exact).
+
+        ValueError if ``solution`` does not pass :meth:`check`.
+        """
+        if not self.check(solution):
+            raise ValueError("solution: not a zero-objective BM solution of this instance")
+        s = self.parse_solution(solution)
+        split = self.split_of(solution)
+        planes = []
+        for i in (1, 2):
+            q_i = [q for q, t in zip(self.outside, split) if t == i]
+            planes.append(basic_plane(self.inside, q_i, s[f"w{i}"], s[f"g{i}"]))
+        (w1, g1), (w2, g2) = planes
+        return self.complete(w1, g1, w2, g2)

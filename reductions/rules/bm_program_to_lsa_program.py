@@ -1,0 +1,409 @@
+"""Bennett-Mangasarian program -> generalised LSA recovery program (paper Appendix C.4 in spirit).
+
+Our own index layouts (the paper's tables are not available; MATH.md section 5).  Notation:
+``m = |P|`` inside points, ``k = |Q|`` outside points, ``n = dim``; all indices 0-based.  BM
+variables: ``w1, w2`` (n each), ``g1, g2``, ``z1, z2`` (k each, nonnegative).
+
+Layout ``"fixed"`` (default; the paper's style)
+-----------------------------------------------
+Every matrix ``D`` has entries in {0, 1} (like phi's ``E_uv + E_vu``): all instance data (point
+coordinates, the constants 1 and -1) live in entries of A **fixed by bounds**.
+
+=====================  ====================================  =====================
+entry                  meaning                               bounds
+=====================  ====================================  =====================
+``b[l]``, l < k        ``z1_l``                              ``[0, Z]``
+``b[k + t]``, t < n    ``w1_t``                              ``[-W, W]``
+``b[k + n]``           ``g1``                                ``[-G, G]``
+``b[k+n+1+t]``         ``w2_t``                              ``[-W, W]``
+``b[k + 2n + 1]``      ``g2``                                ``[-G, G]``
+``b[k + 2n + 2]``      constant 1                            fixed
+``A[l, 0]``, l < k     ``z2_l``                              ``[0, Z]``
+``A[k, 0]``            constant 1                            fixed
+``A[k+1+l n+t, 0]``    ``-q_l,t`` (outside coordinates)      fixed
+``A[0, j]``, j >= 1    constant -1                           fixed
+``A[1+s n+t, j]``      ``p_t`` of the s-th inside point       fixed
+                       stored in column j (``c = floor(d/n)`` points per column, in order)
+every other entry      0                                     fixed
+=====================  ====================================  =====================
+
+Rows (each touches ONE column of A, every product has a fixed factor, so every row is linear
+once the fixed entries are substituted -- ``highs-milp`` applies):
+
+* inside point p (stored in column j >= 1), plane i: ``sum_t w_i,t p_t + g_i (-1) >= 1``;
+* outside point l, plane 1 (column 0): ``z1_l * 1 + sum_t w1_t (-q_l,t) + g1 * 1 >= 1``;
+* outside point l, plane 2 (column 0): ``1 * z2_l + sum_t w2_t (-q_l,t) + g2 * 1 >= 1``;
+* objective (column 0): ``minimise sum_l b[l] A[l, 0] = z1^T z2``.
+
+``d = min { d' >= max(k + 2n + 2, k (n + 1), 1) : (d' - 1) floor(d' / n) >= m }``:
+``k + 2n + 2`` is forced by b, ``k (n + 1)`` by column 0 (z2, the constant 1 and the k n outside
+coordinates: plane 2's outside rows contain z2, so they must live in column 0 and so must their
+coefficients), the last condition by room for the inside points in columns 1..d-1.  For
+``m = k = n = 2``: ``d = 8`` (dm = 8 * 45 = 360), the same d as the paper's example.
+
+Layout ``"compact"`` (our variant: data in D)
+---------------------------------------------
+Problem C.10 allows any matrices ``D^(r)``; putting the coordinates into D's entries leaves only
+the variables and two constants: ``b = (z1, w1, g1, 1)``, ``A[:, 0] = (z2, w2, g2, 1)``, every
+row in column 0 (plane-1 rows multiply b-variables by ``A[one, 0] = 1``, plane-2 rows multiply
+``b[one] = 1`` by A-variables, coefficients ``p_t``, ``-q_l,t``, ``±1`` in D), objective
+``sum_l b[l] A[l, 0]``; columns 1..d-1 are fixed to 0.  ``d = k + n + 1``: ``d = 5`` for
+``m = k = n = 2``.
+
+Both layouts: **YES iff the minimum is 0** (``LSAProgram.check``: feasible and objective <=
+tol).  The box ``W, G, Z`` is :func:`reductions.problems.bm_program.vertex_box` (Cramer +
+Hadamard bound on a basic zero-objective point for integer data): it keeps every YES instance
+YES, and a box only removes points, so NO stays NO.  ``forward`` first moves the BM solution to
+such a basic point (:meth:`BMProgram.basic_solution`, exact purification), so it lands in the box.
+
+SIZE_FORMULA (exact; ``d`` as above per layout)::
+
+    n_rows = 2 m + 2 k,  n_bounded = (d + 1)^2,  n_fixed = (d + 1)^2 - (2 k + 2 n + 2),
+    has_objective = 1.
+
+The programs are NOT phi-structured (``is_phi_structured()`` is False: bounds, inequality rows
+and an objective, rows not the phi pattern), see docs/readme/reductions_lsa.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from reductions.base import Reduction
+from reductions.problems.bm_program import BMProgram
+
+__all__ = [
+    "RULE",
+    "SIZE_FORMULA",
+    "LAYOUTS",
+    "lsa_dimension",
+    "predicted_size",
+    "reduce",
+    "Layout",
+    "layout_of",
+    "embed",
+]
+
+RULE = "bm_program_to_lsa_program"
+LAYOUTS = ("fixed", "compact")
+SIZE_FORMULA = (
+    "fixed: d = min{d' >= max(k+2n+2, k(n+1), 1) : (d'-1) floor(d'/n) >= m}; compact: d = k+n+1; "
+    "n_rows = 2m + 2k; n_bounded = (d+1)^2; n_fixed = (d+1)^2 - (2k+2n+2); has_objective = 1 "
+    "(m = |P|, k = |Q|, n = dim)"
+)
+
+
+def _check_layout(layout: str) -> None:
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout: expected one of {LAYOUTS}, got {layout!r}")
+
+
+def lsa_dimension(m: int, k: int, n: int, layout: str = "fixed") -> int:
+    """The LSA dimension d of a layout for m inside points, k outside points, dimension n."""
+    _check_layout(layout)
+    for name, v in (("m", m), ("k", k), ("n", n)):
+        low = 1 if name == "n" else 0
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
+            raise ValueError(f"{name}: expected an int >= {low}, got {v!r}")
+    if layout == "compact":
+        return k + n + 1
+    d = max(k + 2 * n + 2, k * (n + 1), 1)
+    while (d - 1) * (d // n) < m:
+        d += 1
+    return d
+
+
+def predicted_size(source: Any, layout: str = "fixed") -> dict[str, int]:
+    """Target size from the source size (SIZE_FORMULA)."""
+    s = source.size()
+    m, k, n = s["n_inside"], s["n_outside"], s["dim"]
+    d = lsa_dimension(m, k, n, layout)
+    return {
+        "d": d,
+        "n_rows": 2 * m + 2 * k,
+        "n_fixed": (d + 1) ** 2 - (2 * k + 2 * n + 2),
+        "n_bounded": (d + 1) ** 2,
+        "has_objective": 1,
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """Index layout of one instance; all indices 0-based (see the module docstring).
+
+    ``place(var, index)`` gives ``("b", i)`` or ``("A", r)`` (an entry of ``A[:, 0]``) for the BM
+    variables ``"z1"``, ``"z2"``, ``"w1"``, ``"w2"`` (index l or t) and ``"g1"``, ``"g2"``.
+    """
+
+    kind: str
+    m: int
+    k: int
+    n: int
+    d: int
+
+    # ---------------------------------------------------------------- variables
+    def place(self, var: str, index: int = 0) -> tuple[str, int]:
+        k, n = self.k, self.n
+        if var == "z1":
+            return "b", index
+        if var == "z2":
+            return "A", index
+        if self.kind == "fixed":
+            if var == "w1":
+                return "b", k + index
+            if var == "g1":
+                return "b", k + n
+            if var == "w2":
+                return "b", k + n + 1 + index
+            if var == "g2":
+                return "b", k + 2 * n + 1
+        else:
+            if var in ("w1", "w2"):
+                return ("b" if var == "w1" else "A"), k + index
+            if var in ("g1", "g2"):
+                return ("b" if var == "g1" else "A"), k + n
+        raise ValueError(f"var: unknown BM variable {var!r}")
+
+    @property
+    def one_b(self) -> int:
+        return self.k + 2 * self.n + 2 if self.kind == "fixed" else self.k + self.n + 1
+
+    @property
+    def one_a(self) -> int:  # row of A[:, 0] holding the constant 1
+        return self.k if self.kind == "fixed" else self.k + self.n + 1
+
+    # ---------------------------------------------------------------- data slots ("fixed" only)
+    @property
+    def per_column(self) -> int:
+        return self.d // self.n
+
+    def minus_q(self, l: int, t: int) -> int:  # row of A[:, 0] holding -q_l,t
+        return self.k + 1 + l * self.n + t
+
+    def inside_slot(self, s: int) -> tuple[int, int]:
+        """(column j >= 1, first row) of the s-th inside point's coordinates."""
+        j, r = divmod(s, self.per_column)
+        return 1 + j, 1 + r * self.n
+
+    def to_json(self) -> dict:
+        k, n = self.k, self.n
+
+        def rng(var: str, size: int) -> str:
+            if size == 0:
+                return "none"
+            kind, i0 = self.place(var, 0)
+            _, i1 = self.place(var, size - 1)
+            return f"b[{i0}..{i1}]" if kind == "b" else f"A[{i0}..{i1},0]"
+
+        def one(var: str) -> str:
+            kind, i = self.place(var)
+            return f"b[{i}]" if kind == "b" else f"A[{i},0]"
+
+        out = {
+            "kind": self.kind,
+            "z1": rng("z1", k), "w1": rng("w1", n), "g1": one("g1"),
+            "z2": rng("z2", k), "w2": rng("w2", n), "g2": one("g2"),
+            "one_b": f"b[{self.one_b}]", "one_A": f"A[{self.one_a},0]",
+        }
+        if self.kind == "fixed":
+            out["minus_outside"] = f"A[k+1+l*n+t, 0] = -q[l][t] (rows {k + 1}..{k + k * n})"
+            out["inside"] = f"A[1+s'*n+t, 1+j] = p_s[t], s = j*{self.per_column}+s'; A[0, j>=1] = -1"
+        else:
+            out["data"] = "in the entries of D (columns 1..d-1 of A fixed to 0)"
+        return out
+
+
+def layout_of(instance: BMProgram, layout: str = "fixed") -> Layout:
+    """The :class:`Layout` used for ``instance``."""
+    _check_layout(layout)
+    m, k, n = len(instance.inside), len(instance.outside), int(instance.dim)
+    return Layout(layout, m, k, n, lsa_dimension(m, k, n, layout))
+
+
+def _as_number(v: Fraction) -> int | Fraction:
+    v = Fraction(v)
+    return int(v) if v.denominator == 1 else v
+
+
+def _fixed_entries(instance: BMProgram, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """Values of the fixed entries: (b (d+1,), A (d+1, d)) object arrays; variables' entries 0."""
+    d = lay.d
+    b = np.array([Fraction(0)] * (d + 1), dtype=object)
+    A = np.array([[Fraction(0)] * d for _ in range(d + 1)], dtype=object)
+    b[lay.one_b] = Fraction(1)
+    A[lay.one_a, 0] = Fraction(1)
+    if lay.kind == "fixed":
+        for l, q in enumerate(instance.outside):
+            for t, c in enumerate(q):
+                A[lay.minus_q(l, t), 0] = -c
+        for j in range(1, d):
+            A[0, j] = Fraction(-1)
+        for s, p in enumerate(instance.inside):
+            j, r0 = lay.inside_slot(s)
+            for t, c in enumerate(p):
+                A[r0 + t, j] = c
+    return b, A
+
+
+def _variable_entries(lay: Layout) -> tuple[set[int], set[int]]:
+    """(indices of b, rows of A[:, 0]) that hold BM variables."""
+    in_b, in_a = set(), set()
+    for var, size in (("z1", lay.k), ("z2", lay.k), ("w1", lay.n), ("w2", lay.n), ("g1", 1), ("g2", 1)):
+        for i in range(size):
+            kind, idx = lay.place(var, i)
+            (in_b if kind == "b" else in_a).add(idx)
+    return in_b, in_a
+
+
+def _rows(instance: BMProgram, lay: Layout) -> list[tuple[int, list[tuple[int, int, Any]]]]:
+    """(column j, triplets) of every ``>= 1`` row: inside rows (planes 1, 2), then outside rows."""
+    n, rows = lay.n, []
+    if lay.kind == "fixed":
+        for s in range(lay.m):
+            j, r0 = lay.inside_slot(s)
+            for i in (1, 2):
+                trip = [(lay.place(f"w{i}", t)[1], r0 + t, 1) for t in range(n)]
+                rows.append((j, trip + [(lay.place(f"g{i}")[1], 0, 1)]))
+        for i in (1, 2):
+            for l in range(lay.k):
+                zi = (lay.place("z1", l)[1], lay.one_a, 1) if i == 1 else (lay.one_b, lay.place("z2", l)[1], 1)
+                trip = [zi] + [(lay.place(f"w{i}", t)[1], lay.minus_q(l, t), 1) for t in range(n)]
+                rows.append((0, trip + [(lay.place(f"g{i}")[1], lay.one_a, 1)]))
+        return rows
+
+    def term(var: str, index: int, coef: Any) -> tuple[int, int, Any]:
+        kind, idx = lay.place(var, index)
+        return (idx, lay.one_a, coef) if kind == "b" else (lay.one_b, idx, coef)
+
+    for p in instance.inside:
+        for i in (1, 2):
+            trip = [term(f"w{i}", t, _as_number(c)) for t, c in enumerate(p) if c != 0]
+            rows.append((0, trip + [term(f"g{i}", 0, -1)]))
+    for i in (1, 2):
+        for l, q in enumerate(instance.outside):
+            trip = [term(f"z{i}", l, 1)] + [term(f"w{i}", t, _as_number(-c)) for t, c in enumerate(q) if c != 0]
+            rows.append((0, trip + [term(f"g{i}", 0, 1)]))
+    return rows
+
+
+def embed(instance: BMProgram, solution: Any, layout: str = "fixed") -> tuple[np.ndarray, np.ndarray]:
+    """Any BM point (dict w1, g1, w2, g2, z1, z2; not necessarily feasible) -> (b, A) float64.
+
+    The program's rows at ``(b, A)`` equal the BM constraint left-hand sides
+    (``p.w_i - g_i``, ``z_i,l - q_l.w_i + g_i``) and its objective equals ``z1^T z2``; no box
+    is enforced here (``forward`` moves to a basic point first).
+    """
+    sol = instance.parse_solution(solution)
+    lay = layout_of(instance, layout)
+    bq, Aq = _fixed_entries(instance, lay)
+    b = np.array([float(x) for x in bq])
+    A = np.array([[float(x) for x in row] for row in Aq])
+    for var in ("z1", "z2", "w1", "w2", "g1", "g2"):
+        vals = sol[var] if var[0] != "g" else (sol[var],)
+        for i, v in enumerate(vals):
+            kind, idx = lay.place(var, i)
+            if kind == "b":
+                b[idx] = float(v)
+            else:
+                A[idx, 0] = float(v)
+    return b, A
+
+
+def _read(lay: Layout, b: np.ndarray, A: np.ndarray) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for var, size in (("z1", lay.k), ("z2", lay.k), ("w1", lay.n), ("w2", lay.n), ("g1", 1), ("g2", 1)):
+        vals = []
+        for i in range(size):
+            kind, idx = lay.place(var, i)
+            vals.append(float(b[idx]) if kind == "b" else float(A[idx, 0]))
+        out[var] = vals if var[0] != "g" else vals[0]
+    return out
+
+
+def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
+    """Build the LSA program of a :class:`BMProgram` (layout ``"fixed"`` or ``"compact"``)."""
+    from recovery.program import ProgramBuilder
+
+    from reductions.problems.lsa_program import LSAProgram
+
+    if not isinstance(instance, BMProgram):
+        raise TypeError(f"instance: expected a BMProgram, got {type(instance).__name__}")
+    lay = layout_of(instance, layout)
+    m, k, n, d = lay.m, lay.k, lay.n, lay.d
+    W, G, Z = instance.vertex_box()
+    b_fix, A_fix = _fixed_entries(instance, lay)
+    in_b, in_a = _variable_entries(lay)
+
+    pb = ProgramBuilder(d)
+    boxes = {"z1": (0, Z), "z2": (0, Z), "w1": (-W, W), "w2": (-W, W), "g1": (-G, G), "g2": (-G, G)}
+    for var, size in (("z1", k), ("z2", k), ("w1", n), ("w2", n), ("g1", 1), ("g2", 1)):
+        for i in range(size):
+            kind, idx = lay.place(var, i)
+            pb.bound(f"b[{idx}]" if kind == "b" else f"A[{idx},0]", *boxes[var])
+    for i in range(d + 1):
+        if i not in in_b:
+            pb.fix(f"b[{i}]", _as_number(b_fix[i]))
+    for j in range(d):
+        for r in range(d + 1):
+            if not (j == 0 and r in in_a):
+                pb.fix(f"A[{r},{j}]", _as_number(A_fix[r, j]))  # everything that is not a variable
+    for j, trip in _rows(instance, lay):
+        pb.add_row(j, trip, ">=", 1)
+    pb.set_objective(0, [(lay.place("z1", l)[1], lay.place("z2", l)[1], 1) for l in range(k)], 0)
+
+    metadata = {
+        "rule": RULE,
+        "source": instance.to_json(),
+        "layout": lay.to_json(),
+        "box": {"W": W, "G": G, "Z": Z},
+        "yes_iff": "minimum objective == 0",
+    }
+    program = pb.build(name=f"bm_program m={m} k={k} dim={n} layout={layout}", metadata=metadata)
+    phi_structured = program.is_phi_structured()
+    program = dataclasses.replace(program, metadata={**metadata, "is_phi_structured": phi_structured})
+    target = LSAProgram(program=program)
+
+    def forward(solution: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Zero-objective BM solution -> (b, A) (float64; exact values of a basic point in the box)."""
+        sol = instance.basic_solution(solution)  # ValueError unless zero-objective and feasible
+        return embed(instance, sol, layout)
+
+    def backward(solution: Any) -> dict[str, Any]:
+        """(b, A) -> BM solution: read the planes and z, split the outside points by the smaller
+        of z1_l, z2_l, and clean up exactly (margin rescaling); falls back to the raw values
+        (which then fail ``check``) if a plane does not strictly separate."""
+        b, A = LSAProgram.split_solution(solution)
+        if b.shape != (d + 1,) or A.shape != (d + 1, d):
+            raise ValueError(f"solution: expected b of shape ({d + 1},) and A of shape ({d + 1}, {d})")
+        raw = _read(lay, b, A)
+        split = tuple(1 if raw["z1"][l] <= raw["z2"][l] else 2 for l in range(k))
+        clean = instance.solution_from_split(raw, split)
+        return clean if clean is not None else raw
+
+    pred = predicted_size(instance, layout)
+    steps = (
+        {
+            "rule": RULE,
+            "source": instance.PROBLEM,
+            "target": target.PROBLEM,
+            "source_size": dict(instance.size()),
+            "target_size": dict(target.size()),
+            "predicted_size": pred,
+            "layout": layout,
+            "is_phi_structured": phi_structured,
+        },
+    )
+    return Reduction(
+        rule=RULE,
+        source=instance,
+        target=target,
+        forward=forward,
+        backward=backward,
+        size=target.size(),
+        predicted_size=pred,
+        steps=steps,
+    )

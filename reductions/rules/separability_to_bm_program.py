@@ -1,0 +1,71 @@
+"""2-plane separability -> Bennett-Mangasarian bilinear program (Bennett and Mangasarian 1993).
+
+Instance map: the same point sets, inside ``P`` -> ``A'`` and outside ``Q`` -> ``B``.
+
+Correctness (both directions, exact):
+
+* forward (planes ``(w1, g1, w2, g2)`` with ``p.w_i > g_i`` and every q cut by some plane ->
+  BM point of objective 0): put outside point q in ``Q_1`` if ``q.w_1 < g_1``, else in ``Q_2``;
+  each plane strictly separates P from its ``Q_i``, so the affine margin rescaling
+  (:func:`reductions.problems.bm_program.rescale_plane`) gives ``p.w_i - g_i >= 1`` and
+  ``q.w_i - g_i <= -1`` on ``Q_i``; ``z_i = max(0, B w_i - g_i e + e)`` vanishes on ``Q_i``, so
+  ``z1_l z2_l = 0`` for every l.
+* backward (BM point of objective 0 -> planes): ``p.w_i - g_i >= 1 > 0`` and, since
+  ``z1_l z2_l = 0`` with ``z >= 0``, some ``z_i,l = 0 >= q_l.w_i - g_i + 1``, i.e.
+  ``q_l.w_i < g_i``: the same planes separate.
+
+SIZE_FORMULA: ``dim = dim``, ``n_inside = |P|``, ``n_outside = |Q|`` (identical point sets).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reductions.base import Reduction
+from reductions.problems.bm_program import BMProgram
+
+__all__ = ["RULE", "SIZE_FORMULA", "predicted_size", "reduce"]
+
+RULE = "separability_to_bm_program"
+SIZE_FORMULA = "dim = dim, n_inside = |P|, n_outside = |Q|"
+
+
+def predicted_size(source: Any) -> dict[str, int]:
+    """Target size from the source size (see SIZE_FORMULA)."""
+    s = source.size()
+    return {"dim": s["dim"], "n_inside": s["n_inside"], "n_outside": s["n_outside"]}
+
+
+def reduce(instance: Any) -> Reduction:
+    """Build the BM program of a :class:`reductions.problems.separability.Separability` instance."""
+    from reductions.problems.separability import Separability
+
+    if not isinstance(instance, Separability):
+        raise TypeError(f"instance: expected a Separability instance, got {type(instance).__name__}")
+    target = BMProgram(inside=instance.inside, outside=instance.outside, dim=instance.dim)
+
+    def forward(solution: Any) -> dict[str, Any]:
+        """Separating planes -> zero-objective BM solution (exact; ValueError if not separating)."""
+        if not instance.check(solution):
+            raise ValueError("solution: the planes do not separate the instance")
+        w1, g1, w2, g2 = instance.normalize_solution(solution)
+        split = tuple(1 if c1 else 2 for c1, _ in instance.cut_by(solution))
+        sol = target.solution_from_split({"w1": w1, "g1": g1, "w2": w2, "g2": g2}, split)
+        if sol is None:  # pragma: no cover - impossible for separating planes (see module doc)
+            raise AssertionError("margin rescaling failed for separating planes")
+        return sol
+
+    def backward(solution: Any) -> tuple:
+        """BM solution -> planes ``(w1, g1, w2, g2)`` (exact Fractions)."""
+        s = target.parse_solution(solution)
+        return (s["w1"], s["g1"], s["w2"], s["g2"])
+
+    return Reduction(
+        rule=RULE,
+        source=instance,
+        target=target,
+        forward=forward,
+        backward=backward,
+        size=target.size(),
+        predicted_size=predicted_size(instance),
+    )
