@@ -1,0 +1,135 @@
+"""Tests for recovery.optimum: X* = H^-1 h, Lemma 3.1, d = 1 realisability and paper Thm 3.3."""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from recovery.optimum import (
+    Optimum,
+    closed_form_optimum,
+    lemma_3_1,
+    realizable_d1,
+    realize_d1,
+    thm33_check,
+    thm33_h,
+)
+from recovery.phi import phi
+from recovery.population import Quadratic, population_quadratic
+from recovery.prompts import BernoulliInit, CorrelatedInit, DirichletPrior, UniformBinaryPrior
+
+F = Fraction
+
+
+@pytest.mark.parametrize("p", [F(1, 10), F(3, 10), F(1, 2), F(7, 9)])
+@pytest.mark.parametrize("n", [1, 2, 7, 100])
+def test_thm33_h_reproduced_exactly(p, n):
+    """Paper Thm 3.3: h = [p^2/2, p^2/3, p^2/12 + p/4] for d = 1, i.i.d. starts (exact rationals)."""
+    q = population_quadratic(1, n, prior=UniformBinaryPrior(), init=BernoulliInit(p), exact=True)
+    assert list(q.h) == [p * p / 2, p * p / 3, p * p / 12 + p / 4]
+    assert list(thm33_h(p)) == list(q.h)
+    # the same from the independent Dirichlet(1, 1) path enumeration
+    q2 = population_quadratic(1, n, prior=DirichletPrior(2, 1), init=BernoulliInit(p), exact=True)
+    assert list(q2.h) == list(q.h)
+
+
+def test_thm33_h_float():
+    np.testing.assert_allclose(thm33_h(0.3), [0.045, 0.03, 0.0825], rtol=1e-15)
+    with pytest.raises(ValueError, match="p"):
+        thm33_h(1.0)
+
+
+@pytest.mark.parametrize(
+    "d,n,init",
+    [(1, 5, BernoulliInit(F(3, 10))), (2, 4, BernoulliInit(F(1, 3))), (2, 6, CorrelatedInit(F(2, 5)))],
+)
+def test_exact_optimum_solves_normal_equations(d, n, init):
+    q = population_quadratic(d, n, prior=UniformBinaryPrior(), init=init, exact=True)
+    opt = closed_form_optimum(q)
+    assert isinstance(opt, Optimum) and opt.exact
+    X = np.array(opt.X_star_exact, dtype=object)
+    assert np.all(q.H.dot(X) == q.h)  # exact gradient zero
+    assert opt.ftilde_star_exact == q.ftilde(X)
+    assert opt.ftilde_star_exact == q.c - q.h.dot(X)
+    # float solve agrees
+    of = closed_form_optimum(q.to_float())
+    assert np.abs(of.X_star - opt.X_star).max() <= 1e-9 * np.abs(opt.X_star).max()
+    assert abs(of.ftilde_star - opt.ftilde_star) <= 1e-12
+    assert lemma_3_1(q).positive_definite and lemma_3_1(q).certified_exact
+
+
+def test_float_optimum_is_a_minimum(rng):
+    q = population_quadratic(3, 20, prior=UniformBinaryPrior(), init=BernoulliInit(0.4))
+    opt = closed_form_optimum(q)
+    np.testing.assert_allclose(q.H @ opt.X_star, q.h, atol=1e-11)
+    assert opt.ftilde_star == pytest.approx(q.ftilde(opt.X_star), abs=1e-12)
+    for _ in range(5):
+        delta = rng.normal(size=q.dim) * 1e-2
+        assert q.ftilde(opt.X_star + delta) > opt.ftilde_star
+    lem = lemma_3_1(q)
+    assert lem.positive_definite and lem.min_eig == pytest.approx(opt.min_eig_H)
+    assert lem.min_eig == pytest.approx(np.linalg.eigvalsh(q.H)[0])
+
+
+def _quad(H, h):
+    return Quadratic(H=np.array(H, dtype=float), h=np.array(h, dtype=float), c=1.0)
+
+
+def test_singular_or_indefinite_H_raises():
+    with pytest.raises(ValueError, match="positive definite"):
+        closed_form_optimum(_quad(np.zeros((3, 3)), np.ones(3)))
+    with pytest.raises(ValueError, match="positive definite"):
+        closed_form_optimum(_quad(np.diag([1.0, -1.0, 2.0]), np.ones(3)))
+    v = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="positive definite"):
+        closed_form_optimum(_quad(np.outer(v, v), v))  # rank one
+    He = np.array([[F(1), F(1), F(0)], [F(1), F(1), F(0)], [F(0), F(0), F(1)]], dtype=object)
+    qe = Quadratic(H=He, h=np.array([F(1)] * 3, dtype=object), c=F(0), exact=True)
+    assert not lemma_3_1(qe).positive_definite
+    with pytest.raises(ValueError, match="singular"):
+        closed_form_optimum(qe)
+    with pytest.raises(TypeError, match="quad"):
+        closed_form_optimum(np.eye(3))
+
+
+def test_realize_d1_round_trip(rng):
+    for _ in range(30):
+        b = rng.normal(size=2)
+        A = rng.normal(size=(2, 1))
+        X = phi(b, A)
+        assert realizable_d1(X)
+        b2, A2 = realize_d1(X)
+        np.testing.assert_allclose(phi(b2, A2), X, atol=1e-10 * max(1, np.abs(X).max()))
+
+
+def test_realize_d1_edge_cases_and_rejections():
+    for X in ([0.0, 0.0, 2.5], [0.0, 1.5, -2.0], [2.0, 0.0, 0.0], [0.0, 0.0, 0.0]):
+        b, A = realize_d1(X)
+        np.testing.assert_allclose(phi(b, A), X, atol=1e-14)
+    assert not realizable_d1([1.0, 0.0, 1.0])  # 0 < 4
+    with pytest.raises(ValueError, match="not realisable"):
+        realize_d1([1.0, 0.5, 1.0])
+    # exact: perfect-square discriminant gives an exact rational realisation
+    X = [F(1, 2), F(5, 2), F(2)]  # disc = 25/4 - 4 = 9/4
+    b, A = realize_d1(X)
+    assert isinstance(b[1], Fraction)
+    Xb = [b[0] * A[0, 0], b[0] * A[1, 0] + b[1] * A[0, 0], b[1] * A[1, 0]]
+    assert Xb == X
+    assert realizable_d1([F(1), F(2), F(1)]) and not realizable_d1([F(1), F(2), F(1) + F(1, 10**30)])
+    with pytest.raises(ValueError, match="shape"):
+        realizable_d1([1.0, 2.0])
+
+
+def test_thm33_check_matches_independent_discriminant():
+    """Whether X* is realisable (X_2^2 >= 4 X_1 X_3) is computed, not assumed."""
+    for p in (F(1, 10), F(1, 2)):
+        for n in (1, 3, 50):
+            r = thm33_check(p, n)
+            assert r.h_matches_paper
+            q = population_quadratic(1, n, prior=DirichletPrior(2, 1), init=BernoulliInit(p), exact=True)
+            X = closed_form_optimum(q).X_star_exact
+            disc = X[1] ** 2 - 4 * X[0] * X[2]
+            assert r.discriminant == disc
+            assert r.realizable == (disc >= 0)
+    # the computation says: for n = 1 the unconstrained optimum is NOT realisable (any p)
+    assert not thm33_check(F(3, 10), 1).realizable
+    assert thm33_check(F(3, 10), 100).realizable

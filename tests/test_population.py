@@ -1,0 +1,241 @@
+"""Tests for recovery.population: exact vs float vs Monte Carlo vs brute force, and bad input."""
+import itertools
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from recovery.population import (
+    Quadratic,
+    factorised_quadratic,
+    monte_carlo_quadratic,
+    population_quadratic,
+)
+from recovery.prompts import (
+    BernoulliInit,
+    CorrelatedInit,
+    DirichletPrior,
+    FixedKernel,
+    UniformBinaryPrior,
+    UniformInit,
+    sample_prompts,
+)
+
+F = Fraction
+
+
+def _rel_err(qe: Quadratic, qf: Quadratic) -> float:
+    """Largest entrywise relative error (exact zeros must come out below 1e-15 * max entry)."""
+    e = qe.to_float()
+    worst = 0.0
+    for a, b in ((e.H, qf.H), (e.h, qf.h), (np.array([e.c]), np.array([qf.c]))):
+        nz = a != 0
+        worst = max(worst, float(np.max(np.abs(a[nz] - b[nz]) / np.abs(a[nz]), initial=0.0)))
+        if np.any(~nz):
+            worst = max(worst, float(np.abs(b[~nz]).max() / np.abs(a).max() * 1e-3))
+    return worst
+
+
+EXACT_CASES = [
+    ("binary iid d1", UniformBinaryPrior(), BernoulliInit(F(3, 10)), 1, 4),
+    ("binary iid d3", UniformBinaryPrior(), BernoulliInit(F(2, 7)), 3, 9),
+    ("binary corr d2", UniformBinaryPrior(), CorrelatedInit(F(2, 5)), 2, 5),
+    ("fixed S2", FixedKernel([[F(1, 3), F(2, 3)], [F(1, 4), F(3, 4)]]), BernoulliInit(F(1, 5)), 3, 2),
+    ("fixed S3", FixedKernel([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]]), UniformInit(), 2, 3),
+    ("dirichlet S3", DirichletPrior(3, F(1, 2)), UniformInit(), 2, 4),
+    ("dirichlet S2 corr", DirichletPrior(2, F(3, 2)), CorrelatedInit(F(1, 3)), 2, 3),
+]
+
+
+@pytest.mark.parametrize("name,prior,init,d,n", EXACT_CASES, ids=[c[0] for c in EXACT_CASES])
+@pytest.mark.parametrize("fn", [population_quadratic, factorised_quadratic])
+def test_exact_vs_float(name, prior, init, d, n, fn):
+    qe = fn(d, n, prior=prior, init=init, exact=True)
+    assert qe.exact and all(isinstance(v, Fraction) for v in qe.H.flat) and isinstance(qe.c, Fraction)
+    qf = fn(d, n, prior=prior, init=init)
+    assert not qf.exact and qf.H.dtype == np.float64
+    assert _rel_err(qe, qf) <= 1e-12
+    # H is symmetric, exactly
+    assert np.all(qe.H == qe.H.T)
+
+
+def test_dirichlet_alpha1_equals_uniform_binary_exactly():
+    """Dirichlet(1,1) rows == U(0,1) transition probabilities: two independent exact methods
+    (path enumeration + rising factorials vs polynomial quadrature) must agree to the last digit."""
+    for init in (BernoulliInit(F(2, 7)), CorrelatedInit(F(1, 3))):
+        for fn in (population_quadratic, factorised_quadratic):
+            a = fn(2, 3, prior=DirichletPrior(2, 1), init=init, exact=True)
+            b = fn(2, 3, prior=UniformBinaryPrior(), init=init, exact=True)
+            assert np.all(a.H == b.H) and np.all(a.h == b.h) and a.c == b.c
+
+
+def _brute_force_fixed(K, pi, d, n):
+    """Independent exact (H, h, c): enumerate every joint state of the n+1 chains."""
+    S = len(K)
+    m = (d + 1) * (d + 2) // 2
+    dm = d * m
+    H = [[F(0)] * dm for _ in range(dm)]
+    h = [F(0)] * dm
+    c = F(0)
+    chains = list(itertools.product(range(S), repeat=d + 1))
+    cprob = []
+    for z in chains:
+        pr = F(pi[z[0]])
+        for t in range(d):
+            pr *= K[z[t]][z[t + 1]]
+        cprob.append(pr)
+    for combo in itertools.product(range(len(chains)), repeat=n + 1):
+        pr = F(1)
+        for k in combo:
+            pr *= cprob[k]
+        if pr == 0:
+            continue
+        ctx = [chains[k] for k in combo[:n]]
+        q = chains[combo[n]]
+        G = [[F(sum(z[u] * z[v] for z in ctx), n) for v in range(d + 1)] for u in range(d + 1)]
+        g = [G[u][v] for u in range(d + 1) for v in range(u, d + 1)]
+        feat = [q[j] * gv for j in range(d) for gv in g]
+        y = q[d]
+        for r in range(dm):
+            if feat[r] == 0:
+                continue
+            h[r] += pr * y * feat[r]
+            for s in range(dm):
+                H[r][s] += pr * feat[r] * feat[s]
+        c += pr * y * y
+    return H, h, c
+
+
+@pytest.mark.parametrize(
+    "K,pi,d,n",
+    [
+        ([[F(1, 3), F(2, 3)], [F(1, 4), F(3, 4)]], [F(4, 5), F(1, 5)], 2, 2),
+        ([[F(1, 2), F(1, 2)], [F(1, 10), F(9, 10)]], [F(1, 2), F(1, 2)], 2, 1),
+        ([[F(1, 2), F(1, 2)], [F(1, 10), F(9, 10)]], [F(1, 3), F(2, 3)], 1, 3),
+        ([[F(1, 5), F(3, 10), F(1, 2)], [F(1, 10), F(1, 10), F(4, 5)], [F(3, 5), F(1, 5), F(1, 5)]],
+         [F(1, 3)] * 3, 1, 2),
+    ],
+)
+def test_fixed_kernel_vs_brute_force(K, pi, d, n):
+    S = len(K)
+    init = UniformInit() if S > 2 or pi[0] == F(1, 2) else BernoulliInit(pi[1])
+    q = population_quadratic(d, n, prior=FixedKernel(K), init=init, exact=True)
+    H, h, c = _brute_force_fixed(K, pi, d, n)
+    assert q.c == c
+    assert list(q.h) == h
+    assert [list(r) for r in q.H] == H
+
+
+def _assert_within_se(est, se, truth, k=4.0, floor=1e-6):
+    diff = np.abs(np.asarray(est) - np.asarray(truth))
+    bad = diff > k * np.asarray(se) + floor
+    assert not np.any(bad), f"max z = {np.max(diff / np.maximum(se, 1e-12)):.2f}"
+
+
+MC_CASES = [
+    ("binary iid", UniformBinaryPrior(), BernoulliInit(0.3), 2, 3, 60000),
+    ("binary corr", UniformBinaryPrior(), CorrelatedInit(0.4), 2, 4, 60000),
+    ("fixed S3", FixedKernel([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]]), UniformInit(), 1, 3, 40000),
+    ("dirichlet S3", DirichletPrior(3, 0.7), UniformInit(), 2, 5, 40000),
+]
+
+
+@pytest.mark.parametrize("name,prior,init,d,n,B", MC_CASES, ids=[c[0] for c in MC_CASES])
+def test_exact_vs_monte_carlo(name, prior, init, d, n, B):
+    q = population_quadratic(d, n, prior=prior, init=init)
+    est, se = monte_carlo_quadratic(d, n, prior=prior, init=init, num_prompts=B, rng=123)
+    _assert_within_se(est.H, se.H, q.H)
+    _assert_within_se(est.h, se.h, q.h)
+    _assert_within_se(est.c, se.c, q.c)
+
+
+def test_factorised_differs_and_monte_carlo_sides_with_conditional():
+    """d = 2, uniform binary prior: the paper's factorised H is wrong; MC z-scores show it."""
+    d, n = 2, 3
+    args = dict(prior=UniformBinaryPrior(), init=BernoulliInit(0.3))
+    cond = population_quadratic(d, n, **args)
+    fact = factorised_quadratic(d, n, **args)
+    assert np.abs(cond.H - fact.H).max() > 1e-3
+    est, se = monte_carlo_quadratic(d, n, num_prompts=60000, rng=7, **args)
+    z_cond = np.abs(est.H - cond.H) / se.H
+    z_fact = np.abs(est.H - fact.H) / se.H
+    assert z_cond.max() < 4.5
+    assert z_fact.max() > 10.0
+    # and the factorised h is off too (query label and context share the kernel)
+    assert (np.abs(est.h - fact.h) / se.h).max() > 10.0
+
+
+def test_factorised_H_equals_conditional_for_d1_but_h_does_not():
+    args = dict(prior=UniformBinaryPrior(), init=BernoulliInit(F(1, 3)), exact=True)
+    cond = population_quadratic(1, 4, **args)
+    fact = factorised_quadratic(1, 4, **args)
+    assert np.all(cond.H == fact.H)  # E[x^2 | K] = p does not depend on K
+    assert not np.all(cond.h == fact.h)
+
+
+def test_fixed_kernel_factorised_equals_conditional():
+    """With a fixed kernel there is nothing to share: both variants coincide exactly."""
+    args = dict(prior=FixedKernel([[F(1, 3), F(2, 3)], [F(1, 4), F(3, 4)]]), init=BernoulliInit(F(1, 5)), exact=True)
+    a = population_quadratic(2, 3, **args)
+    b = factorised_quadratic(2, 3, **args)
+    assert np.all(a.H == b.H) and np.all(a.h == b.h)
+
+
+def test_ftilde_is_the_mean_squared_error(rng):
+    d, n = 2, 6
+    prior, init = UniformBinaryPrior(), BernoulliInit(0.6)
+    q = population_quadratic(d, n, prior=prior, init=init)
+    X = rng.normal(size=q.dim)
+    P = sample_prompts(40000, d, n, prior=prior, init=init, rng=rng)
+    from recovery.phi import features
+
+    loss = (features(P.Z0) @ X - P.y) ** 2
+    assert abs(loss.mean() - q.ftilde(X)) <= 4 * loss.std() / np.sqrt(loss.size)
+    Xe = np.array([F(int(v * 8), 8) for v in X], dtype=object)
+    qe = population_quadratic(d, n, prior=prior, init=BernoulliInit(F(3, 5)), exact=True)
+    val = qe.ftilde(Xe)
+    assert isinstance(val, Fraction)
+    assert abs(float(val) - qe.to_float().ftilde(Xe.astype(float))) <= 1e-12 * abs(float(val))
+
+
+def test_large_d_float_is_symmetric_psd():
+    q = population_quadratic(8, 50, prior=UniformBinaryPrior(), init=BernoulliInit(0.3))
+    assert q.H.shape == (8 * 45, 8 * 45)
+    np.testing.assert_allclose(q.H, q.H.T, atol=1e-15)
+    assert np.linalg.eigvalsh(q.H)[0] > 0
+
+
+def test_quadratic_json_round_trip():
+    qe = population_quadratic(1, 3, prior=UniformBinaryPrior(), init=BernoulliInit(F(1, 4)), exact=True)
+    back = Quadratic.from_json(qe.to_json())
+    assert back.exact and np.all(back.H == qe.H) and back.c == qe.c
+    qf = qe.to_float()
+    back = Quadratic.from_json(qf.to_json())
+    np.testing.assert_array_equal(back.H, qf.H)
+    with pytest.raises(ValueError, match="schema"):
+        Quadratic.from_json({"schema": "nope"})
+
+
+@pytest.mark.parametrize(
+    "call,exc,word",
+    [
+        (lambda: population_quadratic(0, 3, prior=UniformBinaryPrior(), init=BernoulliInit(0.3)), ValueError, "d"),
+        (lambda: population_quadratic(1, 0, prior=UniformBinaryPrior(), init=BernoulliInit(0.3)), ValueError, "n"),
+        (lambda: population_quadratic(1, 2, prior=UniformBinaryPrior(), init=BernoulliInit(0.3), exact=1), TypeError, "exact"),
+        (lambda: population_quadratic(1, 2, prior=UniformBinaryPrior(), init=BernoulliInit(0.3), exact=True), TypeError, "p"),
+        (lambda: population_quadratic(1, 2, prior=UniformBinaryPrior(), init=CorrelatedInit(F(1, 3), lambda x: 0.25), exact=True), TypeError, "g"),
+        (lambda: population_quadratic(1, 2, prior=DirichletPrior(3, 0.5), init=UniformInit(), exact=True), TypeError, "alpha"),
+        (lambda: population_quadratic(1, 2, prior=DirichletPrior(3, 1), init=BernoulliInit(0.3)), ValueError, "binary"),
+        (lambda: population_quadratic(6, 2, prior=DirichletPrior(4, 1), init=UniformInit()), ValueError, "Monte Carlo|monte_carlo"),
+        (lambda: population_quadratic(1, 2, prior="uniform", init=BernoulliInit(0.3)), TypeError, "prior"),
+        (lambda: monte_carlo_quadratic(1, 2, prior=UniformBinaryPrior(), init=BernoulliInit(0.3), num_prompts=1, rng=0), ValueError, "num_prompts"),
+        (lambda: monte_carlo_quadratic(1, 2, prior=UniformBinaryPrior(), init=BernoulliInit(0.3), num_prompts=10, rng=None), TypeError, "rng"),
+        (lambda: Quadratic(H=np.eye(2), h=np.zeros(2), c=0.0), ValueError, "h has length"),
+        (lambda: Quadratic(H=np.eye(2), h=np.zeros(3), c=0.0), ValueError, "H must have shape"),
+        (lambda: Quadratic(H=np.full((3, 3), np.nan), h=np.zeros(3), c=0.0), ValueError, "finite"),
+        (lambda: Quadratic(H=np.eye(3), h=np.zeros(3), c=0.0, exact=True), TypeError, "Fraction"),
+    ],
+)
+def test_bad_input(call, exc, word):
+    with pytest.raises(exc, match=word):
+        call()
