@@ -1,0 +1,1 @@
+"""Problem classes (one module per problem)."""

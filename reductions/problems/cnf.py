@@ -1,0 +1,212 @@
+"""CNF satisfiability (3-SAT is a CNF whose clauses all have width 3), with DIMACS read/write.
+
+Instance: ``n_vars`` variables x_1..x_n and clauses, each a non-empty tuple of non-zero integer
+literals in DIMACS convention (``+i`` is x_i, ``-i`` is not x_i, 1 <= i <= n_vars).  Repeated
+literals inside a clause are kept (they do not change satisfiability).
+
+Solution format: a tuple of ``n_vars`` bools (index i is the value of variable i+1); 0/1 integers
+are accepted.  ``check`` is exact: every clause has a true literal.
+
+JSON: ``{"problem": "cnf", "schema": "lsahard.cnf/1", "n_vars": N, "clauses": [[1, -2, 3], ...]}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Integral
+from pathlib import Path
+from typing import Any, ClassVar, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from reductions.base import Problem, as_bool_tuple, check_header
+
+__all__ = ["CNF", "validate_clauses", "literal_value"]
+
+
+def validate_clauses(clauses: Any, n_vars: int, name: str = "clauses") -> tuple[tuple[int, ...], ...]:
+    """Validate a clause list (non-empty clauses of non-zero int literals with |lit| <= n_vars).
+
+    Returns the clauses as a tuple of tuples of Python ints.  ValueError names the clause index.
+    """
+    if isinstance(clauses, (str, bytes, Mapping)) or not isinstance(clauses, Iterable):
+        raise TypeError(f"{name}: expected a list of clauses, got {type(clauses).__name__}")
+    out = []
+    for ci, clause in enumerate(clauses):
+        if isinstance(clause, (str, bytes, Mapping)) or not isinstance(clause, Iterable):
+            raise TypeError(f"{name}[{ci}]: expected a list of literals, got {type(clause).__name__}")
+        lits = []
+        for lit in clause:
+            if isinstance(lit, bool) or not isinstance(lit, Integral):
+                raise ValueError(f"{name}[{ci}]: literal {lit!r} is not an integer")
+            lit = int(lit)
+            if lit == 0 or abs(lit) > n_vars:
+                raise ValueError(f"{name}[{ci}]: literal {lit} out of range (expected 1 <= |lit| <= {n_vars})")
+            lits.append(lit)
+        if not lits:
+            raise ValueError(f"{name}[{ci}]: empty clause")
+        out.append(tuple(lits))
+    return tuple(out)
+
+
+def literal_value(lit: int, assignment: Sequence[bool]) -> bool:
+    """Truth value of DIMACS literal ``lit`` under ``assignment`` (index i = variable i+1)."""
+    v = assignment[abs(lit) - 1]
+    return v if lit > 0 else not v
+
+
+def _check_n_vars(n_vars: Any) -> int:
+    if isinstance(n_vars, bool) or not isinstance(n_vars, Integral):
+        raise TypeError(f"n_vars: expected an int, got {type(n_vars).__name__}")
+    if n_vars < 0:
+        raise ValueError(f"n_vars: expected >= 0, got {n_vars}")
+    return int(n_vars)
+
+
+@dataclass(frozen=True)
+class CNF(Problem):
+    """A CNF formula: is there an assignment making every clause true?"""
+
+    n_vars: int
+    clauses: tuple[tuple[int, ...], ...]
+
+    PROBLEM: ClassVar[str] = "cnf"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "n_vars", _check_n_vars(self.n_vars))
+        object.__setattr__(self, "clauses", validate_clauses(self.clauses, self.n_vars))
+
+    # -- sizes -------------------------------------------------------------------------------
+    @property
+    def n_clauses(self) -> int:
+        return len(self.clauses)
+
+    @property
+    def max_width(self) -> int:
+        return max((len(c) for c in self.clauses), default=0)
+
+    def is_k_cnf(self, k: int) -> bool:
+        """True iff every clause has exactly ``k`` literals (3-SAT: ``is_k_cnf(3)``)."""
+        return all(len(c) == k for c in self.clauses)
+
+    def size(self) -> dict[str, int]:
+        return {
+            "n_vars": self.n_vars,
+            "n_clauses": self.n_clauses,
+            "n_literals": sum(len(c) for c in self.clauses),
+            "max_width": self.max_width,
+        }
+
+    # -- checking ----------------------------------------------------------------------------
+    def check(self, solution: Any) -> bool:
+        """Exact: every clause contains a literal made true by ``solution``."""
+        a = as_bool_tuple(solution, self.n_vars)
+        return all(any(literal_value(l, a) for l in c) for c in self.clauses)
+
+    def clause_matrix(self) -> np.ndarray:
+        """(n_clauses, n_vars) int8 matrix: +1/-1 for a positive/negative occurrence, 0 otherwise.
+
+        A clause containing both x and not x gets entry 2 (always satisfied); repeated literals
+        collapse.  Used by the vectorised brute-force deciders.
+        """
+        M = np.zeros((self.n_clauses, self.n_vars), dtype=np.int8)
+        for ci, c in enumerate(self.clauses):
+            for l in c:
+                cur = M[ci, abs(l) - 1]
+                s = 1 if l > 0 else -1
+                M[ci, abs(l) - 1] = s if cur in (0, s) else 2
+        return M
+
+    # -- JSON --------------------------------------------------------------------------------
+    def to_json(self) -> dict:
+        return {**self.header(), "n_vars": self.n_vars, "clauses": [list(c) for c in self.clauses]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "CNF":
+        check_header(data, cls.PROBLEM)
+        for key in ("n_vars", "clauses"):
+            if key not in data:
+                raise ValueError(f"{key}: missing from the {cls.PROBLEM} JSON object")
+        return cls(n_vars=data["n_vars"], clauses=data["clauses"])
+
+    # -- DIMACS ------------------------------------------------------------------------------
+    @classmethod
+    def from_dimacs(cls, text: str, *, source: str = "dimacs") -> "CNF":
+        """Parse DIMACS CNF text.
+
+        Comment lines start with ``c``; the header is ``p cnf <vars> <clauses>``; clauses are
+        whitespace-separated literals terminated by ``0`` and may span lines; a line ``%`` (SATLIB)
+        ends the input.  ValueError with the line number for a missing/malformed header, a
+        non-integer token, a literal out of range, an empty clause, a clause-count mismatch or a
+        clause not terminated by 0.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"{source}: expected text, got {type(text).__name__}")
+        n_vars = n_clauses = None
+        clauses: list[tuple[int, ...]] = []
+        current: list[int] = []
+        current_line = 0
+        last_line = 0
+        for lineno, raw in enumerate(text.splitlines(), start=1):
+            line = raw.strip()
+            if not line or line.startswith("c"):
+                continue
+            if line.startswith("%"):
+                break
+            last_line = lineno
+            if line.startswith("p"):
+                parts = line.split()
+                if n_vars is not None:
+                    raise ValueError(f"{source}: line {lineno}: second problem line")
+                if len(parts) != 4 or parts[1] != "cnf":
+                    raise ValueError(f"{source}: line {lineno}: malformed problem line {line!r} (expected 'p cnf <vars> <clauses>')")
+                try:
+                    n_vars, n_clauses = int(parts[2]), int(parts[3])
+                except ValueError:
+                    raise ValueError(f"{source}: line {lineno}: malformed problem line {line!r}") from None
+                if n_vars < 0 or n_clauses < 0:
+                    raise ValueError(f"{source}: line {lineno}: negative count in problem line")
+                continue
+            if n_vars is None:
+                raise ValueError(f"{source}: line {lineno}: clause before the 'p cnf' problem line")
+            for tok in line.split():
+                try:
+                    lit = int(tok)
+                except ValueError:
+                    raise ValueError(f"{source}: line {lineno}: {tok!r} is not an integer literal") from None
+                if lit == 0:
+                    if not current:
+                        raise ValueError(f"{source}: line {lineno}: empty clause")
+                    clauses.append(tuple(current))
+                    current = []
+                    continue
+                if abs(lit) > n_vars:
+                    raise ValueError(f"{source}: line {lineno}: literal {lit} out of range (1..{n_vars})")
+                if not current:
+                    current_line = lineno
+                current.append(lit)
+        if n_vars is None:
+            raise ValueError(f"{source}: missing 'p cnf <vars> <clauses>' problem line")
+        if current:
+            raise ValueError(f"{source}: line {current_line}: clause not terminated by 0")
+        if len(clauses) != n_clauses:
+            raise ValueError(
+                f"{source}: line {last_line}: problem line announces {n_clauses} clauses, found {len(clauses)}"
+            )
+        return cls(n_vars=n_vars, clauses=tuple(clauses))
+
+    @classmethod
+    def read_dimacs(cls, path: str | Path) -> "CNF":
+        path = Path(path)
+        return cls.from_dimacs(path.read_text(), source=str(path))
+
+    def to_dimacs(self, comment: str | None = None) -> str:
+        lines = []
+        if comment:
+            lines += [f"c {c}" for c in comment.splitlines()]
+        lines.append(f"p cnf {self.n_vars} {self.n_clauses}")
+        lines += [" ".join(str(l) for l in c) + " 0" for c in self.clauses]
+        return "\n".join(lines) + "\n"
+
+    def write_dimacs(self, path: str | Path, comment: str | None = None) -> None:
+        Path(path).write_text(self.to_dimacs(comment))

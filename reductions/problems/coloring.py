@@ -1,0 +1,169 @@
+"""Graph k-colouring on networkx graphs.
+
+Instance: an undirected simple graph (``networkx.Graph``; directed graphs and multigraphs are
+converted to their underlying simple undirected graph; a self-loop makes the instance a NO
+instance) and a number of colours k >= 1.  Question: is there c: V -> {0..k-1} with
+c(u) != c(v) for every edge uv?
+
+Solution format: dict node -> colour in 0..k-1 (keys may also be ``str(node)``, as after a JSON
+round trip), or a sequence of colours in ``instance.nodes`` order.
+
+JSON: ``{"problem": "coloring", "schema": "lsahard.coloring/1", "k": K, "graph": <node-link data>}``
+(``networkx.node_link_data``; both the ``"edges"`` and the older ``"links"`` key are read).
+Files: any networkx-readable graph by suffix (.graphml, .gml, .edgelist, .adjlist, or .json
+node-link data) via ``Coloring.read_graph(path, k)``; k defaults to the graph attribute "k".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from numbers import Integral
+from pathlib import Path
+from typing import Any, ClassVar, Mapping
+
+import networkx as nx
+
+from reductions.base import Problem, check_header
+
+__all__ = ["Coloring"]
+
+_READERS = {
+    ".graphml": nx.read_graphml,
+    ".gml": nx.read_gml,
+    ".edgelist": nx.read_edgelist,
+    ".adjlist": nx.read_adjlist,
+}
+
+
+def _simple_graph(graph: Any) -> nx.Graph:
+    if not isinstance(graph, nx.Graph):
+        raise TypeError(f"graph: expected a networkx graph, got {type(graph).__name__}")
+    G = nx.Graph()
+    G.add_nodes_from(graph.nodes)
+    G.add_edges_from((u, v) for u, v in graph.edges())
+    return nx.freeze(G)
+
+
+@dataclass(frozen=True, eq=False)
+class Coloring(Problem):
+    """Graph k-colouring."""
+
+    k: int
+    graph: nx.Graph = field(repr=False)
+
+    PROBLEM: ClassVar[str] = "coloring"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.k, bool) or not isinstance(self.k, Integral):
+            raise TypeError(f"k: expected an int, got {type(self.k).__name__}")
+        if self.k < 1:
+            raise ValueError(f"k: expected >= 1, got {self.k}")
+        object.__setattr__(self, "k", int(self.k))
+        object.__setattr__(self, "graph", _simple_graph(self.graph))
+
+    @property
+    def nodes(self) -> tuple:
+        """Nodes in the graph's insertion order (the variable order of ``coloring_to_cnf``)."""
+        return tuple(self.graph.nodes)
+
+    @property
+    def edges(self) -> tuple:
+        return tuple(self.graph.edges)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Coloring):
+            return NotImplemented
+        return (
+            self.k == other.k
+            and self.nodes == other.nodes
+            and {frozenset(e) for e in self.edges} == {frozenset(e) for e in other.edges}
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.k, self.nodes, frozenset(frozenset(e) for e in self.edges)))
+
+    def __repr__(self) -> str:
+        return f"Coloring(k={self.k}, n_nodes={self.graph.number_of_nodes()}, n_edges={self.graph.number_of_edges()})"
+
+    def size(self) -> dict[str, int]:
+        return {"n_nodes": self.graph.number_of_nodes(), "n_edges": self.graph.number_of_edges(), "k": self.k}
+
+    def normalize_solution(self, solution: Any) -> dict:
+        """Solution as a dict node -> int colour (TypeError/ValueError if malformed)."""
+        nodes = self.nodes
+        if isinstance(solution, Mapping):
+            by_str = {str(v): v for v in nodes}
+            out = {}
+            for key, col in solution.items():
+                if key in self.graph:
+                    node = key
+                elif isinstance(key, str) and key in by_str and len(by_str) == len(nodes):
+                    node = by_str[key]
+                else:
+                    raise ValueError(f"solution: {key!r} is not a node of the graph")
+                out[node] = col
+            missing = [v for v in nodes if v not in out]
+            if missing:
+                raise ValueError(f"solution: no colour for node(s) {missing[:5]}")
+        elif isinstance(solution, (list, tuple)):
+            if len(solution) != len(nodes):
+                raise ValueError(f"solution: expected {len(nodes)} colours, got {len(solution)}")
+            out = dict(zip(nodes, solution))
+        else:
+            raise TypeError(f"solution: expected a dict node -> colour, got {type(solution).__name__}")
+        for node, col in out.items():
+            if isinstance(col, bool) or not isinstance(col, Integral):
+                raise TypeError(f"solution[{node!r}]: expected an int colour, got {type(col).__name__}")
+            if not 0 <= int(col) < self.k:
+                raise ValueError(f"solution[{node!r}]: colour {col} out of range 0..{self.k - 1}")
+            out[node] = int(col)
+        return out
+
+    def check(self, solution: Any) -> bool:
+        """Exact: adjacent nodes get different colours (a self-loop is never properly coloured)."""
+        c = self.normalize_solution(solution)
+        return all(c[u] != c[v] for u, v in self.graph.edges)
+
+    def to_json(self) -> dict:
+        return {**self.header(), "k": self.k, "graph": nx.node_link_data(self.graph, edges="edges")}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Coloring":
+        check_header(data, cls.PROBLEM)
+        for key in ("k", "graph"):
+            if key not in data:
+                raise ValueError(f"{key}: missing from the coloring JSON object")
+        g = data["graph"]
+        if not isinstance(g, Mapping) or "nodes" not in g:
+            raise ValueError("graph: expected networkx node-link data with a 'nodes' list")
+        edges_key = "edges" if "edges" in g else "links"
+        try:
+            G = nx.node_link_graph(dict(g), directed=False, multigraph=False, edges=edges_key)
+        except (KeyError, TypeError, nx.NetworkXError) as exc:
+            raise ValueError(f"graph: malformed node-link data ({exc!r})") from exc
+        return cls(k=data["k"], graph=G)
+
+    @classmethod
+    def read_graph(cls, path: str | Path, k: int | None = None) -> "Coloring":
+        """Read a graph file by suffix (.graphml, .gml, .edgelist, .adjlist, .json node-link)."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            data = json.loads(path.read_text())
+            if isinstance(data, Mapping) and data.get("problem") == cls.PROBLEM:
+                inst = cls.from_json(data)
+                return inst if k is None else cls(k=k, graph=inst.graph)
+            G = nx.node_link_graph(data, edges="edges" if "edges" in data else "links")
+        elif suffix in _READERS:
+            try:
+                G = _READERS[suffix](path)
+            except Exception as exc:  # networkx raises many types for malformed files
+                raise ValueError(f"instance: {path}: cannot read graph ({exc})") from exc
+        else:
+            raise ValueError(f"instance: unsupported graph suffix {suffix!r}; expected one of {sorted(_READERS)} or .json")
+        if k is None:
+            k = G.graph.get("k")
+            if k is None:
+                raise ValueError(f"k: the graph file {path} has no 'k' attribute; pass the number of colours")
+        return cls(k=int(k), graph=G)

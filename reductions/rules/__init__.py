@@ -1,0 +1,1 @@
+"""Reduction rules (one module per rule; entry point reduce(instance) -> Reduction)."""

@@ -1,0 +1,55 @@
+"""CNF -> NAE-SAT (3-SAT -> NAE-4-SAT), REDUCTIONS.md construction 1.
+
+Add one fresh variable z = x_{n+1} to every clause:  C  ->  C or z.
+
+* Forward: a satisfying assignment s gives (s, z = False): every clause has a true literal of C
+  and the false literal z.
+* Backward: for a NAE assignment t, flip all variables if t(z) is True (NAE solutions are closed
+  under complement); now z is False, so each clause has a true literal among C: drop z.
+
+SIZE_FORMULA: n_vars' = n_vars + 1, n_clauses' = n_clauses, n_literals' = n_literals + n_clauses,
+max_width' = max_width + 1 (3-SAT gives NAE-4-SAT).  Any CNF is accepted (clause widths w give
+widths w + 1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reductions.base import Reduction, as_bool_tuple
+from reductions.problems.cnf import CNF
+from reductions.problems.nae_sat import NAESAT
+
+RULE = "cnf_to_nae_sat"
+SOURCE = "cnf"
+TARGET = "nae_sat"
+SIZE_FORMULA = "n_vars+1 variables, n_clauses clauses, n_literals+n_clauses literals, width+1"
+
+
+def predicted_size(source: CNF) -> dict[str, int]:
+    s = source.size()
+    return {
+        "n_vars": s["n_vars"] + 1,
+        "n_clauses": s["n_clauses"],
+        "n_literals": s["n_literals"] + s["n_clauses"],
+        "max_width": s["max_width"] + 1 if s["n_clauses"] else 0,
+    }
+
+
+def reduce(instance: CNF) -> Reduction:
+    if not isinstance(instance, CNF):
+        raise TypeError(f"instance: expected a CNF, got {type(instance).__name__}")
+    n = instance.n_vars
+    z = n + 1
+    target = NAESAT(n_vars=n + 1, clauses=tuple(c + (z,) for c in instance.clauses))
+
+    def forward(sol: Any) -> tuple[bool, ...]:
+        return as_bool_tuple(sol, n) + (False,)
+
+    def backward(sol: Any) -> tuple[bool, ...]:
+        t = as_bool_tuple(sol, n + 1)
+        if t[n]:
+            t = tuple(not v for v in t)
+        return t[:n]
+
+    return Reduction(RULE, instance, target, forward, backward, target.size(), predicted_size(instance))

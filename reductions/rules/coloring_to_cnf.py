@@ -1,0 +1,77 @@
+"""Graph k-colouring -> CNF (standard encoding; REDUCTIONS.md construction 4).
+
+Variable x_{v,c} (node v in ``instance.nodes`` order, colour c in 0..k-1) has DIMACS index
+``idx(v) * k + c + 1``.  Clauses:
+
+* at least one colour per node:  (x_{v,0} or ... or x_{v,k-1})                  n clauses,
+* at most one colour per node:   (not x_{v,c} or not x_{v,c'}), c < c'            n k(k-1)/2,
+* edges:                         (not x_{u,c} or not x_{v,c}) per edge uv, colour c   |E| k
+  (a self-loop gives the clause (not x_{u,c} or not x_{u,c}) and an unsatisfiable formula).
+
+* Forward: x_{v,c} = (colour(v) == c).
+* Backward: colour(v) = the smallest c with x_{v,c} true (exists by the at-least-one clauses; the
+  edge clauses forbid equal colours on an edge).
+
+SIZE_FORMULA: n_vars = n_nodes k, n_clauses = n_nodes (1 + k(k-1)/2) + n_edges k,
+n_literals = n_nodes k^2 + 2 n_edges k.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reductions.base import Reduction, as_bool_tuple
+from reductions.problems.cnf import CNF
+from reductions.problems.coloring import Coloring
+
+RULE = "coloring_to_cnf"
+SOURCE = "coloring"
+TARGET = "cnf"
+SIZE_FORMULA = "n k variables, n (1 + k(k-1)/2) + |E| k clauses"
+
+
+def predicted_size(source: Coloring) -> dict[str, int]:
+    s = source.size()
+    n, e, k = s["n_nodes"], s["n_edges"], s["k"]
+    return {
+        "n_vars": n * k,
+        "n_clauses": n * (1 + k * (k - 1) // 2) + e * k,
+        "n_literals": n * k * k + 2 * e * k,
+    }
+
+
+def reduce(instance: Coloring) -> Reduction:
+    if not isinstance(instance, Coloring):
+        raise TypeError(f"instance: expected a Coloring, got {type(instance).__name__}")
+    k = instance.k
+    nodes = instance.nodes
+    index = {v: i for i, v in enumerate(nodes)}
+
+    def var(v: Any, c: int) -> int:
+        return index[v] * k + c + 1
+
+    clauses = []
+    for v in nodes:
+        clauses.append(tuple(var(v, c) for c in range(k)))
+    for v in nodes:
+        for c in range(k):
+            for c2 in range(c + 1, k):
+                clauses.append((-var(v, c), -var(v, c2)))
+    for u, v in instance.edges:
+        for c in range(k):
+            clauses.append((-var(u, c), -var(v, c)))
+    target = CNF(n_vars=len(nodes) * k, clauses=tuple(clauses))
+
+    def forward(sol: Any) -> tuple[bool, ...]:
+        col = instance.normalize_solution(sol)
+        return tuple(col[v] == c for v in nodes for c in range(k))
+
+    def backward(sol: Any) -> dict:
+        a = as_bool_tuple(sol, len(nodes) * k)
+        out = {}
+        for v in nodes:
+            chosen = [c for c in range(k) if a[var(v, c) - 1]]
+            out[v] = chosen[0] if chosen else 0
+        return out
+
+    return Reduction(RULE, instance, target, forward, backward, target.size(), predicted_size(instance))

@@ -1,0 +1,90 @@
+"""NAE-SAT -> 2-plane separability (our own construction, REDUCTIONS.md construction 2).
+
+For NAE-k-SAT (every clause of width k): dimension n = n_vars; with v(x_j) = e_j and
+v(not x_j) = -e_j,
+
+* outside Q = {+k e_j, -k e_j : j = 1..n}             (2n points),
+* inside  P = {0} plus p_C = v(l_1) + ... + v(l_k) for every clause C   (1 + m points).
+
+Mixed clause widths (our generalisation, identical to the above for uniform width k): with
+L = lcm of the widths and K = the largest width, Q = {+-L e_j} and p_C = (L / k_C) sum_i v(l_i)
+for a clause of width k_C (integer coordinates).
+
+Forward.  s in {-1,1}^n (s_j = +1 iff x_j true).  For a NAE clause s.p_C = (L/k_C)(#true - #false)
+lies in [-(L - 2L/k_C), L - 2L/k_C] and L - 2L/k_C <= L - 2L/K < t := L - L/K < L.  The planes
+
+    plane 1: x.(-s) > -t      (i.e. s.x < t),      plane 2: x.(+s) > -t   (i.e. -s.x < t)
+
+contain 0 and every p_C strictly; +L e_j with s_j = +1 has s.x = L > t (cut by plane 1) and
+-L e_j then has -s.x = L > t (cut by plane 2), and symmetrically for s_j = -1.  (For k = 3 this
+is s.x < 2, -s.x < 2 as in REDUCTIONS.md; without clauses of width >= 2 we take t = L/2.)
+
+Backward.  0 is inside both planes and is the midpoint of +L e_j and -L e_j, so the two points
+cannot both be cut off by the same plane (the plane's open outer half-space is convex and misses
+0); each is cut, hence each is cut by exactly one plane and by different ones.  Put x_j = True
+iff +L e_j is cut by plane 1.  A true literal l then has L v(l).w_1 < g_1 and a false one
+L v(l).w_2 < g_2.  If all literals of C were true, p_C.w_1 = (L/k_C) sum v(l_i).w_1 < g_1,
+so p_C would be cut by plane 1 -- impossible; likewise all false and plane 2.
+
+SIZE_FORMULA: dim = max(1, n_vars), n_inside = 1 + n_clauses, n_outside = 2 n_vars.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import lcm
+from typing import Any
+
+from reductions.base import Reduction, as_bool_tuple
+from reductions.problems.nae_sat import NAESAT
+from reductions.problems.separability import Separability
+
+RULE = "nae_sat_to_separability"
+SOURCE = "nae_sat"
+TARGET = "separability"
+SIZE_FORMULA = "dim = n_vars, |P| = 1 + n_clauses, |Q| = 2 n_vars"
+
+
+def predicted_size(source: NAESAT) -> dict[str, int]:
+    return {"dim": max(1, source.n_vars), "n_inside": 1 + source.n_clauses, "n_outside": 2 * source.n_vars}
+
+
+def scale(instance: NAESAT) -> tuple[int, int]:
+    """(L, K): L = lcm of the clause widths (1 without clauses), K = largest width."""
+    widths = instance.widths()
+    return lcm(1, *widths), max(widths, default=0)
+
+
+def reduce(instance: NAESAT) -> Reduction:
+    if not isinstance(instance, NAESAT):
+        raise TypeError(f"instance: expected a NAESAT, got {type(instance).__name__}")
+    n = instance.n_vars
+    dim = max(1, n)
+    L, K = scale(instance)
+    outside = []
+    for j in range(n):
+        for sign in (1, -1):
+            q = [0] * dim
+            q[j] = sign * L
+            outside.append(q)
+    inside = [[0] * dim]
+    for c in instance.clauses:
+        p = [0] * dim
+        f = L // len(c)
+        for lit in c:
+            p[abs(lit) - 1] += f if lit > 0 else -f
+        inside.append(p)
+    target = Separability(inside=inside, outside=outside, dim=dim)
+    t = Fraction(L - L // K) if K >= 2 else Fraction(L, 2)
+
+    def forward(sol: Any) -> tuple:
+        a = as_bool_tuple(sol, n)
+        s = [Fraction(1 if v else -1) for v in a] + [Fraction(0)] * (dim - n)
+        return (tuple(-x for x in s), -t, tuple(s), -t)
+
+    def backward(sol: Any) -> tuple[bool, ...]:
+        cut = target.cut_by(sol)
+        # outside point 2j is +L e_j; x_j is true iff it is cut off by plane 1
+        return tuple(bool(cut[2 * j][0]) for j in range(n))
+
+    return Reduction(RULE, instance, target, forward, backward, target.size(), predicted_size(instance))
