@@ -87,6 +87,10 @@ def run_scip(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
         # tighter than the verifier's 1e-6 so that SCIP-feasible points pass re-checking
         "numerics/feastol": 1e-8,
         "timing/clocktype": 2,  # wall clock
+        # Pyomo's scip_direct always captures the C-level stdout through a pipe drained by a Python
+        # thread, while SCIP's optimize() holds the GIL: a chatty long run fills the pipe and
+        # deadlocks (seen on 60 s runs). Silence SCIP's display; the log records Pyomo's verdict.
+        "display/verblevel": 0,
         "limits/time": float(time_limit),
     }
     return _run_contrib(program, "scip_direct", time_limit, options)
