@@ -1,0 +1,119 @@
+"""``lsahard recover`` and ``lsahard best`` (issue 3: realisability).
+
+``lsahard recover FILE.json [--rtol R] [--json]``: FILE holds ``{"d": D, "X": [...]}`` (``X`` of length
+``D (D+1)(D+2)/2``, ordered as in ``recovery.phi``); prints whether ``X = phi(b, A)`` for some
+``(b, A)`` (spectral algorithm, :func:`recovery.realize.recover`) with ``b, A`` or the certificate.
+
+``lsahard best --d D --n N --p P [--certified] [--starts K] [--seed S] [--time-limit T] [--json]``:
+the best realisable one-layer LSA for binary chains (``p01, p10 ~ U(0,1)``, initial Bern(P), N
+context chains) with the chain ``ftilde* <= f* <= ftilde(phi(psi(X*)))``
+(:func:`recovery.best.best_realizable`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+__all__ = ["register"]
+
+
+def _load_recover_file(path: str) -> tuple[int, list]:
+    with open(path, encoding="utf-8") as fh:  # OSError (missing file) -> exit 2 in main
+        text = fh.read()
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(obj, dict) or "d" not in obj or "X" not in obj:
+        raise ValueError(f"{path} must hold a JSON object with keys 'd' and 'X'")
+    d, X = obj["d"], obj["X"]
+    if isinstance(d, bool) or not isinstance(d, int):
+        raise TypeError(f"'d' in {path} must be an integer, got {d!r}")
+    if not isinstance(X, list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in X):
+        raise TypeError(f"'X' in {path} must be a list of numbers")
+    if not all(math.isfinite(float(v)) for v in X):
+        raise ValueError(f"'X' in {path} must be finite (no NaN or inf)")
+    return d, X
+
+
+def _recover(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from ..phi import num_pairs
+    from ..realize import recover
+
+    d, X = _load_recover_file(args.file)
+    if d < 1:
+        raise ValueError(f"'d' must be >= 1, got {d}")
+    if len(X) != d * num_pairs(d):
+        raise ValueError(f"'X' must have length d (d+1)(d+2)/2 = {d * num_pairs(d)} for d = {d}, got {len(X)}")
+    res = recover(np.asarray(X, dtype=float), d, rtol=args.rtol)
+    if args.json:
+        print(json.dumps(res.to_json()))
+        return 0
+    print(f"d = {d}, ||X|| = {res.x_norm:.6g}, rtol = {res.rtol:g} (tol_abs = {res.tol_abs:.3g})")
+    print(f"realizable: {res.realizable}")
+    if res.realizable:
+        print(f"residual: {res.residual:.3g} (absolute {res.residual_abs:.3g})")
+        print(f"b: {res.b.tolist()}")
+        print(f"A: {res.A.tolist()}")
+    else:
+        print(f"certificate ({res.certificate_kind}): {res.certificate}")
+    return 0
+
+
+def _best(args: argparse.Namespace) -> int:
+    from .._validate import check_int, check_probability_open
+    from ..best import best_realizable
+    from ..population import population_quadratic
+    from ..prompts import BernoulliInit, UniformBinaryPrior
+
+    d = check_int(args.d, "--d", min_value=1)
+    n = check_int(args.n, "--n", min_value=1)
+    p = check_probability_open(args.p, "--p")
+    if args.certified and d > 4:
+        raise ValueError(f"--certified supports --d <= 4, got {d}")
+    if args.starts < 0:
+        raise ValueError(f"--starts must be >= 0, got {args.starts}")
+    if not (args.time_limit > 0 and math.isfinite(args.time_limit)):
+        raise ValueError(f"--time-limit must be a finite number > 0, got {args.time_limit}")
+    q = population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(p))
+    res = best_realizable(q, method="certified" if args.certified else "multistart", starts=args.starts,
+                          rng=args.seed, time_limit=args.time_limit)
+    if args.json:
+        out = res.to_json()
+        out.update({"n": n, "p": p})
+        print(json.dumps(out, default=str))
+        return 0
+    print(f"binary chains, p = {p}, n = {n}, d = {d}")
+    print(f"ftilde* (linear model)          = {res.ftilde_star:.10g}")
+    print(f"f* (best one-layer LSA)         = {res.f_best:.10g}  "
+          f"[{'certified global (SCIP)' if res.certified_global else 'multistart, not certified'}]")
+    if res.lower_bound is not None:
+        print(f"certified lower bound           = {res.lower_bound:.10g}")
+    print(f"ftilde(phi(psi(X*)))            = {res.f_psi:.10g}")
+    print(f"b: {res.b.tolist()}")
+    print(f"A: {res.A.tolist()}")
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("recover", help="structured recovery: is X = phi(b, A)? (with certificate)",
+                              description=__doc__.split("\n\n")[1])
+    p.add_argument("file", help='JSON file {"d": D, "X": [...]}')
+    p.add_argument("--rtol", type=float, default=1e-9, help="tolerance relative to ||X|| (default 1e-9)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_recover)
+
+    q = subparsers.add_parser("best", help="best realisable one-layer LSA for binary chains",
+                              description=__doc__.split("\n\n")[2])
+    q.add_argument("--d", type=int, required=True, help="chain length minus one (d >= 1)")
+    q.add_argument("--n", type=int, required=True, help="number of context chains")
+    q.add_argument("--p", type=float, required=True, help="initial probability P(s_1 = 1), in (0, 1)")
+    q.add_argument("--certified", action="store_true", help="SCIP global certificate (d <= 4)")
+    q.add_argument("--starts", type=int, default=10, help="random multistart directions (default 10)")
+    q.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    q.add_argument("--time-limit", type=float, default=60.0, help="SCIP time limit in seconds (default 60)")
+    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q.set_defaults(func=_best)
