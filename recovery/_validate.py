@@ -84,14 +84,17 @@ def check_real(
     """Return ``x`` as a finite ``float`` inside the stated (open or closed) bounds."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(x).__name__} {x!r}")
-    v = float(x)
+    try:
+        v = float(x)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got a number too large for a float") from None
     if not math.isfinite(v):
         raise ValueError(f"{name} must be finite, got {x!r}")
     lo_bad = low is not None and (v <= low if low_open else v < low)
     hi_bad = high is not None and (v >= high if high_open else v > high)
     if lo_bad or hi_bad:
-        lb = "(" if low_open else "["
-        hb = ")" if high_open else "]"
+        lb = "(" if low_open or low is None else "["
+        hb = ")" if high_open or high is None else "]"
         lo_s = "-inf" if low is None else repr(low)
         hi_s = "inf" if high is None else repr(high)
         raise ValueError(f"{name} must lie in {lb}{lo_s}, {hi_s}{hb}, got {x!r}")

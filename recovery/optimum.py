@@ -42,28 +42,31 @@ def _check_quad(quad: Any) -> Quadratic:
 
 
 def _bareiss(M: list[list[int]]) -> tuple[list[list[int]], list[int]]:
-    """Fraction-free Gaussian elimination without pivoting on an integer matrix (in place).
+    """Fraction-free Gaussian elimination without pivoting on an integer matrix.
 
     Returns the reduced rows and the pivots; pivot ``k`` equals the ``(k+1)``-th leading principal
     minor of the square part (Sylvester: all > 0 iff positive definite). A zero pivot stops early.
+    Each step updates the whole trailing block at once (numpy object arrays of Python ints: the
+    same exact integer operations, without the Python-level double loop).
     """
     n = len(M)
+    if n == 0:
+        return M, []
+    A = np.empty((n, len(M[0])), dtype=object)
+    A[:, :] = M
     prev = 1
     pivots: list[int] = []
     for k in range(n):
-        pk = M[k][k]
+        pk = A[k, k]
         pivots.append(pk)
         if pk == 0:
             break
-        rowk = M[k]
-        for i in range(k + 1, n):
-            rowi = M[i]
-            aik = rowi[k]
-            for j in range(k + 1, len(rowi)):
-                rowi[j] = (pk * rowi[j] - aik * rowk[j]) // prev
-            rowi[k] = 0
+        if k + 1 < n:
+            # Bareiss: a_ij <- (a_kk a_ij - a_ik a_kj) / a_{k-1,k-1}, division exact (Sylvester)
+            A[k + 1:, k + 1:] = (pk * A[k + 1:, k + 1:] - np.multiply.outer(A[k + 1:, k], A[k, k + 1:])) // prev
+            A[k + 1:, k] = 0
         prev = pk
-    return M, pivots
+    return A.tolist(), pivots
 
 
 def _exact_solve_pd(H: np.ndarray, h: np.ndarray) -> tuple[list[Fraction], list[int]]:
@@ -157,19 +160,21 @@ def closed_form_optimum(quad: Quadratic) -> Optimum:
     ``ValueError`` if ``H`` is singular or not positive definite.
     """
     quad = _check_quad(quad)
-    lem = lemma_3_1(quad)
     if quad.exact:
+        # the elimination of [H | h] certifies PD itself (its pivots are the leading principal
+        # minors): no second elimination through lemma_3_1, only the float eigenvalue for min_eig
         X, _ = _exact_solve_pd(quad.H, quad.h)  # raises if not PD
         Xo = np.array(X, dtype=object)
         fstar = quad.c - quad.h.dot(Xo)
         return Optimum(
             X_star=np.array([float(v) for v in X]),
             ftilde_star=float(fstar),
-            min_eig_H=lem.min_eig,
+            min_eig_H=float(np.linalg.eigvalsh(np.asarray(quad.H, dtype=np.float64))[0]),
             exact=True,
             X_star_exact=tuple(X),
             ftilde_star_exact=fstar,
         )
+    lem = lemma_3_1(quad)
     if not lem.positive_definite:
         raise ValueError(
             f"H is singular or not positive definite (smallest eigenvalue {lem.min_eig:.3e}, "

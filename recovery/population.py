@@ -38,6 +38,7 @@ import numpy as np
 from ._validate import check_int, check_rng
 from .phi import features, num_pairs
 from .prompts import (
+    BernoulliInit,
     CorrelatedInit,
     DirichletPrior,
     FixedKernel,
@@ -461,6 +462,8 @@ def _check_common(d: Any, n: Any, prior: Any, init: Any, exact: Any) -> tuple[in
 
 def _quadratic(d: int, n: int, prior: Any, init: Any, exact: bool, factorised: bool) -> Quadratic:
     d, n, S = _check_common(d, n, prior, init, exact)
+    if exact and isinstance(init, (BernoulliInit, CorrelatedInit)):
+        _exactify(init.p, "p")  # name p itself (not the derived 1 - p) when it is a float
     if isinstance(prior, UniformBinaryPrior):
         K, w = _uniform_binary_nodes(d, exact)
         return _node_quadratic(d, n, K, w, init, exact=exact, factorised=factorised)

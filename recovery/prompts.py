@@ -37,8 +37,18 @@ __all__ = [
 SCHEMA_VERSION = "lsahard.prompts/1"
 
 
+def _no_overflow(x: Any, name: str) -> None:
+    """Huge ints/Fractions make ``float(x)`` raise OverflowError: report a ValueError instead."""
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        try:
+            float(x)
+        except OverflowError:
+            raise ValueError(f"{name} must be a finite real number, got a value too large for a float") from None
+
+
 def _exact_or_float(x: Any, name: str, *, open01: bool = False, positive: bool = False) -> Any:
     """Validate a real scalar; keep ``int``/``Fraction`` values exact, turn everything else to float."""
+    _no_overflow(x, name)
     if open01:
         check_probability_open(x, name)
     elif positive:
@@ -133,6 +143,7 @@ def _as_kernel(K: Any, name: str = "K") -> tuple[np.ndarray, tuple[tuple[Fractio
                 x = x.item()
             if isinstance(x, bool) or not isinstance(x, numbers.Real):
                 raise TypeError(f"{name}[{r},{c}] must be a real number, got {type(x).__name__}")
+            _no_overflow(x, f"{name}[{r},{c}]")
             v = float(x)
             if not np.isfinite(v) or v < 0.0 or v > 1.0:
                 raise ValueError(f"{name}[{r},{c}] must lie in [0, 1], got {x!r}")
@@ -237,6 +248,7 @@ class CorrelatedInit:
             v = self.g(q0)
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
                 raise TypeError(f"g({q0}) must return a real number, got {type(v).__name__}")
+            _no_overflow(v, f"g({q0})")
             check_real(v, f"g({q0})", low=0.0, high=1.0)
 
     def context_prob(self, q0: int) -> Any:

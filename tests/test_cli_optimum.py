@@ -84,12 +84,34 @@ def test_text_summary(capsys):
         ["--d", "1", "--n", "3", "--p", "0.3", "--prior", "fixed:0.5,1.5"],
         ["--d", "1", "--n", "3", "--p", "0.3", "--init", "weird"],
         ["--d", "x", "--n", "3", "--p", "0.3"],
+        # audit additions: NaN/inf/overflowing numbers, negative alpha, S = 0, malformed specs
+        ["--d", "1", "--n", "3", "--p", "nan"],
+        ["--d", "1", "--n", "3", "--p", "inf"],
+        ["--d", "1", "--n", "3", "--p", "0"],
+        ["--d", "1", "--n", "3", "--p", "1e400"],
+        ["--d", "1", "--n", "3", "--p", "1e400", "--exact"],
+        ["--d", "1", "--n", "3", "--p", "0.3", "--prior", "fixed:1e400,0.5"],
+        ["--d", "1", "--n", "3", "--p", "0.3", "--prior", "fixed:0.5,nan"],
+        ["--d", "1", "--n", "3", "--prior", "dirichlet:3,1e400"],
+        ["--d", "1", "--n", "3", "--prior", "dirichlet:3,1e400", "--exact"],
+        ["--d", "1", "--n", "3", "--prior", "dirichlet:3,-1"],
+        ["--d", "1", "--n", "3", "--prior", "dirichlet:3,inf"],
+        ["--d", "1", "--n", "3", "--prior", "dirichlet:0,1"],
+        ["--d", "1", "--n", "3", "--prior", "dirichlet:x,1"],
+        ["--d", "1", "--n", "3", "--prior", "dirichlet:3"],
+        ["--d", "1", "--n", "3", "--prior", "dirichlet:3,1", "--init", "correlated"],
+        ["--d", "-2", "--n", "3", "--p", "0.3"],
+        ["--d", "1", "--n", "3", "--p", "0.3", "--prior", "fixed:1,1"],  # singular H: clear error
+        ["--d", "4", "--n", "3", "--prior", "dirichlet:4,1"],  # enumeration too large: clear error
+        ["--d", "9", "--n", "3", "--p", "0.3", "--exact"],  # the exact solve would run for hours
+        ["--d", "9", "--n", "3", "--p", "0.3", "--prior", "fixed:0.2,0.4", "--exact"],
     ],
 )
 def test_bad_flags_exit_2_one_line(capsys, argv):
     assert main(["optimum", *argv]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "error" in err
+    assert "Traceback" not in err
 
 
 def test_subprocess_json():

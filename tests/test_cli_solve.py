@@ -72,6 +72,12 @@ def test_solve_human_output_and_absent_solver(linear_file, capsys):
     (["--solver", "cplex"], "invalid choice"),
     (["--solver", "lm", "--time-limit", "-1"], "time-limit"),
     (["--solver", "lm", "--seed", "x"], "seed"),
+    (["--solver", "lm", "--seed", "-1"], "seed"),
+    (["--solver", "lm", "--time-limit", "0"], "time-limit"),
+    (["--solver", "lm", "--time-limit", "nan"], "time-limit"),
+    (["--solver", "lm", "--time-limit", "inf"], "time-limit"),
+    (["--solver", "lm", "--time-limit", "abc"], "time-limit"),
+    ([], "--solver"),
 ])
 def test_solve_bad_arguments_exit_2(phi_file, capsys, args, msg):
     _, path = phi_file
@@ -85,6 +91,19 @@ def test_solve_bad_arguments_exit_2(phi_file, capsys, args, msg):
     (lambda o: o["constraints"][0].update(sense="=<"), "sense must be one of"),
     (lambda o: o["constraints"][0]["D"].append([7, 0, 1.0]), "out of range"),
     (lambda o: o["constraints"][0].update(rhs=float("nan")), "finite"),
+    # audit additions
+    (lambda o: o.pop("schema"), "schema must be"),
+    (lambda o: o["constraints"][0]["D"].append([0, -1, 1.0]), "col must be >= 0"),
+    (lambda o: o["constraints"][0]["D"].append([0, 0, float("nan")]), "finite"),
+    (lambda o: o["constraints"][0]["D"].append([0, 0]), "[row, col, value]"),
+    (lambda o: o["constraints"][0].update(j=5), "out of range"),
+    (lambda o: o["constraints"][0].update(rhs=float("inf")), "finite"),
+    (lambda o: o["constraints"][0].update(rhs=True), "bool"),
+    (lambda o: o.update(d=0), "d must be >= 1"),
+    (lambda o: o.update(extra=1), "unknown key"),
+    (lambda o: o["bounds"].update({"b[9]": [0, 1]}), "out of range"),
+    (lambda o: o["bounds"].update({"b[0]": [2, 1]}), "empty interval"),
+    (lambda o: o.update(objective={"j": 0, "D": [[0, 0, float("nan")]]}), "finite"),
 ])
 def test_solve_bad_programs_exit_2(phi_file, tmp_path, capsys, mutate, msg):
     p, _ = phi_file
@@ -95,6 +114,33 @@ def test_solve_bad_programs_exit_2(phi_file, tmp_path, capsys, mutate, msg):
     assert main(["solve", str(bad), "--solver", "lm"]) == 2
     err = capsys.readouterr().err
     assert msg in err and err.startswith("lsahard: error:")
+    assert len(err.strip().splitlines()) == 1
+    # export reads the same file and must refuse it the same way
+    assert main(["export", str(bad), "--format", "lp", "-o", str(tmp_path / "x.lp")]) == 2
+    assert capsys.readouterr().err.startswith("lsahard: error:")
+
+
+@pytest.mark.parametrize("text", ['{"schema": "lsahard.bilinear/1", "d": 1,', "not json", "", "[1, 2]", "\xff"])
+def test_malformed_and_missing_files_exit_2(tmp_path, capsys, text):
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(text.encode("latin-1"))
+    for cmd in (["solve", str(bad), "--solver", "lm"], ["export", str(bad), "--format", "nl", "-o",
+                                                         str(tmp_path / "x.nl")]):
+        assert main(cmd) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("lsahard: error:") and len(err.strip().splitlines()) == 1
+    assert main(["solve", str(tmp_path / "missing.json"), "--solver", "lm"]) == 2
+    assert "No such file" in capsys.readouterr().err
+
+
+def test_export_bad_arguments_exit_2(phi_file, tmp_path, capsys):
+    _, path = phi_file
+    for argv in (["export", str(path), "--format", "xls", "-o", str(tmp_path / "x")],
+                 ["export", str(path), "--format", "lp"],
+                 ["export", str(path), "--format", "lp", "-o", str(tmp_path / "no" / "dir" / "x.lp")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and "error" in err
 
 
 def test_export_round_trips(phi_file, linear_file, tmp_path, capsys):

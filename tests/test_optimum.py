@@ -133,3 +133,35 @@ def test_thm33_check_matches_independent_discriminant():
     # the computation says: for n = 1 the unconstrained optimum is NOT realisable (any p)
     assert not thm33_check(F(3, 10), 1).realizable
     assert thm33_check(F(3, 10), 100).realizable
+
+
+def _det_fraction(M):
+    """Exact determinant by Fraction Gaussian elimination with row pivoting (independent)."""
+    A = [[Fraction(v) for v in row] for row in M]
+    n, det = len(A), Fraction(1)
+    for k in range(n):
+        piv = next((r for r in range(k, n) if A[r][k] != 0), None)
+        if piv is None:
+            return Fraction(0)
+        if piv != k:
+            A[k], A[piv] = A[piv], A[k]
+            det = -det
+        det *= A[k][k]
+        for r in range(k + 1, n):
+            f = A[r][k] / A[k][k]
+            A[r] = [a - f * b for a, b in zip(A[r], A[k])]
+    return det
+
+
+def test_bareiss_pivots_are_the_leading_principal_minors():
+    from recovery.optimum import _bareiss
+
+    rng = np.random.default_rng(4)
+    for n in (1, 3, 6):
+        B = rng.integers(-4, 5, size=(n, n))
+        M = (B @ B.T + np.eye(n, dtype=np.int64)).tolist()  # integer SPD
+        _, piv = _bareiss([list(map(int, r)) for r in M])
+        assert piv == [_det_fraction([r[:k] for r in M[:k]]) for k in range(1, n + 1)]
+    # a zero pivot stops early (singular leading block)
+    _, piv = _bareiss([[1, 1, 0], [1, 1, 0], [0, 0, 1]])
+    assert piv == [1, 0]

@@ -222,7 +222,7 @@ def test_quadratic_json_round_trip():
         (lambda: population_quadratic(0, 3, prior=UniformBinaryPrior(), init=BernoulliInit(0.3)), ValueError, "d"),
         (lambda: population_quadratic(1, 0, prior=UniformBinaryPrior(), init=BernoulliInit(0.3)), ValueError, "n"),
         (lambda: population_quadratic(1, 2, prior=UniformBinaryPrior(), init=BernoulliInit(0.3), exact=1), TypeError, "exact"),
-        (lambda: population_quadratic(1, 2, prior=UniformBinaryPrior(), init=BernoulliInit(0.3), exact=True), TypeError, "p"),
+        (lambda: population_quadratic(1, 2, prior=UniformBinaryPrior(), init=BernoulliInit(0.3), exact=True), TypeError, r"p must .*got float 0\.3"),
         (lambda: population_quadratic(1, 2, prior=UniformBinaryPrior(), init=CorrelatedInit(F(1, 3), lambda x: 0.25), exact=True), TypeError, "g"),
         (lambda: population_quadratic(1, 2, prior=DirichletPrior(3, 0.5), init=UniformInit(), exact=True), TypeError, "alpha"),
         (lambda: population_quadratic(1, 2, prior=DirichletPrior(3, 1), init=BernoulliInit(0.3)), ValueError, "binary"),
@@ -239,3 +239,109 @@ def test_quadratic_json_round_trip():
 def test_bad_input(call, exc, word):
     with pytest.raises(exc, match=word):
         call()
+
+
+# --------------------------------------------------------------------------- independent quadrature
+# Independent cross-check of the exact uniform-prior quadratic (audit). Nothing from
+# recovery.population is used except the function under test: for a fixed binary kernel
+# K = [[1-a, a], [b, 1-b]] we enumerate EVERY joint state of the query chain and all n context
+# chains (2^((d+1)(n+1)) configurations), so H(a,b) = sum_config P(config | a,b) F F^T directly
+# from the definition ftilde(X) = E[((x kron g)^T X - y)^2] (no moment formulas, no conditioning
+# trick). P(config | a,b) = start weight * (1-a)^n00 a^n01 b^n10 (1-b)^n11, where n_rs counts the
+# r -> s transitions of all n+1 chains together: a polynomial of degree <= d(n+1) in EACH of a, b.
+# The uniform prior integrates (a, b) over [0,1]^2. A tensor Gauss-Legendre rule with N nodes per
+# axis integrates polynomials of degree <= 2N-1 in each variable exactly, so N = d(n+1)//2 + 1
+# gives the exact integral up to rounding. (A separate scipy dblquad check below guards this
+# degree argument itself.)
+
+
+def _config_table(d: int, n: int):
+    """All joint configurations: states (N, n+1, d+1) (chain n is the query) and features (N, dm)."""
+    from recovery.phi import features
+
+    L = (n + 1) * (d + 1)
+    bits = ((np.arange(2**L)[:, None] >> np.arange(L)) & 1).reshape(-1, n + 1, d + 1)
+    Z0 = np.transpose(bits, (0, 2, 1)).astype(np.float64).copy()  # (N, d+1, n+1)
+    y = Z0[:, d, n].copy()
+    Z0[:, d, n] = 0.0  # the label is masked in the prompt
+    trans = bits[:, :, :-1] * 2 + bits[:, :, 1:]  # code r*2+s of every transition
+    counts = np.stack([(trans == k).sum(axis=(1, 2)) for k in range(4)], axis=1)  # n00,n01,n10,n11
+    return bits, features(Z0), y, counts
+
+
+def _start_weights(bits: np.ndarray, p: float, g=None) -> np.ndarray:
+    n = bits.shape[1] - 1
+    q0 = bits[:, n, 0]
+    w = np.where(q0 == 1, p, 1 - p)
+    for i in range(n):
+        pc = p if g is None else np.where(q0 == 1, g(1), g(0))
+        w = w * np.where(bits[:, i, 0] == 1, pc, 1 - pc)
+    return w
+
+
+def _trans_prob(counts: np.ndarray, a, b):
+    return (1 - a) ** counts[:, 0] * a ** counts[:, 1] * b ** counts[:, 2] * (1 - b) ** counts[:, 3]
+
+
+def _quadrature_quadratic(d: int, n: int, p: float, g=None):
+    bits, Fm, y, counts = _config_table(d, n)
+    sw = _start_weights(bits, p, g)
+    N = d * (n + 1) // 2 + 1  # exact for per-variable degree d(n+1) <= 2N-1
+    t, wt = np.polynomial.legendre.leggauss(N)
+    t, wt = (t + 1) / 2, wt / 2  # rule on [0, 1]
+    prob = np.zeros(len(y))
+    for ta, wa in zip(t, wt):
+        for tb, wb in zip(t, wt):
+            prob += wa * wb * _trans_prob(counts, ta, tb)
+    prob *= sw
+    assert abs(prob.sum() - 1.0) < 1e-12  # a probability law over the configurations
+    H = (Fm * prob[:, None]).T @ Fm
+    h = Fm.T @ (prob * y)
+    c = float(prob @ (y * y))
+    return H, h, c, (Fm, y, sw, counts)
+
+
+QUAD_CASES = [
+    (1, 1, F(3, 10), None), (1, 3, F(1, 2), None), (2, 1, F(2, 7), None), (2, 3, F(3, 5), None),
+    (1, 2, F(2, 5), "corr"), (2, 2, F(1, 3), "corr"), (2, 3, F(3, 10), "corr"),
+]
+
+
+@pytest.mark.parametrize("d,n,p,kind", QUAD_CASES)
+def test_uniform_prior_exact_vs_independent_quadrature(d, n, p, kind):
+    if kind == "corr":
+        gfun = lambda x: F(1, 5) + F(3, 5) * x  # noqa: E731  (a non-default g, exact values)
+        init = CorrelatedInit(p, gfun)
+        g = lambda x: float(gfun(x))  # noqa: E731
+    else:
+        init, g = BernoulliInit(p), None
+    q = population_quadratic(d, n, prior=UniformBinaryPrior(), init=init, exact=True)
+    H, h, c, _ = _quadrature_quadratic(d, n, float(p), g)
+    qf = q.to_float()
+    assert np.abs(qf.H - H).max() <= 1e-10 * max(1.0, np.abs(H).max())
+    assert np.abs(qf.h - h).max() <= 1e-10
+    assert abs(qf.c - c) <= 1e-10
+    # and the fixed-kernel conditional at one interior (a, b) agrees with the same enumeration
+    a_, b_ = F(1, 5), F(7, 10)
+    qk = population_quadratic(d, n, prior=FixedKernel([[1 - a_, a_], [b_, 1 - b_]]), init=init, exact=True)
+    bits, Fm, y, counts = _config_table(d, n)
+    prob = _start_weights(bits, float(p), g) * _trans_prob(counts, float(a_), float(b_))
+    Hk = (Fm * prob[:, None]).T @ Fm
+    assert np.abs(qk.to_float().H - Hk).max() <= 1e-12
+
+
+def test_gauss_legendre_degree_argument_against_dblquad():
+    """scipy dblquad (adaptive, no degree assumption) reproduces c and u^T H u for d = 2, n = 1."""
+    from scipy.integrate import dblquad
+
+    d, n, p = 2, 1, 0.3
+    H, h, c, (Fm, y, sw, counts) = _quadrature_quadratic(d, n, p)
+    u = np.random.default_rng(5).standard_normal(H.shape[0])
+    fu = (Fm @ u) ** 2
+
+    def integrand(b, a, vals):
+        return float(sw @ (_trans_prob(counts, a, b) * vals))
+
+    for vals, ref in ((y * y, c), (fu, u @ H @ u), (y * (Fm @ u), h @ u)):
+        val, err = dblquad(integrand, 0, 1, 0, 1, args=(vals,), epsabs=1e-13, epsrel=1e-12)
+        assert abs(val - ref) <= 1e-10 * max(1.0, abs(ref))

@@ -152,6 +152,12 @@ def test_sampler_bad_input(kwargs, exc, word):
         (lambda: FixedKernel([[1.0]]), ValueError, "2 states"),
         (lambda: FixedKernel([[np.nan, 0.5], [0.5, 0.5]]), ValueError, "K"),
         (lambda: FixedKernel([["a", "b"], ["c", "d"]]), TypeError, "K"),
+        # audit: values too large for a float must be a ValueError, not an OverflowError
+        (lambda: DirichletPrior(3, Fraction(10) ** 400), ValueError, "alpha"),
+        (lambda: DirichletPrior(3, 10**400), ValueError, "alpha"),
+        (lambda: BernoulliInit(10**400), ValueError, "p"),
+        (lambda: FixedKernel([[Fraction(10) ** 400, 0], [0, 1]]), ValueError, "K"),
+        (lambda: CorrelatedInit(0.5, lambda x: 10**400), ValueError, "g"),
     ],
 )
 def test_law_validation(make, exc, word):

@@ -210,3 +210,124 @@ def test_result_json():
     for k in ("status", "verified", "max_violation", "objective", "bound", "wall_s", "b", "A"):
         assert k in js
     assert np.allclose(np.array(js["A"]), r.A) and js["status"] == "feasible"
+
+
+# ----------------------------------------------------------------------------- audit additions
+PROOF_PREFIX = {"scip": "scip_direct:", "gurobi": "gurobi_direct_minlp:", "maingo": "maingo:",
+                "highs-milp": "highs:", "mccormick": "highs:", "shor": "shor"}
+
+
+@pytest.mark.parametrize("solver", EXACT + ["highs-milp", "mccormick", "shor"])
+def test_every_infeasible_carries_the_solvers_proof(solver):
+    progs = {"highs-milp": (contradictory_fixing(), linear_after_fixing(False), complementarity(False))}
+    for p in progs.get(solver, (sign_infeasible(), contradictory_fixing())):
+        r = solve(p, solver, time_limit=20, seed=0)
+        assert r.status == "infeasible", (solver, p.name, r.status, r.log)
+        assert r.proof and r.proof.startswith(PROOF_PREFIX[solver]), (solver, r.proof)
+        assert r.b is None and not r.verified
+
+
+@pytest.mark.parametrize("solver", HEURISTICS)
+def test_heuristics_never_claim_infeasible_on_infeasible_programs(solver):
+    for p in (contradictory_fixing(), linear_after_fixing(False)):
+        r = solve(p, solver, time_limit=0.3, seed=0)
+        assert r.status in ("unknown", "timeout") and not r.verified, (p.name, r.status)
+
+
+def test_solve_routes_every_claim_through_the_verifier(monkeypatch):
+    p = phi_planted(8, 2)
+    rng = np.random.default_rng(1)
+    b, A = rng.normal(size=3), rng.normal(size=(3, 2))
+    outs = {"optimal": Outcome("optimal", b=b, A=A, bound=0.0, log="x", proof="fake"),
+            "nopoint": Outcome("feasible", log="x", proof="fake"),
+            "timeout": Outcome("timeout", b=b, A=A, log="x", proof="fake")}
+    for key, want in (("optimal", "unknown"), ("nopoint", "unknown"), ("timeout", "timeout")):
+        monkeypatch.setattr(solvers, "_runner", lambda name, o=outs[key]: (lambda *a: o))
+        r = solve(p, "scip")
+        assert r.status == want and not r.verified, key
+    # a true solution passes unchanged, with the exact verifier's violation
+    b0, A0 = np.array([0.5, -1.0, 2.0]), np.array([[1.0, 0.0], [0.5, -2.0], [0.25, 1.0]])
+    good = BilinearProgram.from_phi(phi(b0, A0), 2)
+    monkeypatch.setattr(solvers, "_runner", lambda name: (lambda *a: Outcome("feasible", b=b0, A=A0,
+                                                                               log="", proof="fake")))
+    r = solve(good, "lm")
+    assert r.status == "feasible" and r.verified and r.max_violation == verify(good, b0, A0).max_violation
+
+
+def _reduced(inst):
+    from reductions import chain
+
+    return chain(inst, "lsa_program").target.program
+
+
+def test_portfolio_on_reduction_outputs():
+    """Tiny programs produced by the paper's reductions (set splitting -> ... -> lsa_program and
+    partition -> lsa_program): exact solvers agree with the combinatorial truth, highs-milp
+    refuses the bilinear (partition) rows instead of answering."""
+    from reductions import Partition, SetSplitting, decide
+
+    yes = SetSplitting(n=3, subsets=((0, 1), (1, 2)))
+    no = SetSplitting(n=3, subsets=((0, 1), (1, 2), (0, 2)))  # a triangle cannot be 2-coloured
+    assert decide(yes).answer is True and decide(no).answer is False
+    r = solve(_reduced(yes), "highs-milp", time_limit=20)
+    assert r.status == "optimal" and r.verified and r.objective == 0.0
+    r = solve(_reduced(no), "highs-milp", time_limit=20)
+    assert r.status == "infeasible" and "complementarity infeasible" in r.proof
+    if EXACT:
+        r = solve(_reduced(no), EXACT[0], time_limit=20)
+        assert r.status == "optimal" and r.objective > 0.5  # the minimum is positive: "no"
+    p_no = _reduced(Partition(values=(1, 2)))
+    r = solve(p_no, "highs-milp", time_limit=20)
+    assert r.status == "error" and r.log.startswith("highs-milp needs") and r.b is None
+    if EXACT:
+        assert solve(p_no, EXACT[0], time_limit=20).status == "infeasible"
+        r = solve(_reduced(Partition(values=(1, 1, 2))), EXACT[0], time_limit=20)
+        assert r.status == "feasible" and r.verified
+    for h in HEURISTICS:  # never "infeasible", even on a reduction's no-instance
+        assert solve(p_no, h, time_limit=0.3, seed=0).status in ("unknown", "timeout")
+
+
+def test_highs_milp_does_not_guess_which_infeasibility(monkeypatch):
+    """MILP proven infeasible but the rows-only LP undecided (budget spent): the proof must not
+    claim 'constraints infeasible' (audit: it used to, whenever that LP hit the time limit)."""
+    import recovery.solvers.milp as milp
+    from recovery.solvers.highs_util import HighsOutcome
+
+    calls = []
+
+    def fake(*args, **kwargs):
+        calls.append(args[-2])  # the time limit each HiGHS call receives
+        return HighsOutcome("kInfeasible" if len(calls) == 1 else "kTimeLimit", None, None, None, "fake")
+
+    monkeypatch.setattr(milp, "highs_solve", fake)
+    r = solve(complementarity(False), "highs-milp", time_limit=3.0)
+    assert r.status == "infeasible" and "constraints infeasible or min > floor" in r.proof
+    assert len(calls) == 2 and calls[0] <= 3.0 and calls[1] <= calls[0]  # one shared budget, not reset
+
+
+def test_time_limit_honoured_by_relaxations_on_a_reduction_output():
+    """shor on a 50-variable program from NAE-SAT -> ... -> lsa_program needs more than 2 s on
+    this machine; the budget covers importing cvxpy, building/canonicalising the SDP and the conic
+    solver's setup too (audit: it used to take 2.5 s at limit 1 s)."""
+    from reductions import generate
+
+    inst, _ = generate("nae_sat", 8, 0)
+    p = _reduced(inst)
+    for name in ("shor", "mccormick", "highs-milp"):
+        r = solve(p, name, time_limit=2.0, seed=0)
+        assert r.wall_s <= 2.0 * 1.2, (name, r.wall_s)
+        assert r.status != "error", (name, r.log)
+
+
+def test_result_json_is_strict_json_even_for_nonfinite_points(monkeypatch):
+    import json
+
+    b = np.array([np.nan, 1.0, np.inf])
+    A = np.zeros((3, 2))
+    monkeypatch.setattr(solvers, "_runner", lambda name: (lambda *a: Outcome("feasible", b=b, A=A, log="",
+                                                                               proof="fake")))
+    r = solve(phi_planted(0, 2), "lm")
+    assert r.status == "unknown" and not r.verified
+    js = r.to_json()
+    text = json.dumps(js, allow_nan=False)  # raises on NaN/Infinity
+    assert json.loads(text)["b"] == [None, 1.0, "inf"] and js["max_violation"] == "inf"

@@ -77,3 +77,59 @@ def test_nonfinite_and_shapes():
         verify(p, b, A.T)
     with pytest.raises(ValueError, match="tol"):
         verify(p, b, A, tol=-1.0)
+
+
+def test_bounds_are_compared_exactly():
+    """Fraction bounds vs float points: the fast path must stay exact (audit)."""
+    third = float(Fraction(1, 3))  # 0.333...3148 < 1/3 by ~1.85e-17
+    pb = ProgramBuilder(1)
+    pb.bound("b[0]", Fraction(1, 3), None).bound("b[1]", None, Fraction(1, 3))
+    p = pb.build()
+    v = verify(p, [third, third], [[0.0], [0.0]], tol=0.0)
+    assert not v.ok and [lab for lab, _ in v.violations] == ["bound b[0] lo"]
+    assert v.max_violation == float(Fraction(1, 3) - Fraction(third))
+    assert verify(p, [1.0, third], [[0.0], [0.0]], tol=0.0).ok
+
+
+def _reference_max_violation(p, b, A):
+    """Direct rational evaluation of every row and bound (independent of verify's fast paths)."""
+    bq = [Fraction(float(x)) for x in b]
+    Aq = [[Fraction(float(x)) for x in row] for row in A]
+    worst = Fraction(0)
+    for row in p.constraints:
+        lhs = sum((Fraction(w) * bq[u] * Aq[v][row.j] for u, v, w in row.D), Fraction(0))
+        rhs = Fraction(row.rhs)
+        diff = {"==": abs(lhs - rhs), "<=": max(Fraction(0), lhs - rhs), ">=": max(Fraction(0), rhs - lhs)}
+        worst = max(worst, diff[row.sense] / max(Fraction(1), abs(rhs)))
+    for i in range(p.d + 1):
+        for name, x in [(f"b[{i}]", bq[i])] + [(f"A[{i},{j}]", Aq[i][j]) for j in range(p.d)]:
+            lo, hi = p.bounds.get(name, (None, None))
+            if lo is not None:
+                worst = max(worst, max(Fraction(0), Fraction(lo) - x) / max(Fraction(1), abs(Fraction(lo))))
+            if hi is not None:
+                worst = max(worst, max(Fraction(0), x - Fraction(hi)) / max(Fraction(1), abs(Fraction(hi))))
+    return worst
+
+
+def test_verify_matches_a_direct_rational_reference():
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        d = int(rng.integers(1, 4))
+        pb = ProgramBuilder(d)
+        for name in BilinearProgram(d, ()).variable_names():
+            r = rng.random()
+            lo = Fraction(int(rng.integers(-3, 1)), int(rng.integers(1, 4)))
+            if r < 0.3:
+                pb.bound(name, lo, lo + Fraction(int(rng.integers(0, 3)), 3))
+            elif r < 0.45:
+                pb.fix(name, float(rng.normal()))
+        for _ in range(int(rng.integers(1, 5))):
+            cells = {(int(rng.integers(d + 1)), int(rng.integers(d + 1))) for _ in range(2)}
+            trip = [(u, v, float(rng.normal())) for u, v in sorted(cells)]
+            pb.add_row(int(rng.integers(d)), trip, ["==", "<=", ">="][int(rng.integers(3))],
+                       Fraction(int(rng.integers(-5, 6)), 7))
+        p = pb.build()
+        b, A = rng.normal(size=d + 1), rng.normal(size=(d + 1, d))
+        v = verify(p, b, A, tol=0.0)
+        ref = _reference_max_violation(p, b, A)
+        assert v.max_violation == float(ref) and v.ok == (ref == 0)

@@ -128,9 +128,9 @@ def _polish(c: Compiled, x: np.ndarray, clock: _Clock) -> np.ndarray:
 
 
 def run_multistart(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    clock = _Clock(time_limit)  # started before compiling: the budget covers the whole call
     c = compile_program(program)
     rng = np.random.default_rng(seed)
-    clock = _Clock(time_limit)
     free_idx = np.flatnonzero(c.free)
     best_x, best_v, k, log = None, np.inf, 0, []
     while True:
@@ -154,9 +154,9 @@ def run_multistart(program: BilinearProgram, time_limit: float, seed: int) -> Ou
 
 # ------------------------------------------------------------------------------ lm
 def run_lm(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    clock = _Clock(time_limit)  # started before compiling: the budget covers the whole call
     c = compile_program(program)
     rng = np.random.default_rng(seed)
-    clock = _Clock(time_limit)
     free_idx = np.flatnonzero(c.free)
     bounded = np.isfinite(c.lo[free_idx]).any() or np.isfinite(c.hi[free_idx]).any()
     method = "lm" if (c.eq.all() and not bounded and c.R >= free_idx.size > 0) else "trf"
@@ -261,9 +261,9 @@ def _lp_step(c: Compiled, x: np.ndarray, block: np.ndarray, phase2: bool):
 
 
 def run_alternating_lp(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    clock = _Clock(time_limit)  # started before compiling: the budget covers the whole call
     c = compile_program(program)
     rng = np.random.default_rng(seed)
-    clock = _Clock(time_limit)
     d = c.d
     b_block = np.arange(d + 1)
     A_block = np.arange(d + 1, c.n)

@@ -23,11 +23,18 @@ Outcome: HiGHS finds a point -> ``optimal`` (objective = c0 = proven lower bound
 for programs without objective); HiGHS proves the MILP infeasible -> ``infeasible`` with proof
 ``"constraints infeasible"`` (LP of the rows alone is infeasible: the program has no feasible
 point) or ``"complementarity infeasible: min > floor"`` (feasible points exist, but the objective
-cannot reach c0, i.e. the answer to "is the minimum zero?" is no); time limit -> ``timeout``.
+cannot reach c0, i.e. the answer to "is the minimum zero?" is no; note that the status is then
+``infeasible`` although the rows are feasible -- it is the complementarity system that is
+infeasible, whereas a global solver reports ``optimal`` with a positive objective), or
+``"constraints infeasible or min > floor"`` when the budget ran out before the rows-only LP
+decided which; time limit -> ``timeout``.  Compiling and the rows-only LP count against the
+time limit.
 Programs without this structure get status ``error`` with a log starting ``highs-milp needs``.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 from scipy import sparse
@@ -69,7 +76,13 @@ def _row_bounds(c):
     return lo, hi
 
 
+def _left(t0: float, time_limit: float) -> float:
+    """Seconds of the budget still available (compiling and a second LP count too)."""
+    return max(0.01, float(time_limit) - (time.perf_counter() - t0))
+
+
 def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    t0 = time.perf_counter()
     c = compile_program(program)
     M, bad = linear_rows_after_fixing(c)
     if bad is not None:
@@ -120,7 +133,7 @@ def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Ou
     col_lo = np.concatenate([c.lo, np.zeros(K)])
     col_hi = np.concatenate([c.hi, np.ones(K)])
     integer = np.concatenate([np.zeros(c.n, bool), np.ones(K, bool)])
-    out = highs_solve(np.zeros(n), Amat, row_lo, row_hi, col_lo, col_hi, integer, time_limit, seed)
+    out = highs_solve(np.zeros(n), Amat, row_lo, row_hi, col_lo, col_hi, integer, _left(t0, time_limit), seed)
     log = [f"highs-milp: {c.R} linear rows, {K} complementarity binaries (big-M = upper bounds), "
            f"objective floor {floor if c.has_obj else 'n/a'}", out.log]
     st = out.model_status
@@ -136,9 +149,12 @@ def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Ou
         if K:
             lp = highs_solve(np.zeros(c.n), M if c.R else sparse.csr_matrix((0, c.n)),
                              _row_bounds(c)[0], _row_bounds(c)[1], c.lo, c.hi, None,
-                             time_limit, seed)
+                             _left(t0, time_limit), seed)
             if lp.model_status == "kOptimal":
                 why = "complementarity infeasible: min > floor"
+            elif lp.model_status not in ("kInfeasible", "kUnboundedOrInfeasible"):
+                # the budget ran out before the rows-only LP decided which of the two holds
+                why = f"constraints infeasible or min > floor (rows-only LP: {lp.model_status})"
             log.append("rows-only LP: " + lp.log)
         return Outcome("infeasible", bound=None, log="\n".join(log), proof=f"highs:{st} {why}")
     if st == "kTimeLimit":

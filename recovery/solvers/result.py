@@ -60,8 +60,16 @@ class SolveResult:
             raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
 
     def to_json(self) -> dict[str, Any]:
+        def num(v: float) -> Any:  # strict JSON has no NaN/Infinity (same spelling as "bound")
+            return v if math.isfinite(v) else (None if v != v else ("inf" if v > 0 else "-inf"))
+
         def arr(x: np.ndarray | None) -> Any:
-            return None if x is None else np.asarray(x, dtype=float).tolist()
+            if x is None:
+                return None
+            a = np.asarray(x, dtype=float)
+            if np.all(np.isfinite(a)):
+                return a.tolist()
+            return np.vectorize(num, otypes=[object])(a).tolist()
 
         mv = self.max_violation
         return {
