@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from recovery.best import BestLSA, SimpleQuadratic, best_realizable, inner_solve, psi
+from recovery.best import BestLSA, SimpleQuadratic, best_realizable, inner_solve, patch_box_lower_bound, psi
 from recovery.optimum import closed_form_optimum
 from recovery.phi import num_pairs, phi
 from recovery.population import population_quadratic
@@ -91,30 +91,103 @@ def test_psi_reproduces_image_points_and_projects(rng):
         psi(X, 3)
 
 
-def test_certified_agrees_with_dense_multistart_d1(rng):
-    for q in (population_quadratic(1, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.3)),
-              _random_quad(rng, 1)):
-        cert = best_realizable(q, method="certified", time_limit=30.0)
-        dense = best_realizable(q, starts=40, rng=5)
-        assert cert.certified_global, cert.details
-        assert cert.lower_bound <= cert.f_best + 1e-12
-        assert cert.f_best == pytest.approx(dense.f_best, abs=1e-5 * max(1.0, abs(dense.f_best)))
-        assert cert.lower_bound <= dense.f_best + 1e-9  # the certificate bounds every realisable value
-        assert not dense.certified_global and dense.lower_bound is None
+def _patch_b(k, t):
+    b = np.insert(np.asarray(t, float), k, 1.0)
+    return b
 
 
-def test_certified_agrees_with_dense_multistart_d2():
-    # psi-type quadratic (H = I) off the image: a genuinely non-trivial f* > ftilde* = 0
-    g = np.random.default_rng(1)
-    d, n = 2, 12
-    X = phi(g.standard_normal(3), g.standard_normal((3, 2))) + 0.5 * g.standard_normal(n)
-    q = SimpleQuadratic(np.eye(n), X, float(X @ X))
-    cert = best_realizable(q, method="certified", time_limit=60.0)
-    dense = best_realizable(q, starts=40, rng=7)
-    assert cert.certified_global, cert.details
-    assert cert.f_best > cert.ftilde_star + 1e-3
-    assert cert.f_best == pytest.approx(dense.f_best, abs=1e-5 * max(1.0, dense.f_best))
-    assert cert.lower_bound <= dense.f_best + 1e-9
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_box_lower_bound_is_valid_on_random_boxes(rng, d):
+    # random PD instances and the (badly conditioned) population quadratic; sampled points and a local
+    # minimisation inside each box must never go below the bound, and tiny boxes give a tight bound
+    quads = [_random_quad(rng, d, shift=0.5),
+             population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))]
+    for q in quads:
+        for _ in range(6):
+            k = int(rng.integers(d + 1))
+            t = rng.uniform(-1, 1, d)
+            w = 10.0 ** rng.uniform(-3, -0.5, d)
+            lb = patch_box_lower_bound(q, k, t, w)
+            fs = [inner_solve(q, _patch_b(k, t + w * rng.uniform(-1, 1, d)))[1] for _ in range(40)]
+            fs += [inner_solve(q, _patch_b(k, t + w * s))[1] for s in (-1.0, 1.0)]  # corners
+            assert min(fs) >= lb - 1e-12, (k, t, w, lb, min(fs))
+            # local minimisation of f over the box (L-BFGS-B in patch coordinates) from the best sample
+            obj = lambda tt: inner_solve(q, _patch_b(k, tt))[1]  # noqa: E731
+            res = minimize(obj, t, method="L-BFGS-B", bounds=list(zip(t - w, t + w)))
+            assert res.fun >= lb - 1e-12
+        # tiny box around a point: the bound is within 1e-6 of f at the centre (second order)
+        k = int(rng.integers(d + 1))
+        t = rng.uniform(-0.9, 0.9, d)
+        fc = inner_solve(q, _patch_b(k, t))[1]
+        lb = patch_box_lower_bound(q, k, t, np.full(d, 1e-7))
+        assert fc - 1e-6 * max(1.0, abs(fc)) <= lb <= fc + 1e-12
+    with pytest.raises(ValueError, match="halfwidth"):
+        patch_box_lower_bound(quads[0], 0, np.zeros(d), -np.ones(d))
+
+
+@pytest.mark.parametrize("d", [1, 2])
+def test_bnb_agrees_with_scip_certificate(rng, d):
+    if d == 1:
+        q = population_quadratic(1, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.3))
+    else:
+        # psi-type quadratic (H = I) off the image: a genuinely non-trivial f* > ftilde* = 0
+        g = np.random.default_rng(1)
+        X = phi(g.standard_normal(3), g.standard_normal((3, 2))) + 0.5 * g.standard_normal(12)
+        q = SimpleQuadratic(np.eye(12), X, float(X @ X))
+    bnb = best_realizable(q, method="bnb", starts=0, time_limit=30.0)
+    scip = best_realizable(q, method="scip", starts=0, time_limit=60.0)
+    for r in (bnb, scip):
+        assert r.certified_global, r.details
+        assert r.lower_bound <= r.f_best
+    tol = 1e-5 * max(1.0, abs(scip.f_best))
+    assert bnb.f_best == pytest.approx(scip.f_best, abs=tol)
+    # each certificate bounds the other's realisable value
+    assert bnb.lower_bound <= scip.f_best + 1e-12 and scip.lower_bound <= bnb.f_best + 1e-12
+    assert bnb.details["bnb"]["gap"] <= bnb.details["bnb"]["tol"]
+    if d == 2:
+        assert bnb.f_best > bnb.ftilde_star + 1e-3
+    cert = best_realizable(q, method="certified", starts=0)
+    assert cert.details["certifier"] == "bnb" and cert.certified_global
+
+
+def test_bnb_agrees_with_dense_multistart_d3(rng):
+    q = _random_quad(np.random.default_rng(11), 3, shift=0.5)
+    bnb = best_realizable(q, method="bnb", starts=0, time_limit=60.0)
+    dense = best_realizable(q, starts=60, rng=5)
+    assert bnb.certified_global, bnb.details
+    assert bnb.f_best > bnb.ftilde_star + 1e-3  # X* is not realisable: the instance is non-trivial
+    tol = 1e-5 * max(1.0, abs(dense.f_best))
+    assert bnb.f_best == pytest.approx(dense.f_best, abs=tol)
+    assert bnb.lower_bound <= dense.f_best + 1e-12
+    # and no random direction beats the certified lower bound
+    for _ in range(300):
+        assert inner_solve(q, rng.standard_normal(4))[1] >= bnb.lower_bound - 1e-12
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_bnb_planted_realisable(rng, d):
+    n = d * num_pairs(d)
+    G = rng.standard_normal((n, n))
+    H = G @ G.T / n + 0.1 * np.eye(n)
+    b0, A0 = rng.standard_normal(d + 1), rng.standard_normal((d + 1, d))
+    X0 = phi(b0, A0)
+    q = SimpleQuadratic(H, H @ X0, 2.0 + X0 @ H @ X0)
+    r = best_realizable(q, method="bnb", starts=0, time_limit=30.0)
+    assert r.certified_global, r.details
+    assert r.f_best == pytest.approx(2.0, abs=1e-9) and r.ftilde_star == pytest.approx(2.0, rel=1e-9)
+    assert 2.0 - 1e-5 <= r.lower_bound <= r.f_best
+
+
+def test_bnb_time_limit_reports_gap():
+    q = population_quadratic(3, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    r = best_realizable(q, method="bnb", starts=0, time_limit=0.05)
+    bb = r.details["bnb"]
+    assert bb["status"] == "time limit" and not r.certified_global
+    assert bb["gap"] > bb["tol"] and bb["open_boxes"] > 0
+    assert r.ftilde_star - 1e-12 <= r.lower_bound <= r.f_best
+    assert r.details["gap_abs"] == pytest.approx(r.f_best - r.lower_bound, abs=1e-15)
+    with pytest.raises(ValueError, match="positive definite"):
+        best_realizable(SimpleQuadratic(np.zeros((3, 3)), np.ones(3), 1.0), method="bnb")
 
 
 def test_best_json_and_bad_input(rng):
@@ -124,8 +197,9 @@ def test_best_json_and_bad_input(rng):
     assert r2.to_json() == r.to_json()
     with pytest.raises(ValueError, match="method"):
         best_realizable(q, method="exhaustive")
-    with pytest.raises(ValueError, match="d <= 4"):
-        best_realizable(_random_quad(rng, 5), method="certified")
+    for m in ("certified", "bnb", "scip"):
+        with pytest.raises(ValueError, match="d <= 4"):
+            best_realizable(_random_quad(rng, 5), method=m)
     with pytest.raises(TypeError, match="quad"):
         best_realizable(object())
     with pytest.raises(ValueError, match="length"):

@@ -4,10 +4,11 @@
 ``D (D+1)(D+2)/2``, ordered as in ``recovery.phi``); prints whether ``X = phi(b, A)`` for some
 ``(b, A)`` (spectral algorithm, :func:`recovery.realize.recover`) with ``b, A`` or the certificate.
 
-``lsahard best --d D --n N --p P [--certified] [--starts K] [--seed S] [--time-limit T] [--json]``:
-the best realisable one-layer LSA for binary chains (``p01, p10 ~ U(0,1)``, initial Bern(P), N
-context chains) with the chain ``ftilde* <= f* <= ftilde(phi(psi(X*)))``
-(:func:`recovery.best.best_realizable`).
+``lsahard best --d D --n N --p P [--certified [--certifier bnb|scip]] [--starts K] [--seed S]
+[--time-limit T] [--gap-tol G] [--json]``: the best realisable one-layer LSA for binary chains (``p01, p10 ~ U(0,1)``,
+initial Bern(P), N context chains) with the chain ``ftilde* <= f* <= ftilde(phi(psi(X*)))``
+(:func:`recovery.best.best_realizable`). ``--certified`` (d <= 4) adds a global lower bound from the
+sphere/patch branch-and-bound (``--certifier bnb``, default) or SCIP (``--certifier scip``).
 """
 from __future__ import annotations
 
@@ -78,9 +79,11 @@ def _best(args: argparse.Namespace) -> int:
         raise ValueError(f"--starts must be >= 0, got {args.starts}")
     if not (args.time_limit > 0 and math.isfinite(args.time_limit)):
         raise ValueError(f"--time-limit must be a finite number > 0, got {args.time_limit}")
+    if not (args.gap_tol > 0 and math.isfinite(args.gap_tol)):
+        raise ValueError(f"--gap-tol must be a finite number > 0, got {args.gap_tol}")
     q = population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(p))
-    res = best_realizable(q, method="certified" if args.certified else "multistart", starts=args.starts,
-                          rng=args.seed, time_limit=args.time_limit)
+    res = best_realizable(q, method=args.certifier if args.certified else "multistart", starts=args.starts,
+                          rng=args.seed, time_limit=args.time_limit, gap_tol=args.gap_tol)
     if args.json:
         out = res.to_json()
         out.update({"n": n, "p": p})
@@ -88,10 +91,15 @@ def _best(args: argparse.Namespace) -> int:
         return 0
     print(f"binary chains, p = {p}, n = {n}, d = {d}")
     print(f"ftilde* (linear model)          = {res.ftilde_star:.10g}")
-    print(f"f* (best one-layer LSA)         = {res.f_best:.10g}  "
-          f"[{'certified global (SCIP)' if res.certified_global else 'multistart, not certified'}]")
+    tag = (f"certified global ({res.method})" if res.certified_global
+           else f"{res.method}, not certified" if args.certified else "multistart, not certified")
+    print(f"f* (best one-layer LSA)         = {res.f_best:.10g}  [{tag}]")
     if res.lower_bound is not None:
-        print(f"certified lower bound           = {res.lower_bound:.10g}")
+        print(f"global lower bound              = {res.lower_bound:.10g}  "
+              f"(gap {res.details['gap_abs']:.3g}, tolerance {res.details['gap_tol']:g} max(1, |f*|))")
+    if "bnb" in res.details:
+        bb = res.details["bnb"]
+        print(f"branch-and-bound                = {bb['status']}, {bb['nodes']} boxes, {bb['seconds']:.2f} s")
     print(f"ftilde(phi(psi(X*)))            = {res.f_psi:.10g}")
     print(f"b: {res.b.tolist()}")
     print(f"A: {res.A.tolist()}")
@@ -111,9 +119,13 @@ def register(subparsers) -> None:
     q.add_argument("--d", type=int, required=True, help="chain length minus one (d >= 1)")
     q.add_argument("--n", type=int, required=True, help="number of context chains")
     q.add_argument("--p", type=float, required=True, help="initial probability P(s_1 = 1), in (0, 1)")
-    q.add_argument("--certified", action="store_true", help="SCIP global certificate (d <= 4)")
+    q.add_argument("--certified", action="store_true", help="global certificate (d <= 4)")
+    q.add_argument("--certifier", choices=("bnb", "scip"), default="bnb",
+                   help="with --certified: sphere/patch branch-and-bound (default) or SCIP")
     q.add_argument("--starts", type=int, default=10, help="random multistart directions (default 10)")
     q.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    q.add_argument("--time-limit", type=float, default=60.0, help="SCIP time limit in seconds (default 60)")
+    q.add_argument("--gap-tol", type=float, default=1e-5,
+                   help="certified iff f* - lower bound <= GAP_TOL max(1, |f*|) (default 1e-5)")
+    q.add_argument("--time-limit", type=float, default=60.0, help="certifier time limit in seconds (default 60)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=_best)

@@ -1,0 +1,406 @@
+"""The benchmark runner: toy suites end to end, kill + resume, hard limits, sharding, bad flags."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from benchmarks import families, results, runner, suites
+from benchmarks.runner import classify
+from recovery.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text().splitlines()]
+
+
+def _keys(recs):
+    return [results.record_key(r) for r in recs]
+
+
+def _expected_toy_keys(suite_name: str) -> set:
+    """Task keys of a toy suite computed independently of the runner (from the suite plan)."""
+    suite = suites.get_suite(suite_name)
+    keys = set()
+    for plan in suite.plans:
+        fam = families.get_family(plan.family)
+        for size in plan.sizes:
+            for case in fam.cases(size, plan.per_size, suite.base_seed):
+                for lv in case.levels:
+                    for spec in fam.solvers(lv, size):
+                        for seed in suite.seeds:
+                            keys.add((plan.family, lv.level, case.instance, spec.name, seed))
+    return keys
+
+
+def test_toy_suite_end_to_end_in_process(tmp_path, capsys):
+    out = tmp_path / "run"
+    rc = main(["bench", "--suite", "toy", "--out", str(out), "--jobs", "2", "--no-progress"])
+    assert rc == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    recs = _lines(out / "results.jsonl")
+    assert set(_keys(recs)) == _expected_toy_keys("toy")
+    assert len(recs) == len(set(_keys(recs))) == summary["executed"]
+    known = results.load_known_answers(out)
+    for r in recs:
+        for k in results.REQUIRED_FIELDS:
+            assert k in r, k
+        assert r["versions"]["python"] and r["machine"]["cpus"]
+        # the toy answer is the parity of the source list, recomputed here independently
+        src = json.loads((out / "instances" / "toy" / r["instance"] / "source.json").read_text())
+        truth = "YES" if sum(src["values"]) % 2 == 0 else "NO"
+        assert known[r["instance"]] == truth
+        assert r["classification"] == "ok" and r["answer"] == truth
+        assert r["peak_mem_mb"] > 1
+    # planted instances (even index) are YES by construction
+    assert all(known[i] == "YES" for i in known if i.endswith("p"))
+    rep = (out / "report.md").read_text()
+    assert results.sha256_file(out / "results.jsonl") in rep
+    assert (out / "figures" / "profile_toy.png").stat().st_size > 1000
+
+
+PLUGIN = """
+from benchmarks.families import ToyFamily, register_family
+from benchmarks.suites import FamilyPlan, Suite, register_suite
+
+register_family(ToyFamily("plugfam", ("toy-fast", "toy-heur")), replace=True)
+register_suite(Suite("plugsuite", "a suite from a plugin", (FamilyPlan("plugfam", (3,), 2),), time_limit=2.0),
+               replace=True)
+"""
+
+
+def test_plugin_hook_registers_a_family_and_suite(tmp_path, capsys, monkeypatch):
+    (tmp_path / "lsahard_test_plugin.py").write_text(PLUGIN)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        rc = main(["bench", "--plugin", "lsahard_test_plugin", "--suite", "plugsuite", "--out",
+                   str(tmp_path / "p"), "--no-progress", "--no-report"])
+        assert rc == 0
+        recs = _lines(tmp_path / "p" / "results.jsonl")
+        assert {r["family"] for r in recs} == {"plugfam"} and {r["solver"] for r in recs} == {"toy-fast", "toy-heur"}
+        assert len(recs) == 2 * 2 * 2  # instances x levels x solvers
+        assert main(["bench", "--plugin", "no_such_plugin_xyz", "--out", str(tmp_path / "q")]) == 2
+    finally:
+        families.FAMILIES.pop("plugfam", None)
+        suites.SUITES.pop("plugsuite", None)
+
+
+def test_wrong_answers_flagged_loudly(tmp_path, capsys):
+    out = tmp_path / "bad"
+    rc = main(["bench", "--suite", "toy-bad", "--out", str(out), "--no-progress"])
+    cap = capsys.readouterr()
+    assert rc == 1  # a suite with wrong answers fails
+    recs = _lines(out / "results.jsonl")
+    by = {}
+    for r in recs:
+        by.setdefault(r["solver"], set()).add(r["classification"])
+    assert by["toy-wrong"] == {"wrong"}
+    assert by["toy-crash"] == {"error"}
+    assert by["toy-fast"] == {"ok"}
+    # toy-heur proves YES only: ok on YES instances, unknown on NO instances
+    known = results.load_known_answers(out)
+    for r in recs:
+        if r["solver"] == "toy-heur":
+            assert r["classification"] == ("ok" if known[r["instance"]] == "YES" else "unknown")
+    n_wrong = sum(r["classification"] == "wrong" for r in recs)
+    assert cap.err.count("WRONG ANSWER") == n_wrong > 0
+    assert "WRONG ANSWERS FOUND" in (out / "report.md").read_text()
+    crash = next(r for r in recs if r["solver"] == "toy-crash")
+    assert "deliberate failure" in crash["error"]
+    assert "deliberate failure" in Path(crash["log"]).read_text()  # the worker's stderr is kept
+    assert all(r["log"] is None for r in recs if r["solver"] == "toy-fast")  # silent runs: no file
+
+
+def test_hanging_solver_is_killed_at_the_limit(tmp_path):
+    limit, grace = 1.0, 0.2
+    t0 = time.monotonic()
+    summary = suites.run_suite("toy-hang", tmp_path / "h", time_limit=limit, grace=grace, progress=False)
+    elapsed = time.monotonic() - t0
+    recs = _lines(tmp_path / "h" / "results.jsonl")
+    hang = [r for r in recs if r["solver"] == "toy-hang"]
+    assert hang and all(r["classification"] == "timeout" and r["status"] == "killed" for r in hang)
+    for r in hang:  # stopped at limit + grace, within 20 %
+        assert limit <= r["wall_s"] <= 1.2 * (limit + grace)
+    assert summary.executed == len(recs)
+    assert elapsed < 30  # generous: the suite did not stall
+
+
+def test_kill_then_resume_loses_nothing(tmp_path):
+    out = tmp_path / "k"
+    cmd = [sys.executable, "-m", "recovery.cli", "bench", "--suite", "toy", "--out", str(out),
+           "--jobs", "1", "--no-progress", "--no-report"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    res = out / "results.jsonl"
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    import psutil
+
+    while time.monotonic() < deadline:
+        if res.exists() and res.read_bytes().count(b"\n") >= 5:
+            break
+        try:
+            workers |= {c.pid for c in psutil.Process(proc.pid).children(recursive=True)}
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    try:
+        workers |= {c.pid for c in psutil.Process(proc.pid).children(recursive=True)}
+    except psutil.Error:
+        pass
+    os.kill(proc.pid, signal.SIGKILL)  # the runner only: its workers must die with it
+    proc.wait(10)
+    before = res.read_bytes()
+    assert before.endswith(b"\n")  # never a torn line
+    done_before = _lines(res)
+    assert 5 <= len(done_before) < len(_expected_toy_keys("toy"))
+    # no orphaned workers (the fork server and its children die with the runner)
+    t_end = time.monotonic() + 10
+    while time.monotonic() < t_end and any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"
+                                           for p in workers):
+        time.sleep(0.1)
+    alive = [p for p in workers if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
+    assert not alive
+    # a torn trailing fragment (as a crash inside a write could leave) is trimmed on resume
+    with open(res, "ab") as fh:
+        fh.write(b'{"family": "toy", "lev')
+    assert len(results.read_records(res)) == len(done_before)
+    # without --resume the directory is refused
+    assert main(["bench", "--suite", "toy", "--out", str(out), "--no-progress"]) == 2
+    summary = suites.run_suite("toy", out, resume=True, progress=False)
+    after = res.read_bytes()
+    assert after.startswith(before)  # finished lines untouched
+    recs = _lines(res)
+    assert len(recs) == len(set(_keys(recs)))  # nothing ran twice
+    assert set(_keys(recs)) == _expected_toy_keys("toy")
+    assert summary.skipped_done == len(done_before)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_killed_runner_leaves_no_orphan_workers(tmp_path, sig):
+    """A runner killed (or Ctrl-C'ed) while a hanging solver runs: its workers must not outlive it,
+    and finished lines stay intact."""
+    import psutil
+
+    args = ["bench", "--suite", "toy-hang", "--time-limit", "60", "--out", str(tmp_path / "o"), "--jobs", "2",
+            "--no-progress", "--no-report"]
+    # as `python -m recovery.cli ...`, with Python's Ctrl-C handler even if this process ignores SIGINT
+    code = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            f"sys.argv = ['lsahard'] + {args!r}; runpy.run_module('recovery.cli', run_name='__main__')")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env, start_new_session=True)
+    res = tmp_path / "o" / "results.jsonl"
+    deadline = time.monotonic() + 60
+    kids: list[int] = []
+    while time.monotonic() < deadline:  # toy-fast finished -> toy-hang workers are in flight
+        kids = [c.pid for c in psutil.Process(proc.pid).children(recursive=True)]
+        if res.exists() and res.read_bytes().count(b"\n") >= 2 and len(kids) >= 3:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, sig)
+    _, err = proc.communicate(timeout=20)
+    if sig == signal.SIGINT:  # Ctrl-C: a clean exit 130 that says how to continue
+        assert proc.returncode == 130 and b"--resume" in err
+    assert res.read_bytes().endswith(b"\n") and len(_lines(res)) >= 2
+
+    def alive():
+        return [p for p in kids if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
+
+    t_end = time.monotonic() + 15
+    while time.monotonic() < t_end and alive():
+        time.sleep(0.1)
+    assert kids and not alive()
+
+
+def test_shards_partition_the_suite_and_merge(tmp_path, capsys):
+    keys = _expected_toy_keys("toy-mini")
+    parts = []
+    for i in (1, 2):
+        d = tmp_path / f"s{i}"
+        suites.run_suite("toy-mini", d, shard=f"{i}/2", progress=False, jobs=2)
+        parts.append(set(_keys(_lines(d / "results.jsonl"))))
+    assert parts[0] | parts[1] == keys and not parts[0] & parts[1]
+    # the slice is the documented hash of the key
+    assert all(runner.shard_of(k, 2) == 0 for k in parts[0])
+    rc = main(["bench", "merge", str(tmp_path / "m"), str(tmp_path / "s1"), str(tmp_path / "s2"),
+               str(tmp_path / "s1")])
+    assert rc == 0
+    counts = json.loads(capsys.readouterr().out)
+    assert counts["written"] == len(keys) and counts["duplicates"] == len(parts[0])
+    merged = _lines(tmp_path / "m" / "results.jsonl")
+    assert set(_keys(merged)) == keys
+    # first complete line wins: records of s1 are byte-identical to the merged ones
+    first = {results.record_key(r): r for r in _lines(tmp_path / "s1" / "results.jsonl")}
+    for r in merged:
+        if results.record_key(r) in first:
+            assert r == first[results.record_key(r)]
+    assert results.load_known_answers(tmp_path / "m")
+    assert main(["bench", "report", str(tmp_path / "m")]) == 0
+
+
+def test_adaptive_scaling_drops_configurations(tmp_path):
+    suites.run_suite("toy-scaling", tmp_path / "a", jobs=2, progress=False, max_rounds=5)
+    recs = _lines(tmp_path / "a" / "results.jsonl")
+    # toy-slow needs 0.01 * 2**n s (limit 0.2 s): once every run of a size timed out it is not run again
+    slow = {}
+    for r in recs:
+        if r["solver"] == "toy-slow":
+            slow.setdefault(r["size"], []).append(r["classification"])
+    dead = [s for s in sorted(slow) if all(c != "ok" for c in slow[s])]
+    assert dead, slow
+    assert max(slow) == dead[0]  # nothing after the first size with no success
+    fast_sizes = sorted({r["size"] for r in recs if r["solver"] == "toy-fast"})
+    assert fast_sizes == list(range(1, 6))  # the family goes on while an exact solver succeeds
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--shard", "3/2"], "--shard"),
+    (["--shard", "0/2"], "--shard"),
+    (["--time-limit", "-1"], "--time-limit"),
+    (["--jobs", "0"], "--jobs"),
+    (["--seeds", "0"], "--seeds"),
+    (["--suite", "nope"], "--suite"),
+])
+def test_bad_flags_exit_2_with_one_line(tmp_path, capsys, argv, needle):
+    rc = main(["bench", "--out", str(tmp_path / "x"), "--no-progress", *argv])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert len(err.strip().splitlines()) == 1 and needle in err
+    assert not (tmp_path / "x" / "results.jsonl").exists()
+
+
+def test_seeds_flag_multiplies_runs(tmp_path, capsys):
+    rc = main(["bench", "--suite", "toy-mini", "--seeds", "2", "--out", str(tmp_path / "s"), "--no-progress",
+               "--no-report", "--jobs", "2"])
+    assert rc == 0
+    keys = set(_keys(_lines(tmp_path / "s" / "results.jsonl")))
+    base = _expected_toy_keys("toy-mini")
+    assert keys == {k[:4] + (seed,) for k in base for seed in (0, 1)}
+
+
+def test_bad_flags_via_python_m_benchmarks(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "benchmarks", "--shard", "3/2", "--out", str(tmp_path / "y")],
+                       capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "--shard" in r.stderr
+
+
+def test_delegated_suite_missing_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(suites.DELEGATED_SUITES, "claims", ("benchmarks._no_such_module", "run_claims", ""))
+    rc = main(["bench", "--suite", "claims", "--out", str(tmp_path / "c")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "not available" in err and len(err.strip().splitlines()) == 1
+
+
+def test_delegated_suites_receive_out_dir_and_options(tmp_path, capsys, monkeypatch):
+    (tmp_path / "lsahard_fake_paper.py").write_text(
+        "import json, pathlib\n"
+        "def run_paper_suite(out_dir, quick=False):\n"
+        "    pathlib.Path(out_dir, 'args.json').write_text(json.dumps({'quick': quick}))\n"
+        "    return {'a': 1, 'b': 2}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(suites.DELEGATED_SUITES, "paper", ("lsahard_fake_paper", "run_paper_suite", ""))
+    out = tmp_path / "paper"
+    assert main(["bench", "--suite", "paper", "--out", str(out)]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert json.loads((out / "args.json").read_text()) == {"quick": True}
+    assert info["results"] == 2 and "args.json" in info["files"]
+    assert main(["bench", "--suite", "paper", "--full", "--out", str(tmp_path / "p2")]) == 0
+    assert json.loads((tmp_path / "p2" / "args.json").read_text()) == {"quick": False}
+    capsys.readouterr()
+    assert main(["bench", "--suite", "paper", "--resume", "--out", str(out)]) == 2
+
+
+def test_classify_table():
+    assert classify("YES", "optimal", "YES", verified=True) == "ok"
+    assert classify("YES", "optimal", "NO", verified=True) == "wrong"
+    assert classify("NO", "infeasible", "YES") == "wrong"
+    assert classify("NO", "infeasible", None) == "ok"
+    assert classify("YES", "optimal", "YES", verified=False) == "unknown"  # unverified claim
+    assert classify(None, "timeout", "YES") == "timeout"
+    assert classify(None, "unknown", "YES") == "unknown"
+    assert classify(None, "unknown", "YES", hit_limit=True) == "timeout"
+    assert classify("YES", "optimal", "YES", verified=True, hit_limit=True) == "ok"
+    assert classify(None, "error", None, hit_limit=True) == "error"
+    assert classify(None, "error", None) == "error"
+    assert classify(None, "optimal", "NO", killed=True) == "timeout"
+    assert classify("YES", "optimal", "YES", error=True) == "error"
+
+
+def _sr(status, verified=False, objective=None, bound=None):
+    return SimpleNamespace(status=status, verified=verified, objective=objective, bound=bound, proof="")
+
+
+def test_lsa_outcome_is_classified_by_what_was_proved():
+    f = families.lsa_outcome
+    assert f(_sr("feasible", True), has_objective=False)["answer"] == "YES"
+    assert f(_sr("optimal", True, 0.0, 0.0), has_objective=True)["answer"] == "YES"
+    # labelled optimal with a positive objective but no proven bound: not a NO proof
+    assert f(_sr("optimal", True, 0.5, None), has_objective=True)["answer"] is None
+    assert f(_sr("optimal", True, 0.5, 1e-9), has_objective=True)["answer"] is None
+    assert f(_sr("optimal", True, 0.5, 0.5), has_objective=True)["answer"] == "NO"
+    assert f(_sr("infeasible"), has_objective=False)["answer"] == "NO"
+    assert f(_sr("timeout", True, 0.0, None), has_objective=True)["answer"] == "YES"
+    assert f(_sr("timeout", False, None, None), has_objective=True)["answer"] is None
+    assert f(_sr("feasible", False), has_objective=False)["answer"] is None
+
+
+def test_decide_outcome_rechecks_the_witness():
+    inst = SimpleNamespace(check=lambda w: w == (1, 0))
+    ok = families.decide_outcome(SimpleNamespace(answer=True, witness=(1, 0), status="optimal"), inst)
+    assert ok["answer"] == "YES" and ok["verified"] is True
+    bad = families.decide_outcome(SimpleNamespace(answer=True, witness=(0, 0), status="optimal"), inst)
+    assert bad["answer"] is None and bad["verified"] is False
+    no = families.decide_outcome(SimpleNamespace(answer=False, witness=None, status="infeasible"), inst)
+    assert no["answer"] == "NO"
+    unk = families.decide_outcome(SimpleNamespace(answer=None, witness=None, status="time limit"), inst)
+    assert unk["answer"] is None and classify(unk["answer"], unk["status"], "YES") == "timeout"
+
+
+def test_results_writer_repair_and_partial_lines(tmp_path):
+    p = tmp_path / "r.jsonl"
+    rec = {"family": "f", "level": "source", "instance": "i", "solver": "s", "seed": 0, "x": 1.5}
+    with results.ResultsWriter(p) as w:
+        w.write(rec)
+        w.write({**rec, "seed": 1})
+    p.write_bytes(p.read_bytes() + b'{"family": "f", "le')
+    assert [r["seed"] for r in results.read_records(p)] == [0, 1]
+    removed = results.repair(p)
+    assert removed == len(b'{"family": "f", "le') and p.read_bytes().endswith(b"\n")
+    with results.ResultsWriter(p) as w:
+        w.write({**rec, "seed": 2, "x": float("nan")})  # non-finite -> null, still valid JSON
+    recs = _lines(p)
+    assert [r["seed"] for r in recs] == [0, 1, 2] and recs[2]["x"] is None
+    with pytest.raises(ValueError, match="missing key"):
+        with results.ResultsWriter(p) as w:
+            w.write({"family": "f"})
+
+
+def test_progress_bar_eta():
+    import io
+
+    s = io.StringIO()
+    bar = runner.Progress(10, stream=s, quiet_interval=0.0)
+    bar.t0 -= 10.0  # pretend 10 s elapsed
+    for _ in range(5):
+        bar.update("ok")
+    assert abs(bar.eta() - 10.0) < 0.5  # 5 done in 10 s -> 5 left take 10 s
+    text = s.getvalue()
+    assert "5/10" in text and "ETA" in text
+
+
+def test_parse_shard():
+    assert runner.parse_shard("2/3") == (2, 3)
+    for bad in ("3/2", "0/1", "a/b", "1", "1/0", "1/2/3"):
+        with pytest.raises(ValueError, match="--shard"):
+            runner.parse_shard(bad)

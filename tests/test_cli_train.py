@@ -1,0 +1,96 @@
+"""Tests for ``lsahard train`` and ``lsahard thm41``."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from recovery.cli import main
+from recovery.training import Subspace, TrainResult
+
+
+def test_train_json(capsys):
+    rc = main(["train", "--states", "3", "--layers", "2", "--d", "2", "--n", "5", "--steps", "30", "--seed", "4",
+               "--subspace", "sparse", "--train-size", "200", "--test-size", "200", "--json"])
+    assert rc == 0
+    out = json.loads(capsys.readouterr().out)
+    for k in ("final_loss", "accuracy", "params", "best_loss"):
+        assert k in out
+    r = TrainResult.from_json(out)
+    assert len(r.params) == Subspace("sparse", 2, 2).size and set(out["params"][0]) == {"b", "A"}
+    assert out["best_loss"] <= out["final_loss"]
+
+
+def test_train_is_reproducible_with_seed(capsys):
+    args = ["train", "--states", "2", "--layers", "1", "--d", "2", "--n", "4", "--steps", "20", "--seed", "9",
+            "--train-size", "100", "--test-size", "100", "--json"]
+    main(args)
+    a = json.loads(capsys.readouterr().out)
+    main(args)
+    b = json.loads(capsys.readouterr().out)
+    assert a["theta"] == b["theta"] and a["final_loss"] == b["final_loss"]
+
+
+def test_train_warm_start_and_mismatch(tmp_path, capsys):
+    main(["train", "--states", "2", "--layers", "2", "--d", "2", "--n", "4", "--steps", "10", "--train-size", "100",
+          "--test-size", "100", "--json"])
+    f = tmp_path / "r.json"
+    f.write_text(capsys.readouterr().out)
+    assert main(["train", "--states", "2", "--layers", "2", "--d", "2", "--n", "4", "--steps", "5",
+                 "--train-size", "100", "--test-size", "100", "--init", str(f), "--json"]) == 0
+    capsys.readouterr()
+    rc = main(["train", "--states", "2", "--layers", "3", "--d", "2", "--n", "4", "--init", str(f)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--init" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "extra, msg",
+    [
+        (["--steps", "0"], "--steps"),
+        (["--steps", "-3"], "--steps"),
+        (["--lr", "0"], "--lr"),
+        (["--lr", "-0.1"], "--lr"),
+        (["--states", "5"], "--states"),
+        (["--subspace", "full"], "--subspace"),
+        (["--steps", "1.5"], "--steps"),
+    ],
+)
+def test_train_bad_input(extra, msg, capsys):
+    base = {"--states": "2", "--layers": "1", "--d": "2", "--n": "4"}
+    for i in range(0, len(extra), 2):
+        base[extra[i]] = extra[i + 1]
+    argv = ["train"] + [x for kv in base.items() for x in kv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert msg in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_thm41_json(capsys):
+    rc = main(["thm41", "--layers", "4", "--d", "3", "--n", "12", "--prompts", "5", "--json"])
+    assert rc == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["max_abs_error"] < 1e-10 and out["max_step_error"] < 1e-10
+    assert len(out["generational_distance"]) == 5
+    assert np.array(out["objectives_per_layer"]["R1"]).shape == (5, 4)
+    assert all(g >= 0 for g in out["generational_distance"])
+
+
+def test_thm41_bad_input(capsys):
+    assert main(["thm41", "--layers", "0", "--d", "3", "--n", "5"]) == 2
+    assert "--layers" in capsys.readouterr().err
+    assert main(["thm41", "--layers", "2", "--d", "3", "--n", "5", "--states", "7"]) == 2
+    assert "--states" in capsys.readouterr().err
+
+
+def test_cli_subprocess():
+    p = subprocess.run([sys.executable, "-m", "recovery.cli", "thm41", "--layers", "2", "--d", "2", "--n", "6",
+                        "--prompts", "3", "--json"], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["max_abs_error"] < 1e-10
+    p = subprocess.run([sys.executable, "-m", "recovery.cli", "train", "--states", "4", "--layers", "1", "--d", "2",
+                        "--n", "3", "--lr", "-1"], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and p.stderr.startswith("lsahard: error:") and "--lr" in p.stderr
