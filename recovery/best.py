@@ -347,7 +347,7 @@ class _PatchBounds:
 
     ``H = L L^T`` (Cholesky), ``W = L^T``; ``N_i = W M(e_i)`` (``M = phi_matrix_in_A``), shape
     ``(d+1, dm, p)`` with ``p = d (d+1)``; ``r0 = W X^`` with ``X^`` the computed ``H^{-1} h``;
-    ``c0 = c - X^T H X^``; ``nu_i >= ||N_i||_2`` (inflated by 1e-9).  Then for every ``X``:
+    ``c0 = c - X^T H X^``.  Then for every ``X``:
     ``ftilde(X) = ||r0 - W X||^2 + c0 + 2 e^T X`` with ``e = H X^ - h`` (the float residual of the
     linear solve; ``|2 e^T X|`` is added to the safety margin).
     """
@@ -372,7 +372,6 @@ class _PatchBounds:
         self.r0 = self.W @ X
         eye = np.eye(d + 1)
         self.N = np.stack([self.W @ phi_matrix_in_A(eye[i]) for i in range(d + 1)])  # (d+1, dm, p)
-        self.nu = np.array([np.linalg.norm(Ni, 2) for Ni in self.N]) * (1 + 1e-9)
         self.NtN = np.einsum("irc,irs->ics", self.N, self.N)  # N_i^T N_i, (d+1, p, p)
         self.J = [np.array([i for i in range(d + 1) if i != k]) for k in range(d + 1)]
 
@@ -399,7 +398,6 @@ class _PatchBounds:
         G0 = np.matmul(np.swapaxes(N0, 1, 2), N0)
         # G0 = C C^T; boxes whose G0 is numerically singular get the trivial bound (never on a patch in
         # exact arithmetic, see the docstring of patch_box_lower_bound)
-        dg = np.einsum("kcc->kc", G0)
         try:
             C = np.linalg.cholesky(G0)
             good = np.ones(K, bool)
@@ -539,6 +537,7 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
     open_t = np.tile(grid, (d + 1, 1))
     open_w = np.full(open_t.shape, 1.0 / init_split)
     pruned_lb = np.inf
+    pruned_vol = 0.0  # patch volume (in t coordinates) already certified >= U - tol
     nodes = 0
     polished = 0
     status = "gap closed"
@@ -580,6 +579,7 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
         keep = open_lb < U - tol
         if not np.all(keep):
             pruned_lb = min(pruned_lb, float(open_lb[~keep].min()))
+            pruned_vol += float(np.prod(2.0 * open_w[~keep], axis=1).sum())
             open_k, open_t, open_w, open_lb, open_s = (open_k[keep], open_t[keep], open_w[keep], open_lb[keep],
                                                        open_s[keep])
         LB = min(pruned_lb, float(open_lb.min()) if open_lb.size else np.inf, U)
@@ -616,7 +616,9 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
     return {"status": status, "lower_bound": float(LB), "b": best[0], "A": best[1], "f": U,
             "gap": float(U - LB), "tol": float(tol), "nodes": int(nodes), "open_boxes": int(open_lb.size),
             "rounds": rounds, "polished": polished, "seconds": time.perf_counter() - t0,
-            "min_halfwidth": float(open_w.min()) if open_w.size else None}
+            "min_halfwidth": float(open_w.min()) if open_w.size else None,
+            "pruned_volume_fraction": pruned_vol / ((d + 1) * 2.0**d),
+            "trivial_open_boxes": int(np.sum(open_lb <= pb.c0)) if open_lb.size else 0}
 
 
 METHODS = ("multistart", "certified", "bnb", "scip")

@@ -204,3 +204,21 @@ def test_best_json_and_bad_input(rng):
         best_realizable(object())
     with pytest.raises(ValueError, match="length"):
         best_realizable(SimpleQuadratic(np.eye(4), np.ones(4), 1.0))
+
+
+def test_cli_best_certifiers(capsys):
+    from recovery.cli import main
+
+    assert main(["best", "--d", "2", "--n", "100", "--p", "0.5", "--certified", "--starts", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "bnb" and out["certified_global"] is True
+    assert out["details"]["bnb"]["status"] == "gap closed"
+    q = population_quadratic(2, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    assert out["f_best"] == pytest.approx(q.ftilde(phi(np.array(out["b"]), np.array(out["A"]))), rel=1e-12)
+    assert out["lower_bound"] <= out["f_best"] <= out["lower_bound"] + 1e-5
+    assert main(["best", "--d", "1", "--n", "10", "--p", "0.3", "--certified", "--certifier", "scip"]) == 0
+    text = capsys.readouterr().out
+    assert "certified global (scip)" in text and "global lower bound" in text
+    assert main(["best", "--d", "1", "--n", "10", "--p", "0.3", "--certified", "--gap-tol", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--gap-tol" in err
