@@ -113,7 +113,8 @@ def _decide_milp(inst: BMProgram, time_limit: float | None) -> tuple[bool | None
         if sol is not None:
             return True, sol, f"highs: {res.message} (certified exactly)"
         return None, None, f"highs: {res.message} (point failed the exact certificate)"
-    if res.status == 2:
+    # scipy maps both HiGHS "Infeasible" and "Model error" to status 2: only the former is a proof
+    if res.status == 2 and str(res.message).startswith("The problem is infeasible"):
         return False, None, f"highs: {res.message}"
     return None, None, f"highs: {res.message}"
 

@@ -130,3 +130,30 @@ def test_time_limit_gives_unknown_not_false():
     bm = BMProgram(inside=[[0, 0], [1, 1]], outside=[[3, 0], [-3, 0], [0, 4], [0, -4]])
     dec = decide_bm(bm, "alternating", time_limit=1e-9)
     assert dec.answer is None and "time limit" in dec.status
+
+
+def test_highs_model_error_is_not_a_proof_of_infeasibility(monkeypatch):
+    """scipy reports HiGHS's "Model error" with the infeasible status code 2; it must give unknown."""
+    import scipy.optimize
+
+    import reductions.bm_solvers as bms
+    from reductions.problems.bm_program import BMProgram
+
+    inst = BMProgram.from_json({"problem": "bm_program", "inside": [[0.0]], "outside": [[1.0], [-1.0]]})
+    real = bms.decide_bm(inst, "milp")
+    assert real.answer is True  # the origin is cut off from +1 and -1 by two planes
+
+    def fake_milp(*args, **kwargs):
+        return scipy.optimize.OptimizeResult(x=None, status=2, success=False,
+                                             message="(HiGHS Status 2: Model error)")
+
+    monkeypatch.setattr(bms, "milp", fake_milp)
+    dec = bms.decide_bm(inst, "milp")
+    assert dec.answer is None and "Model error" in dec.status
+
+    def fake_infeasible(*args, **kwargs):
+        return scipy.optimize.OptimizeResult(x=None, status=2, success=False,
+                                             message="The problem is infeasible. (HiGHS Status 8: ...)")
+
+    monkeypatch.setattr(bms, "milp", fake_infeasible)
+    assert bms.decide_bm(inst, "milp").answer is False
