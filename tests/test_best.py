@@ -222,3 +222,61 @@ def test_cli_best_certifiers(capsys):
     assert main(["best", "--d", "1", "--n", "10", "--p", "0.3", "--certified", "--gap-tol", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--gap-tol" in err
+
+
+def test_bnb_width_profile_levels_are_sharp():
+    """Every recorded half-width prunes (re-checked through the public bound) and twice it does not."""
+    from recovery.best import _bnb_width_profile
+
+    q = population_quadratic(2, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    U = best_realizable(q, starts=4, rng=0).f_best
+    prof = _bnb_width_profile(q, U, samples=40, rng=3, levels=(1, 9))
+    tol = prof["tol"]
+    assert prof["unresolved"] == 0.0
+    assert sum(v["fraction"] for v in prof["per_level"].values()) == pytest.approx(1.0)
+    for k, t, w in zip(prof["k"], prof["t"], prof["w"]):
+        assert patch_box_lower_bound(q, int(k), t, np.full(2, w)) >= U - tol
+        if w < 0.5:
+            assert patch_box_lower_bound(q, int(k), t, np.full(2, 2 * w)) < U - tol
+    est = 3 * 4 * np.mean((2 * prof["w"]) ** -2.0)
+    assert prof["estimated_leaves"] == pytest.approx(est)
+
+
+@pytest.mark.parametrize("d", [2, 4])
+def test_vertex_refinements_are_valid_and_tighter(rng, d):
+    """The vertex forms of ||E a_c||, ||C^-1 N^T r_c|| and kappa (module docstring of
+    patch_box_lower_bound, steps 5-6) only raise the bound, and the raised bound still holds under
+    sampling + local minimisation inside informative boxes (bound above ftilde*)."""
+    from recovery.best import _PatchBounds, _as_quad
+
+    qs = [_random_quad(rng, d, shift=0.5),
+          population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))]
+    informative = 0
+    for quad in qs:
+        q, _ = _as_quad(quad)
+        pb = _PatchBounds(q, d)
+        K = 24
+        ks = rng.integers(0, d + 1, K)
+        ts = rng.uniform(-1, 1, (K, d))
+        ws = 10.0 ** rng.uniform(-2.5, -1.0, (K, d))
+        bounds = {}
+        for vn, vk in ((False, False), (True, False), (True, True)):
+            pb.vertex_norms, pb.vertex_kappa = vn, vk
+            bounds[vn, vk] = np.array([pb.evaluate(int(k), t[None], w[None], float(q.c))[0][0]
+                                       for k, t, w in zip(ks, ts, ws)])
+        assert np.all(bounds[True, False] >= bounds[False, False] - 1e-13)
+        assert np.all(bounds[True, True] >= bounds[True, False] - 1e-13)
+        lb_all = bounds[True, True]
+        for k, t, w, lb in zip(ks, ts, ws, lb_all):
+            if lb <= pb.c0 + 1e-12:
+                continue
+            informative += 1
+            k = int(k)
+            fs = [inner_solve(q, _patch_b(k, t + w * rng.uniform(-1, 1, d)))[1] for _ in range(30)]
+            fs += [inner_solve(q, _patch_b(k, t + w * s))[1] for s in (-1.0, 1.0)]
+            assert min(fs) >= lb - 1e-12, (k, t, w, lb, min(fs))
+            obj = lambda tt: inner_solve(q, _patch_b(k, tt))[1]  # noqa: E731
+            start = t + w * rng.uniform(-1, 1, d)
+            res = minimize(obj, start, method="L-BFGS-B", bounds=list(zip(t - w, t + w)))
+            assert res.fun >= lb - 1e-12
+    assert informative >= 10
