@@ -116,6 +116,21 @@ def as_fraction(x: Any, name: str = "value") -> Fraction:
     raise TypeError(f"{name}: expected a number, got {type(x).__name__}")
 
 
+#: largest |numerator| / denominator accepted for a point coordinate (separability, bm_program):
+#: the deciders and the LSA export work in float64 with 1e-9 tolerances, so coordinates far
+#: outside this range cannot be solved meaningfully (1e300 gave HiGHS "Model error" and
+#: OverflowError tracebacks).
+MAX_COORDINATE = 10**12
+
+
+def check_coordinate(x: Fraction, name: str) -> Fraction:
+    """ValueError unless |x| <= MAX_COORDINATE and its denominator <= MAX_COORDINATE."""
+    if abs(x) > MAX_COORDINATE or x.denominator > MAX_COORDINATE:
+        text = str(x) if len(str(x)) <= 40 else str(x)[:37] + "..."
+        raise ValueError(f"{name}: coordinate {text} out of range (|x| and its denominator must be <= 1e12)")
+    return x
+
+
 def as_bool_tuple(solution: Any, n: int, name: str = "solution") -> tuple[bool, ...]:
     """A length-``n`` sequence of truth values (bool, 0/1 ints or numpy bools) as a tuple of bools.
 
@@ -336,6 +351,8 @@ def load_problem(obj: Any, *, k: int | None = None) -> Problem:
         if suffix == ".json":
             try:
                 data = json.loads(path.read_text())
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"instance: {path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
             except json.JSONDecodeError as exc:
                 raise ValueError(f"instance: {path}: invalid JSON ({exc})") from exc
             if not isinstance(data, Mapping):

@@ -81,6 +81,21 @@ def path(src: str, dst: str, via: Iterable[str] = ()) -> list[str]:
     return rules
 
 
+#: largest target a chain builds: dense entries (points x coordinates, or (d+1)^2 LSA variables).
+#: The rules build dense Python lists, so e.g. "p cnf 100000 1" would need ~1e10 coordinates of
+#: separability points (and once crashed with OverflowError for a 20-digit variable count).
+MAX_TARGET_ENTRIES = 10**7
+
+
+def _dense_entries(size: dict) -> int:
+    """Dense storage a target of predicted ``size`` needs (0 for the sparse discrete problems)."""
+    if "dim" in size:
+        return int(size["dim"]) * (int(size.get("n_inside", 0)) + int(size.get("n_outside", 0)))
+    if "d" in size:
+        return (int(size["d"]) + 1) ** 2 + int(size.get("n_rows", 0))
+    return 0
+
+
 def chain(instance: Problem | dict | str, dst: str, via: Iterable[str] = ()) -> Reduction:
     """Apply the rules of ``path(instance.PROBLEM, dst, via)`` and compose them.
 
@@ -90,7 +105,14 @@ def chain(instance: Problem | dict | str, dst: str, via: Iterable[str] = ()) -> 
     rules = path(instance.PROBLEM, dst, via)
     red = Reduction.identity(instance)
     for i, rule in enumerate(rules):
-        step = rule_module(rule).reduce(red.target)
+        module = rule_module(rule)
+        predicted = module.predicted_size(red.target)
+        if _dense_entries(predicted) > MAX_TARGET_ENTRIES:
+            raise ValueError(
+                f"instance: rule {rule} would build a target of size {predicted} "
+                f"(more than {MAX_TARGET_ENTRIES:.0e} dense entries); the instance is too large"
+            )
+        step = module.reduce(red.target)
         red = step if i == 0 else Reduction.compose(red, step)
     return red
 

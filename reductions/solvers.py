@@ -58,6 +58,26 @@ METHODS = ("milp", "brute")
 #: brute-force size limits (the enumeration is exponential)
 MAX_BRUTE_VARS = 24
 MAX_BRUTE_OUTSIDE = 16
+#: MILP size limit: the models are built as dense rows, so a DIMACS header "p cnf 100000000 1"
+#: would allocate gigabytes before HiGHS starts
+MAX_MILP_ENTRIES = 10**7
+
+
+def _milp_entries(instance: Problem) -> int:
+    """Dense entries (rows x columns) of the MILP model built for ``instance``."""
+    s = instance.size()
+    name = instance.PROBLEM
+    if name in ("cnf", "nae_sat"):
+        return max(1, s["n_clauses"]) * s["n_vars"]
+    if name == "set_splitting":
+        return max(1, s["n_subsets"]) * s["n"]
+    if name == "partition":
+        return s["n"]
+    if name == "coloring":
+        return (s["n_nodes"] + s["n_edges"] * s["k"]) * s["n_nodes"] * s["k"]
+    if name == "separability":
+        return (2 * s["n_inside"] + 2 * s["n_outside"]) * (2 * (s["dim"] + 1) + s["n_outside"])
+    return 0
 
 
 @dataclass(frozen=True)
@@ -116,17 +136,42 @@ def highs_milp(
     time_limit: float | None = None,
 ) -> tuple[str, np.ndarray | None]:
     """Minimise c.x s.t. row_lo <= A x <= row_hi, col_lo <= x <= col_hi, x_k integer where
-    ``integer[k]``; HiGHS (highspy) with tight tolerances (1e-9).  Returns (model status string,
-    x or None)."""
+    ``integer[k]``; HiGHS (highspy), primal feasibility tolerance 1e-9.  Returns (model status
+    string, x or None).
+
+    An infeasibility status is returned only when a second run with presolve off agrees: HiGHS
+    1.x with ``mip_feasibility_tolerance = 1e-9`` "proved" the YES partition instance
+    [56738612, 26121180, 44367183, 52453533, 58468006, 44507082] infeasible (its presolve; the
+    default tolerance and presolve off both find the solution).  That tolerance is therefore left
+    at its default (feasible points are re-checked exactly anyway), and a disagreement between the
+    two runs is reported as "Unknown" (no proof)."""
+    first = _highs_run(c, A, row_lo, row_hi, col_lo, col_hi, integer, time_limit, presolve=True)
+    if first[0] not in _HIGHS_INFEASIBLE:
+        return first
+    second = _highs_run(c, A, row_lo, row_hi, col_lo, col_hi, integer, time_limit, presolve=False)
+    if second[0] in _HIGHS_INFEASIBLE:
+        return first
+    if second[1] is not None:
+        return second  # presolve-off found a point: the first claim was wrong
+    return "Unknown", None
+
+
+def _highs_run(c, A, row_lo, row_hi, col_lo, col_hi, integer, time_limit, presolve: bool):
     import highspy
 
     A = sp.csc_matrix(A, dtype=float)
     n = A.shape[1]
+    if n == 0:
+        # HiGHS reports "Empty" (no proof either way) for a model without columns: decide it here;
+        # every row is 0, so the model is feasible iff row_lo <= 0 <= row_hi
+        ok = bool(np.all(np.asarray(row_lo) <= 0.0) and np.all(np.asarray(row_hi) >= 0.0))
+        return ("Optimal", np.zeros(0)) if ok else ("Infeasible", None)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
-    h.setOptionValue("mip_feasibility_tolerance", 1e-9)
     h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+    if not presolve:
+        h.setOptionValue("presolve", "off")
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     lp = highspy.HighsLp()
@@ -155,12 +200,19 @@ def highs_milp(
     return status, x
 
 
+#: HiGHS model statuses that prove infeasibility of a ZERO-objective model: with c = 0 the
+#: problem cannot be unbounded, so "infeasible or unbounded" means infeasible.  Only these exact
+#: strings count; anything else ("Model error", "Solve error", "Time limit reached", "Unknown",
+#: ...) proves nothing and must never become answer False.
+_HIGHS_INFEASIBLE = ("Infeasible", "Primal infeasible or unbounded")
+
+
 def _milp_answer(status: str, x: np.ndarray | None) -> str:
-    s = status.lower()
-    # every model here has a zero objective, so "infeasible or unbounded" means infeasible
-    if "infeasible" in s:
+    """Map a HiGHS model status of a zero-objective model (every caller in this module passes
+    ``c = np.zeros(n)``) to "infeasible" / "optimal" / "feasible" / "unknown"."""
+    if status in _HIGHS_INFEASIBLE:
         return "infeasible"
-    if x is not None and s in ("optimal",):
+    if x is not None and status == "Optimal":
         return "optimal"
     if x is not None:
         return "feasible"
@@ -348,8 +400,32 @@ def _sep_witness_exact(inst, L: int, side1, side2):
     )
 
 
+def _sep_lp_scipy(P: np.ndarray, Qs: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """The margin-1 LP of :func:`_sep_lp` through ``scipy.optimize.linprog`` (a code path
+    independent of :func:`highs_milp` / :func:`_milp_answer`, so that the two separability
+    deciders share no helper).  None only on scipy's proof of infeasibility (status 2 with the
+    "The problem is infeasible" message; other HiGHS failures raise)."""
+    from scipy.optimize import linprog
+
+    dim = P.shape[1] if P.size else Qs.shape[1]
+    if Qs.shape[0] == 0:
+        return np.zeros(dim), -1.0
+    A = np.vstack([np.hstack([-P, np.ones((P.shape[0], 1))]), np.hstack([Qs, -np.ones((Qs.shape[0], 1))])])
+    res = linprog(np.zeros(dim + 1), A_ub=A, b_ub=-np.ones(A.shape[0]), bounds=[(None, None)] * (dim + 1),
+                  method="highs")
+    if res.status == 0 and res.x is not None:
+        return res.x[:dim], float(res.x[dim])
+    if res.status == 2 and str(res.message).startswith("The problem is infeasible"):
+        return None
+    raise RuntimeError(f"separability LP failed: {res.message}")
+
+
 def _brute_separability(inst, timer):
-    P, Q, L = _integer_points(inst)
+    # unscaled float data (margin-1 feasibility is invariant under scaling; the witness is
+    # re-checked exactly on the rational points) -- deliberately not _integer_points/highs_milp
+    P = np.array([[float(c) for c in p] for p in inst.inside], dtype=float).reshape(-1, inst.dim)
+    Q = np.array([[float(c) for c in q] for q in inst.outside], dtype=float).reshape(-1, inst.dim)
+    L = 1
     nq = Q.shape[0]
     if nq > MAX_BRUTE_OUTSIDE:
         raise ValueError(f"brute force: {nq} outside points exceed the limit {MAX_BRUTE_OUTSIDE}; use method='milp'")
@@ -366,7 +442,7 @@ def _brute_separability(inst, timer):
             return None
         n_lp[0] += 1
         idx = [t for t in range(nq) if mask >> t & 1]
-        res = _sep_lp(P, Q[idx])
+        res = _sep_lp_scipy(P, Q[idx])
         memo[mask] = res
         if res is None:
             infeasible.append(mask)
@@ -573,9 +649,16 @@ def _decide_lsa(inst, method: str, time_limit: float | None) -> Decision:
         witness = (res.b, res.A)
         if inst.check(witness):
             return Decision(True, witness, status, wall, solver)
-        if res.status == "optimal":
-            return Decision(False, None, status + "; proven minimum objective > 0", wall, solver)
-        return Decision(None, None, status + "; objective not zero", wall, solver)
+        # "optimal" alone is not a proof of NO: the returned point may miss the tolerance by a
+        # hair while a point with objective <= tol exists (gap tolerances).  Only a proven dual
+        # bound above the tolerance (SCIP's global dual bound; highs-milp's objective floor; a
+        # tight relaxation's bound) proves that no point reaches objective <= tol.
+        bound = res.bound
+        if res.status == "optimal" and bound is not None and math.isfinite(bound) and bound > inst.tol:
+            return Decision(False, None, status + f"; proven lower bound {bound:.6g} > tol {inst.tol:g}",
+                            wall, solver)
+        return Decision(None, None, status + f"; objective above tol {inst.tol:g}, no proven bound above it",
+                        wall, solver)
     if res.status == "infeasible":
         return Decision(False, None, status, wall, solver)
     return Decision(None, None, status, wall, solver)
@@ -612,9 +695,18 @@ def decide(instance: Problem, method: str = "milp", time_limit: float | None = N
                 status = "brute: exhaustive enumeration"
         except TimeoutError:
             return Decision(None, None, "brute: time limit reached", timer.elapsed(), method)
+        except (RuntimeError, OverflowError) as exc:
+            # e.g. coordinates beyond float range: HiGHS "Model error" -- proves nothing
+            return Decision(None, None, f"brute: numerical failure ({exc})", timer.elapsed(), method)
         return _finish(instance, method, "infeasible" if witness is None else "feasible", witness, timer,
                        status + (": no solution" if witness is None else ": solution found"))
-    kind, witness = _MILP[name](instance, timer)
+    if _milp_entries(instance) > MAX_MILP_ENTRIES:
+        raise ValueError(f"instance: too large for the dense MILP model ({instance.size()}; limit "
+                         f"{MAX_MILP_ENTRIES:.0e} matrix entries)")
+    try:
+        kind, witness = _MILP[name](instance, timer)
+    except (RuntimeError, OverflowError) as exc:
+        return Decision(None, None, f"milp (HiGHS): numerical failure ({exc})", timer.elapsed(), method)
     status = f"milp (HiGHS): {kind}"
     if name == "separability":
         P, Q, L = _integer_points(instance)

@@ -95,17 +95,39 @@ def test_reduce_graph_file_and_via(tmp_path, capsys):
          ["--to", "bm_program"], "dimension"),
         ("g.graphml", None, ["--to", "cnf"], "k"),
         ("x.txt", "hello", ["--to", "cnf"], "suffix"),
+        ("u.cnf", b"\xff\xfe p cnf", ["--to", "nae_sat"], "UTF-8"),
+        ("u.json", b"\xff{}", ["--to", "nae_sat"], "UTF-8"),
+        ("h.cnf", "p cnf 99999999999999999999 1\n1 0\n", ["--to", "lsa_program"], "too large"),
+        ("h2.cnf", "p cnf 100000000 1\n1 0\n", ["--to", "cnf", "--witness"], "too large"),
+        ("f.cnf", SAT, ["--to", "nae_sat", "--time-limit", "inf"], "time-limit"),
+        ("c.json", json.dumps({"problem": "coloring", "k": 2, "graph": {
+            "directed": False, "multigraph": False, "graph": {}, "nodes": [{"id": 0}],
+            "edges": [{"source": 0, "target": 7}]}}), ["--to", "cnf"], "not in the node list"),
+        ("c0.json", json.dumps({"problem": "coloring", "k": 0, "graph": nx.node_link_data(
+            nx.path_graph(2), edges="edges")}), ["--to", "cnf"], "k"),
+        ("s.json", json.dumps({"problem": "separability", "inside": [[1e300]], "outside": [[0]]}),
+         ["--to", "lsa_program"], "coordinate"),
+        ("s0.json", json.dumps({"problem": "separability", "inside": [], "outside": []}),
+         ["--to", "bm_program"], "dim"),
+        ("p0.json", json.dumps({"problem": "partition", "values": [1, 0]}), ["--to", "lsa_program"], "values"),
+        ("n.json", json.dumps({"problem": "nope"}), ["--to", "cnf"], "unknown problem"),
+        ("bad.gml", "graph [ node [ id 0 ", ["--to", "cnf", "--k", "2"], "cannot read graph"),
+        ("bad.edgelist", "0 1 2 3\n", ["--to", "cnf", "--k", "2"], "cannot read graph"),
     ],
 )
 def test_reduce_bad_input_exits_2_with_one_line(tmp_path, capsys, name, content, args, message):
     p = tmp_path / name
     if content is None:
         nx.write_graphml(nx.path_graph(2), p)
+    elif isinstance(content, bytes):
+        p.write_bytes(content)
     else:
         p.write_text(content)
     assert main(["reduce", str(p), "--out", str(tmp_path / "o"), *args]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("lsahard: error:") and message in err
+    # "lsahard: error:" from main, "lsahard reduce: error:" from argparse
+    assert err.count("\n") == 1 and err.startswith("lsahard") and " error: " in err and message in err
+    assert "Traceback" not in err
 
 
 def test_reductions_text_png_and_json(tmp_path, capsys):
@@ -114,6 +136,9 @@ def test_reductions_text_png_and_json(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "cnf --cnf_to_nae_sat--> nae_sat" in text
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["reductions", "--png", str(tmp_path / "graph.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ".png" in err
     assert main(["reductions", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {r["rule"] for r in data["rules"]} >= {"cnf_to_nae_sat", "coloring_to_cnf"}

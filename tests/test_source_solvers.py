@@ -188,3 +188,116 @@ def test_coloring_with_string_nodes_and_self_loop():
     assert _agree(Coloring(2, G)) is False
     G.add_edge("n0", "n0")
     assert _agree(Coloring(3, G)) is False
+
+
+# ---------------------------------------------------------------------------------------------
+# soundness of NO answers: only a solver's proof of infeasibility may become answer False
+# ---------------------------------------------------------------------------------------------
+def test_milp_answer_counts_only_infeasibility_proofs():
+    """Every HiGHS model status: only kInfeasible / kUnboundedOrInfeasible (zero objective) are
+    proofs; "Model error", "Solve error", time limits ... must stay unknown."""
+    import highspy
+
+    from reductions.solvers import _milp_answer
+
+    h = highspy.Highs()
+    proofs = {highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible}
+    seen = 0
+    for name in dir(highspy.HighsModelStatus):
+        if not name.startswith("k"):
+            continue
+        st_ = getattr(highspy.HighsModelStatus, name)
+        text = h.modelStatusToString(st_)
+        assert (_milp_answer(text, None) == "infeasible") == (st_ in proofs), text
+        seen += 1
+    assert seen >= 15
+
+
+@pytest.mark.parametrize("status", ["Model error", "Solve error", "Unknown", "Time limit reached", "Unbounded"])
+def test_failed_highs_run_never_answers_no(monkeypatch, status):
+    import reductions.solvers as S
+    from reductions import CNF
+
+    unsat = CNF(n_vars=1, clauses=((1,), (-1,)))
+    assert decide(unsat, "milp").answer is False  # the real proof
+    monkeypatch.setattr(S, "highs_milp", lambda *a, **k: (status, None))
+    for inst in (unsat, Partition([1, 2]), Separability(inside=[[0]], outside=[[0]])):
+        d = decide(inst, "milp")
+        assert d.answer is None, (status, d)
+
+
+def test_brute_separability_shares_no_solver_helper_with_the_milp(monkeypatch):
+    """The split enumeration must not go through highs_milp (two independent deciders)."""
+    import reductions.solvers as S
+
+    def boom(*a, **k):
+        raise AssertionError("brute force used highs_milp")
+
+    monkeypatch.setattr(S, "highs_milp", boom)
+    monkeypatch.setattr(S, "_integer_points", boom)
+    assert decide(Separability(inside=[[0, 0]], outside=[[1, 0], [-1, 0]]), "brute").answer is True
+    assert decide(Separability(inside=[[-1, 0], [1, 0]], outside=[[0, 0]]), "brute").answer is False
+
+
+def test_lsa_optimal_point_above_tol_is_no_only_with_a_proven_bound(monkeypatch):
+    """_decide_lsa: an "optimal" point whose objective misses the tolerance proves NO only when the
+    solver's dual bound exceeds the tolerance."""
+    import types
+
+    import recovery.solvers
+    from reductions import LSAProgram, chain
+
+    lsa = chain(Separability(inside=[[0]], outside=[[1]]), "lsa_program").target
+    assert isinstance(lsa, LSAProgram)
+    b = np.zeros(lsa.d + 1)
+    A = np.zeros((lsa.d + 1, lsa.d))
+    monkeypatch.setattr(LSAProgram, "check", lambda self, sol: False)
+    for bound, expected in ((None, None), (0.0, None), (lsa.tol / 2, None), (float("nan"), None), (0.25, False)):
+        fake = types.SimpleNamespace(status="optimal", verified=True, b=b, A=A, bound=bound, proof="fake")
+        monkeypatch.setattr(recovery.solvers, "solve", lambda *a, _f=fake, **k: _f)
+        assert decide(lsa, "scip").answer is expected, bound
+
+
+def test_empty_models_are_decided_by_both_methods():
+    from reductions import CNF, NAESAT, SetSplitting
+
+    for inst in (CNF(n_vars=0, clauses=()), NAESAT(n_vars=0, clauses=()), SetSplitting(n=0, subsets=()),
+                 SetSplitting(n=3, subsets=())):
+        for m in ("milp", "brute"):
+            assert decide(inst, m).answer is True, (inst, m)
+
+
+def test_out_of_range_inputs_raise_value_errors():
+    from reductions import CNF, BMProgram
+
+    with pytest.raises(ValueError, match="coordinate"):
+        Separability(inside=[[1e300, 0]], outside=[[0, 0]])
+    with pytest.raises(ValueError, match="coordinate"):
+        Separability(inside=[[Fraction(1, 10**13)]], outside=[[0]])
+    with pytest.raises(ValueError, match="coordinate"):
+        BMProgram(inside=[[0]], outside=[[10**13]])
+    with pytest.raises(ValueError, match="too large"):
+        decide(CNF(n_vars=10**8, clauses=((1,),)), "milp")
+
+
+def test_partition_milp_never_refutes_planted_yes_with_large_values():
+    """HiGHS with mip_feasibility_tolerance 1e-9 once "proved" the first instance infeasible
+    (presolve); a NO now needs a presolve-off run to agree.  Planted YES instances with 20- to
+    45-bit values must never be answered False."""
+    assert decide(Partition([56738612, 26121180, 44367183, 52453533, 58468006, 44507082]), "milp").answer is True
+    rng = np.random.default_rng(11)
+    for bits in (20, 26, 30, 34, 38, 45):
+        for _ in range(8):
+            n = int(rng.integers(3, 7))
+            left = [int(v) for v in rng.integers(1, 2**bits, size=n)]
+            right = [int(v) for v in rng.integers(1, 2**bits, size=n - 1)]
+            gap = sum(left) - sum(right)
+            (right if gap > 0 else left).append(abs(gap) or 1)
+            if gap == 0:
+                right.append(1)
+                left.append(1)
+            vals = left + right
+            d = decide(Partition(vals), "milp", time_limit=10)
+            assert d.answer is not False, (vals, d)
+            if d.answer:
+                assert Partition(vals).check(d.witness)

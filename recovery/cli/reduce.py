@@ -14,6 +14,7 @@ solution back and checks it on the source.
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,13 @@ __all__ = ["register", "draw_graph"]
 
 
 def _positive_float(text: str) -> float:
+    # ArgumentTypeError (not ValueError) so that argparse prints this message, not "invalid value"
     try:
         v = float(text)
     except ValueError:
-        raise ValueError(f"--time-limit: expected a number of seconds, got {text!r}") from None
-    if not v > 0:
-        raise ValueError(f"--time-limit: expected > 0, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (v > 0 and v != float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds > 0, got {text!r}")
     return v
 
 
@@ -149,6 +151,8 @@ _POS = {
 
 def draw_graph(path: str | Path) -> str:
     """Draw the reduction graph (problems as boxes, rules as labelled arrows) as a PNG."""
+    if Path(path).suffix.lower() != ".png":
+        raise ValueError(f"--png: expected a file name ending in .png, got {str(path)!r}")
     import matplotlib
 
     matplotlib.use("Agg")

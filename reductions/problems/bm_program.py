@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar, Mapping, Sequence
 
-from reductions.base import Problem, as_fraction, check_header
+from reductions.base import Problem, as_fraction, check_coordinate, check_header
 
 __all__ = [
     "BMProgram",
@@ -58,7 +58,8 @@ def point_set(rows: Any, name: str, dim: int | None = None) -> tuple[Point, ...]
     for i, row in enumerate(rows):
         if isinstance(row, (str, bytes, Mapping)) or not hasattr(row, "__iter__"):
             raise TypeError(f"{name}[{i}]: expected a list of numbers, got {type(row).__name__}")
-        pt = tuple(as_fraction(x, f"{name}[{i}][{t}]") for t, x in enumerate(row))
+        pt = tuple(check_coordinate(as_fraction(x, f"{name}[{i}][{t}]"), f"{name}[{i}][{t}]")
+                   for t, x in enumerate(row))
         if dim is None:
             dim = len(pt)
         if len(pt) != dim or dim < 1:

@@ -198,7 +198,11 @@ class CNF(Problem):
     @classmethod
     def read_dimacs(cls, path: str | Path) -> "CNF":
         path = Path(path)
-        return cls.from_dimacs(path.read_text(), source=str(path))
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"instance: {path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
+        return cls.from_dimacs(text, source=str(path))
 
     def to_dimacs(self, comment: str | None = None) -> str:
         lines = []

@@ -138,6 +138,16 @@ class Coloring(Problem):
         if not isinstance(g, Mapping) or "nodes" not in g:
             raise ValueError("graph: expected networkx node-link data with a 'nodes' list")
         edges_key = "edges" if "edges" in g else "links"
+        # networkx silently adds the endpoints of an edge that the node list lacks: refuse that
+        # (a typo in an edge would otherwise change the instance)
+        try:
+            ids = {nd["id"] for nd in g["nodes"]}
+            for i, e in enumerate(g.get(edges_key, [])):
+                for end in ("source", "target"):
+                    if e[end] not in ids:
+                        raise ValueError(f"graph: edge {i} has {end} {e[end]!r}, which is not in the node list")
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"graph: malformed node-link data ({exc!r})") from exc
         try:
             G = nx.node_link_graph(dict(g), directed=False, multigraph=False, edges=edges_key)
         except (KeyError, TypeError, nx.NetworkXError) as exc:
@@ -150,7 +160,10 @@ class Coloring(Problem):
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".json":
-            data = json.loads(path.read_text())
+            try:
+                data = json.loads(path.read_text())
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise ValueError(f"instance: {path}: cannot read JSON ({exc})") from None
             if isinstance(data, Mapping) and data.get("problem") == cls.PROBLEM:
                 inst = cls.from_json(data)
                 return inst if k is None else cls(k=k, graph=inst.graph)
@@ -166,4 +179,9 @@ class Coloring(Problem):
             k = G.graph.get("k")
             if k is None:
                 raise ValueError(f"k: the graph file {path} has no 'k' attribute; pass the number of colours")
-        return cls(k=int(k), graph=G)
+            if isinstance(k, str):  # GraphML/adjlist attributes may come back as text
+                try:
+                    k = int(k)
+                except ValueError:
+                    raise ValueError(f"k: the graph attribute 'k' of {path} is {k!r}, not an integer") from None
+        return cls(k=k, graph=G)

@@ -30,7 +30,7 @@ from typing import Any, ClassVar, Iterable, Mapping
 
 import numpy as np
 
-from reductions.base import Problem, as_fraction, check_header
+from reductions.base import Problem, as_fraction, check_coordinate, check_header
 
 __all__ = ["Separability", "fraction_json"]
 
@@ -50,7 +50,7 @@ def _points(pts: Any, name: str, dim: int | None) -> tuple[tuple[Point, ...], in
     for i, p in enumerate(pts):
         if isinstance(p, (str, bytes, Mapping)) or not isinstance(p, Iterable):
             raise TypeError(f"{name}[{i}]: expected a list of coordinates, got {type(p).__name__}")
-        coords = tuple(as_fraction(c, f"{name}[{i}]") for c in p)
+        coords = tuple(check_coordinate(as_fraction(c, f"{name}[{i}]"), f"{name}[{i}]") for c in p)
         if dim is None:
             dim = len(coords)
         if len(coords) != dim:
