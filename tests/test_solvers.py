@@ -331,3 +331,34 @@ def test_result_json_is_strict_json_even_for_nonfinite_points(monkeypatch):
     js = r.to_json()
     text = json.dumps(js, allow_nan=False)  # raises on NaN/Infinity
     assert json.loads(text)["b"] == [None, 1.0, "inf"] and js["max_violation"] == "inf"
+
+
+def test_highs_infeasible_verdict_needs_a_confirming_rerun(monkeypatch):
+    """A tight-tolerance "infeasible" that a default-tolerance, presolve-off rerun does not confirm
+    must not come back as infeasible (HiGHS has produced such false proofs on large-value MILPs)."""
+    import numpy as np
+    from scipy import sparse
+
+    import recovery.solvers.highs_util as hu
+
+    calls = []
+
+    def fake_run(highspy, lp, integer, time_limit, seed, *, tight, presolve):
+        calls.append((tight, presolve))
+        if tight:
+            return hu.HighsOutcome("kInfeasible", None, None, None, "fake tight run")
+        return hu.HighsOutcome("kOptimal", np.zeros(1), 0.0, 0.0, "fake rerun")
+
+    monkeypatch.setattr(hu, "_run", fake_run)
+    out = hu.highs_solve(np.zeros(1), sparse.csr_matrix((0, 1)), np.zeros(0), np.zeros(0),
+                         np.zeros(1), np.ones(1), np.array([True]), 5.0, 0)
+    assert calls == [(True, True), (False, False)]
+    assert out.model_status == "kOptimal" and "NOT confirmed" in out.log
+
+    def fake_both_infeasible(highspy, lp, integer, time_limit, seed, *, tight, presolve):
+        return hu.HighsOutcome("kInfeasible", None, None, None, "fake")
+
+    monkeypatch.setattr(hu, "_run", fake_both_infeasible)
+    out = hu.highs_solve(np.zeros(1), sparse.csr_matrix((0, 1)), np.zeros(0), np.zeros(0),
+                         np.zeros(1), np.ones(1), np.array([True]), 5.0, 0)
+    assert out.model_status == "kInfeasible" and "confirmed" in out.log

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,9 +26,12 @@ def highs_solve(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi
                 time_limit: float, seed: int, offset: float = 0.0) -> HighsOutcome:
     """Solve ``min cost^T x + offset`` s.t. ``row_lo <= A x <= row_hi``, ``col_lo <= x <= col_hi``,
     ``x_i`` integer where ``integer`` (infinite bounds as +-inf).  Single thread, tight
-    feasibility tolerances (1e-9) so that points pass the 1e-6 verifier."""
+    feasibility tolerances (1e-9) so that points pass the 1e-6 verifier; an "infeasible" verdict is
+    kept only when a second run (default tolerances, presolve off) confirms it within what is left
+    of ``time_limit``; an unconfirmed one reports the second run's status."""
     import highspy
 
+    t0 = time.perf_counter()
     inf = highspy.kHighsInf
     A = sparse.csc_matrix(A)
     n = A.shape[1]
@@ -47,13 +51,32 @@ def highs_solve(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi
     if integer is not None and np.any(integer):
         lp.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
                            for f in integer]
+    first = _run(highspy, lp, integer, time_limit, seed, tight=True, presolve=True)
+    if first.model_status not in ("kInfeasible", "kUnboundedOrInfeasible"):
+        return first
+    # A tight tolerance can make HiGHS "prove" infeasibility of a feasible MILP (seen on partition
+    # instances with large values). Only an infeasibility that a second run with default tolerances
+    # and presolve off confirms counts; otherwise report what the second run found.
+    left = max(0.05, float(time_limit) - (time.perf_counter() - t0))
+    second = _run(highspy, lp, integer, left, seed, tight=False, presolve=False)
+    if second.model_status in ("kInfeasible", "kUnboundedOrInfeasible"):
+        return HighsOutcome(first.model_status, None, None, first.bound,
+                            first.log + "; confirmed by a default-tolerance, presolve-off rerun")
+    return HighsOutcome(second.model_status, second.x, second.objective, second.bound,
+                        first.log + "; NOT confirmed by the rerun: " + second.log)
+
+
+def _run(highspy, lp, integer, time_limit: float, seed: int, *, tight: bool, presolve: bool) -> HighsOutcome:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("random_seed", int(seed) % 2**31)
-    h.setOptionValue("primal_feasibility_tolerance", 1e-9)
-    h.setOptionValue("mip_feasibility_tolerance", 1e-9)
+    if tight:
+        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+        h.setOptionValue("mip_feasibility_tolerance", 1e-9)
+    if not presolve:
+        h.setOptionValue("presolve", "off")
     h.passModel(lp)
     h.run()
     status = h.getModelStatus()
