@@ -14,6 +14,12 @@ Spectral: :func:`recovery.realize.recover` (median wall time of 5 runs).  SCIP: 
 equality system through Pyomo ``scip_direct`` (:func:`recovery.realize_scip.recover_scip`, box from
 the gauge), with a per-instance time limit.  ``python -m benchmarks.bench_recovery --out DIR``
 writes ``DIR/bench_recovery.{md,json}``; :func:`run` is the entry point of the ``recovery`` suite.
+
+``python -m benchmarks.bench_recovery --sweep N [--seed S]`` instead runs :func:`planted_sweep`: N random
+planted ``X = phi(b, A)`` with degenerate structure (integer entries, zero entries of ``b``, zero or
+sparse columns of ``A``, nearly rank-1 blocks, column scales ``1e-6..1e6``, overall scales
+``1e-290..1e290``), d = 1..12, and counts every one that is NOT recovered (a realisable ``X`` wrongly
+certified, or a residual above ``rtol``).  It prints one JSON object and exits 1 on any failure.
 """
 from __future__ import annotations
 
@@ -30,7 +36,7 @@ from recovery.phi import S_to_X, num_pairs, phi
 from recovery.realize import recover
 from recovery.realize_scip import recover_scip
 
-__all__ = ["instances", "run", "markdown", "main"]
+__all__ = ["instances", "run", "markdown", "planted_sweep", "main"]
 
 
 def instances(d: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
@@ -87,6 +93,56 @@ def run(out_dir: str | Path | None = None, ds: Iterable[int] = range(1, 9), time
     return rows
 
 
+def _degenerate_planted(g: np.random.Generator, t: int) -> tuple[int, np.ndarray]:
+    d = int(g.integers(1, 13))
+    b, A = g.standard_normal(d + 1), g.standard_normal((d + 1, d))
+    mode = t % 10
+    if mode == 1:  # integer-valued with many zeros
+        b, A = g.integers(-2, 3, d + 1).astype(float), g.integers(-2, 3, (d + 1, d)).astype(float)
+    elif mode == 2:  # zero columns of A
+        A[:, g.random(d) < 0.5] = 0.0
+    elif mode == 3:  # nearly rank-1 blocks: a_j almost parallel to b
+        A = np.outer(b, g.standard_normal(d)) + 10.0 ** g.uniform(-13, -2) * g.standard_normal((d + 1, d))
+    elif mode == 4:  # every block exactly rank 1
+        A = np.outer(b, g.standard_normal(d))
+    elif mode in (5, 8):  # b with zero entries (mode 8: and a single nonzero column of A)
+        b[g.random(d + 1) < 0.6] = 0.0
+        b[g.integers(d + 1)] = 1.0
+        if mode == 8:
+            col = g.integers(d)
+            A[:, np.arange(d) != col] = 0.0
+    elif mode == 6:  # sparse A
+        A[g.random((d + 1, d)) < 0.8] = 0.0
+    elif mode == 7:  # column scales
+        A = A * 10.0 ** g.integers(-6, 7, d)
+    elif mode == 9:  # unbalanced b and A
+        b, A = b * 1e-6, A * 1e6
+    X = phi(b, A)
+    if g.random() < 0.3:
+        X = X * 10.0 ** g.uniform(-290, 290)
+    return d, X
+
+
+def planted_sweep(n: int, seed: int = 0) -> dict:
+    """Recover ``n`` random degenerate planted instances; returns counts and the first failures."""
+    g = np.random.default_rng(seed)
+    fails: list[dict] = []
+    done = 0
+    for t in range(n):
+        d, X = _degenerate_planted(g, t)
+        xmax = float(np.abs(X).max())
+        if not np.all(np.isfinite(X)) or xmax == 0.0:
+            continue
+        done += 1
+        r = recover(X, d)
+        ok = r.realizable
+        if ok:  # independent re-check, scaled so that nothing overflows
+            ok = np.linalg.norm(phi(r.b, r.A) / xmax - X / xmax) <= 1e-9 * np.linalg.norm(X / xmax) * (1 + 1e-12)
+        if not ok:
+            fails.append({"t": t, "d": d, "mode": t % 10, "certificate": r.certificate})
+    return {"instances": done, "failures": len(fails), "first_failures": fails[:10], "seed": seed}
+
+
 def markdown(rows: Sequence[dict], time_limit: float) -> str:
     head = ("| d | dm | instance | spectral verdict (certificate) | spectral time | SCIP verdict | SCIP time | agree |\n"
             "|---|---|---|---|---|---|---|---|\n")
@@ -106,7 +162,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dmax", type=int, default=8)
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--sweep", type=int, default=0, help="run planted_sweep(N) instead of the comparison")
     a = ap.parse_args(argv)
+    if a.sweep > 0:
+        res = planted_sweep(a.sweep, a.seed)
+        print(json.dumps(res))
+        return 1 if res["failures"] else 0
     rows = run(a.out, ds=range(1, a.dmax + 1), time_limit=a.time_limit, seed=a.seed)
     print(markdown(rows, a.time_limit))
     return 0

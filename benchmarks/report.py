@@ -37,8 +37,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from benchmarks.results import (KNOWN_FILE, META_FILE, RESULTS_FILE, load_known_answers, read_records,
-                                sha256_file)
+from benchmarks.results import (CLASSIFICATIONS, KNOWN_FILE, META_FILE, RESULTS_FILE, _iter_lines, load_known_answers,
+                                read_json, read_records, sha256_file)
 
 __all__ = [
     "SHIFTS",
@@ -474,23 +474,44 @@ HOW_TO_READ = """## How to read this report
 """
 
 
+def _reportable(rec: Mapping[str, Any]) -> bool:
+    """A record the report can use: the key fields plus an integer ``size``, a positive finite
+    ``time_limit``, a numeric or null ``wall_s`` and a known ``classification`` (a hand-edited or
+    foreign line that lacks them is skipped and counted, not allowed to crash the report)."""
+    try:
+        if isinstance(rec.get("size"), bool) or int(rec["size"]) != rec["size"]:
+            return False
+        lim = float(rec["time_limit"])
+        wall = rec.get("wall_s")
+        if wall is not None:
+            float(wall)
+    except (KeyError, TypeError, ValueError):
+        return False
+    return math.isfinite(lim) and lim > 0 and rec.get("classification") in CLASSIFICATIONS
+
+
 def build_report(directory: str | os.PathLike[str]) -> Report:
     d = Path(directory)
     res = d / RESULTS_FILE
     if not res.exists():
         raise ValueError(f"bench report: {str(d)!r} has no {RESULTS_FILE}")
-    recs = read_records(res)
+    recs = [r for r in read_records(res) if _reportable(r)]
     if not recs:
         raise ValueError(f"bench report: {str(res)!r} holds no complete records")
     known = load_known_answers(d)
     meta: dict[str, Any] = {}
     if (d / META_FILE).exists():
-        with open(d / META_FILE, encoding="utf-8") as fh:
-            meta = json.load(fh)
+        meta = read_json(d / META_FILE)
         if "merged_from" in meta and meta["merged_from"]:  # a merge: take suite/families from the inputs
             first = meta["merged_from"][0]
             meta = {**first, "warnings": sum((m.get("warnings", []) for m in meta["merged_from"]), []),
                     "shard": None}
+    # malformed complete lines are skipped by read_records; say so in the header instead of
+    # reporting on fewer runs silently
+    n_lines = sum(1 for _ in _iter_lines(res))
+    if n_lines > len(recs):
+        meta = {**meta, "warnings": list(meta.get("warnings") or [])
+                + [f"{n_lines - len(recs)} malformed line(s) in {RESULTS_FILE} were skipped"]}
     # a configuration whose solver declined every run (structurally not applicable) is listed
     # apart; it is not timed, profiled or fitted
     by_conf: dict[tuple[str, str], list[bool]] = defaultdict(list)

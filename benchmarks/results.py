@@ -43,6 +43,7 @@ __all__ = [
     "results_path",
     "load_known_answers",
     "save_known_answers",
+    "read_json",
     "merge",
     "to_jsonable",
     "write_json",
@@ -78,6 +79,8 @@ def record_key(rec: Mapping[str, Any]) -> tuple[str, str, str, str, int]:
                 int(rec["seed"]))
     except KeyError as exc:
         raise ValueError(f"record: missing key field {exc.args[0]!r}") from None
+    except (TypeError, ValueError):  # e.g. "seed": null or "seed": "x" (a hand-edited/corrupt line)
+        raise ValueError(f"record: seed must be an integer, got {rec.get('seed')!r}") from None
 
 
 def results_path(path: str | os.PathLike[str]) -> Path:
@@ -177,14 +180,14 @@ class ResultsWriter:
         self.close()
 
 
-def _iter_lines(path: Path) -> Iterator[tuple[int, str]]:
+def _iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     with open(path, "rb") as fh:
         data = fh.read()
     lines = data.split(b"\n")
     # the last element is b"" for a file ending in a newline, else a partial fragment: ignore it
     for i, raw in enumerate(lines[:-1], start=1):
         if raw.strip():
-            yield i, raw.decode("utf-8")
+            yield i, raw
 
 
 def read_records(path: str | os.PathLike[str], *, strict: bool = False) -> list[dict[str, Any]]:
@@ -197,9 +200,9 @@ def read_records(path: str | os.PathLike[str], *, strict: bool = False) -> list[
     if not p.exists():
         return []
     out: list[dict[str, Any]] = []
-    for lineno, text in _iter_lines(p):
+    for lineno, raw in _iter_lines(p):
         try:
-            rec = json.loads(text)
+            rec = json.loads(raw.decode("utf-8"))  # UnicodeDecodeError is a ValueError too
             if not isinstance(rec, dict):
                 raise ValueError("not a JSON object")
             record_key(rec)
@@ -225,6 +228,20 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
+def read_json(path: str | os.PathLike[str], *, want: type | None = dict) -> Any:
+    """JSON content of ``path``; ValueError naming the file if it is not valid UTF-8 JSON (of type
+    ``want``), so a corrupt side file gives one clear line instead of a bare decoder message."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ValueError(f"{path}: not valid JSON ({exc})") from None
+    if want is not None and not isinstance(data, want):
+        raise ValueError(f"{path}: expected a JSON {'object' if want is dict else want.__name__}, "
+                         f"got {type(data).__name__}")
+    return data
+
+
 def load_known_answers(path: str | os.PathLike[str]) -> dict[str, str]:
     """``instance id -> "YES"/"NO"`` from a run directory or a known-answers file ({} if absent)."""
     p = Path(path)
@@ -232,8 +249,7 @@ def load_known_answers(path: str | os.PathLike[str]) -> dict[str, str]:
         p = p / KNOWN_FILE
     if not p.exists():
         return {}
-    with open(p, encoding="utf-8") as fh:
-        data = json.load(fh)
+    data = read_json(p, want=None)
     if not isinstance(data, dict):
         raise ValueError(f"{p}: expected a JSON object instance id -> YES/NO")
     out: dict[str, str] = {}
@@ -301,6 +317,8 @@ def merge(out: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]])
     for src in sources:
         if not src.exists():
             raise ValueError(f"merge: input {str(src)!r} does not exist")
+        if src.is_dir() and not (src / RESULTS_FILE).is_file():
+            raise ValueError(f"merge: input directory {str(src)!r} has no {RESULTS_FILE}")
         if src.resolve() == out_dir.resolve():
             raise ValueError("merge: OUT must differ from every input")
     seen: set[tuple] = set()
@@ -310,7 +328,9 @@ def merge(out: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]])
     manifest: dict[str, Any] = {}
     meta: dict[str, Any] = {"merged_from": []}
     for src in sources:
-        recs = read_records(src)
+        # strict: a malformed complete line in an input is corruption, not something to drop
+        # silently (only a trailing fragment without newline - a torn last write - is ignored)
+        recs = read_records(src, strict=True)
         n_read += len(recs)
         for rec in recs:
             key = record_key(rec)
@@ -325,13 +345,11 @@ def merge(out: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]])
                 answers[k] = v
             mpath = src / MANIFEST_FILE
             if mpath.exists():
-                with open(mpath, encoding="utf-8") as fh:
-                    for k, v in json.load(fh).items():
-                        manifest.setdefault(k, v)
+                for k, v in read_json(mpath).items():
+                    manifest.setdefault(k, v)
             mt = src / META_FILE
             if mt.exists():
-                with open(mt, encoding="utf-8") as fh:
-                    meta["merged_from"].append(json.load(fh))
+                meta["merged_from"].append(read_json(mt))
     out_dir.mkdir(parents=True, exist_ok=True)
     with ResultsWriter(out_dir / RESULTS_FILE, fsync=False) as w:
         for rec in kept:

@@ -190,8 +190,9 @@ def classify(answer: str | None, status: str | None, known: str | None, *, verif
     """``ok`` / ``wrong`` / ``timeout`` / ``error`` / ``unknown`` of one run.
 
     ``answer`` is what the run PROVED ("YES" needs a verified witness, "NO" a proof); a YES
-    whose ``verified`` is False proves nothing.  Contradicting ``known`` is ``wrong``; an answer
-    with no known answer is ``ok`` (the report cross-checks solvers against each other).
+    whose ``verified`` is not True (False or None) proves nothing.  Contradicting ``known`` is
+    ``wrong``; a proven answer with no known answer is ``ok`` (it carries its own proof; the report
+    cross-checks solvers against each other and flags opposite proofs).
     Undecided runs: killed by the runner, a solver status mentioning the time limit, or a run
     that used (almost) all its time (``hit_limit``: some solvers just say "unknown" when their
     clock runs out) -> ``timeout``; an exception / status ``error`` -> ``error``; otherwise
@@ -201,7 +202,9 @@ def classify(answer: str | None, status: str | None, known: str | None, *, verif
         return "error"
     if killed:
         return "timeout"
-    if answer == "YES" and verified is False:
+    if answer == "YES" and verified is not True:
+        # a YES is a proof only with a witness that passed the exact check: an unverified or
+        # unchecked (verified None) point proves nothing, whatever the solver's label
         answer = None
     if answer in ("YES", "NO"):
         if known in ("YES", "NO") and answer != known:
@@ -253,6 +256,13 @@ def _current_rss_mb() -> float | None:
 def _import_runner(spec: str) -> Callable[..., Mapping[str, Any]]:
     module, _, name = spec.partition(":")
     return getattr(importlib.import_module(module), name)
+
+
+#: first message of every worker (start-up finished); then exactly one result dict follows
+_STARTED = {"started": True}
+
+#: seconds a worker may take to start (before it says so) on top of its hard limit
+STARTUP_ALLOWANCE_S = 60.0
 
 
 def _worker_main(task: dict[str, Any], conn: Any, parent_pid: int, hard_s: float) -> None:
@@ -311,6 +321,12 @@ def _worker_main(task: dict[str, Any], conn: Any, parent_pid: int, hard_s: float
         os._exit(124)
 
     threading.Thread(target=_watchdog, daemon=True).start()
+    # Tell the runner that start-up is over: its hard-limit clock starts now.  Every forkserver
+    # child first re-runs the parent's main script (multiprocessing's "fix up main" step; for the
+    # `lsahard` console script that imports the whole `recovery` package, ~1 s of CPU), and with
+    # more workers than idle cores that start-up alone used to exceed the limit, so whole batches
+    # were killed before their solver started.
+    conn.send(_STARTED)
     t0 = time.perf_counter()
     msg: dict[str, Any]
     try:
@@ -471,6 +487,8 @@ class _Running:
     conn: Any
     start: float
     deadline: float
+    hard: float = 0.0
+    started: bool = False
     peak_mb: float = 0.0
 
 
@@ -631,16 +649,24 @@ def execute(tasks: Iterable[Task], *, jobs: int = 1, on_record: Callable[[dict[s
                 start = time.monotonic()
                 proc.start()
                 child_conn.close()  # so a dead worker shows up as EOF on parent_conn
-                running[parent_conn] = _Running(task, proc, parent_conn, start, start + hard)
+                # until the worker reports that its start-up is over, allow STARTUP_ALLOWANCE_S
+                running[parent_conn] = _Running(task, proc, parent_conn, start,
+                                                start + hard + STARTUP_ALLOWANCE_S, hard)
             timeout = max(0.0, min(min(r.deadline for r in running.values()) - time.monotonic(), poll_s))
             ready = mp_wait(list(running), timeout=timeout)
             now = time.monotonic()
             for conn in ready:
-                run = running.pop(conn)
+                run = running[conn]
                 try:
                     msg = conn.recv()
                 except (EOFError, OSError):
                     msg = None
+                if msg == _STARTED and not run.started:
+                    # the hard limit (and the run's process time) count from here
+                    run.started, run.start = True, now
+                    run.deadline = now + run.hard
+                    continue
+                running.pop(conn)
                 conn.close()
                 run.proc.join(2.0)
                 if run.proc.is_alive():

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TextIO
 
 from benchmarks.families import Case, Family, get_family
-from benchmarks.results import (MANIFEST_FILE, META_FILE, RESULTS_FILE, ResultsWriter, read_records,
+from benchmarks.results import (MANIFEST_FILE, META_FILE, RESULTS_FILE, ResultsWriter, read_json, read_records,
                                 record_key, repair, save_known_answers, to_jsonable, write_json)
 from benchmarks.runner import Progress, Task, execute, machine_info, parse_shard, shard_of, versions_info
 
@@ -179,8 +179,7 @@ def _write_instance(path: Path, data: Mapping[str, Any]) -> None:
     (generation is deterministic), otherwise the known answers and the stored instances could
     silently disagree - refuse instead."""
     if path.exists():
-        with open(path, encoding="utf-8") as fh:
-            stored = json.load(fh)
+        stored = read_json(path, want=None)
         fresh = json.loads(json.dumps(to_jsonable(data)))
         if stored != fresh:
             raise ValueError(f"--resume: instance {path.parent.name}/{path.name} differs from the one generated "
@@ -229,8 +228,7 @@ def _record_cases(out_dir: Path, cases: Sequence[Case]) -> None:
     mpath = out_dir / MANIFEST_FILE
     manifest: dict[str, Any] = {}
     if mpath.exists():
-        with open(mpath, encoding="utf-8") as fh:
-            manifest = json.load(fh)
+        manifest = read_json(mpath)
     changed = False
     for c in cases:
         if c.instance not in manifest:
@@ -261,8 +259,7 @@ def _check_out_dir(out_dir: Path, resume: bool, suite: str, time_limit: float, s
                          "or choose a new directory")
     meta_path = out_dir / META_FILE
     if resume and meta_path.exists():
-        with open(meta_path, encoding="utf-8") as fh:
-            meta = json.load(fh)
+        meta = read_json(meta_path)
         if meta.get("suite") not in (None, suite):
             raise ValueError(f"--resume: {str(out_dir)!r} holds suite {meta.get('suite')!r}, not {suite!r}")
         old = meta.get("time_limit")

@@ -158,6 +158,28 @@ def test_conflicting_proofs_are_reported(tmp_path):
     assert "WRONG ANSWERS FOUND" in (d / "report.md").read_text()
 
 
+def test_report_warns_about_skipped_malformed_lines(run_dir):
+    res = run_dir / results.RESULTS_FILE
+    bad_types = [{**_record("i1", 1, "source/z", "ok", 1.0), **change}
+                 for change in ({"size": "x"}, {"wall_s": "abc"}, {"classification": "solved"},
+                                {"time_limit": 0}, {"size": 1.5})]
+    extra = b"garbage\n" + b'{"family": "f"}\n' + b"".join(json.dumps(r).encode() + b"\n" for r in bad_types)
+    res.write_bytes(res.read_bytes() + extra)
+    rep = report.write_report(run_dir, figures=False)
+    assert len(rep.records) == len(FIXTURE)
+    assert "- warning: 7 malformed line(s) in results.jsonl were skipped" in (run_dir / "report.md").read_text()
+
+
+@pytest.mark.parametrize("name, data", [
+    (results.KNOWN_FILE, b"{"), (results.KNOWN_FILE, b"\xff\n"), (results.META_FILE, b"[1]"),
+    (results.META_FILE, b"{"),
+])
+def test_corrupt_side_files_name_the_file(run_dir, name, data):
+    (run_dir / name).write_bytes(data)
+    with pytest.raises(ValueError, match=name):
+        report.build_report(run_dir)
+
+
 def test_report_of_empty_dir_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="results.jsonl"):
         report.build_report(tmp_path)

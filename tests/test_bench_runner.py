@@ -271,6 +271,12 @@ def test_adaptive_scaling_drops_configurations(tmp_path):
     (["--jobs", "0"], "--jobs"),
     (["--seeds", "0"], "--seeds"),
     (["--suite", "nope"], "--suite"),
+    (["--shard", "a/b"], "--shard"),
+    (["--jobs", "-1"], "--jobs"),
+    (["--time-limit", "nan"], "--time-limit"),
+    (["--time-limit", "inf"], "--time-limit"),
+    (["--grace", "nan"], "--grace"),
+    (["--seeds", "1000000000"], "--seeds"),
 ])
 def test_bad_flags_exit_2_with_one_line(tmp_path, capsys, argv, needle):
     rc = main(["bench", "--out", str(tmp_path / "x"), "--no-progress", *argv])
@@ -278,6 +284,31 @@ def test_bad_flags_exit_2_with_one_line(tmp_path, capsys, argv, needle):
     assert rc == 2
     assert len(err.strip().splitlines()) == 1 and needle in err
     assert not (tmp_path / "x" / "results.jsonl").exists()
+
+
+def test_report_on_missing_or_empty_dir_exits_2_with_one_line(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "blank").mkdir()
+    (tmp_path / "blank" / "results.jsonl").write_text("")
+    for d, needle in (("missing", "has no results.jsonl"), ("empty", "has no results.jsonl"),
+                      ("blank", "holds no complete records")):
+        assert main(["bench", "report", str(tmp_path / d)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and needle in err and "Traceback" not in err
+
+
+def test_worker_start_up_is_not_charged_to_the_limit(tmp_path):
+    """Through the console script, each forkserver worker first re-runs `lsahard` (importing the
+    whole package, ~1 s of CPU); with 8 workers on 2 cores that used to exceed toy-mini's 2 s + 1 s
+    hard limit, and every run was killed before its toy solver (<= 0.08 s) even started."""
+    script = Path(sys.executable).with_name("lsahard")
+    assert script.exists()
+    r = subprocess.run([str(script), "bench", "--suite", "toy-mini", "--jobs", "8", "--no-progress", "--no-report",
+                        "--out", str(tmp_path / "j8")], capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, r.stderr
+    recs = _lines(tmp_path / "j8" / "results.jsonl")
+    assert set(_keys(recs)) == _expected_toy_keys("toy-mini")
+    assert [r["classification"] for r in recs] == ["ok"] * len(recs)
 
 
 def test_seeds_flag_multiplies_runs(tmp_path, capsys):
@@ -335,6 +366,62 @@ def test_classify_table():
     assert classify(None, "error", None) == "error"
     assert classify(None, "optimal", "NO", killed=True) == "timeout"
     assert classify("YES", "optimal", "YES", error=True) == "error"
+    # a YES without a witness that passed the exact check (verified None/False) proves nothing
+    assert classify("YES", "optimal", "YES", verified=None) == "unknown"
+    assert classify("YES", "feasible", "YES", verified=None, hit_limit=True) == "timeout"
+
+
+# every solver status of the portfolio, with/without a verified point, objective/bound, against
+# both known answers.  Expected classes follow the rule stated in the issue, written out by hand:
+# YES = verified point (and objective <= tol when the program has one); NO = status infeasible or
+# proven bound > tol; anything else proves nothing.
+_STATUS_CASES = [
+    # (status, verified, objective, bound, has_objective, proved)
+    ("feasible", True, None, None, False, "YES"),
+    ("feasible", False, None, None, False, None),     # heuristic point that failed the exact check
+    ("feasible", True, 0.25, None, True, None),       # feasible point, positive objective: nothing
+    ("feasible", False, 0.0, None, True, None),       # claimed zero, unverified: nothing
+    ("optimal", True, 0.0, 0.0, True, "YES"),
+    ("optimal", False, 0.0, 0.0, True, None),         # "optimal" label, unverified point
+    ("optimal", True, 0.5, None, True, None),         # local "optimal" without a bound (MAiNGO-style)
+    ("optimal", True, 0.5, 0.5, True, "NO"),          # proven bound > 0
+    ("infeasible", False, None, None, False, "NO"),
+    ("infeasible", False, None, None, True, "NO"),
+    ("unknown", False, None, None, True, None),
+    ("unknown", False, None, 1e-9, True, None),       # bound below tol proves nothing
+    ("timeout", True, 0.0, None, True, "YES"),        # a verified zero at the limit is a YES
+    ("timeout", False, None, None, False, None),
+    ("error", False, None, None, False, None),
+]
+
+
+@pytest.mark.parametrize("status,verified,obj,bound,has_obj,proved", _STATUS_CASES)
+def test_every_solver_status_maps_to_a_classification(status, verified, obj, bound, has_obj, proved):
+    out = families.lsa_outcome(_sr(status, verified, obj, bound), has_objective=has_obj)
+    assert out["answer"] == proved
+    for known in ("YES", "NO"):
+        cls = classify(out["answer"], out["status"], known, verified=out["verified"])
+        if proved is None:
+            expected = {"timeout": "timeout", "error": "error"}.get(status, "unknown")
+        else:
+            expected = "ok" if proved == known else "wrong"
+        assert cls == expected, (status, verified, obj, bound, known)
+        # ok only with a proven answer that matches the known answer
+        assert (cls == "ok") == (proved == known)
+
+
+@pytest.mark.parametrize("dec_answer,witness_ok,expected", [
+    (True, True, {"YES": "ok", "NO": "wrong"}),
+    (True, False, {"YES": "unknown", "NO": "unknown"}),   # witness fails the exact check
+    (False, None, {"YES": "wrong", "NO": "ok"}),
+    (None, None, {"YES": "unknown", "NO": "unknown"}),
+])
+def test_decision_answer_maps_to_a_classification(dec_answer, witness_ok, expected):
+    inst = SimpleNamespace(check=lambda w: w == "good")
+    witness = None if witness_ok is None else ("good" if witness_ok else "bad")
+    out = families.decide_outcome(SimpleNamespace(answer=dec_answer, witness=witness, status="s"), inst)
+    for known, cls in expected.items():
+        assert classify(out["answer"], out["status"], known, verified=out["verified"]) == cls
 
 
 def _sr(status, verified=False, objective=None, bound=None):
@@ -384,6 +471,33 @@ def test_results_writer_repair_and_partial_lines(tmp_path):
     with pytest.raises(ValueError, match="missing key"):
         with results.ResultsWriter(p) as w:
             w.write({"family": "f"})
+
+
+def test_merge_rejects_corrupt_inputs(tmp_path, capsys):
+    rec = {"family": "f", "level": "source", "instance": "i", "solver": "s", "seed": 0}
+    good = json.dumps(rec) + "\n"
+    cases = {
+        "middle.jsonl": (good + "not json\n" + good).encode(),
+        "notobj.jsonl": b"[1, 2]\n",
+        "nokey.jsonl": b'{"a": 1}\n',
+        "nullseed.jsonl": (json.dumps({**rec, "seed": None}) + "\n").encode(),
+        "latin1.jsonl": b"\xff\xfe\n",
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(ValueError, match=name):
+            results.merge(tmp_path / ("o-" + name), [tmp_path / name])
+        assert not (tmp_path / ("o-" + name)).exists()  # nothing written
+        capsys.readouterr()
+        assert main(["bench", "merge", str(tmp_path / ("c-" + name)), str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err and name in err
+    (tmp_path / "emptydir").mkdir()
+    with pytest.raises(ValueError, match="has no results.jsonl"):
+        results.merge(tmp_path / "o-empty", [tmp_path / "emptydir"])
+    # a trailing fragment without newline (a torn last write) is not corruption
+    (tmp_path / "torn.jsonl").write_bytes((good + '{"family": "f", "le').encode())
+    assert results.merge(tmp_path / "o-torn", [tmp_path / "torn.jsonl"])["written"] == 1
 
 
 def test_progress_bar_eta():

@@ -61,6 +61,12 @@ def test_scan_all_outcomes():
     # violations confined to small n: a condition n >= 10
     v = verdict_from_scan(grid(lambda p, n: n >= 10), what="P", coord_keys=("p", "n"), threshold_key="n")
     assert kind(v) == "holds with conditions" and "n >= 10" in v and "6/10" in v
+    # the failing range and the scanned range are stated, taken from the evidence
+    assert "fails for n <= 3 at 6/10 grid points" in v and "10 <= n <= 50" in v
+    v = verdict_from_scan(grid(lambda p, n: n >= 3 if p < 0.3 else n >= 50), what="P", coord_keys=("p", "n"),
+                          threshold_key="n")
+    assert kind(v) == "holds with conditions" and "only for n >= 50" in v
+    assert "fails for n <= 10 at 6/10 grid points" in v and "50 <= n <= 50" in v
     # same evidence without a threshold key is a failure
     v = verdict_from_scan(grid(lambda p, n: n >= 10), what="P", coord_keys=("p", "n"))
     assert kind(v) == "fails" and "6/10" in v

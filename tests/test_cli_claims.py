@@ -37,6 +37,10 @@ def test_claims_text_output(capsys):
     assert main(["claims", "--quick", "--only", "thm-4.1"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("thm-4.1  holds") and "1 holds" in out
+    # a repeated id still gives one row per claim
+    assert main(["claims", "--quick", "--json", "--only", "thm-4.1,,thm-4.1"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in doc["claims"]] == ["thm-4.1"]
 
 
 def test_claims_bad_input(capsys):
@@ -44,6 +48,11 @@ def test_claims_bad_input(capsys):
     err = capsys.readouterr().err
     assert err.startswith("lsahard: error: only: unknown claim id") and err.count("\n") == 1
     assert main(["claims", "--bogus"]) == 2
+    capsys.readouterr()
+    # an unusable --out fails before any computation: one line, no progress output
+    assert main(["claims", "--only", "thm-4.1", "--out", "/dev/null/x"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lsahard: error: out_dir: cannot create") and err.count("\n") == 1
 
 
 def test_claims_subprocess(tmp_path):

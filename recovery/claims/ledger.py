@@ -82,7 +82,8 @@ def _check_ids(only: Iterable[str] | None) -> list[str]:
         raise ValueError(f"only: unknown claim id(s) {unknown}; expected some of {list(CLAIM_IDS)}")
     if not ids:
         raise ValueError("only: no claim id given")
-    return ids
+    # one row per claim: a repeated id would give two rows with the same id in the JSON
+    return list(dict.fromkeys(ids))
 
 
 def run_one(cid: str, *, quick: bool = False, params: Mapping[str, Any] | None = None) -> ClaimResult:
@@ -193,6 +194,11 @@ def run_claims(
         out_path = Path(out_dir)
         if out_path.exists() and not out_path.is_dir():
             raise ValueError(f"out_dir: {out_path} exists and is not a directory")
+        # create it before minutes of computation, so an unusable path fails at once
+        try:
+            out_path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"out_dir: cannot create {str(out_path)!r} ({exc.strerror or exc})") from None
     t0 = time.perf_counter()
     rows = []
     for cid in ids:

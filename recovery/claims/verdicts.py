@@ -105,9 +105,10 @@ def verdict_from_scan(
     * no points, or every point undecided -> ``not checkable``;
     * all decided points hold and none undecided -> ``holds``;
     * no violation but some undecided -> ``holds with conditions`` (decided on k of N points);
-    * violations, all with ``threshold_key < t0`` while every point with ``threshold_key >= t0``
+    * violations, all with ``threshold_key <= t0`` while every point with ``threshold_key > t0``
       holds (and there is at least one such point) -> ``holds with conditions: ... only for
-      <threshold_key> >= t0``;
+      <threshold_key> >= t1 (...); fails for <threshold_key> <= t0 at k/N grid points (...)``,
+      t1 the smallest scanned value above t0;
     * other violations -> ``fails`` with the count and up to ``max_examples`` examples.
     """
     pts = list(points)
@@ -139,10 +140,14 @@ def verdict_from_scan(
         above = [pt for pt in pts if pt[threshold_key] > t0]
         if above and all(pt["ok"] is True for pt in above):
             t_min = min(pt[threshold_key] for pt in above)
+            t_max = max(pt[threshold_key] for pt in above)
+            # state the failing range explicitly (the paper claims "for every n"), and how far
+            # up the evidence reaches (a finite grid proves nothing beyond its largest point)
             return (
                 f"holds with conditions: '{what}' only for {threshold_key} >= {_fmt(t_min)} "
-                f"(violated at {len(bad)}/{total} points, all with {threshold_key} <= {_fmt(t0)}, "
-                f"e.g. {examples(bad)})"
+                f"(true at every scanned point with {_fmt(t_min)} <= {threshold_key} <= {_fmt(t_max)}); "
+                f"fails for {threshold_key} <= {_fmt(t0)} at {len(bad)}/{total} grid points "
+                f"(e.g. {examples(bad)})"
             )
     return f"fails: '{what}' violated at {len(bad)}/{total} points (e.g. {examples(bad)})"
 

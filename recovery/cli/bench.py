@@ -44,6 +44,17 @@ def _positive_int(text: str) -> int:
     return x
 
 
+#: more solver seeds than this per run is a typo, not a benchmark (and 10**9 exhausts memory)
+MAX_SEEDS = 10_000
+
+
+def _seeds(text: str) -> int:
+    x = _positive_int(text)
+    if x > MAX_SEEDS:
+        raise argparse.ArgumentTypeError(f"expected an integer in 1..{MAX_SEEDS}, got {text!r}")
+    return x
+
+
 def _shard(text: str) -> str:
     from benchmarks.runner import parse_shard
 
@@ -70,7 +81,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="skip runs already in DIR/results.jsonl")
     p.add_argument("--shard", type=_shard, default=None,
                    help="run slice I of K (1 <= I <= K) of the suite: task-key hash mod K")
-    p.add_argument("--seeds", type=_positive_int, default=None,
+    p.add_argument("--seeds", type=_seeds, default=None,
                    help="solver seeds 0..N-1 per run (default: the suite's, one seed)")
     p.add_argument("--family", action="append", default=None,
                    help="restrict to this family (repeatable)")
