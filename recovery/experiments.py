@@ -629,6 +629,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", required=True, help="output directory for .md/.png/.json")
     ap.add_argument("--quick", action="store_true", help="fewer seeds/iterations (smoke run)")
     args = ap.parse_args(argv)
+    try:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        ap.error(f"--out {args.out}: {exc.strerror}")
     if args.figure == "all":
         res = run_paper_suite(args.out, quick=args.quick)
         print(f"wrote {args.out}/paper_suite.md in {res['total_wall_time']:.1f} s")

@@ -125,8 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--certified-max-d", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
+    if a.dmax < 1 or a.n < 1 or a.batch < 1 or a.starts < 0 or a.seed < 0 or not 0.0 < a.p < 1.0:
+        ap.error("need --dmax >= 1, --n >= 1, --batch >= 1, --starts >= 0, --seed >= 0 and 0 < --p < 1")
     out = Path(a.out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        ap.error(f"--out {a.out}: {exc.strerror}")
     rows = fig5_population(range(1, a.dmax + 1), n=a.n, p=a.p, batch=a.batch, starts=a.starts,
                            certified_max_d=a.certified_max_d, rng=a.seed)
     md = fig5_markdown(rows, n=a.n, p=a.p, batch=a.batch)

@@ -2,6 +2,8 @@ r"""Polynomial-time structured recovery with certificates (paper Problem C.9; MA
 
 Given ``d`` and ``X`` in ``R^{d m}``, decide whether ``X = phi(b, A)`` for some ``b`` in ``R^{d+1}``,
 ``A`` in ``R^{(d+1) x d}``, and either return such a pair or a certificate that none exists.
+``||X||_2 <= 1e300`` is required (ValueError otherwise).  Subnormal inputs (entries below
+``~2e-308``) carry few significant bits, so they are usually certified non-realisable at ``rtol``.
 
 The mathematics (0-based ``j``; ``S = X_to_S(X, d)``, ``S_j = b a_j^T + a_j b^T`` when realisable):
 
@@ -26,8 +28,11 @@ The mathematics (0-based ``j``; ``S = X_to_S(X, d)``, ``S_j = b a_j^T + a_j b^T`
    second candidate is ``a_j``'s direction: the roles of ``b`` and ``a_j`` are symmetric in
    ``S_j`` alone).  If no ``S_j`` has rank 2 but some has rank 1 (``S_j = s u u^T``, ``a_j``
    parallel to ``b``) then ``b`` is parallel to ``u``: one candidate.  If ``X = 0``: ``b = e_0``,
-   ``A = 0``.  We take the rank-2 ``S_j`` with the largest ``min(lam_+, lam_-)`` (the
-   best-conditioned plane; any rank-2 ``S_j`` would do in exact arithmetic).
+   ``A = 0``.  We take the two ``S_j`` with the largest ``min(lam_+, lam_-)`` (the
+   best-conditioned planes; any rank-2 ``S_j`` would do in exact arithmetic) and, when no
+   ``S_j`` has rank 2 at tolerance, also the rank-1 candidate: up to five candidates, the one
+   with the smallest residual wins (a nearly rank-1 plane still locates ``b`` better than the
+   dominant eigenvector; found by a randomised QA sweep of degenerate planted instances).
 3. **Linear test.**  For a fixed candidate ``b``, ``X^{(j)} = B(b) a_j`` is linear
    (``B = phi_block(b)``, which has full column rank for ``b != 0``), so all ``a_j`` are found by
    one least-squares solve with ``d`` right-hand sides.  ``X`` is realisable iff one candidate
@@ -58,6 +63,8 @@ __all__ = ["Recovery", "recover", "CERTIFICATE_KINDS"]
 
 SCHEMA_VERSION = "lsahard.recovery/1"
 CERTIFICATE_KINDS = ("rank", "definite", "no_common_direction")
+MIN_RTOL = 1e-14  # smallest accepted rtol
+_MAX_NORM = 1e300  # inputs with a larger norm are rejected (the scaled A could overflow)
 
 
 def _fmt(v: Any) -> str:
@@ -197,9 +204,10 @@ def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polis
     ``X`` has shape ``(d*m,)`` with ``m = (d+1)(d+2)/2``, ordered as in :mod:`recovery.phi`.
     Returns a :class:`Recovery`: ``(b, A)`` with ``||phi(b, A) - X|| <= rtol * ||X||`` and
     ``||b|| = 1``, or a certificate (see the module docstring for the mathematics).
-    ``rtol`` is relative to ``||X||_2``; the rank tolerance for the eigenvalues of the ``S_j`` is
-    ``2 * rtol * ||X||`` (a perturbation of ``X`` of norm ``t`` moves the eigenvalues of every
-    ``S_j`` by at most ``2 t``).  The alternating least-squares polish (``polish_iters`` sweeps,
+    ``rtol`` (in ``[1e-14, 1)``) is relative to ``||X||_2``; the rank tolerance for the eigenvalues
+    of the ``S_j`` is ``max(2 rtol, 64 (d+1) eps) * ||X||`` (a perturbation of ``X`` of norm ``t``
+    moves the eigenvalues of every ``S_j`` by at most ``2 t``; the floor covers floating-point
+    rounding, so an inertia certificate is never issued for rounding noise).  The alternating least-squares polish (``polish_iters`` sweeps,
     ``O(d^5)`` each) only runs when the best candidate's relative residual lies in
     ``(rtol, polish_below]``, i.e. for near-misses caused by rounding in ill-conditioned instances;
     a residual above ``polish_below`` is refuted directly, keeping the overall cost ``O(d^4)``.
@@ -208,13 +216,24 @@ def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polis
     m = num_pairs(d)
     X = as_float_array(X, "X", shape=(d * m,))
     rtol = check_real(rtol, "rtol", low=0.0, high=1.0, low_open=True, high_open=True)
+    if rtol < MIN_RTOL:
+        # below this, rounding in phi itself exceeds the tolerance and planted X would be refuted
+        raise ValueError(f"rtol must be >= {MIN_RTOL:g} (float64 rounding), got {rtol:g}")
     polish_iters = check_int(polish_iters, "polish_iters", min_value=0)
     polish_below = check_real(polish_below, "polish_below", low=0.0)
 
     xmax = float(np.max(np.abs(X)))
     xnorm = xmax * float(np.linalg.norm(X / xmax)) if xmax > 0 else 0.0  # no overflow at huge scales
+    if not np.isfinite(xnorm) or xnorm > _MAX_NORM:
+        # ||X|| (or the returned A, whose norm is about ||X||) would not be representable
+        raise ValueError(f"X is too large: ||X||_2 must be <= {_MAX_NORM:g} (rescale X; realisability is "
+                         f"scale invariant)")
     tol_abs = rtol * xnorm
-    rank_tol = 2.0 * tol_abs
+    # eigenvalue threshold at unit scale: 2 rtol (a perturbation t of X moves eigenvalues by <= 2t), but never
+    # below the rounding error of X / ||X|| and of eigh (~ (d+1) eps ||S_j||_2 with ||S_j||_2 <= 2); otherwise
+    # a realisable X could get an inertia "certificate" whose distance bound is rounding noise
+    rt = max(2.0 * rtol, 64.0 * (d + 1) * np.finfo(float).eps)
+    rank_tol = rt * xnorm
     common = dict(d=d, x_norm=xnorm, rtol=rtol, tol_abs=tol_abs, rank_tol=rank_tol)
     if xnorm == 0.0:
         b = np.zeros(d + 1)
@@ -223,7 +242,6 @@ def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polis
                         certificate=None, certificate_kind=None, ranks=(0,) * d, **common)
 
     Xn = X / xnorm  # homogeneous problem: work at unit scale
-    rt = 2.0 * rtol  # rank tolerance at unit scale
     S = X_to_S(Xn, d)
     lam, U = np.linalg.eigh(S)  # ascending eigenvalues, (d, d+1), (d, d+1, d+1)
     big = np.abs(lam) > rt
@@ -248,45 +266,56 @@ def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polis
         return Recovery(realizable=False, b=None, A=None, residual=np.nan, residual_abs=np.nan, certificate=cert,
                         certificate_kind=kind, distance_lower_bound=lower, ranks=tuple(ranks), **common)
 
-    # candidate directions for b
+    # candidate directions for b.  In exact arithmetic one rank-2 S_k (or, failing that, one rank-1
+    # S_k) suffices; numerically a nearly rank-1 S_k (a_k almost parallel to b) has a second
+    # eigenvalue below the rank tolerance but its plane still pins b down far better than the
+    # dominant eigenvector does (observed: planted X with A = b c^T + 1e-8 N was refuted at relative
+    # residual 1.03e-9 from the rank-1 candidate alone).  So we try the isotropic lines of the best
+    # two planes whose smaller eigenvalue is above the rounding level AND the rank-1 candidate,
+    # and keep the candidate with the smallest residual (at most 5 least-squares solves: O(d^4)).
     lam_p, lam_m = lam[:, -1], -lam[:, 0]  # largest positive, largest negative magnitude
     two = np.minimum(lam_p, lam_m)
     candidates: list[np.ndarray] = []
-    if np.any(two > rt):
-        k = int(np.argmax(two))
+    sources: list[str] = []
+    roundoff = 64.0 * np.finfo(float).eps * float(np.max(np.abs(lam)))
+    for k in np.argsort(-two)[:2]:
+        k = int(k)
+        if two[k] <= roundoff:
+            break
         u, w = U[k][:, -1], U[k][:, 0]
         sp, sm = np.sqrt(lam_p[k]), np.sqrt(lam_m[k])
-        source = f"isotropic lines of S_{k}"
-        candidates = [sp * u + sm * w, sp * u - sm * w]
-    else:
-        # all nonzero S_j have rank 1: b parallel to the eigenvector of the dominant one
+        candidates += [sp * u + sm * w, sp * u - sm * w]
+        sources += [f"isotropic lines of S_{k}"] * 2
+    if not np.any(two > rt):
+        # all nonzero S_j have rank 1 at tolerance: b parallel to the eigenvector of the dominant one
         top = np.max(np.abs(lam), axis=1)
         k = int(np.argmax(top))
         idx = int(np.argmax(np.abs(lam[k])))
-        source = f"rank-1 S_{k}"
-        candidates = [U[k][:, idx].copy()]
+        candidates.append(U[k][:, idx].copy())
+        sources.append(f"rank-1 S_{k}")
     candidates = [c / np.linalg.norm(c) for c in candidates]
 
     Xj = Xn.reshape(d, m).T  # (m, d): column j = X^{(j)}
     tried = []
-    for c in candidates:
+    for c, src in zip(candidates, sources):
         A, res = _solve_A(c, Xj)
-        tried.append((c, A, float(np.linalg.norm(res)), res))
+        tried.append((c, A, float(np.linalg.norm(res)), res, src))
     tried.sort(key=lambda t: t[2])
-    b, A, r, res = tried[0]
+    b, A, r, res, _ = tried[0]
     if rtol < r <= polish_below and polish_iters > 0:
         b, A, r = _polish(b, A, Xn, Xj, polish_iters)
     r_abs = r * xnorm
     if r <= rtol:
-        # re-check on the original scale (never trust the pipeline)
+        # re-check the final pair from scratch (never trust the pipeline); done at unit scale
+        # because phi(b, A * ||X||) can overflow when ||X|| is near the float64 maximum
+        r_abs = float(np.linalg.norm(phi(b, A) - Xn)) * xnorm
         A = A * xnorm
-        r_abs = float(np.linalg.norm(phi(b, A) / xnorm - Xn)) * xnorm
         if r_abs <= tol_abs:
             return Recovery(realizable=True, b=b, A=A, residual=r_abs / max(1.0, xnorm), residual_abs=r_abs,
                             certificate=None, certificate_kind=None, distance_lower_bound=lower,
                             ranks=tuple(ranks), **common)
     parts = []
-    for i, (c, _, rc, resc) in enumerate(tried):
+    for i, (c, _, rc, resc, source) in enumerate(tried):
         jw = int(np.argmax(resc))
         parts.append(f"candidate {i} from {source} b = {_fmt(c)}: relative residual {rc:.3g} "
                      f"(worst block S_{jw}: {resc[jw]:.3g}, b not in its range)")

@@ -440,7 +440,9 @@ class Subspace:
 @dataclass(frozen=True)
 class TrainResult:
     """Outcome of :func:`train`.  ``params`` are the BEST parameters seen (lowest training objective), as flat
-    subspace coordinates; ``layers()`` gives the dense ``(P_l, Q_l)``.  ``history`` is ``((step, loss), ...)``."""
+    subspace coordinates; ``layers()`` gives the dense ``(P_l, Q_l)``.  ``history`` is ``((step, loss), ...)``.
+    ``interrupted``: stopped by Ctrl-C; ``diverged``: stopped because the loss became non-finite (the best finite
+    iterate is returned and ``final_loss`` is the last finite loss)."""
 
     subspace: str
     num_states: int
@@ -459,6 +461,7 @@ class TrainResult:
     steps_done: int
     wall_time: float
     interrupted: bool = False
+    diverged: bool = False
     schema: str = field(default=SCHEMA)
 
     def __post_init__(self) -> None:
@@ -499,6 +502,7 @@ class TrainResult:
             "steps_done": self.steps_done,
             "wall_time": self.wall_time,
             "interrupted": self.interrupted,
+            "diverged": self.diverged,
         }
 
     @classmethod
@@ -524,6 +528,7 @@ class TrainResult:
                 steps_done=int(data["steps_done"]),
                 wall_time=float(data["wall_time"]),
                 interrupted=bool(data["interrupted"]),
+                diverged=bool(data.get("diverged", False)),  # absent in files written before this field
                 schema=data["schema"],
             )
         except KeyError as exc:
@@ -758,23 +763,26 @@ def train(
 
     t0 = time.monotonic()
     deadline = None if time_limit is None else t0 + time_limit
-    interrupted = False
+    interrupted = diverged = False
     theta_last = None
-    try:
-        if optimizer == "adam":
-            theta_last = _adam(grad, theta0, steps, lr, deadline, on_step)
-        else:
-            theta_last = _lbfgs(fg, theta0, steps, deadline)
-        if theta_last is not None:  # loss of the final iterate
-            if minibatch:
-                evaluate(theta_last, counter["k"])
+    # overflow in a diverging run is detected by record() (non-finite loss): no RuntimeWarning noise
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            if optimizer == "adam":
+                theta_last = _adam(grad, theta0, steps, lr, deadline, on_step)
             else:
-                fg(theta_last)
-    except KeyboardInterrupt:
-        interrupted = True
-    except FloatingPointError:
-        if not math.isfinite(best["loss"]):
-            raise
+                theta_last = _lbfgs(fg, theta0, steps, deadline)
+            if theta_last is not None:  # loss of the final iterate
+                if minibatch:
+                    evaluate(theta_last, counter["k"])
+                else:
+                    fg(theta_last)
+        except KeyboardInterrupt:
+            interrupted = True
+        except FloatingPointError:
+            if not math.isfinite(best["loss"]):
+                raise
+            diverged = True
     wall = time.monotonic() - t0
     prog(counter["k"], steps, best["last"], best["loss"], force=True)
     theta_best = best["theta"]
@@ -798,6 +806,7 @@ def train(
         steps_done=counter["k"],
         wall_time=wall,
         interrupted=interrupted,
+        diverged=diverged,
     )
 
 

@@ -49,11 +49,30 @@ def test_recover_json_realizable_and_not(tmp_path, capsys, rng):
     ({"X": [1, 2, 3]}, "'d' and 'X'"),
     ({"d": 1, "X": [1, "a", 3]}, "numbers"),
     ('{"d": 1, "X": [1, 2, 3', "not valid JSON"),
+    ("", "not valid JSON"),
+    ({"d": -3, "X": []}, "'d' must be >= 1"),
+    ({"d": True, "X": [1, 2, 3]}, "integer"),
+    ([1, 2, 3], "'d' and 'X'"),
+    ({"d": 1, "X": [[1], 2, 3]}, "numbers"),
+    ('{"d": 1, "X": [1e400, 0, 0]}', "finite"),
+    ('{"d": 1, "X": [1' + "0" * 400 + ', 0, 0]}', "float64 range"),  # float(int) would overflow
+    ({"d": 1, "X": [1e300, 1e300, 1e300]}, "too large"),
 ])
 def test_recover_bad_input_exit_2_one_line(tmp_path, capsys, content, match):
     assert main(["recover", _write(tmp_path, content)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("lsahard: error:") and match in err
+
+
+def test_recover_directory_and_non_utf8(tmp_path, capsys):
+    assert main(["recover", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("lsahard: error:")
+    p = tmp_path / "latin1.json"
+    p.write_bytes(b'\xff\xfe{"d": 1, "X": [1, 2, 3]}')
+    assert main(["recover", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "UTF-8" in err
 
 
 def test_recover_missing_file_and_bad_rtol(tmp_path, capsys):
@@ -94,6 +113,13 @@ def test_best_certified_d1(capsys):
 
 @pytest.mark.parametrize("argv, match", [
     (["best", "--d", "0", "--n", "10", "--p", "0.5"], "--d"),
+    (["best", "--d", "100000", "--n", "10", "--p", "0.5"], "--d must be <= 20"),
+    (["best", "--d", "1", "--n", "0", "--p", "0.5"], "--n"),
+    (["best", "--d", "1", "--n", "10", "--p", "nan"], "--p"),
+    (["best", "--d", "1", "--n", "10", "--p", "0.5", "--starts", "-1"], "--starts"),
+    (["best", "--d", "1", "--n", "10", "--p", "0.5", "--time-limit", "inf"], "--time-limit"),
+    (["best", "--d", "1", "--n", "10", "--p", "0.5", "--gap-tol", "0"], "--gap-tol"),
+    (["best", "--d", "1", "--n", "10", "--p", "0.5", "--certifier", "foo"], "--certifier"),
     (["best", "--d", "1", "--n", "10", "--p", "1.5"], "--p"),
     (["best", "--d", "5", "--n", "10", "--p", "0.5", "--certified"], "--certified"),
     (["best", "--d", "1", "--n", "10"], "--p"),

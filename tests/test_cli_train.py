@@ -57,6 +57,18 @@ def test_train_warm_start_and_mismatch(tmp_path, capsys):
         (["--states", "5"], "--states"),
         (["--subspace", "full"], "--subspace"),
         (["--steps", "1.5"], "--steps"),
+        (["--lr", "nan"], "--lr"),
+        (["--lr", "inf"], "lr"),
+        (["--seed", "-1"], "--seed"),
+        (["--layers", "0"], "--layers"),
+        (["--layers", "101"], "--layers must be <= 100"),
+        (["--d", "201"], "--d must be <= 200"),
+        (["--objective", "population", "--d", "21"], "--d <= 20"),
+        (["--n", "0"], "--n"),
+        (["--states", "1"], "--states"),
+        (["--time-limit", "nan"], "--time-limit"),
+        (["--p", "1.0"], "p must lie"),
+        (["--objective", "population", "--layers", "2"], "layers=1"),
     ],
 )
 def test_train_bad_input(extra, msg, capsys):
@@ -94,3 +106,56 @@ def test_cli_subprocess():
     p = subprocess.run([sys.executable, "-m", "recovery.cli", "train", "--states", "4", "--layers", "1", "--d", "2",
                         "--n", "3", "--lr", "-1"], capture_output=True, text=True, timeout=120)
     assert p.returncode == 2 and p.stderr.startswith("lsahard: error:") and "--lr" in p.stderr
+
+
+@pytest.mark.parametrize("content, msg", [
+    (b"\xff\xfe{}", "UTF-8"),
+    (b'{"subspace": "dense"', "not valid JSON"),
+    (b"[1, 2]", "JSON object"),
+    (b'{"d": 2}', "lacks field"),
+])
+def test_train_bad_init_file(tmp_path, capsys, content, msg):
+    f = tmp_path / "init.json"
+    f.write_bytes(content)
+    rc = main(["train", "--states", "2", "--layers", "1", "--d", "2", "--n", "4", "--steps", "2", "--init", str(f)])
+    err = capsys.readouterr().err
+    assert rc == 2 and msg in err and "--init" in err and err.count("\n") == 1
+    assert main(["train", "--states", "2", "--layers", "1", "--d", "2", "--n", "4", "--init", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_train_divergence_keeps_best_and_says_so(capsys):
+    rc = main(["train", "--states", "2", "--layers", "1", "--d", "2", "--n", "5", "--steps", "50", "--lr", "1e300",
+               "--train-size", "50", "--test-size", "50", "--json"])
+    cap = capsys.readouterr()
+    assert rc == 0
+    out = json.loads(cap.out)
+    assert out["diverged"] is True and np.isfinite(out["best_loss"]) and out["steps_done"] < 51
+    assert "non-finite" in cap.err and cap.err.count("\n") == 1 and "Warning" not in cap.err
+
+
+@pytest.mark.parametrize("extra, msg", [
+    (["--scale", "1e200"], "overflows"),
+    (["--scale", "nan"], "--scale"),
+    (["--scale", "inf"], "--scale"),
+    (["--seed", "-2"], "--seed"),
+    (["--layers", "101"], "--layers must be <= 100"),
+    (["--d", "201"], "--d must be <= 200"),
+    (["--prompts", "0"], "--prompts"),
+])
+def test_thm41_more_bad_input(capsys, extra, msg):
+    assert main(["thm41", "--layers", "2", "--d", "2", "--n", "5", "--prompts", "3"] + extra) == 2
+    err = capsys.readouterr().err
+    assert msg in err and err.count("\n") == 1 and "Warning" not in err
+
+
+def test_memory_error_becomes_one_line(monkeypatch, capsys):
+    import recovery.training as tr
+
+    def oom(**kw):
+        raise MemoryError
+
+    monkeypatch.setattr(tr, "train", oom)
+    assert main(["train", "--states", "2", "--layers", "1", "--d", "2", "--n", "4", "--train-size", "7"]) == 2
+    err = capsys.readouterr().err
+    assert "not enough memory" in err and "--train-size 7" in err and err.count("\n") == 1

@@ -104,3 +104,13 @@ def test_main_rejects_unknown_figure(capsys):
     with pytest.raises(SystemExit) as e:
         ex.main(["fig9", "--out", "x"])
     assert e.value.code == 2
+
+
+def test_main_bad_out_is_a_usage_error(tmp_path, capsys):
+    import recovery.experiments as ex
+
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(SystemExit) as exc:
+        ex.main(["fig3", "--out", str(f / "sub"), "--quick"])
+    assert exc.value.code == 2 and "--out" in capsys.readouterr().err

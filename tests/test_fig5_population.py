@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from benchmarks.bench_recovery import instances, markdown, run
 from recovery.fig5_population import fig5_markdown, fig5_population, main
@@ -33,3 +34,30 @@ def test_bench_recovery_run_agrees(tmp_path):
     # instances are deterministic in (d, seed)
     for (k1, X1), (k2, X2) in zip(instances(3, 5), instances(3, 5)):
         assert k1 == k2 and np.array_equal(X1, X2)
+
+
+@pytest.mark.parametrize("extra", [["--dmax", "0"], ["--p", "1.0"], ["--n", "0"], ["--out", "FILE/sub"]])
+def test_main_bad_arguments_are_usage_errors(tmp_path, capsys, extra):
+    from recovery.fig5_population import main
+
+    f = tmp_path / "FILE"
+    f.write_text("x")
+    argv = ["--out", str(tmp_path / "o")] + [a.replace("FILE", str(f)) for a in extra]
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2 and "error" in capsys.readouterr().err
+
+
+def test_planted_sweep_counts_failures(monkeypatch):
+    import benchmarks.bench_recovery as br
+    from recovery.realize import recover
+
+    res = br.planted_sweep(300, seed=5)
+    assert res["failures"] == 0 and res["instances"] > 250
+    # a recovery that loses accuracy must be counted as a failure
+    def sloppy(X, d):
+        r = recover(X, d)
+        return r if not r.realizable else type(r)(**{**r.__dict__, "A": r.A * (1 + 1e-6)})
+
+    monkeypatch.setattr(br, "recover", sloppy)
+    assert br.planted_sweep(50, seed=5)["failures"] > 0

@@ -229,3 +229,60 @@ def test_property_planted_recovery(d, seed, log_scale, zero_cols, parallel_cols)
     A[:, d - k:] = b[:, None] * g.standard_normal(k)
     X = 10.0 ** log_scale * phi(b, A)
     _check_recovered(recover(X, d), X)
+
+
+def test_nearly_rank_one_blocks_are_recovered():
+    # QA regression: A = b c^T + eps N makes every S_j nearly rank 1 (its second eigenvalue ~ eps^2 is
+    # below the rank tolerance); the dominant-eigenvector candidate alone missed rtol by a factor ~1.03
+    # and a realisable X was certified "no common direction".  Sweep eps and d; every X is planted.
+    g = np.random.default_rng(20261122)
+    for _ in range(150):
+        d = int(g.integers(2, 10))
+        b = g.standard_normal(d + 1)
+        eps = 10.0 ** g.uniform(-12, -3)
+        A = np.outer(b, g.standard_normal(d)) + eps * g.standard_normal((d + 1, d))
+        X = phi(b, A)
+        _check_recovered(recover(X, d), X)
+
+
+@pytest.mark.parametrize("kind", ["integer", "zero_b_entries", "sparse_A", "column_scales"])
+def test_degenerate_planted_structures_recovered(kind):
+    g = np.random.default_rng(7)
+    for _ in range(60):
+        d = int(g.integers(1, 9))
+        b, A = g.standard_normal(d + 1), g.standard_normal((d + 1, d))
+        if kind == "integer":
+            b, A = g.integers(-2, 3, d + 1).astype(float), g.integers(-2, 3, (d + 1, d)).astype(float)
+        elif kind == "zero_b_entries":
+            b[g.random(d + 1) < 0.6] = 0.0
+            b[g.integers(d + 1)] = 1.0
+        elif kind == "sparse_A":
+            A[g.random((d + 1, d)) < 0.8] = 0.0
+        else:
+            A = A * 10.0 ** g.integers(-6, 7, d)
+        X = phi(b, A)
+        _check_recovered(recover(X, d), X)
+
+
+def test_huge_norm_rejected_and_extreme_scales_recovered(rng):
+    b, A, X = _planted(rng, 3)
+    Y = X / np.abs(X).max()
+    with pytest.raises(ValueError, match="too large"):
+        recover(Y * 1.7e308, 3)
+    for s in (1e-290, 1e290):
+        _check_recovered(recover(Y * s, 3), Y * s)
+
+
+def test_smallest_rtol_still_recovers_and_smaller_is_rejected():
+    # below 1e-14 rounding in phi alone exceeds the tolerance (QA: at rtol = 1e-16, 29 of 300 planted X
+    # got a false inertia "certificate" with a distance bound made of rounding noise)
+    g = np.random.default_rng(3)
+    for d in [1, 2, 5, 12, 30]:
+        for _ in range(4):
+            b, A = g.standard_normal(d + 1), g.standard_normal((d + 1, d))
+            X = phi(b, A)
+            r = recover(X, d, rtol=1e-14)
+            _check_recovered(r, X, rel=1e-14)
+            assert r.rank_tol >= 64 * (d + 1) * np.finfo(float).eps * r.x_norm
+    with pytest.raises(ValueError, match="rtol must be >= 1e-14"):
+        recover(X, d, rtol=1e-16)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -297,3 +298,30 @@ def test_gradient_fd_random_shapes(d, n, L, S, name, seed):
     g = sub.grad_to_theta(tr.loss_and_grad_layers(batch, sub.to_layers(theta))[1])
     fd = _fd_grad(lambda t: tr.loss_and_grad_layers(batch, sub.to_layers(t))[0], theta)
     assert np.linalg.norm(g - fd) <= 1e-6 * np.linalg.norm(fd) + 1e-9
+
+
+
+def test_divergence_returns_best_finite_iterate():
+    # lr far too large: the loss becomes non-finite; the best finite iterate is kept and flagged
+    pr = _prompts(100, 2, 5, 2, seed=8)
+    data = (compress_prompts(pr.Z0, pr.y),) * 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the overflow must not leak RuntimeWarnings
+        r = train(layers=2, d=2, n=5, subspace="dense", steps=200, lr=1e150, seed=0, data=data)
+    assert r.diverged and not r.interrupted and r.steps_done < 201
+    assert np.isfinite(r.best_loss) and np.isfinite(r.final_loss)
+    assert tr.loss_and_grad_layers(data[0], r.layers())[0] == pytest.approx(r.best_loss, rel=1e-12)
+    js = json.loads(r.dumps())
+    assert js["diverged"] is True and TrainResult.from_json(js) == r
+    del js["diverged"]  # files written before the field existed still load
+    assert TrainResult.from_json(js).diverged is False
+    ok = train(layers=1, d=2, n=5, steps=5, seed=0, data=data)
+    assert not ok.diverged
+
+
+def test_time_limit_stop_keeps_best_parameters():
+    pr = _prompts(200, 2, 5, 2, seed=9)
+    data = (compress_prompts(pr.Z0, pr.y),) * 2
+    r = train(layers=2, d=2, n=5, steps=10**8, lr=0.01, seed=0, data=data, time_limit=0.3)
+    assert r.best_loss <= min(v for _, v in r.history)
+    assert tr.loss_and_grad_layers(data[0], r.layers())[0] == pytest.approx(r.best_loss, rel=1e-12)

@@ -18,10 +18,17 @@ import math
 
 __all__ = ["register"]
 
+BEST_MAX_D = 20  # largest --d accepted by ``lsahard best``
+_FLOAT_MAX = int(1.7976931348623157e308)  # largest finite float64, as an exact integer
+
 
 def _load_recover_file(path: str) -> tuple[int, list]:
-    with open(path, encoding="utf-8") as fh:  # OSError (missing file) -> exit 2 in main
-        text = fh.read()
+    with open(path, "rb") as fh:  # OSError (missing file, directory) -> exit 2 in main
+        raw = fh.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -33,8 +40,9 @@ def _load_recover_file(path: str) -> tuple[int, list]:
         raise TypeError(f"'d' in {path} must be an integer, got {d!r}")
     if not isinstance(X, list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in X):
         raise TypeError(f"'X' in {path} must be a list of numbers")
-    if not all(math.isfinite(float(v)) for v in X):
-        raise ValueError(f"'X' in {path} must be finite (no NaN or inf)")
+    # float(huge int) raises OverflowError (not an error main reports): test ints by magnitude
+    if not all(math.isfinite(v) if isinstance(v, float) else abs(v) <= _FLOAT_MAX for v in X):
+        raise ValueError(f"'X' in {path} must be finite (no NaN or inf) and within float64 range")
     return d, X
 
 
@@ -70,7 +78,9 @@ def _best(args: argparse.Namespace) -> int:
     from ..population import population_quadratic
     from ..prompts import BernoulliInit, UniformBinaryPrior
 
-    d = check_int(args.d, "--d", min_value=1)
+    # the population quadratic costs grow steeply with d (d = 16 already takes minutes and a huge d
+    # would end in a MemoryError traceback), so larger d is refused with a clear message
+    d = check_int(args.d, "--d", min_value=1, max_value=BEST_MAX_D)
     n = check_int(args.n, "--n", min_value=1)
     p = check_probability_open(args.p, "--p")
     if args.certified and d > 4:
@@ -116,7 +126,7 @@ def register(subparsers) -> None:
 
     q = subparsers.add_parser("best", help="best realisable one-layer LSA for binary chains",
                               description=__doc__.split("\n\n")[2])
-    q.add_argument("--d", type=int, required=True, help="chain length minus one (d >= 1)")
+    q.add_argument("--d", type=int, required=True, help=f"chain length minus one (1 <= d <= {BEST_MAX_D})")
     q.add_argument("--n", type=int, required=True, help="number of context chains")
     q.add_argument("--p", type=float, required=True, help="initial probability P(s_1 = 1), in (0, 1)")
     q.add_argument("--certified", action="store_true", help="global certificate (d <= 4)")

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 __all__ = ["register", "run_train", "run_thm41"]
+
+# CLI limits: beyond them a run takes hours or ends in a MemoryError (the paper uses L <= 10, d <= 10)
+MAX_LAYERS = 100
+MAX_D = 200
+MAX_D_POPULATION = 20  # the exact population quadratic takes minutes at d = 16 and ~9 GB at d = 30
 
 
 def register(subparsers: Any) -> None:
@@ -19,8 +25,9 @@ def register(subparsers: Any) -> None:
         "reports the training loss and the held-out accuracy (prediction rounded to the nearest state).",
     )
     p.add_argument("--states", type=int, required=True, help="number of states |S| (2, 3 or 4)")
-    p.add_argument("--layers", type=int, required=True, help="number of LSA layers L >= 1")
-    p.add_argument("--d", type=int, required=True, help="chain length minus one (d >= 1)")
+    p.add_argument("--layers", type=int, required=True, help="number of LSA layers (1 <= L <= 100)")
+    p.add_argument("--d", type=int, required=True,
+                   help="chain length minus one (1 <= d <= 200; <= 20 with --objective population)")
     p.add_argument("--n", type=int, required=True, help="number of context chains (n >= 1)")
     p.add_argument("--subspace", choices=["dense", "sparse", "thm41"], default="dense")
     p.add_argument("--optimizer", choices=["adam", "lbfgs"], default="adam")
@@ -46,8 +53,8 @@ def register(subparsers: Any) -> None:
         "forward pass, the preconditioned step (R1, R2 gradients) vs the recursion, per-layer objective means and "
         "the Generational Distance of R1 to its exact Pareto front.",
     )
-    q.add_argument("--layers", type=int, required=True)
-    q.add_argument("--d", type=int, required=True)
+    q.add_argument("--layers", type=int, required=True, help="number of layers (1 <= L <= 100)")
+    q.add_argument("--d", type=int, required=True, help="chain length minus one (1 <= d <= 200)")
     q.add_argument("--n", type=int, required=True)
     q.add_argument("--states", type=int, default=2)
     q.add_argument("--prompts", type=int, default=20, help="number of random prompts")
@@ -62,18 +69,55 @@ def _positive(v: Any, name: str) -> None:
         raise ValueError(f"{name} must be positive, got {v}")
 
 
+def _limits(args: argparse.Namespace) -> None:
+    if args.layers > MAX_LAYERS:
+        raise ValueError(f"--layers must be <= {MAX_LAYERS}, got {args.layers}")
+    if args.d > MAX_D:
+        raise ValueError(f"--d must be <= {MAX_D}, got {args.d}")
+    if getattr(args, "objective", None) == "population" and args.d > MAX_D_POPULATION:
+        raise ValueError(f"--objective population supports --d <= {MAX_D_POPULATION}, got {args.d}")
+
+
+def _seed(v: int) -> None:
+    if v < 0:
+        raise ValueError(f"--seed must be a non-negative integer, got {v}")
+
+
+def _load_init(path: Path) -> dict:
+    """Read a previous ``lsahard train --json`` output; every failure is a ValueError/OSError naming --init."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"--init {path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"--init {path} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(obj, dict):
+        raise ValueError(f"--init {path} must hold the JSON object printed by 'lsahard train --json'")
+    return obj
+
+
 def run_train(args: argparse.Namespace) -> int:
     from ..training import single_thread_blas
 
     with single_thread_blas():
-        return _run_train(args)
+        try:
+            return _run_train(args)
+        except MemoryError:
+            raise ValueError(f"not enough memory for --d {args.d} --n {args.n} --train-size {args.train_size} "
+                             f"--test-size {args.test_size}; use smaller sizes") from None
 
 
 def run_thm41(args: argparse.Namespace) -> int:
     from ..training import single_thread_blas
 
     with single_thread_blas():
-        return _run_thm41(args)
+        try:
+            return _run_thm41(args)
+        except MemoryError:
+            raise ValueError(f"not enough memory for --d {args.d} --n {args.n} --prompts {args.prompts}; "
+                             f"use smaller sizes") from None
 
 
 def _run_train(args: argparse.Namespace) -> int:
@@ -83,9 +127,15 @@ def _run_train(args: argparse.Namespace) -> int:
         _positive(getattr(args, name), "--" + name.replace("_", "-"))
     if args.states not in (2, 3, 4):
         raise ValueError(f"--states must be 2, 3 or 4, got {args.states}")
+    _seed(args.seed)
+    _limits(args)
     init_theta = None
     if args.init is not None:
-        prev = TrainResult.from_json(json.loads(args.init.read_text()))
+        try:
+            prev = TrainResult.from_json(_load_init(args.init))
+        except (TypeError, ValueError) as exc:
+            msg = str(exc)
+            raise ValueError(msg if msg.startswith("--init") else f"--init {args.init}: {msg}") from None
         want = Subspace(args.subspace, args.d, args.layers).size
         if (prev.subspace, prev.d, prev.num_layers) != (args.subspace, args.d, args.layers):
             raise ValueError(
@@ -94,30 +144,50 @@ def _run_train(args: argparse.Namespace) -> int:
                 f"layers={args.layers} ({want} parameters)"
             )
         init_theta = prev.theta
-    r = train(
-        num_states=args.states, layers=args.layers, d=args.d, n=args.n, subspace=args.subspace,
-        optimizer=args.optimizer, objective=args.objective, steps=args.steps, lr=args.lr, seed=args.seed, p=args.p,
-        train_size=args.train_size, test_size=args.test_size, batch_size=args.batch_size,
-        time_limit=args.time_limit, progress=args.progress, init_theta=init_theta,
-    )
+    try:
+        r = _train_call(train, args, init_theta)
+    except FloatingPointError as exc:  # non-finite loss before any finite one (e.g. a huge --init)
+        raise ValueError(f"{exc} (--lr = {args.lr})") from None
+    if r.diverged:
+        print(f"lsahard train: the loss became non-finite after {r.steps_done} evaluations; the best finite "
+              f"parameters are reported (lower --lr)", file=sys.stderr)
     if args.json:
         print(json.dumps(r.to_json()))
     else:
         print(f"trained {r.num_layers}-layer LSA ({r.subspace}, {r.optimizer}, {r.objective}) |S|={r.num_states} "
               f"d={r.d} n={r.n} seed={r.seed}: {r.steps_done} evaluations in {r.wall_time:.2f} s"
-              + (" (interrupted)" if r.interrupted else ""))
+              + (" (interrupted)" if r.interrupted else "") + (" (diverged)" if r.diverged else ""))
         print(f"final loss {r.final_loss:.6g}  best loss {r.best_loss:.6g}  held-out MSE {r.test_loss:.6g}  "
               f"held-out accuracy {r.accuracy:.4f}")
     return 0
 
 
+def _train_call(train: Any, args: argparse.Namespace, init_theta: Any) -> Any:
+    return train(
+        num_states=args.states, layers=args.layers, d=args.d, n=args.n, subspace=args.subspace,
+        optimizer=args.optimizer, objective=args.objective, steps=args.steps, lr=args.lr, seed=args.seed, p=args.p,
+        train_size=args.train_size, test_size=args.test_size, batch_size=args.batch_size,
+        time_limit=args.time_limit, progress=args.progress, init_theta=init_theta,
+    )
+
+
 def _run_thm41(args: argparse.Namespace) -> int:
     from .. import thm41 as t41
     from ..lsa import lsa_forward
-    from ..training import SUPPORTED_STATES
 
     for name in ("layers", "d", "n", "prompts", "scale"):
         _positive(getattr(args, name), "--" + name)
+    _seed(args.seed)
+    _limits(args)
+    if not np.isfinite(args.scale):
+        raise ValueError(f"--scale must be finite, got {args.scale}")
+    with np.errstate(all="ignore"):  # overflow is reported below as one clear error, not as warnings
+        return _thm41_body(args, t41, lsa_forward)
+
+
+def _thm41_body(args: argparse.Namespace, t41: Any, lsa_forward: Any) -> int:
+    from ..training import SUPPORTED_STATES
+
     if args.states not in SUPPORTED_STATES:
         raise ValueError(f"--states must be one of {SUPPORTED_STATES}, got {args.states}")
     from ..experiments import _sample
@@ -127,6 +197,9 @@ def _run_thm41(args: argparse.Namespace) -> int:
     blocks = t41.random_blocks(args.d, args.layers, rng, scale=args.scale)
     thetas = t41.theta_recursion(pr.Z0, blocks)
     Z = lsa_forward(pr.Z0, t41.blocks_to_layers(blocks))
+    if not (np.all(np.isfinite(thetas)) and np.all(np.isfinite(Z))):
+        raise ValueError(f"the forward pass overflows float64 for --scale {args.scale} with --layers {args.layers}; "
+                         f"lower --scale")
     d = args.d
     expect = pr.Z0[:, d, :] + np.einsum("bk,bki->bi", thetas[:, -1], pr.Z0[:, :d, :])
     err = float(np.abs(Z[:, d, :] - expect).max())
@@ -149,6 +222,9 @@ def _run_thm41(args: argparse.Namespace) -> int:
         "pareto_fraction": summ["pareto_fraction"],
         "front": "exact Pareto front of R1 (w <= w*), GD = mean distance of R1(w_l) to it",
     }
+    if not np.all(np.isfinite(np.concatenate([np.ravel(summ[k]) for k in ("R1_mean", "R2_mean", "gd_mean")]))):
+        raise ValueError(f"the objectives overflow float64 for --scale {args.scale} with --layers {args.layers}; "
+                         f"lower --scale")
     if args.json:
         print(json.dumps(out))
     else:
