@@ -53,23 +53,41 @@ from .best import BestLSA, best_realizable, inner_solve, psi
 from .program import BilinearObjective, BilinearProgram, BilinearRow, ProgramBuilder
 from .verify import Verification, verify
 from .solvers import SOLVER_NAMES, SolveResult, available_solvers, solve
-from .training import TrainResult, train
-from .thm41 import generational_distance, objectives_per_layer, theta_recursion
-from .experiments import run_paper_suite
-from .claims import (
-    ClaimResult,
-    check_appendix_a,
-    check_fig_3,
-    check_fig_5,
-    check_lemma_3_1,
-    check_lemma_3_2,
-    check_theorem_3_3,
-    check_theorem_3_4,
-    check_theorem_3_5,
-    check_theorem_4_1,
-    run_claims,
-)
+# Modules that are also run as scripts (``python -m recovery.experiments ...``) are imported
+# lazily, so that runpy does not find them already imported by the package.
+_LAZY = {
+    "TrainResult": "training",
+    "train": "training",
+    "generational_distance": "thm41",
+    "objectives_per_layer": "thm41",
+    "theta_recursion": "thm41",
+    "run_paper_suite": "experiments",
+    "ClaimResult": "claims",
+    "check_appendix_a": "claims",
+    "check_fig_3": "claims",
+    "check_fig_5": "claims",
+    "check_lemma_3_1": "claims",
+    "check_lemma_3_2": "claims",
+    "check_theorem_3_3": "claims",
+    "check_theorem_3_4": "claims",
+    "check_theorem_3_5": "claims",
+    "check_theorem_4_1": "claims",
+    "run_claims": "claims",
+    "MIN_RTOL": "realize",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'recovery' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = sorted([name for name in dir() if not name.startswith("_")] + list(_LAZY))

@@ -127,3 +127,11 @@ def test_subprocess_json():
     r = subprocess.run([sys.executable, "-m", "recovery.cli", "optimum", "--d", "-1", "--n", "4", "--p", "0.3"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_d_is_capped_with_a_one_line_error(capsys):
+    from recovery.cli import main
+
+    assert main(["optimum", "--d", "21", "--n", "10", "--p", "0.5"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--d must be <= 20" in err[0]

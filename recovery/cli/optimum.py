@@ -82,13 +82,18 @@ def _realizable(X: np.ndarray, d: int, X_exact: Any) -> tuple[Any, Any]:
     return bool(res.realizable), None
 
 
+FLOAT_MAX_D = 20
+
+
 def run(args: argparse.Namespace) -> int:
     from ..optimum import closed_form_optimum
     from ..population import population_quadratic
     from ..prompts import BernoulliInit, CorrelatedInit, UniformInit
     from .._validate import check_int
 
-    d = check_int(args.d, "--d", min_value=1)
+    # H has (d m)^2 entries, m = (d+1)(d+2)/2: d = 20 is ~170 MB of float64 and seconds of work;
+    # larger d would exhaust memory before printing anything useful
+    d = check_int(args.d, "--d", min_value=1, max_value=FLOAT_MAX_D)
     n = check_int(args.n, "--n", min_value=1)
     exact = bool(args.exact)
     prior = parse_prior(args.prior, exact)
