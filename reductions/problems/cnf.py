@@ -21,7 +21,7 @@ import numpy as np
 
 from reductions.base import Problem, as_bool_tuple, check_header
 
-__all__ = ["CNF", "validate_clauses", "literal_value"]
+__all__ = ["CNF", "ClauseFormula", "validate_clauses", "literal_value"]
 
 
 def validate_clauses(clauses: Any, n_vars: int, name: str = "clauses") -> tuple[tuple[int, ...], ...]:
@@ -64,13 +64,14 @@ def _check_n_vars(n_vars: Any) -> int:
 
 
 @dataclass(frozen=True)
-class CNF(Problem):
-    """A CNF formula: is there an assignment making every clause true?"""
+class ClauseFormula(Problem):
+    """Shared part of :class:`CNF` and NAE-SAT: ``n_vars`` variables and clauses of DIMACS literals.
+
+    Subclasses set ``PROBLEM`` and define ``check`` (what it means to satisfy a clause).
+    """
 
     n_vars: int
     clauses: tuple[tuple[int, ...], ...]
-
-    PROBLEM: ClassVar[str] = "cnf"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "n_vars", _check_n_vars(self.n_vars))
@@ -97,6 +98,25 @@ class CNF(Problem):
             "max_width": self.max_width,
         }
 
+    # -- JSON --------------------------------------------------------------------------------
+    def to_json(self) -> dict:
+        return {**self.header(), "n_vars": self.n_vars, "clauses": [list(c) for c in self.clauses]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "ClauseFormula":
+        check_header(data, cls.PROBLEM)
+        for key in ("n_vars", "clauses"):
+            if key not in data:
+                raise ValueError(f"{key}: missing from the {cls.PROBLEM} JSON object")
+        return cls(n_vars=data["n_vars"], clauses=data["clauses"])
+
+
+@dataclass(frozen=True)
+class CNF(ClauseFormula):
+    """A CNF formula: is there an assignment making every clause true?"""
+
+    PROBLEM: ClassVar[str] = "cnf"
+
     # -- checking ----------------------------------------------------------------------------
     def check(self, solution: Any) -> bool:
         """Exact: every clause contains a literal made true by ``solution``."""
@@ -116,18 +136,6 @@ class CNF(Problem):
                 s = 1 if l > 0 else -1
                 M[ci, abs(l) - 1] = s if cur in (0, s) else 2
         return M
-
-    # -- JSON --------------------------------------------------------------------------------
-    def to_json(self) -> dict:
-        return {**self.header(), "n_vars": self.n_vars, "clauses": [list(c) for c in self.clauses]}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "CNF":
-        check_header(data, cls.PROBLEM)
-        for key in ("n_vars", "clauses"):
-            if key not in data:
-                raise ValueError(f"{key}: missing from the {cls.PROBLEM} JSON object")
-        return cls(n_vars=data["n_vars"], clauses=data["clauses"])
 
     # -- DIMACS ------------------------------------------------------------------------------
     @classmethod

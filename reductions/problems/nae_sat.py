@@ -14,47 +14,24 @@ JSON: ``{"problem": "nae_sat", "schema": "lsahard.nae_sat/1", "n_vars": N, "clau
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
-from reductions.base import Problem, as_bool_tuple, check_header
-from reductions.problems.cnf import _check_n_vars, literal_value, validate_clauses
+from reductions.base import as_bool_tuple
+from reductions.problems.cnf import ClauseFormula, literal_value
 
 __all__ = ["NAESAT"]
 
 
 @dataclass(frozen=True)
-class NAESAT(Problem):
+class NAESAT(ClauseFormula):
     """NAE-SAT: every clause must contain a true and a false literal."""
-
-    n_vars: int
-    clauses: tuple[tuple[int, ...], ...]
 
     PROBLEM: ClassVar[str] = "nae_sat"
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "n_vars", _check_n_vars(self.n_vars))
-        object.__setattr__(self, "clauses", validate_clauses(self.clauses, self.n_vars))
-
-    @property
-    def n_clauses(self) -> int:
-        return len(self.clauses)
-
-    @property
-    def max_width(self) -> int:
-        return max((len(c) for c in self.clauses), default=0)
-
     def widths(self) -> tuple[int, ...]:
         return tuple(len(c) for c in self.clauses)
-
-    def size(self) -> dict[str, int]:
-        return {
-            "n_vars": self.n_vars,
-            "n_clauses": self.n_clauses,
-            "n_literals": sum(len(c) for c in self.clauses),
-            "max_width": self.max_width,
-        }
 
     def check(self, solution: Any) -> bool:
         """Exact: every clause has a true and a false literal under ``solution``."""
@@ -75,14 +52,3 @@ class NAESAT(Problem):
             for l in c:
                 M[ci, abs(l) - 1] += 1 if l > 0 else -1
         return M
-
-    def to_json(self) -> dict:
-        return {**self.header(), "n_vars": self.n_vars, "clauses": [list(c) for c in self.clauses]}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "NAESAT":
-        check_header(data, cls.PROBLEM)
-        for key in ("n_vars", "clauses"):
-            if key not in data:
-                raise ValueError(f"{key}: missing from the {cls.PROBLEM} JSON object")
-        return cls(n_vars=data["n_vars"], clauses=data["clauses"])
