@@ -42,9 +42,7 @@ r"""The best realisable one-layer LSA and the projection psi (MATH.md Sections 4
 """
 from __future__ import annotations
 
-import logging
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,19 +53,11 @@ from scipy.optimize import minimize
 from ._validate import as_float_array, check_int, check_real, check_rng
 from .phi import X_to_S, num_pairs, phi, phi_block, phi_matrix_in_b
 from .realize import recover
+from .realize_scip import _quiet_pyomo
 
 __all__ = ["BestLSA", "best_realizable", "psi", "inner_solve", "SimpleQuadratic", "patch_box_lower_bound", "METHODS"]
 
 
-@contextmanager
-def _quiet_pyomo():
-    log = logging.getLogger("pyomo")
-    old = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        log.setLevel(old)
 
 SCHEMA_VERSION = "lsahard.best/1"
 

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import os
 import re
 from dataclasses import dataclass, field
