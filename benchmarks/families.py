@@ -30,7 +30,7 @@ solver's own word), ``answer`` ("YES"/"NO"/None: what the run PROVED, see :func:
 and :func:`lsa_outcome`), ``verified`` (a returned witness passed an exact check), ``objective``,
 ``bound`` and ``detail``.
 
-Extension hook (documented in ``docs/readme/benchmarks.md``): :func:`register_family` adds a
+Extension hook (documented in the README section "Benchmarks"): :func:`register_family` adds a
 family object; ``lsahard bench --plugin MODULE`` imports a module that calls it.  The built-in
 ``toy`` family (toy solvers that answer, sleep, hang, crash or lie on purpose) exists for the
 runner's own tests and for trying the machinery without the solver stack.

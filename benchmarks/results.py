@@ -1,6 +1,6 @@
 """The benchmark results store: one JSON line per (family, level, instance, solver, seed) run.
 
-File layout of a run directory ``DIR`` (see ``docs/readme/benchmarks.md``)::
+File layout of a run directory ``DIR`` (see the README section "Benchmarks")::
 
     DIR/results.jsonl        one complete JSON object per line, appended as each run finishes
     DIR/known_answers.json   instance id -> "YES" / "NO" (construction or brute force)

@@ -62,7 +62,7 @@ SIZE_FORMULA (exact; ``d`` as above per layout)::
     has_objective = 1.
 
 The programs are NOT phi-structured (``is_phi_structured()`` is False: bounds, inequality rows
-and an objective, rows not the phi pattern), see docs/readme/reductions_lsa.md.
+and an objective, rows not the phi pattern), see the README section "Down to the LSA program".
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ one with ``b_0 = 1``, whose entries are ±1) and, like every bound, cannot creat
 The constraint rows are genuinely bilinear (no fixed factor), so ``highs-milp`` does not apply;
 the LSA side is decided by a global solver (``scip``) or found by ``multistart``.
 The program is NOT phi-structured (``copy`` uses ``E_0i - E_i0`` and the rows are not the dm phi
-rows), see docs/readme/reductions_lsa.md.
+rows), see the README section "Down to the LSA program".
 
 SIZE_FORMULA: ``d = n``, ``n_rows = 2n + 2``, ``n_fixed = (n + 1)(n - 1)``,
 ``n_bounded = (n + 1)^2`` (``(n + 1)(n - 1)`` with ``box=None``), ``has_objective = 0``.
