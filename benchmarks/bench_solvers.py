@@ -17,56 +17,15 @@ import argparse
 import json
 import statistics
 
-import numpy as np
-
-from recovery.phi import phi
-from recovery.program import BilinearProgram, ProgramBuilder
+from benchmarks.solver_programs import complementarity, phi_planted, planted, sign_infeasible
+from recovery.program import BilinearProgram
 from recovery.solvers import SOLVER_NAMES, available_solvers, solve
 
 
-def _planted(seed: int, d: int, R: int) -> BilinearProgram:
-    rng = np.random.default_rng(seed)
-    b, A = rng.normal(size=d + 1), rng.normal(size=(d + 1, d))
-    pb = ProgramBuilder(d)
-    for r in range(R):
-        j = int(rng.integers(d))
-        cells = sorted({(int(rng.integers(d + 1)), int(rng.integers(d + 1))) for _ in range(3)})
-        trip = [(u, v, float(rng.normal())) for u, v in cells]
-        s = ("==", "<=", ">=")[r % 3]
-        pb.add_row(j, trip, s, sum(w * b[u] * A[v, j] for u, v, w in trip) + {"==": 0, "<=": .1, ">=": -.1}[s])
-    return pb.build(f"planted-d{d}")
-
-
-def _phi(seed: int, d: int) -> BilinearProgram:
-    rng = np.random.default_rng(seed)
-    return BilinearProgram.from_phi(phi(rng.normal(size=d + 1), rng.normal(size=(d + 1, d))), d,
-                                    name=f"phi-d{d}")
-
-
-def _sign() -> BilinearProgram:
-    pb = ProgramBuilder(2)
-    pb.bound("b[1]", 0, 1).bound("A[2,1]", 0, 1).fix("b[0]", 1.0)
-    pb.add_row(1, [(1, 2, 1.0)], "<=", -1.0)
-    pb.add_row(0, [(0, 0, 1.0)], "==", 1.0)
-    return pb.build("sign-infeas")
-
-
-def _compl(zero: bool) -> BilinearProgram:
-    pb = ProgramBuilder(3)
-    for n in ("b[0]", "b[1]", "A[0,0]", "A[1,0]"):
-        pb.bound(n, 0, 5)
-    pb.fix("A[2,1]", 1.0).fix("b[2]", 1.0)
-    pb.add_row(1, [(0, 2, 1.0), (1, 2, 1.0)], ">=", 1)
-    pb.add_row(0, [(2, 0, 1.0), (2, 1, 1.0)], ">=", 1)
-    if not zero:
-        pb.add_row(1, [(0, 2, 1.0)], ">=", 1)
-        pb.add_row(0, [(2, 0, 1.0)], ">=", 1)
-    pb.set_objective(0, [(0, 0, 1.0), (1, 1, 1.0)])
-    return pb.build("compl-zero" if zero else "compl-pos")
-
-
 def instances(seed: int) -> list[BilinearProgram]:
-    return [_phi(seed, 2), _phi(seed, 3), _planted(seed, 3, 12), _sign(), _compl(True), _compl(False)]
+    return [phi_planted(seed, 2, name="phi-d2"), phi_planted(seed, 3, name="phi-d3"),
+            planted(seed, 3, 12, name="planted-d3"), sign_infeasible("sign-infeas"),
+            complementarity(True, "compl-zero"), complementarity(False, "compl-pos")]
 
 
 def main(argv=None) -> int:
