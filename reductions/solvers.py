@@ -159,6 +159,8 @@ def highs_milp(
 def _highs_run(c, A, row_lo, row_hi, col_lo, col_hi, integer, time_limit, presolve: bool):
     import highspy
 
+    from recovery.solvers.highs_util import build_highs_lp
+
     A = sp.csc_matrix(A, dtype=float)
     n = A.shape[1]
     if n == 0:
@@ -174,23 +176,7 @@ def _highs_run(c, A, row_lo, row_hi, col_lo, col_hi, integer, time_limit, presol
         h.setOptionValue("presolve", "off")
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.num_row_ = A.shape[0]
-    inf = highspy.kHighsInf
-    lp.col_cost_ = np.asarray(c, dtype=float)
-    lp.col_lower_ = np.where(np.isfinite(col_lo), col_lo, -inf).astype(float)
-    lp.col_upper_ = np.where(np.isfinite(col_hi), col_hi, inf).astype(float)
-    lp.row_lower_ = np.where(np.isfinite(row_lo), row_lo, -inf).astype(float)
-    lp.row_upper_ = np.where(np.isfinite(row_hi), row_hi, inf).astype(float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_ = n
-    lp.a_matrix_.num_row_ = A.shape[0]
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data.astype(float)
-    if np.any(integer):
-        lp.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous for f in integer]
+    lp = build_highs_lp(c, A, row_lo, row_hi, col_lo, col_hi, integer)
     h.passModel(lp)
     h.run()
     status = h.modelStatusToString(h.getModelStatus())

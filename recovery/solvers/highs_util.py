@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-__all__ = ["HighsOutcome", "highs_solve"]
+__all__ = ["HighsOutcome", "highs_solve", "build_highs_lp"]
 
 
 @dataclass
@@ -19,6 +19,37 @@ class HighsOutcome:
     objective: float | None
     bound: float | None        # MIP dual bound (or LP optimum)
     log: str
+
+
+def build_highs_lp(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi: np.ndarray,
+                   col_lo: np.ndarray, col_hi: np.ndarray, integer: np.ndarray | None = None,
+                   offset: float = 0.0):
+    """``highspy.HighsLp`` for ``min cost^T x + offset`` s.t. ``row_lo <= A x <= row_hi``,
+    ``col_lo <= x <= col_hi``, ``x_i`` integer where ``integer`` (infinite bounds as +-inf)."""
+    import highspy
+
+    inf = highspy.kHighsInf
+    A = sparse.csc_matrix(A, dtype=float)
+    n = A.shape[1]
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = A.shape[0]
+    lp.col_cost_ = np.asarray(cost, float)
+    lp.offset_ = float(offset)
+    lp.col_lower_ = np.where(np.isfinite(col_lo), col_lo, -inf).astype(float)
+    lp.col_upper_ = np.where(np.isfinite(col_hi), col_hi, inf).astype(float)
+    lp.row_lower_ = np.where(np.isfinite(row_lo), row_lo, -inf).astype(float)
+    lp.row_upper_ = np.where(np.isfinite(row_hi), row_hi, inf).astype(float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = A.shape[0]
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(float)
+    if integer is not None and np.any(integer):
+        lp.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
+                           for f in integer]
+    return lp
 
 
 def highs_solve(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi: np.ndarray,
@@ -32,25 +63,7 @@ def highs_solve(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi
     import highspy
 
     t0 = time.perf_counter()
-    inf = highspy.kHighsInf
-    A = sparse.csc_matrix(A)
-    n = A.shape[1]
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.num_row_ = A.shape[0]
-    lp.col_cost_ = np.asarray(cost, float)
-    lp.offset_ = float(offset)
-    lp.col_lower_ = np.where(np.isfinite(col_lo), col_lo, -inf)
-    lp.col_upper_ = np.where(np.isfinite(col_hi), col_hi, inf)
-    lp.row_lower_ = np.where(np.isfinite(row_lo), row_lo, -inf)
-    lp.row_upper_ = np.where(np.isfinite(row_hi), row_hi, inf)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data.astype(float)
-    if integer is not None and np.any(integer):
-        lp.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
-                           for f in integer]
+    lp = build_highs_lp(cost, A, row_lo, row_hi, col_lo, col_hi, integer, offset)
     first = _run(highspy, lp, integer, time_limit, seed, tight=True, presolve=True)
     if first.model_status not in ("kInfeasible", "kUnboundedOrInfeasible"):
         return first
