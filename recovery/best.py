@@ -42,6 +42,7 @@ r"""The best realisable one-layer LSA and the projection psi (MATH.md Sections 4
 """
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -335,34 +336,59 @@ def _scip_certify(q: SimpleQuadratic, d: int, X_star: np.ndarray, f_star: float,
 class _PatchBounds:
     r"""Whitened data and the vectorised box bound of :func:`patch_box_lower_bound` (see its docstring).
 
-    ``H = L L^T`` (Cholesky), ``W = L^T``; ``N_i = W M(e_i)`` (``M = phi_matrix_in_A``), shape
-    ``(d+1, dm, p)`` with ``p = d (d+1)``; ``r0 = W X^`` with ``X^`` the computed ``H^{-1} h``;
-    ``c0 = c - X^T H X^``.  Then for every ``X``:
-    ``ftilde(X) = ||r0 - W X||^2 + c0 + 2 e^T X`` with ``e = H X^ - h`` (the float residual of the
-    linear solve; ``|2 e^T X|`` is added to the safety margin).
+    ``H = V diag(lam) V^T``; ``W = diag(sqrt(lam')) V^T`` with ``lam' = lam`` (``spectrum=None``: the
+    exact bound) or a given ``lam' <= lam - margin`` (a *shrunk* metric ``H' = W^T W <= H``, step 7 of
+    :func:`patch_box_lower_bound`).  ``N_i = W M(e_i)`` (``M = phi_matrix_in_A``), shape ``(dm, p)``
+    with ``p = d (d+1)``; ``r0 = W X^`` with ``X^`` the computed ``H^{-1} h``; ``c0 = c - X^T H X^``.
+    For every ``X``: ``ftilde(X) = ||W_H (X^ - X)||^2 + c0 + 2 e^T X >= ||W (X^ - X)||^2 + c0 + 2 e^T X``
+    with ``e = H X^ - h`` (the float residual of the linear solve; ``|2 e^T X|`` is added to the margin).
+
+    Everything that depends on ``b = sum_u b_u e_u`` is assembled from per-``e_u`` products in single
+    matrix products over the batch (``N(b)^T r = sum_u b_u N_u^T r``, ``N(b) a = sum_u b_u N_u a``,
+    ``N(b)^T N(b) = sum_{u,v} b_u b_v N_u^T N_v``), never by forming ``N(b)`` per box.
     """
 
-    def __init__(self, q: SimpleQuadratic, d: int) -> None:
+    def __init__(self, q: SimpleQuadratic, d: int, spectrum: np.ndarray | None = None) -> None:
         from .phi import phi_matrix_in_A
 
         self.q, self.d = q, d
-        self.p = d * (d + 1)
-        lam = np.linalg.eigvalsh(q.H)
+        p = self.p = d * (d + 1)
+        lam, V = np.linalg.eigh(q.H)
         if not lam[0] > 0:
             raise ValueError("method='bnb' needs a positive definite H (smallest eigenvalue "
                              f"{lam[0]:.3g})")
         self.lam_min = float(lam[0])
+        self.eig = (lam, V)
         Lc = np.linalg.cholesky(q.H)
-        self.W = Lc.T
         X = sla.cho_solve((Lc, True), q.h)
         X = X + sla.cho_solve((Lc, True), q.h - q.H @ X)  # one step of iterative refinement
         self.X_hat = X
         self.e_res = q.H @ X - q.h
         self.c0 = float(q.c - X @ q.H @ X)
+        if spectrum is None:
+            self.W = Lc.T
+            self.shrunk = False
+        else:
+            lp = np.asarray(spectrum, float)
+            # H - W^T W = V diag(lam - lam') V^T + (H - V diag(lam) V^T) must stay >= 0: the gap
+            # lam - lam' has to dominate the eigendecomposition error (~ n eps lam_max)
+            gap = 100.0 * lam.size * np.finfo(float).eps * lam[-1]
+            if lp.shape != lam.shape or not np.all(lp > 0) or not np.all(lp <= lam - gap):
+                raise ValueError("spectrum must be positive and below eig(H) by the eigen-error margin")
+            self.W = np.sqrt(lp)[:, None] * V.T
+            self.shrunk = True
         self.r0 = self.W @ X
         eye = np.eye(d + 1)
-        self.N = np.stack([self.W @ phi_matrix_in_A(eye[i]) for i in range(d + 1)])  # (d+1, dm, p)
-        self.NtN = np.einsum("irc,irs->ics", self.N, self.N)  # N_i^T N_i, (d+1, p, p)
+        N = np.stack([self.W @ phi_matrix_in_A(eye[i]) for i in range(d + 1)])  # (d+1, dm, p)
+        self.N = N
+        dm = N.shape[1]
+        self.Ncat = np.ascontiguousarray(N.transpose(1, 0, 2).reshape(dm, (d + 1) * p))  # r -> N_u^T r
+        self.NcatT = np.ascontiguousarray(N.transpose(2, 0, 1).reshape(p, (d + 1) * dm))  # a -> N_u a
+        NtN = np.einsum("urc,vrs->uvcs", N, N)  # N_u^T N_v, (d+1, d+1, p, p)
+        self.NtN_flat = np.ascontiguousarray(NtN.reshape((d + 1) ** 2, p * p))
+        self.NtN = np.stack([NtN[i, i] for i in range(d + 1)])  # N_i^T N_i, (d+1, p, p)
+        self.NtN_cross = NtN
+        self.Ntr0 = np.stack([N[i].T @ self.r0 for i in range(d + 1)])  # (d+1, p)
         self.J = [np.array([i for i in range(d + 1) if i != k]) for k in range(d + 1)]
         # the 2^d vertices of a box in sign form (for the concave vertex bound kappa_v, see evaluate)
         self.signs = np.array(np.meshgrid(*([[-1.0, 1.0]] * d), indexing="ij")).reshape(d, -1).T
@@ -374,11 +400,24 @@ class _PatchBounds:
         rad = np.sqrt(max(U - self.c0, 0.0) / self.lam_min) * 2.0 + 1e-300
         return float(2.0 * np.linalg.norm(self.e_res) * (np.linalg.norm(self.X_hat) + rad))
 
+    def _Nt(self, b: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(N(b)^T r, [N_u^T r]_u)``: shapes ``(K, p)`` and ``(K, d+1, p)``."""
+        K = r.shape[0]
+        all_u = (r @ self.Ncat).reshape(K, self.d + 1, self.p)
+        return np.einsum("ku,kuc->kc", b, all_u), all_u
+
+    def _N(self, b: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(N(b) a, [N_u a]_u)``: shapes ``(K, dm)`` and ``(K, d+1, dm)``."""
+        K = a.shape[0]
+        all_u = (a @ self.NcatT).reshape(K, self.d + 1, -1)
+        return np.einsum("ku,kur->kr", b, all_u), all_u
+
     def evaluate(self, k: int, t: np.ndarray, w: np.ndarray, U: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Boxes of patch ``k`` with centres ``t`` (K, d) and half-widths ``w`` (K, d) (patch coordinates).
 
         Returns ``(lower, value, a)``: the rigorous lower bound of ``f`` on every box (K,), the float
-        value ``c0 + ||r0 - N(b_c) a_c||^2`` at the centre (K,) and the inner solution ``a_c`` (K, p).
+        value ``c0 + ||r0 - N(b_c) a_c||^2`` at the centre (K,) (the true ``f(b_c)`` only when
+        ``self.shrunk`` is False) and the inner solution ``a_c`` (K, p).
         ``U`` only enters the tiny solve-residual margin.
         """
         d, p = self.d, self.p
@@ -388,8 +427,9 @@ class _PatchBounds:
         b[:, k] = 1.0
         b[:, J] = t
         eps = np.finfo(float).eps
-        N0 = np.einsum("ki,irc->krc", b, self.N, optimize=True)  # (K, dm, p)
-        G0 = np.matmul(np.swapaxes(N0, 1, 2), N0)
+        bb = (b[:, :, None] * b[:, None, :]).reshape(K, -1)
+        G0 = (bb @ self.NtN_flat).reshape(K, p, p)
+        G0 = 0.5 * (G0 + np.swapaxes(G0, 1, 2))
         # G0 = C C^T; boxes whose G0 is numerically singular get the trivial bound (never on a patch in
         # exact arithmetic, see the docstring of patch_box_lower_bound)
         try:
@@ -398,25 +438,27 @@ class _PatchBounds:
         except np.linalg.LinAlgError:
             good = np.array([np.all(np.linalg.eigvalsh(g) > 0) for g in G0])
             C = np.linalg.cholesky(np.where(good[:, None, None], G0, np.eye(p)[None]))
-        Ci = np.linalg.solve(C, np.broadcast_to(np.eye(p), C.shape))  # C^{-1}
+        Ci = np.linalg.inv(C)  # C^{-1}
         # cond(G0) <= ||G0||_F ||G0^{-1}||_F  (an upper bound; it sizes the safety margin)
-        cond = np.linalg.norm(G0, axis=(1, 2)) * np.einsum("kij,kij->k", Ci, Ci)
+        cond = np.linalg.norm(G0.reshape(K, -1), axis=1) * np.einsum("kij,kij->k", Ci, Ci)
         good &= cond < 1.0 / (1e3 * p * eps)
         marg = np.where(good, 1e-9 + 100.0 * p * eps * cond, 1.0)
-        NtR = lambda r: np.matmul(np.swapaxes(N0, 1, 2), r[..., None])[..., 0]  # noqa: E731
         G0i = np.matmul(np.swapaxes(Ci, 1, 2), Ci)  # G0^{-1}
-        a = np.matmul(G0i, NtR(np.broadcast_to(self.r0, (K, self.r0.size)))[..., None])[..., 0]
-        rc = self.r0[None, :] - np.matmul(N0, a[..., None])[..., 0]
-        a = a + np.matmul(G0i, NtR(rc)[..., None])[..., 0]  # one step of iterative refinement
-        rc = self.r0[None, :] - np.matmul(N0, a[..., None])[..., 0]
+        a = np.matmul(G0i, (b @ self.Ntr0)[..., None])[..., 0]
+        Na0, _ = self._N(b, a)
+        rc = self.r0[None, :] - Na0
+        g, _ = self._Nt(b, rc)
+        a = a + np.matmul(G0i, g[..., None])[..., 0]  # one step of iterative refinement
+        Na0, Na_all = self._N(b, a)
+        rc = self.r0[None, :] - Na0
         rho = np.einsum("kr,kr->k", rc, rc)
-        NJ = self.N[J]  # (d, dm, p)
+        g, Ntr_all = self._Nt(b, rc)
         # Z columns: N0^T r_c, N_i^T r_c (i in J);  ||G0^{-1/2} z|| = ||C^{-1} z||
-        Z = np.concatenate([NtR(rc)[:, :, None], np.einsum("jrc,kr->kcj", NJ, rc, optimize=True)], axis=2)
+        Z = np.concatenate([g[:, :, None], np.swapaxes(Ntr_all[:, J], 1, 2)], axis=2)
         CZv = np.matmul(Ci, Z)  # (K, p, d+1)
         CZ = np.linalg.norm(CZv, axis=1) * (1 + marg)[:, None]  # (K, d+1)
         p0, pi = CZ[:, 0], CZ[:, 1:]
-        Qw = np.einsum("kj,jcs->kcs", w, self.NtN[J], optimize=True)
+        Qw = (w @ self.NtN[J].reshape(d, p * p)).reshape(K, p, p)
         T2 = np.matmul(np.matmul(Ci, Qw), np.swapaxes(Ci, 1, 2))  # C^{-1} Qw C^{-T}
         lam = np.linalg.eigvalsh(0.5 * (T2 + np.swapaxes(T2, 1, 2)))[:, -1]
         eta = np.sqrt(np.maximum(lam, 0.0) * w.sum(1)) * (1 + marg) + marg
@@ -425,7 +467,7 @@ class _PatchBounds:
             # N^T N = G0 + N0^T E + E^T N0 + E^T E >= C (I + sum_i delta_i S_i) C^T with
             # S_i = C^{-1} (N0^T N_i + N_i^T N0) C^{-T}; lambda_min of an affine matrix function is concave,
             # so its minimum over the box is at one of the 2^d vertices delta = s * w
-            F = np.einsum("krc,jrs->kjcs", N0, NJ, optimize=True)  # N0^T N_i
+            F = np.einsum("ku,ujcs->kjcs", b, self.NtN_cross[:, J], optimize=True)  # N0^T N_i
             S = np.matmul(np.matmul(Ci[:, None], F + np.swapaxes(F, 2, 3)), np.swapaxes(Ci, 1, 2)[:, None])
             Lv = np.einsum("vj,kj,kjcs->kvcs", self.signs, w, S, optimize=True)
             Lv = 0.5 * (Lv + np.swapaxes(Lv, 2, 3))
@@ -434,7 +476,7 @@ class _PatchBounds:
             kappa = np.maximum(kappa, kv)
         ok = good & (kappa > 0.0)
         kappa = np.where(ok, kappa, 1.0)
-        Na = np.einsum("jrc,kc->kjr", NJ, a, optimize=True)  # N_i a_c
+        Na = Na_all[:, J]  # N_i a_c, (K, d, dm)
         inflate = 1 + 1e-9
         al = np.abs(np.einsum("kjr,kr->kj", Na, rc))
         ga = np.linalg.norm(Na, axis=2)
@@ -444,9 +486,10 @@ class _PatchBounds:
         if self.vertex_norms:
             # a norm of a vector that is linear in delta is convex, so its maximum over the box is at a
             # vertex: ||E a_c|| <= max_v ||sum_i s_vi w_i N_i a_c||, ||C^-1 sum delta_i N_i^T r_c|| likewise
-            gv = np.linalg.norm(np.einsum("vj,kj,kjr->kvr", self.signs, w, Na, optimize=True), axis=2).max(1)
+            gv = np.linalg.norm(np.matmul(self.signs[None] * w[:, None, :], Na), axis=2).max(1)
             Gam = np.minimum(Gam, gv * inflate * (1 + 1e-9))
-            pv = np.linalg.norm(np.einsum("vj,kj,kcj->kvc", self.signs, w, CZv[:, :, 1:], optimize=True), axis=2)
+            pv = np.linalg.norm(np.matmul(self.signs[None] * w[:, None, :], np.swapaxes(CZv[:, :, 1:], 1, 2)),
+                                axis=2)
             pw = np.minimum(pw, pv.max(1) * (1 + marg) * inflate)
         sk = np.sqrt(kappa)
         sY = (p0 + pw) / sk
@@ -457,13 +500,13 @@ class _PatchBounds:
         lower = self.c0 + lb - self._margin_res(U)
         # splitting heuristic (no effect on validity): each side's share of the bound's loss, or of
         # eta (trace(G0^{-1} N_i^T N_i)) where the bound is trivial
-        tr = np.sqrt(np.maximum(np.einsum("kcs,jcs->kj", G0i, self.NtN[J], optimize=True), 0.0))
+        tr = np.sqrt(np.maximum(G0i.reshape(K, p * p) @ self.NtN[J].reshape(d, p * p).T, 0.0))
         loss_i = 2.0 * al + 2.0 * sY[:, None] * (ga + pi / sk[:, None])
         self.last_score = w * np.where(ok[:, None], loss_i, tr)
         return lower, self.c0 + rho, a
 
 
-def patch_box_lower_bound(quad: Any, k: int, center: Any, halfwidth: Any) -> float:
+def patch_box_lower_bound(quad: Any, k: int, center: Any, halfwidth: Any, *, metric: str = "exact") -> float:
     r"""Rigorous lower bound of ``f(b) = min_A ftilde(phi(b, A))`` over one box of patch ``k``.
 
     **Patches.**  Every ``b != 0`` is, up to the gauge ``phi(c b, A / c) = phi(b, A)`` (``c != 0``,
@@ -514,6 +557,18 @@ def patch_box_lower_bound(quad: Any, k: int, center: Any, halfwidth: Any) -> flo
        of ``kappa_v`` and ``(1 - eta)^2`` is used, and ``kappa_v > 0`` suffices even when ``eta >= 1``
        (the perturbation orthogonal to ``range N0`` does not shrink ``N^T N``).
 
+    7. *Shrunk metric* (``metric="best"``, the default of ``method="bnb"``).  Any ``H' = W'^T W' <= H``
+       gives ``ftilde(X) >= c0 + ||W' (X^ - X)||^2 + 2 e^T X``, so steps 1-6 with ``W'`` in place of
+       ``W`` are again a valid lower bound of ``f`` on the box (of a smaller function).  With
+       ``H = V diag(lam) V^T`` we use ``W' = diag(sqrt(lam')) V^T``, ``lam' = lam tau / (lam + tau) -
+       margin`` (harmonic shrinkage, ``tau = 3000 lam_min``; ``margin = 200 n eps lam_max`` dominates
+       the error of the computed eigendecomposition, so ``H - H' >= 0`` holds for the true ``H``).
+       ``H'`` has condition number ``< 3000``, so ``N'(b)`` is far better conditioned and ``eta`` stays
+       below 1 on boxes many times larger; the price is a lower function (useless near the minimiser,
+       where the exact metric is needed).  Each box takes the larger of the two bounds.  Why it helps:
+       the exact bound fails far from the minimiser (``f - U`` of 0.01-0.03 on a gap of ``1e-5``) because
+       ``cond(H) = 1.2e5`` makes ``eta >= 1``, and there the slack easily pays for the shrinkage.
+
     The box bound is ``ftilde* + max(0, rho - 2 Al - Y - 2 sqrt(Y) Gam)``.  It is of second order
     near a minimiser: ``Al`` is ``w`` times the gradient of ``f`` at the centre (which vanishes at a
     minimiser), ``G0^{-1/2} N0^T r_c ~ 0`` (``a_c`` is the least-squares solution), so ``Y`` and
@@ -538,41 +593,83 @@ def patch_box_lower_bound(quad: Any, k: int, center: Any, halfwidth: Any) -> flo
     w = as_float_array(halfwidth, "halfwidth", shape=(d,))
     if np.any(w < 0):
         raise ValueError("halfwidth must be >= 0")
-    pb = _PatchBounds(q, d)
+    if metric not in ("exact", "shrunk", "best"):
+        raise ValueError(f"metric must be 'exact', 'shrunk' or 'best', got {metric!r}")
+    if metric == "shrunk":
+        sp = _shrunk_spectrum(q.H)
+        if sp is None:
+            raise ValueError("metric='shrunk' needs a positive definite H with cond(H) > "
+                             f"{SHRINK_MIN_COND:g}")
+        pb = _PatchBounds(q, d, spectrum=sp)
+    else:
+        pb = _PatchBounds(q, d) if metric == "exact" else _BoxBounds(q, d)
     lower, _, _ = pb.evaluate(k, t[None, :], w[None, :], U=float(q.c))
     return float(lower[0])
 
 
-def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarray, U: float,
-                 time_limit: float, gap_tol: float, batch: int = 2048, init_split: int = 4) -> dict:
-    """Best-first branch-and-bound over the ``d + 1`` patches (see :func:`patch_box_lower_bound`).
+#: shrunk metric of the second bound (step 7 of patch_box_lower_bound): harmonic shrinkage
+#: lam' = lam tau / (lam + tau) with tau = SHRINK_TAU_COND * lam_min(H), used when cond(H) exceeds
+#: SHRINK_MIN_COND.  Chosen on the d = 4 population quadratic (README "Realisability"): estimated
+#: leaves 7.3e7 (exact metric alone) -> 5.9e6 (max of both); hard clipping min(lam, tau) and other tau
+#: were measured too.
+SHRINK_TAU_COND = 3.0e3
+PROGRESS_EVERY = 15.0
+SHRINK_MIN_COND = 3.0e4
 
-    Incumbent ``U`` (float value of ``(b_inc, A_inc)``); every evaluated box centre is a candidate.
-    Boxes with lower bound ``>= U - tol`` (``tol = gap_tol max(1, |U|)``) are pruned; each round
-    splits the ``batch`` open boxes of smallest bound in half along the side with the largest share of
-    the bound's loss (``w_i`` times its coefficient in ``2 Al + Y + 2 sqrt(Y) Gam``; where the bound is
-    trivial, ``w_i sqrt(trace(G0^{-1} N_i^T N_i))``, its share of ``eta``).
-    Stops when ``U - LB <= tol`` (``LB`` = min over all leaves, pruned or open) or at ``time_limit``.
-    """
+
+def _shrunk_spectrum(H: np.ndarray) -> np.ndarray | None:
+    """The harmonic shrinkage ``lam tau / (lam + tau) - margin`` of ``eig(H)``, or ``None`` if ``H`` is
+    well conditioned (``cond <= SHRINK_MIN_COND``; the exact metric then suffices)."""
+    lam = np.linalg.eigvalsh(H)
+    if not lam[0] > 0 or lam[-1] / lam[0] <= SHRINK_MIN_COND:
+        return None
+    tau = SHRINK_TAU_COND * lam[0]
+    gap = 200.0 * lam.size * np.finfo(float).eps * lam[-1]
+    return lam * tau / (lam + tau) - gap
+
+
+class _BoxBounds:
+    """The exact-metric bound, and the shrunk-metric bound where it applies; per box the larger."""
+
+    def __init__(self, q: SimpleQuadratic, d: int, shrink: bool = True) -> None:
+        self.full = _PatchBounds(q, d)
+        sp = _shrunk_spectrum(q.H) if shrink else None
+        self.shrunk = None if sp is None else _PatchBounds(q, d, spectrum=sp)
+        self.c0, self.J = self.full.c0, self.full.J
+
+    def evaluate(self, k: int, t: np.ndarray, w: np.ndarray, U: float):
+        lo, val, a = self.full.evaluate(k, t, w, U)
+        score = self.full.last_score
+        self.won_shrunk = 0
+        if self.shrunk is not None:
+            lo2, _, _ = self.shrunk.evaluate(k, t, w, U)
+            win = lo2 > lo
+            self.won_shrunk = int(win.sum())
+            lo = np.where(win, lo2, lo)
+            score = np.where(win[:, None], self.shrunk.last_score, score)
+        self.last_score = score
+        return lo, val, a
+
+
+def _bnb_run(q: SimpleQuadratic, d: int, best: tuple, boxes: tuple, time_limit: float, gap_tol: float,
+             batch: int, shrink: bool, progress: str | None = None) -> dict:
+    """Best-first branch-and-bound over the given boxes ``(k, t, w)`` (see :func:`_bnb_certify`);
+    ``progress`` (a label) prints one status line to stderr every ``PROGRESS_EVERY`` seconds."""
     t0 = time.perf_counter()
-    pb = _PatchBounds(q, d)
+    next_report = t0 + PROGRESS_EVERY
+    pb = _BoxBounds(q, d, shrink)
     inner = _Inner(q, d)
-    best = (np.asarray(b_inc, float), np.asarray(A_inc, float), float(U))
-    tol = gap_tol * max(1.0, abs(U))
-    # initial grid: init_split^d boxes per patch
-    g = (np.arange(init_split) + 0.5) * (2.0 / init_split) - 1.0
-    grid = np.stack(np.meshgrid(*([g] * d), indexing="ij"), -1).reshape(-1, d)
-    open_k = np.repeat(np.arange(d + 1), grid.shape[0])
-    open_t = np.tile(grid, (d + 1, 1))
-    open_w = np.full(open_t.shape, 1.0 / init_split)
+    open_k, open_t, open_w = boxes
     pruned_lb = np.inf
     pruned_vol = 0.0  # patch volume (in t coordinates) already certified >= U - tol
     nodes = 0
+    won_shrunk = 0
     polished = 0
     status = "gap closed"
+    tol = gap_tol * max(1.0, abs(best[2]))
 
     def _evaluate(ks, ts, ws):
-        nonlocal best, nodes, polished
+        nonlocal best, nodes, polished, won_shrunk
         lb = np.empty(ks.size)
         sc = np.empty((ks.size, d))
         for k in np.unique(ks):
@@ -583,6 +680,7 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
                 lb[idx] = lo
                 sc[idx] = pb.last_score
                 nodes += idx.size
+                won_shrunk += pb.won_shrunk
                 j = int(np.argmin(val))
                 if val[j] < best[2] - 1e-12 * max(1.0, abs(best[2])):
                     bc = np.zeros(d + 1)
@@ -614,9 +712,14 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
         LB = min(pruned_lb, float(open_lb.min()) if open_lb.size else np.inf, U)
         if open_lb.size == 0 or U - LB <= tol:
             break
-        if time.perf_counter() - t0 > time_limit:
+        now = time.perf_counter()
+        if now - t0 > time_limit:
             status = "time limit"
             break
+        if progress is not None and now >= next_report:
+            next_report = now + PROGRESS_EVERY
+            print(f"bnb{progress}: {now - t0:.0f} s, {nodes} boxes, {open_lb.size} open, lower bound "
+                  f"{LB:.8f}, gap {U - LB:.2e} (tolerance {tol:.1e})", file=sys.stderr, flush=True)
         rounds += 1
         nb = min(batch, open_lb.size)
         sel = np.argpartition(open_lb, nb - 1)[:nb] if nb < open_lb.size else np.arange(open_lb.size)
@@ -643,15 +746,73 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
     U = best[2]
     LB = min(pruned_lb, float(open_lb.min()) if open_lb.size else np.inf, U)
     return {"status": status, "lower_bound": float(LB), "b": best[0], "A": best[1], "f": U,
-            "gap": float(U - LB), "tol": float(tol), "nodes": int(nodes), "open_boxes": int(open_lb.size),
-            "rounds": rounds, "polished": polished, "seconds": time.perf_counter() - t0,
-            "min_halfwidth": float(open_w.min()) if open_w.size else None,
-            "pruned_volume_fraction": pruned_vol / ((d + 1) * 2.0**d),
+            "nodes": int(nodes), "open_boxes": int(open_lb.size), "rounds": rounds, "polished": polished,
+            "won_by_shrunk_metric": int(won_shrunk), "seconds": time.perf_counter() - t0,
+            "min_halfwidth": float(open_w.min()) if open_w.size else None, "pruned_volume": pruned_vol,
             "trivial_open_boxes": int(np.sum(open_lb <= pb.c0)) if open_lb.size else 0}
 
 
+def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarray, U: float,
+                 time_limit: float, gap_tol: float, batch: int = 2048, init_split: int = 4,
+                 shrink: bool = True, workers: int = 1, progress: bool = False) -> dict:
+    """Best-first branch-and-bound over the ``d + 1`` patches (see :func:`patch_box_lower_bound`).
+
+    Incumbent ``U`` (float value of ``(b_inc, A_inc)``); every evaluated box centre is a candidate.
+    Each box gets the larger of the exact-metric bound and, when ``H`` is badly conditioned and
+    ``shrink`` is on, the shrunk-metric bound (step 7 of :func:`patch_box_lower_bound`).
+    Boxes with lower bound ``>= U - tol`` (``tol = gap_tol max(1, |U|)``) are pruned; each round
+    splits the ``batch`` open boxes of smallest bound in half along the side with the largest share of
+    the bound's loss (``w_i`` times its coefficient in ``2 Al + Y + 2 sqrt(Y) Gam``; where the bound is
+    trivial, ``w_i sqrt(trace(G0^{-1} N_i^T N_i))``, its share of ``eta``).
+    Stops when ``U - LB <= tol`` (``LB`` = min over all leaves, pruned or open) or at ``time_limit``.
+
+    ``workers > 1`` deals the initial ``(d + 1) init_split^d`` boxes round-robin to that many processes,
+    each running its own search with the same incumbent; the lower bound is the minimum of theirs
+    (each is a bound over its share of the patches), the incumbent the best of theirs.
+    """
+    t0 = time.perf_counter()
+    g = (np.arange(init_split) + 0.5) * (2.0 / init_split) - 1.0
+    grid = np.stack(np.meshgrid(*([g] * d), indexing="ij"), -1).reshape(-1, d)
+    ks = np.repeat(np.arange(d + 1), grid.shape[0])
+    ts = np.tile(grid, (d + 1, 1))
+    ws = np.full(ts.shape, 1.0 / init_split)
+    best = (np.asarray(b_inc, float), np.asarray(A_inc, float), float(U))
+    workers = max(1, min(int(workers), ks.size))
+    if workers == 1:
+        runs = [_bnb_run(q, d, best, (ks, ts, ws), time_limit, gap_tol, batch, shrink,
+                         "" if progress else None)]
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        shares = [np.arange(i, ks.size, workers) for i in range(workers)]
+        # fork (where available): the workers need no re-import of the caller's __main__, so a plain
+        # script without a ``__main__`` guard works
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
+            futs = [ex.submit(_bnb_run, q, d, best, (ks[s], ts[s], ws[s]), time_limit, gap_tol, batch, shrink,
+                              f" worker {i + 1}/{workers}" if progress else None)
+                    for i, s in enumerate(shares)]
+            runs = [f.result() for f in futs]
+    top = min(runs, key=lambda r: r["f"])
+    U = top["f"]
+    tol = gap_tol * max(1.0, abs(U))
+    LB = min(min(r["lower_bound"] for r in runs), U)
+    status = "gap closed" if U - LB <= tol else "time limit"
+    mh = [r["min_halfwidth"] for r in runs if r["min_halfwidth"] is not None]
+    return {"status": status, "lower_bound": float(LB), "b": top["b"], "A": top["A"], "f": U,
+            "gap": float(U - LB), "tol": float(tol), "nodes": sum(r["nodes"] for r in runs),
+            "open_boxes": sum(r["open_boxes"] for r in runs), "rounds": max(r["rounds"] for r in runs),
+            "polished": sum(r["polished"] for r in runs), "workers": workers,
+            "shrunk_metric": bool(shrink and _shrunk_spectrum(q.H) is not None),
+            "won_by_shrunk_metric": sum(r["won_by_shrunk_metric"] for r in runs),
+            "seconds": time.perf_counter() - t0, "min_halfwidth": min(mh) if mh else None,
+            "pruned_volume_fraction": sum(r["pruned_volume"] for r in runs) / ((d + 1) * 2.0**d),
+            "trivial_open_boxes": sum(r["trivial_open_boxes"] for r in runs)}
+
+
 def _bnb_width_profile(quad: Any, U: float, *, samples: int = 2000, rng: Any = 0, gap_tol: float = 1e-5,
-                       levels: tuple[int, int] = (1, 10)) -> dict:
+                       levels: tuple[int, int] = (1, 10), metric: str = "exact") -> dict:
     """Diagnostic (no certificate): how small must the boxes of ``method="bnb"`` be to prune a point?
 
     Samples ``samples`` points ``(k, t)`` uniformly from the ``d + 1`` patches; for each, the largest
@@ -667,7 +828,9 @@ def _bnb_width_profile(quad: Any, U: float, *, samples: int = 2000, rng: Any = 0
     samples = check_int(samples, "samples", min_value=1)
     U = check_real(U, "U")
     rng = check_rng(rng)
-    pb = _PatchBounds(q, d)
+    if metric not in ("exact", "best"):
+        raise ValueError(f"metric must be 'exact' or 'best', got {metric!r}")
+    pb = _PatchBounds(q, d) if metric == "exact" else _BoxBounds(q, d)
     tol = gap_tol * max(1.0, abs(U))
     ks = rng.integers(0, d + 1, samples)
     ts = rng.uniform(-1.0, 1.0, (samples, d))
@@ -705,7 +868,8 @@ METHODS = ("multistart", "certified", "bnb", "scip")
 
 def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, rng: Any = 0,
                     time_limit: float = 60.0, gap_tol: float = 1e-5, maxiter: int = 200,
-                    bnb_batch: int = 2048) -> BestLSA:
+                    bnb_batch: int = 2048, bnb_shrink: bool = True, workers: int = 1,
+                    progress: bool = False) -> BestLSA:
     """``f* = min_{b,A} ftilde(phi(b, A))`` for a quadratic ``quad`` with attributes ``H, h, c``.
 
     ``method="multistart"``: BFGS over the sphere from ``psi(X*)``, spectral and ``starts`` random
@@ -716,6 +880,9 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
 
     * ``"bnb"``: the sphere/patch branch-and-bound of :func:`patch_box_lower_bound` (needs ``H``
       positive definite); ``details['bnb']`` has nodes, rounds, the final gap and open boxes.
+      ``bnb_shrink`` adds the shrunk-metric bound (step 7 of :func:`patch_box_lower_bound`) when
+      ``cond(H) > 3e4``; ``workers`` processes share the initial boxes (``time_limit`` is per run, wall);
+      ``progress`` prints a status line to stderr every 15 s.
     * ``"scip"``: SCIP on the polynomial formulation (``details['scip']``).
     * ``"certified"``: the faster certifier, which is ``"bnb"`` when ``H`` is positive definite
       (d = 2: 0.05 s vs 12-80 s for SCIP; d = 3: ~15 s vs no certificate in 300 s), else ``"scip"``;
@@ -730,6 +897,9 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
     time_limit = check_real(time_limit, "time_limit", low=0.0, low_open=True)
     gap_tol = check_real(gap_tol, "gap_tol", low=0.0, low_open=True)
     bnb_batch = check_int(bnb_batch, "bnb_batch", min_value=1)
+    workers = check_int(workers, "workers", min_value=1)
+    if not isinstance(bnb_shrink, bool):
+        raise TypeError(f"bnb_shrink must be a bool, got {type(bnb_shrink).__name__}")
     rng = check_rng(rng)
     t0 = time.perf_counter()
     # unconstrained optimum (lstsq keeps going if H is only semidefinite)
@@ -753,7 +923,8 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
         certifier = "bnb" if np.linalg.eigvalsh(q.H)[0] > 0 else "scip"
         details["certifier"] = certifier
     if certifier == "bnb":
-        bb = _bnb_certify(q, d, b, A, f, time_limit, gap_tol, batch=bnb_batch)
+        bb = _bnb_certify(q, d, b, A, f, time_limit, gap_tol, batch=bnb_batch, shrink=bnb_shrink,
+                          workers=workers, progress=progress)
         if bb["f"] < f:
             details["improved_by_bnb"] = True
         b, A, f = bb.pop("b"), bb.pop("A"), bb.pop("f")

@@ -222,6 +222,9 @@ def test_cli_best_certifiers(capsys):
     assert main(["best", "--d", "1", "--n", "10", "--p", "0.3", "--certified", "--gap-tol", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--gap-tol" in err
+    assert main(["best", "--d", "1", "--n", "10", "--p", "0.3", "--certified", "--workers", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--workers" in err
 
 
 def test_bnb_width_profile_levels_are_sharp():
@@ -280,3 +283,112 @@ def test_vertex_refinements_are_valid_and_tighter(rng, d):
             res = minimize(obj, start, method="L-BFGS-B", bounds=list(zip(t - w, t + w)))
             assert res.fun >= lb - 1e-12
     assert informative >= 10
+
+
+def _ill_quad(rng, d, cond=1e6):
+    """Random PD quadratic with a log-uniform spectrum of condition number ``cond`` (shrinking applies)."""
+    n = d * num_pairs(d)
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    lam = np.logspace(0, np.log10(cond), n) / cond
+    H = (Q * lam) @ Q.T
+    X0 = rng.standard_normal(n)
+    return SimpleQuadratic(H, H @ X0, float(X0 @ H @ X0) + 0.05)
+
+
+def test_patch_bounds_assembly_matches_direct_products(rng):
+    """The batched assembly (N(b)^T N(b) from the N_u^T N_v, N(b)^T r and N(b) a from per-e_u products)
+    equals forming N(b) = W M(b) explicitly."""
+    from recovery.best import _PatchBounds
+    from recovery.phi import phi_matrix_in_A
+
+    d = 3
+    q = _ill_quad(rng, d, cond=1e3)
+    pb = _PatchBounds(q, d)
+    b = rng.standard_normal((5, d + 1))
+    r = rng.standard_normal((5, d * num_pairs(d)))
+    a = rng.standard_normal((5, d * (d + 1)))
+    Ntr, _ = pb._Nt(b, r)
+    Na, _ = pb._N(b, a)
+    bb = (b[:, :, None] * b[:, None, :]).reshape(5, -1)
+    G = (bb @ pb.NtN_flat).reshape(5, d * (d + 1), d * (d + 1))
+    for i in range(5):
+        N = pb.W @ phi_matrix_in_A(b[i])
+        assert np.allclose(G[i], N.T @ N, rtol=1e-12, atol=1e-12)
+        assert np.allclose(Ntr[i], N.T @ r[i], rtol=1e-12, atol=1e-12)
+        assert np.allclose(Na[i], N @ a[i], rtol=1e-12, atol=1e-12)
+
+
+def test_shrunk_metric_bound_is_valid_and_helps_far_from_the_minimiser(rng):
+    """Step 7 of patch_box_lower_bound: the shrunk-metric bound (H' <= H) never exceeds f inside a box
+    (sampling, corners and a local minimisation), 'best' is the larger of the two, and on the badly
+    conditioned population quadratic it prunes boxes on which the exact-metric bound is trivial."""
+    q3 = population_quadratic(3, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    quads = [(q3, 3), (_ill_quad(rng, 2), 2)]
+    informative = better = 0
+    for q, d in quads:
+        c0 = float(q.c - q.h @ np.linalg.solve(q.H, q.h))
+        for _ in range(25):
+            k = int(rng.integers(d + 1))
+            t = rng.uniform(-1, 1, d)
+            w = 10.0 ** rng.uniform(-2.0, -0.7, d)
+            ex = patch_box_lower_bound(q, k, t, w)
+            sh = patch_box_lower_bound(q, k, t, w, metric="shrunk")
+            be = patch_box_lower_bound(q, k, t, w, metric="best")
+            assert be == pytest.approx(max(ex, sh), abs=1e-13)
+            if sh <= c0 + 1e-9:
+                continue
+            informative += 1
+            better += sh > ex + 1e-9
+            fs = [inner_solve(q, _patch_b(k, t + w * rng.uniform(-1, 1, d)))[1] for _ in range(30)]
+            fs += [inner_solve(q, _patch_b(k, t + w * s))[1] for s in (-1.0, 1.0)]
+            assert min(fs) >= sh - 1e-12, (k, t, w, sh, min(fs))
+            obj = lambda tt: inner_solve(q, _patch_b(k, tt))[1]  # noqa: E731
+            res = minimize(obj, t + 0.5 * w * rng.uniform(-1, 1, d), method="L-BFGS-B",
+                           bounds=list(zip(t - w, t + w)))
+            assert res.fun >= sh - 1e-12
+    assert informative >= 10 and better >= 5, (informative, better)
+    # a well-conditioned H has no shrunk bound; bad metric names are refused
+    qw = _random_quad(rng, 2)
+    with pytest.raises(ValueError, match="cond"):
+        patch_box_lower_bound(qw, 0, np.zeros(2), np.full(2, 0.1), metric="shrunk")
+    with pytest.raises(ValueError, match="metric"):
+        patch_box_lower_bound(qw, 0, np.zeros(2), np.full(2, 0.1), metric="euclid")
+
+
+def test_shrunk_spectrum_must_lie_below_H(rng):
+    from recovery.best import _PatchBounds
+
+    q = _ill_quad(rng, 1, cond=1e5)
+    lam = np.linalg.eigvalsh(q.H)
+    with pytest.raises(ValueError, match="spectrum"):
+        _PatchBounds(q, 1, spectrum=lam)  # equal to eig(H): no margin for the eigen-error
+    with pytest.raises(ValueError, match="spectrum"):
+        _PatchBounds(q, 1, spectrum=-lam)
+
+
+def test_bnb_d3_population_shrink_and_workers_agree(capfd, monkeypatch):
+    """d = 3 certified with and without the shrunk metric, in one and in two processes; the certified
+    values agree within the tolerance, every lower bound is below every certified value, and the
+    shrunk metric does win boxes (the search needs fewer of them)."""
+    import recovery.best as best_mod
+
+    q = population_quadratic(3, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    monkeypatch.setattr(best_mod, "PROGRESS_EVERY", 0.0)
+    runs = {
+        "exact": best_realizable(q, method="bnb", starts=2, rng=1, time_limit=120.0, bnb_shrink=False),
+        "shrunk": best_realizable(q, method="bnb", starts=2, rng=1, time_limit=120.0),
+        "two": best_realizable(q, method="bnb", starts=2, rng=1, time_limit=120.0, workers=2, progress=True),
+    }
+    for name, r in runs.items():
+        assert r.certified_global, (name, r.details)
+    fs = [r.f_best for r in runs.values()]
+    for r in runs.values():
+        assert max(fs) - 1e-5 <= r.lower_bound <= min(fs) + 1e-12
+    assert runs["shrunk"].details["bnb"]["won_by_shrunk_metric"] > 0
+    assert runs["exact"].details["bnb"]["won_by_shrunk_metric"] == 0
+    assert runs["shrunk"].details["bnb"]["nodes"] < runs["exact"].details["bnb"]["nodes"]
+    assert runs["two"].details["bnb"]["workers"] == 2
+    err = capfd.readouterr().err
+    assert "bnb worker 1/2:" in err and "bnb worker 2/2:" in err and "lower bound" in err
+    with pytest.raises(ValueError, match="workers"):
+        best_realizable(q, method="bnb", workers=0)

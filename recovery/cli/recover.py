@@ -5,7 +5,7 @@
 ``(b, A)`` (spectral algorithm, :func:`recovery.realize.recover`) with ``b, A`` or the certificate.
 
 ``lsahard best --d D --n N --p P [--certified [--certifier bnb|scip]] [--starts K] [--seed S]
-[--time-limit T] [--gap-tol G] [--json]``: the best realisable one-layer LSA for binary chains (``p01, p10 ~ U(0,1)``,
+[--time-limit T] [--gap-tol G] [--workers W] [--json]``: the best realisable one-layer LSA for binary chains (``p01, p10 ~ U(0,1)``,
 initial Bern(P), N context chains) with the chain ``ftilde* <= f* <= ftilde(phi(psi(X*)))``
 (:func:`recovery.best.best_realizable`). ``--certified`` (d <= 4) adds a global lower bound from the
 sphere/patch branch-and-bound (``--certifier bnb``, default) or SCIP (``--certifier scip``).
@@ -92,8 +92,10 @@ def _best(args: argparse.Namespace) -> int:
     if not (args.gap_tol > 0 and math.isfinite(args.gap_tol)):
         raise ValueError(f"--gap-tol must be a finite number > 0, got {args.gap_tol}")
     q = population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(p))
+    workers = check_int(args.workers, "--workers", min_value=1, max_value=64)
     res = best_realizable(q, method=args.certifier if args.certified else "multistart", starts=args.starts,
-                          rng=args.seed, time_limit=args.time_limit, gap_tol=args.gap_tol)
+                          rng=args.seed, time_limit=args.time_limit, gap_tol=args.gap_tol, workers=workers,
+                          progress=True)
     if args.json:
         out = res.to_json()
         out.update({"n": n, "p": p})
@@ -137,5 +139,7 @@ def register(subparsers) -> None:
     q.add_argument("--gap-tol", type=float, default=1e-5,
                    help="certified iff f* - lower bound <= GAP_TOL max(1, |f*|) (default 1e-5)")
     q.add_argument("--time-limit", type=float, default=60.0, help="certifier time limit in seconds (default 60)")
+    q.add_argument("--workers", type=int, default=1,
+                   help="processes for the branch-and-bound (default 1); progress goes to stderr every 15 s")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=_best)
