@@ -40,8 +40,8 @@ def _accuracy(pred: np.ndarray, y: np.ndarray) -> float:
 
 
 def fig5_population(ds: Sequence[int] = range(1, 11), *, n: int = 100, p: float = 0.5, batch: int = 2000,
-                    starts: int = 40, certified_max_d: int = 3, time_limit: float = 120.0,
-                    rng: Any = 0) -> list[dict]:
+                    starts: int = 40, certified_max_d: int = 4, time_limit: float = 1800.0,
+                    rng: Any = 0, workers: int = 1, progress: bool = False) -> list[dict]:
     """One row per ``d`` (keys: d, ftilde_star, f_star, f_psi, certified, lower_bound, method,
     starts_total, starts_at_best (multistart runs ending within 1e-9 of f*), acc_*, mse_*, mse_se_*,
     seconds); ``acc_linear``/``acc_lsa``/``acc_psi`` refer to ``X*``, ``phi(b*, A*)``, ``phi(psi(X*))``."""
@@ -56,7 +56,8 @@ def fig5_population(ds: Sequence[int] = range(1, 11), *, n: int = 100, p: float 
         q = population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(p))
         opt = closed_form_optimum(q)
         method = "certified" if d <= min(certified_max_d, 4) else "multistart"
-        best = best_realizable(q, method=method, starts=starts, rng=rng, time_limit=time_limit)
+        best = best_realizable(q, method=method, starts=starts, rng=rng, time_limit=time_limit, workers=workers,
+                               progress=progress)
         bp, Ap = psi(opt.X_star, d, starts=starts, rng=rng)
         preds = {"linear": opt.X_star, "lsa": phi(best.b, best.A), "psi": phi(bp, Ap)}
         P = sample_prompts(batch, d, n, prior=UniformBinaryPrior(), init=BernoulliInit(p), rng=rng)
@@ -122,18 +123,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--p", type=float, default=0.5)
     ap.add_argument("--batch", type=int, default=2000)
     ap.add_argument("--starts", type=int, default=40)
-    ap.add_argument("--certified-max-d", type=int, default=3)
+    ap.add_argument("--certified-max-d", type=int, default=4, help="certify f* for d <= this (at most 4)")
+    ap.add_argument("--time-limit", type=float, default=1800.0, help="branch-and-bound time limit per d (s)")
+    ap.add_argument("--workers", type=int, default=1, help="branch-and-bound processes")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
     if a.dmax < 1 or a.n < 1 or a.batch < 1 or a.starts < 0 or a.seed < 0 or not 0.0 < a.p < 1.0:
         ap.error("need --dmax >= 1, --n >= 1, --batch >= 1, --starts >= 0, --seed >= 0 and 0 < --p < 1")
+    if not (a.time_limit > 0 and a.time_limit < float("inf")) or a.workers < 1:
+        ap.error("need a finite --time-limit > 0 and --workers >= 1")
     out = Path(a.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         ap.error(f"--out {a.out}: {exc.strerror}")
     rows = fig5_population(range(1, a.dmax + 1), n=a.n, p=a.p, batch=a.batch, starts=a.starts,
-                           certified_max_d=a.certified_max_d, rng=a.seed)
+                           certified_max_d=a.certified_max_d, rng=a.seed, time_limit=a.time_limit,
+                           workers=a.workers, progress=True)
     md = fig5_markdown(rows, n=a.n, p=a.p, batch=a.batch)
     (out / "fig5_population.md").write_text(md)
     (out / "fig5_population.json").write_text(json.dumps(rows, indent=1))

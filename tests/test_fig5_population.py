@@ -36,7 +36,8 @@ def test_bench_recovery_run_agrees(tmp_path):
         assert k1 == k2 and np.array_equal(X1, X2)
 
 
-@pytest.mark.parametrize("extra", [["--dmax", "0"], ["--p", "1.0"], ["--n", "0"], ["--out", "FILE/sub"]])
+@pytest.mark.parametrize("extra", [["--dmax", "0"], ["--p", "1.0"], ["--n", "0"], ["--out", "FILE/sub"],
+                                   ["--workers", "0"], ["--time-limit", "0"], ["--time-limit", "inf"]])
 def test_main_bad_arguments_are_usage_errors(tmp_path, capsys, extra):
     from recovery.fig5_population import main
 
