@@ -653,10 +653,17 @@ class _BoxBounds:
 
 
 def _bnb_run(q: SimpleQuadratic, d: int, best: tuple, boxes: tuple, time_limit: float, gap_tol: float,
-             batch: int, shrink: bool, progress: str | None = None) -> dict:
+             batch: int, shrink: bool, progress: str | None = None, in_worker: bool = False) -> dict:
     """Best-first branch-and-bound over the given boxes ``(k, t, w)`` (see :func:`_bnb_certify`);
-    ``progress`` (a label) prints one status line to stderr every ``PROGRESS_EVERY`` seconds."""
+    ``progress`` (a label) prints one status line to stderr every ``PROGRESS_EVERY`` seconds.
+    ``in_worker``: a pool worker turns SIGINT into a stop flag checked once per round (an exception
+    could hit the pool's own result hand-over); the main process takes Ctrl-C as KeyboardInterrupt."""
     t0 = time.perf_counter()
+    stop = [False]
+    if in_worker:
+        import signal
+
+        signal.signal(signal.SIGINT, lambda *_: stop.__setitem__(0, True))
     next_report = t0 + PROGRESS_EVERY
     pb = _BoxBounds(q, d, shrink)
     inner = _Inner(q, d)
@@ -699,51 +706,65 @@ def _bnb_run(q: SimpleQuadratic, d: int, best: tuple, boxes: tuple, time_limit: 
                             best = (bn, Ab, fb)
         return lb, sc
 
-    open_lb, open_s = _evaluate(open_k, open_t, open_w)
+    # The search state is one tuple, replaced only after a round has finished: an interrupt
+    # (Ctrl-C) at any point leaves the last complete state, whose open and pruned boxes still cover
+    # every patch, so its lower bound stays valid.
+    try:
+        open_lb, open_s = _evaluate(open_k, open_t, open_w)
+    except KeyboardInterrupt:
+        open_lb, open_s = np.full(open_k.size, pb.c0 - pb.full._margin_res(best[2])), np.zeros((open_k.size, d))
+        status = "interrupted"
+    state = (open_k, open_t, open_w, open_lb, open_s, pruned_lb, pruned_vol)
     rounds = 0
-    while True:
-        U = best[2]
-        tol = gap_tol * max(1.0, abs(U))
-        keep = open_lb < U - tol
-        if not np.all(keep):
-            pruned_lb = min(pruned_lb, float(open_lb[~keep].min()))
-            pruned_vol += float(np.prod(2.0 * open_w[~keep], axis=1).sum())
-            open_k, open_t, open_w, open_lb, open_s = (open_k[keep], open_t[keep], open_w[keep], open_lb[keep],
-                                                       open_s[keep])
-        LB = min(pruned_lb, float(open_lb.min()) if open_lb.size else np.inf, U)
-        if open_lb.size == 0 or U - LB <= tol:
-            break
-        now = time.perf_counter()
-        if now - t0 > time_limit:
-            status = "time limit"
-            break
-        if progress is not None and now >= next_report:
-            next_report = now + PROGRESS_EVERY
-            print(f"bnb{progress}: {now - t0:.0f} s, {nodes} boxes, {open_lb.size} open, lower bound "
-                  f"{LB:.8f}, gap {U - LB:.2e} (tolerance {tol:.1e})", file=sys.stderr, flush=True)
-        rounds += 1
-        nb = min(batch, open_lb.size)
-        sel = np.argpartition(open_lb, nb - 1)[:nb] if nb < open_lb.size else np.arange(open_lb.size)
-        rest = np.ones(open_lb.size, bool)
-        rest[sel] = False
-        ks, ts, ws = open_k[sel], open_t[sel], open_w[sel]
-        ax = np.argmax(open_s[sel], axis=1)
-        rows = np.arange(nb)
-        ws2 = ws.copy()
-        ws2[rows, ax] *= 0.5
-        tl, tr = ts.copy(), ts.copy()
-        tl[rows, ax] -= ws2[rows, ax]
-        tr[rows, ax] += ws2[rows, ax]
-        ck = np.concatenate([ks, ks])
-        ct = np.concatenate([tl, tr])
-        cw = np.concatenate([ws2, ws2])
-        clb, cs = _evaluate(ck, ct, cw)
-        clb = np.maximum(clb, np.concatenate([open_lb[sel], open_lb[sel]]))  # parent bound also holds
-        open_k = np.concatenate([open_k[rest], ck])
-        open_t = np.concatenate([open_t[rest], ct])
-        open_w = np.concatenate([open_w[rest], cw])
-        open_lb = np.concatenate([open_lb[rest], clb])
-        open_s = np.concatenate([open_s[rest], cs])
+    try:
+        while status != "interrupted":
+            open_k, open_t, open_w, open_lb, open_s, pruned_lb, pruned_vol = state
+            U = best[2]
+            tol = gap_tol * max(1.0, abs(U))
+            keep = open_lb < U - tol
+            if not np.all(keep):
+                pruned_lb = min(pruned_lb, float(open_lb[~keep].min()))
+                pruned_vol += float(np.prod(2.0 * open_w[~keep], axis=1).sum())
+                state = (open_k[keep], open_t[keep], open_w[keep], open_lb[keep], open_s[keep], pruned_lb, pruned_vol)
+                open_k, open_t, open_w, open_lb, open_s, pruned_lb, pruned_vol = state
+            LB = min(pruned_lb, float(open_lb.min()) if open_lb.size else np.inf, U)
+            if open_lb.size == 0 or U - LB <= tol:
+                break
+            if stop[0]:
+                status = "interrupted"
+                break
+            now = time.perf_counter()
+            if now - t0 > time_limit:
+                status = "time limit"
+                break
+            if progress is not None and now >= next_report:
+                next_report = now + PROGRESS_EVERY
+                print(f"bnb{progress}: {now - t0:.0f} s, {nodes} boxes, {open_lb.size} open, lower bound "
+                      f"{LB:.8f}, gap {U - LB:.2e} (tolerance {tol:.1e})", file=sys.stderr, flush=True)
+            rounds += 1
+            nb = min(batch, open_lb.size)
+            sel = np.argpartition(open_lb, nb - 1)[:nb] if nb < open_lb.size else np.arange(open_lb.size)
+            rest = np.ones(open_lb.size, bool)
+            rest[sel] = False
+            ks, ts, ws = open_k[sel], open_t[sel], open_w[sel]
+            ax = np.argmax(open_s[sel], axis=1)
+            rows = np.arange(nb)
+            ws2 = ws.copy()
+            ws2[rows, ax] *= 0.5
+            tl, tr = ts.copy(), ts.copy()
+            tl[rows, ax] -= ws2[rows, ax]
+            tr[rows, ax] += ws2[rows, ax]
+            ck = np.concatenate([ks, ks])
+            ct = np.concatenate([tl, tr])
+            cw = np.concatenate([ws2, ws2])
+            clb, cs = _evaluate(ck, ct, cw)
+            clb = np.maximum(clb, np.concatenate([open_lb[sel], open_lb[sel]]))  # parent bound also holds
+            state = (np.concatenate([open_k[rest], ck]), np.concatenate([open_t[rest], ct]),
+                     np.concatenate([open_w[rest], cw]), np.concatenate([open_lb[rest], clb]),
+                     np.concatenate([open_s[rest], cs]), pruned_lb, pruned_vol)
+    except KeyboardInterrupt:
+        status = "interrupted"
+    open_k, open_t, open_w, open_lb, open_s, pruned_lb, pruned_vol = state
     U = best[2]
     LB = min(pruned_lb, float(open_lb.min()) if open_lb.size else np.inf, U)
     return {"status": status, "lower_bound": float(LB), "b": best[0], "A": best[1], "f": U,
@@ -765,7 +786,8 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
     splits the ``batch`` open boxes of smallest bound in half along the side with the largest share of
     the bound's loss (``w_i`` times its coefficient in ``2 Al + Y + 2 sqrt(Y) Gam``; where the bound is
     trivial, ``w_i sqrt(trace(G0^{-1} N_i^T N_i))``, its share of ``eta``).
-    Stops when ``U - LB <= tol`` (``LB`` = min over all leaves, pruned or open) or at ``time_limit``.
+    Stops when ``U - LB <= tol`` (``LB`` = min over all leaves, pruned or open), at ``time_limit``
+    or at Ctrl-C (``status = "interrupted"``; the bound of the last completed round is returned).
 
     ``workers > 1`` deals the initial ``(d + 1) init_split^d`` boxes round-robin to that many processes,
     each running its own search with the same incumbent; the lower bound is the minimum of theirs
@@ -792,14 +814,28 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
             futs = [ex.submit(_bnb_run, q, d, best, (ks[s], ts[s], ws[s]), time_limit, gap_tol, batch, shrink,
-                              f" worker {i + 1}/{workers}" if progress else None)
+                              f" worker {i + 1}/{workers}" if progress else None, True)
                     for i, s in enumerate(shares)]
-            runs = [f.result() for f in futs]
+            try:
+                runs = [f.result() for f in futs]
+            except KeyboardInterrupt:
+                # Ctrl-C reaches the whole process group; a SIGINT sent to this process alone is
+                # forwarded, so that every worker stops and returns its last complete state
+                import os
+                import signal
+
+                for proc in list(getattr(ex, "_processes", {}).values()):
+                    try:
+                        os.kill(proc.pid, signal.SIGINT)
+                    except (OSError, AttributeError):
+                        pass
+                runs = [f.result() for f in futs]
     top = min(runs, key=lambda r: r["f"])
     U = top["f"]
     tol = gap_tol * max(1.0, abs(U))
     LB = min(min(r["lower_bound"] for r in runs), U)
-    status = "gap closed" if U - LB <= tol else "time limit"
+    status = ("gap closed" if U - LB <= tol
+              else "interrupted" if any(r["status"] == "interrupted" for r in runs) else "time limit")
     mh = [r["min_halfwidth"] for r in runs if r["min_halfwidth"] is not None]
     return {"status": status, "lower_bound": float(LB), "b": top["b"], "A": top["A"], "f": U,
             "gap": float(U - LB), "tol": float(tol), "nodes": sum(r["nodes"] for r in runs),

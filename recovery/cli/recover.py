@@ -138,7 +138,8 @@ def register(subparsers) -> None:
     q.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     q.add_argument("--gap-tol", type=float, default=1e-5,
                    help="certified iff f* - lower bound <= GAP_TOL max(1, |f*|) (default 1e-5)")
-    q.add_argument("--time-limit", type=float, default=60.0, help="certifier time limit in seconds (default 60)")
+    q.add_argument("--time-limit", type=float, default=900.0,
+                   help="certifier time limit in seconds (default 900; d = 4 needs ~6 min in one process)")
     q.add_argument("--workers", type=int, default=1,
                    help="processes for the branch-and-bound (default 1); progress goes to stderr every 15 s")
     q.add_argument("--json", action="store_true", help="print one JSON object")
