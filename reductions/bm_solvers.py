@@ -25,7 +25,8 @@ import time
 from typing import Any
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy import sparse
+from scipy.optimize import linprog
 
 from reductions.problems.bm_program import BMProgram
 
@@ -33,6 +34,7 @@ __all__ = ["decide_bm", "Decision", "METHODS"]
 
 METHODS = ("milp", "alternating")
 
+from recovery.solvers.highs_util import highs_solve
 from reductions.solvers import Decision  # R1's shared result type (answer, witness, status, wall_s, method)
 
 
@@ -66,7 +68,7 @@ def _trivial(inst: BMProgram) -> dict:
 
 def _decide_milp(inst: BMProgram, time_limit: float | None) -> tuple[bool | None, Any, str]:
     P, Q = _arrays(inst)
-    n, m, k = int(inst.dim), P.shape[0], Q.shape[0]
+    n, k = int(inst.dim), Q.shape[0]
     W, G, Z = inst.vertex_box()
     # variable layout: w1 (n), g1, w2 (n), g2, z1 (k), z2 (k), y (k)
     nv = 2 * (n + 1) + 3 * k
@@ -95,28 +97,21 @@ def _decide_milp(inst: BMProgram, time_limit: float | None) -> tuple[bool | None
         rows.append(r), lo.append(-np.inf), hi.append(float(Z))
     lb = np.concatenate([[-W] * n + [-G], [-W] * n + [-G], [0.0] * (2 * k), [0.0] * k]).astype(float)
     ub = np.concatenate([[W] * n + [G], [W] * n + [G], [float(Z)] * (2 * k), [1.0] * k]).astype(float)
-    integrality = np.concatenate([np.zeros(nv - k), np.ones(k)])
-    options = {"presolve": True}
-    if time_limit is not None:
-        options["time_limit"] = float(time_limit)
-    res = milp(
-        c=np.zeros(nv),
-        constraints=LinearConstraint(np.array(rows), np.array(lo), np.array(hi)),
-        bounds=Bounds(lb, ub),
-        integrality=integrality,
-        options=options,
-    )
-    if res.x is not None and res.status in (0, 1):
+    integrality = np.concatenate([np.zeros(nv - k, bool), np.ones(k, bool)])
+    res = highs_solve(np.zeros(nv), sparse.csr_matrix(np.array(rows)), np.array(lo), np.array(hi), lb, ub,
+                      integrality, time_limit, seed=0, tight=False)
+    if res.x is not None:
         x = res.x
         split = tuple(2 if x[o_y + l] > 0.5 else 1 for l in range(k))  # y_l = 1 forces z2_l = 0
         sol = _certify(inst, x[0:n], x[n], x[n + 1:2 * n + 1], x[2 * n + 1], split)
         if sol is not None:
-            return True, sol, f"highs: {res.message} (certified exactly)"
-        return None, None, f"highs: {res.message} (point failed the exact certificate)"
-    # scipy maps both HiGHS "Infeasible" and "Model error" to status 2: only the former is a proof
-    if res.status == 2 and str(res.message).startswith("The problem is infeasible"):
-        return False, None, f"highs: {res.message}"
-    return None, None, f"highs: {res.message}"
+            return True, sol, f"highs: {res.log} (certified exactly)"
+        return None, None, f"highs: {res.log} (point failed the exact certificate)"
+    # only HiGHS's infeasibility status, confirmed by highs_solve's presolve-off rerun, is a proof
+    # (zero objective: "infeasible or unbounded" is infeasible); "Model error", time limits ... are not
+    if res.model_status in ("kInfeasible", "kUnboundedOrInfeasible"):
+        return False, None, f"highs: {res.log}"
+    return None, None, f"highs: {res.log}"
 
 
 def _block_lp(P: np.ndarray, Q: np.ndarray, weights: np.ndarray):

@@ -136,54 +136,22 @@ def highs_milp(
     time_limit: float | None = None,
 ) -> tuple[str, np.ndarray | None]:
     """Minimise c.x s.t. row_lo <= A x <= row_hi, col_lo <= x <= col_hi, x_k integer where
-    ``integer[k]``; HiGHS (highspy), primal feasibility tolerance 1e-9.  Returns (model status
-    string, x or None).
+    ``integer[k]``; HiGHS with its default tolerances (feasible points are re-checked exactly by
+    the callers).  Returns (HiGHS's status text, x or None).
 
-    An infeasibility status is returned only when a second run with presolve off agrees: HiGHS
-    1.x with ``mip_feasibility_tolerance = 1e-9`` "proved" the YES partition instance
-    [56738612, 26121180, 44367183, 52453533, 58468006, 44507082] infeasible (its presolve; the
-    default tolerance and presolve off both find the solution).  That tolerance is therefore left
-    at its default (feasible points are re-checked exactly anyway), and a disagreement between the
-    two runs is reported as "Unknown" (no proof)."""
-    first = _highs_run(c, A, row_lo, row_hi, col_lo, col_hi, integer, time_limit, presolve=True)
-    if first[0] not in _HIGHS_INFEASIBLE:
-        return first
-    second = _highs_run(c, A, row_lo, row_hi, col_lo, col_hi, integer, time_limit, presolve=False)
-    if second[0] in _HIGHS_INFEASIBLE:
-        return first
-    if second[1] is not None:
-        return second  # presolve-off found a point: the first claim was wrong
-    return "Unknown", None
-
-
-def _highs_run(c, A, row_lo, row_hi, col_lo, col_hi, integer, time_limit, presolve: bool):
-    import highspy
-
-    from recovery.solvers.highs_util import build_highs_lp
+    Runs through :func:`recovery.solvers.highs_util.highs_solve`, the one place that decides when
+    HiGHS's "infeasible" counts: only when a second run with presolve off agrees; otherwise the
+    second run's status (and its point, if any) is returned."""
+    from recovery.solvers.highs_util import highs_solve
 
     A = sp.csc_matrix(A, dtype=float)
-    n = A.shape[1]
-    if n == 0:
+    if A.shape[1] == 0:
         # HiGHS reports "Empty" (no proof either way) for a model without columns: decide it here;
         # every row is 0, so the model is feasible iff row_lo <= 0 <= row_hi
         ok = bool(np.all(np.asarray(row_lo) <= 0.0) and np.all(np.asarray(row_hi) >= 0.0))
         return ("Optimal", np.zeros(0)) if ok else ("Infeasible", None)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("primal_feasibility_tolerance", 1e-9)
-    if not presolve:
-        h.setOptionValue("presolve", "off")
-    if time_limit is not None:
-        h.setOptionValue("time_limit", float(time_limit))
-    lp = build_highs_lp(c, A, row_lo, row_hi, col_lo, col_hi, integer)
-    h.passModel(lp)
-    h.run()
-    status = h.modelStatusToString(h.getModelStatus())
-    x = None
-    if h.getInfo().primal_solution_status == 2:  # feasible point available
-        x = np.asarray(h.getSolution().col_value, dtype=float)
-    return status, x
+    out = highs_solve(c, A, row_lo, row_hi, col_lo, col_hi, integer, time_limit, seed=0, tight=False)
+    return out.status_name, out.x
 
 
 #: HiGHS model statuses that prove infeasibility of a ZERO-objective model: with c = 0 the
@@ -454,7 +422,7 @@ def _brute_separability(inst, timer):
 def _milp_separability(inst, timer):
     P, Q, L = _integer_points(inst)
     dim = inst.dim
-    nP, nQ = P.shape[0], Q.shape[0]
+    nQ = Q.shape[0]
     if nQ == 0:
         return "optimal", (tuple([Fraction(0)] * dim), Fraction(-1), tuple([Fraction(0)] * dim), Fraction(-1))
     B = separability_box_bound(P, Q)

@@ -133,27 +133,22 @@ def test_time_limit_gives_unknown_not_false():
 
 
 def test_highs_model_error_is_not_a_proof_of_infeasibility(monkeypatch):
-    """scipy reports HiGHS's "Model error" with the infeasible status code 2; it must give unknown."""
-    import scipy.optimize
-
+    """Only HiGHS's (confirmed) infeasibility status answers NO: "Model error" (which scipy used to
+    report with the infeasible status code 2), time limits or an unconfirmed claim give unknown."""
     import reductions.bm_solvers as bms
+    from recovery.solvers.highs_util import HighsOutcome
     from reductions.problems.bm_program import BMProgram
 
     inst = BMProgram.from_json({"problem": "bm_program", "inside": [[0.0]], "outside": [[1.0], [-1.0]]})
     real = bms.decide_bm(inst, "milp")
-    assert real.answer is True  # the origin is cut off from +1 and -1 by two planes
+    assert real.answer is True and "certified exactly" in real.status  # origin cut off from +-1
 
-    def fake_milp(*args, **kwargs):
-        return scipy.optimize.OptimizeResult(x=None, status=2, success=False,
-                                             message="(HiGHS Status 2: Model error)")
-
-    monkeypatch.setattr(bms, "milp", fake_milp)
-    dec = bms.decide_bm(inst, "milp")
-    assert dec.answer is None and "Model error" in dec.status
-
-    def fake_infeasible(*args, **kwargs):
-        return scipy.optimize.OptimizeResult(x=None, status=2, success=False,
-                                             message="The problem is infeasible. (HiGHS Status 8: ...)")
-
-    monkeypatch.setattr(bms, "milp", fake_infeasible)
+    for key, name in (("kModelError", "Model error"), ("kTimeLimit", "Time limit reached"),
+                      ("kSolveError", "Solve error"), ("kUnknown", "Unknown")):
+        monkeypatch.setattr(bms, "highs_solve", lambda *a, _k=key, _n=name, **kw: HighsOutcome(
+            _k, None, None, None, f"HiGHS model status {_k} ({_n})", _n))
+        dec = bms.decide_bm(inst, "milp")
+        assert dec.answer is None and name in dec.status
+    monkeypatch.setattr(bms, "highs_solve", lambda *a, **kw: HighsOutcome(
+        "kInfeasible", None, None, None, "HiGHS model status kInfeasible (Infeasible); confirmed", "Infeasible"))
     assert bms.decide_bm(inst, "milp").answer is False

@@ -120,7 +120,9 @@ def _hard() -> BilinearProgram:
 def test_time_limit_honoured(solver, prog):
     p = prog()
     r = solve(p, solver, time_limit=2.0, seed=0)
-    assert r.wall_s <= 2.0 * 1.2, (solver, r.wall_s)
+    # honoured, not ignored: an ignored limit runs far longer (the scip instance needs minutes); the
+    # factor 2 leaves room for model building on a loaded machine (1.2 failed at 2.9 s under load)
+    assert r.wall_s <= 2.0 * 2.0, (solver, r.wall_s)
     assert r.status in ("timeout", "unknown", "feasible")
     if solver == "scip":
         assert r.status == "timeout"  # this instance needs far more than 2 s

@@ -1,4 +1,6 @@
-"""Thin wrapper around highspy for the sparse LPs / MILPs of ``highs-milp`` and ``mccormick``."""
+"""Thin wrapper around highspy: the one place where HiGHS is run and where an infeasibility claim is
+confirmed.  Used by the ``highs-milp`` and ``mccormick`` solvers and by the exact deciders of
+``reductions.solvers`` and ``reductions.bm_solvers``."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ class HighsOutcome:
     objective: float | None
     bound: float | None        # MIP dual bound (or LP optimum)
     log: str
+    status_name: str = ""      # HiGHS's own text for the status, e.g. "Infeasible"
 
 
 def build_highs_lp(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi: np.ndarray,
@@ -54,17 +57,22 @@ def build_highs_lp(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row
 
 def highs_solve(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi: np.ndarray,
                 col_lo: np.ndarray, col_hi: np.ndarray, integer: np.ndarray | None,
-                time_limit: float, seed: int, offset: float = 0.0) -> HighsOutcome:
+                time_limit: float | None, seed: int, offset: float = 0.0, *, tight: bool = True) -> HighsOutcome:
     """Solve ``min cost^T x + offset`` s.t. ``row_lo <= A x <= row_hi``, ``col_lo <= x <= col_hi``,
-    ``x_i`` integer where ``integer`` (infinite bounds as +-inf).  Single thread, tight
-    feasibility tolerances (1e-9) so that points pass the 1e-6 verifier; an "infeasible" verdict is
-    kept only when a second run (default tolerances, presolve off) confirms it within what is left
-    of ``time_limit``; an unconfirmed one reports the second run's status."""
+    ``x_i`` integer where ``integer`` (infinite bounds as +-inf).  Single thread; ``tight``: primal
+    and MIP feasibility tolerances 1e-9 (so that points pass the 1e-6 verifier of the portfolio),
+    else HiGHS's defaults (the reductions' deciders re-check points exactly).  ``time_limit=None``:
+    no limit.  An "infeasible" verdict is kept only when a second run (default tolerances, presolve
+    off) confirms it within what is left of ``time_limit``; an unconfirmed one reports the second
+    run's status (and point, if it found one).  Why: with 1e-9 tolerances HiGHS "proved" a feasible
+    partition MILP infeasible ([56738612, 26121180, 44367183, 52453533, 58468006, 44507082]; the
+    default tolerance and presolve off both find the solution)."""
     import highspy
 
     t0 = time.perf_counter()
+    time_limit = math.inf if time_limit is None else float(time_limit)
     lp = build_highs_lp(cost, A, row_lo, row_hi, col_lo, col_hi, integer, offset)
-    first = _run(highspy, lp, integer, time_limit, seed, tight=True, presolve=True)
+    first = _run(highspy, lp, integer, time_limit, seed, tight=tight, presolve=True)
     if first.model_status not in ("kInfeasible", "kUnboundedOrInfeasible"):
         return first
     # A tight tolerance can make HiGHS "prove" infeasibility of a feasible MILP (seen on partition
@@ -74,16 +82,17 @@ def highs_solve(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi
     second = _run(highspy, lp, integer, left, seed, tight=False, presolve=False)
     if second.model_status in ("kInfeasible", "kUnboundedOrInfeasible"):
         return HighsOutcome(first.model_status, None, None, first.bound,
-                            first.log + "; confirmed by a default-tolerance, presolve-off rerun")
+                            first.log + "; confirmed by a default-tolerance, presolve-off rerun", first.status_name)
     return HighsOutcome(second.model_status, second.x, second.objective, second.bound,
-                        first.log + "; NOT confirmed by the rerun: " + second.log)
+                        first.log + "; NOT confirmed by the rerun: " + second.log, second.status_name)
 
 
 def _run(highspy, lp, integer, time_limit: float, seed: int, *, tight: bool, presolve: bool) -> HighsOutcome:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
-    h.setOptionValue("time_limit", float(time_limit))
+    if math.isfinite(time_limit):
+        h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("random_seed", int(seed) % 2**31)
     if tight:
         h.setOptionValue("primal_feasibility_tolerance", 1e-9)
@@ -107,4 +116,4 @@ def _run(highspy, lp, integer, time_limit: float, seed: int, *, tight: bool, pre
     elif key == "kOptimal":
         bound = obj
     log = f"HiGHS model status {key} ({name}); objective {obj}; bound {bound}"
-    return HighsOutcome(key, x, obj, bound, log)
+    return HighsOutcome(key, x, obj, bound, log, name)
