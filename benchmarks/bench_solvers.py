@@ -47,7 +47,7 @@ def main(argv=None) -> int:
                              "wall_s": r.wall_s})
                 table.setdefault((p.name, s), []).append(r)
     inst = list(dict.fromkeys(p.name for p in instances(0)))
-    print(f"| instance | " + " | ".join(names) + " |")
+    print("| instance | " + " | ".join(names) + " |")
     print("|---" * (len(names) + 1) + "|")
     for i in inst:
         cells = []

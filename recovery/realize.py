@@ -319,7 +319,7 @@ def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polis
         jw = int(np.argmax(resc))
         parts.append(f"candidate {i} from {source} b = {_fmt(c)}: relative residual {rc:.3g} "
                      f"(worst block S_{jw}: {resc[jw]:.3g}, b not in its range)")
-    cert = (f"no common direction: " + "; ".join(parts) +
+    cert = ("no common direction: " + "; ".join(parts) +
             f"; best relative residual {r:.3g} > rtol {rtol:.3g}")
     return Recovery(realizable=False, b=None, A=None, residual=r_abs / max(1.0, xnorm), residual_abs=r_abs,
                     certificate=cert, certificate_kind="no_common_direction", distance_lower_bound=lower,

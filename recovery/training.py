@@ -385,7 +385,7 @@ class Subspace:
 
     def grad_to_theta(self, grads: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """Pull back per-layer gradients (gP, gQ) to the coordinates theta."""
-        d, D = self.d, self.d + 1
+        d = self.d
         parts = []
         for gP, gQ in grads:
             if self.name == "dense":

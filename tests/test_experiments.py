@@ -48,8 +48,8 @@ def test_bayes_accuracy_hand_example():
 
 
 def test_fig3_tiny(tmp_path):
-    r = ex.fig3(tmp_path, states=(2, 3), layers=(1, 2), seeds=(0,), steps=20, train_size=300, test_size=300,
-                batch_size=100)
+    ex.fig3(tmp_path, states=(2, 3), layers=(1, 2), seeds=(0,), steps=20, train_size=300, test_size=300,
+            batch_size=100)
     assert (tmp_path / "fig3.png").stat().st_size > 0
     js = json.loads((tmp_path / "fig3.json").read_text())
     assert js["num_trainings"] == 4

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from reductions import Partition, Separability, decide, generate
 from reductions.proof import all_cnfs, all_colorings, all_nae_sats, all_set_splittings
-from reductions.solvers import _integer_points, _sep_lp, separability_box_bound
+from reductions.solvers import _sep_lp, separability_box_bound
 
 
 def _agree(inst):
