@@ -62,10 +62,15 @@ def test_solve_human_output_and_absent_solver(linear_file, capsys):
     _, path = linear_file
     assert main(["solve", str(path), "--solver", "highs-milp"]) == 0
     assert "status: feasible" in capsys.readouterr().out
-    rc = main(["solve", str(path), "--solver", "gurobi", "--json"])
-    out = json.loads(capsys.readouterr().out)
-    if out["status"] == "error":
-        assert rc == 1 and "not installed" in out["log"]
+    from recovery.solvers import available_solvers
+
+    for name in ("gurobi", "maingo"):
+        rc = main(["solve", str(path), "--solver", name, "--time-limit", "20", "--json"])
+        out = json.loads(capsys.readouterr().out)
+        if available_solvers()[name]:  # installed: it must actually solve this small program
+            assert rc == 0 and out["status"] == "feasible" and out["verified"], (name, out["log"])
+        else:
+            assert rc == 1 and out["status"] == "error" and "not installed" in out["log"]
 
 
 @pytest.mark.parametrize("args, msg", [

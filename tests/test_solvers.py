@@ -16,7 +16,7 @@ from benchmarks.solver_programs import (
     planted,
     sign_infeasible,
 )
-from recovery.program import BilinearProgram
+from recovery.program import BilinearProgram, ProgramBuilder
 from recovery.solvers import SOLVER_NAMES, available_solvers, solve
 from recovery.solvers.result import Outcome
 from recovery.verify import verify
@@ -312,3 +312,74 @@ def test_highs_infeasible_verdict_needs_a_confirming_rerun(monkeypatch):
     out = hu.highs_solve(np.zeros(1), sparse.csr_matrix((0, 1)), np.zeros(0), np.zeros(0),
                          np.zeros(1), np.ones(1), np.array([True]), 5.0, 0)
     assert out.model_status == "kInfeasible" and "confirmed" in out.log
+
+
+# ----------------------------------------------------------------------------- maingo specifics
+def test_maingo_box_only_for_unbounded_variables_and_their_rows():
+    """Pure Python (runs without maingopy): which variables get the artificial box and which rows
+    the infeasibility relaxation must drop."""
+    from recovery.solvers.global_solvers import MAINGO_BOX, _maingo_box
+
+    names, lo, hi, boxed, rows = _maingo_box(sign_infeasible())
+    bounds = dict(zip(names, zip(lo, hi)))
+    assert bounds["b[1]"] == (0.0, 1.0) and bounds["A[2,1]"] == (0.0, 1.0) and bounds["b[0]"] == (1.0, 1.0)
+    assert boxed == ["A[0,0]"] and bounds["A[0,0]"] == (-MAINGO_BOX, MAINGO_BOX)
+    assert rows == {1}  # row 1 (b0 * A00 == 1) holds the boxed variable; row 0 is fully bounded
+    names, lo, hi, boxed, rows = _maingo_box(complementarity(False))
+    assert boxed == [] and rows == set()
+    pb = ProgramBuilder(1)
+    pb.bound("b[0]", 3 * MAINGO_BOX, None).bound("A[0,0]", None, -5.0)
+    pb.add_row(0, [(0, 0, 1.0)], "<=", 0.0)
+    names, lo, hi, boxed, rows = _maingo_box(pb.build("half"))
+    bounds = dict(zip(names, zip(lo, hi)))
+    # a finite side is kept and the box is moved to contain it
+    assert bounds["b[0]"] == (3 * MAINGO_BOX, 5 * MAINGO_BOX) and bounds["A[0,0]"] == (-MAINGO_BOX, -5.0)
+
+
+needs_maingo = pytest.mark.skipif(not available_solvers()["maingo"], reason="maingopy not installed")
+
+
+@needs_maingo
+def test_maingo_never_calls_infeasible_what_only_its_box_excludes():
+    """b0 = 1, b0 * A00 == 10 * MAINGO_BOX: feasible (A00 = 1e5), but not inside the artificial
+    box MAiNGO needs for the free A00.  Must not come back as a proof of infeasibility."""
+    from recovery.solvers.global_solvers import MAINGO_BOX
+
+    pb = ProgramBuilder(1)
+    pb.fix("b[0]", 1.0)
+    pb.add_row(0, [(0, 0, 1.0)], "==", 10 * MAINGO_BOX)
+    r = solve(pb.build("outside-box"), "maingo", time_limit=20)
+    assert r.status == "unknown" and "INFEASIBLE within the artificial box is no proof" in r.log, r.log
+    assert r.proof == "maingo:INFEASIBLE(box)"
+    # the same row with A00 given finite bounds excluding the solution: now a genuine proof
+    pb.bound("A[0,0]", -1.0, 1.0)
+    r = solve(pb.build("bounded"), "maingo", time_limit=20)
+    assert r.status == "infeasible" and r.proof == "maingo:INFEASIBLE", r.log
+
+
+@needs_maingo
+def test_maingo_optimal_needs_finite_bounds_and_writes_no_files(tmp_path, monkeypatch):
+    """With an artificial box MAiNGO's optimum is only optimal in the box: feasible, no bound.
+    MAiNGO writes MAiNGOresult.txt into the working directory unless told not to."""
+    monkeypatch.chdir(tmp_path)
+    pb = ProgramBuilder(1)
+    pb.fix("b[0]", 1.0).fix("b[1]", 1.0).bound("A[0,0]", 0.0, None)  # A10 free
+    pb.add_row(0, [(0, 0, 1.0), (1, 1, 1.0)], ">=", 1.0)               # A00 + A10 >= 1
+    pb.set_objective(0, [(0, 0, 1.0)])                                  # min A00 (= 0)
+    r = solve(pb.build("boxed-objective"), "maingo", time_limit=20)
+    assert r.status == "feasible" and r.verified and r.bound is None, r.log
+    assert r.proof == "maingo:GLOBALLY_OPTIMAL(box)"
+    r = solve(complementarity(False), "maingo", time_limit=20)  # all bounded: a real optimum
+    assert r.status == "optimal" and r.proof == "maingo:GLOBALLY_OPTIMAL" and r.bound <= r.objective
+    assert "Regular termination" in r.log  # MAiNGO's own log is kept
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_maingo
+def test_maingo_keeps_double_precision_coefficients():
+    """maingopy rounds Python floats multiplied into its expressions to single precision; with
+    values ~1e3 that violated the rows by ~1 (planted-1 came back GLOBALLY_OPTIMAL yet failed
+    verification).  Several random planted programs must all verify."""
+    for seed in range(1, 6):
+        r = solve(planted(seed, 2, 6), "maingo", time_limit=20)
+        assert r.status == "feasible" and r.verified, (seed, r.log[-2000:])

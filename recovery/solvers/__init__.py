@@ -7,7 +7,7 @@
 name            method                                       can prove
 =============== ============================================ ===================================
 scip            global spatial B&B (Pyomo scip_direct)       feasible, optimal, infeasible
-maingo          global B&B (Pyomo APPSI, if installed)       feasible, optimal, infeasible
+maingo          global B&B (maingopy, if installed)          feasible, optimal, infeasible *
 gurobi          NonConvex=2 B&B (if installed)               feasible, optimal, infeasible
 highs-milp      exact MILP for linear-after-fixing rows +    feasible / optimal (objective at its
                 complementarity objective (big-M binaries)   floor), infeasible
@@ -17,6 +17,10 @@ alternating-lp  LP in A for fixed b, LP in b for fixed A     feasible only
 mccormick       McCormick LP relaxation (HiGHS)              infeasible; lower bound
 shor            Shor SDP relaxation (cvxpy)                  infeasible; lower bound
 =============== ============================================ ===================================
+
+``*`` MAiNGO needs finite bounds: variables without them get an artificial box, and then it
+proves ``optimal`` never and ``infeasible`` only from the rows whose variables all have finite
+bounds (see :func:`recovery.solvers.global_solvers.run_maingo`).
 
 Every returned point passes through :func:`recovery.verify.verify` (exact rationals); a failed
 check turns ``feasible``/``optimal`` into ``unknown`` (the log says why).
