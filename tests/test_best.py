@@ -323,7 +323,8 @@ def test_shrunk_metric_bound_is_valid_and_helps_far_from_the_minimiser(rng):
     (sampling, corners and a local minimisation), 'best' is the larger of the two, and on the badly
     conditioned population quadratic it prunes boxes on which the exact-metric bound is trivial."""
     q3 = population_quadratic(3, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
-    quads = [(q3, 3), (_ill_quad(rng, 2), 2)]
+    q4 = population_quadratic(4, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    quads = [(q3, 3), (q4, 4), (_ill_quad(rng, 2), 2)]
     informative = better = 0
     for q, d in quads:
         c0 = float(q.c - q.h @ np.linalg.solve(q.H, q.h))
