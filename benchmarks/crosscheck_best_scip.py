@@ -62,6 +62,42 @@ equalities and is not an exact-arithmetic prover, so its dual bound is for a sli
 problem; that is why the verdict compares at ``1e-5``.  The primal point of each box is re-checked by
 evaluating ``ftilde(phi(b, A))`` in float64 at SCIP's ``(b, A)`` (``b_k = 1``).
 
+Alternative formulations (``--formulation``; the default ``plain`` is the one above):
+
+* ``kkt-quad``: adds ``W = H X - h`` (``|W_r| <= sqrt(rho H_rr)`` on the level set: maximise
+  ``e_r^T H (X - X*)`` over the ellipsoid) and the stationarity equalities
+  ``d ftilde / d A[u, j] = 2 sum_r (d X_r / d A[u, j]) W_r = 0`` (bilinear in ``b`` and ``W``).
+  Valid: ``min_box ftilde(phi) = min_t g(t)`` with ``g(t) = min_A ftilde(phi(b(t), A))``, the inner
+  minimiser ``A*(t)`` is stationary (``A`` is free), and for a relevant ``t`` it is relevant, hence
+  inside every box above; so the model still contains ``(t, A*(t))`` for every relevant ``t``.
+* ``kkt``: the same, with the objective replaced by the linear ``c - h^T X`` (equal to ``ftilde(X)``
+  at stationary points, where ``X^T (H X - h) = 0``) and the level cut by ``c - h^T X <= ftilde* + rho``.
+* ``--b-priority P`` (> 0) gives the ``b`` variables SCIP branching priority ``P`` and switches
+  ``constraints/nonlinear/branching/external`` on (SCIP's nonlinear handler otherwise ignores
+  priorities).
+
+Pyomo/SCIP note: ``pyomo.contrib.solver``'s ``scip_direct`` captures SCIP's stdout through a pipe
+read by a Python thread, while PySCIPOpt's ``optimize()`` holds the GIL; once SCIP's log exceeds the
+64 KiB pipe buffer the process deadlocks (seen here on a 30 s box).  ``display/verblevel = 0`` is set
+for every box.
+
+Results (2 cores, one SCIP process at a time; SCIP 10.0.0 / PySCIPOpt 6.3.0 / Pyomo 6.10.1):
+
+* d = 2, S = 1 (3 boxes, 25 s limit): all 3 closed (2 infeasible, 1 at the gap limit) in 9 s of SCIP;
+  ``LB_scip = 0.23472280 >= U - 1e-5`` (``U = 0.23472446``; our bnb: lower bound 0.23471516).
+  S = 2 (12 boxes, 30 s): 11 infeasible, the box of the minimiser at the time limit with dual bound
+  0.23471914, still ``>= U - 1e-5``: certified either way.
+* d = 3, S = 2 (32 boxes, 60 s limit, 1608 s of SCIP in total): only 9 boxes closed (all infeasible,
+  6-47 s); 23 hit the time limit with dual bounds 0.20715-0.20968, so ``LB_scip = 0.20714580``
+  against ``U - 1e-5 = 0.20996104`` (our bnb lower bound 0.20996107): **no SCIP certificate** at
+  d = 3 in this budget.  SCIP's primal in the box of the minimiser re-evaluates to 0.20997104 = U.
+  Spot checks on S = 3 boxes (15 s) gave dual bounds ~0.208, and the ``kkt``/``kkt-quad``
+  formulations and the branching priority on ``b`` did not help (d = 2 whole patches; one S = 3
+  box).  The reason is structural: the A box is wide (largest half-width 4.6-7.2 per S = 2 box at
+  d = 3, since ``cond(H) ~ 4e4`` makes ``xr`` large) while ``U - ftilde* ~ 3e-3``, so the McCormick relaxations of
+  the products ``t_u A[v, j]`` are far too loose until SCIP has branched on both ``t`` and ``A`` at a
+  resolution it does not reach at ~140-250 nodes per second.
+
 Usage::
 
     OPENBLAS_NUM_THREADS=1 python -m benchmarks.crosscheck_best_scip --d 3 --split 2 \
@@ -192,8 +228,14 @@ def a_bounds(P: dict, k: int, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarra
 # one box
 # ----------------------------------------------------------------------------------------------------
 
-def build_model(P: dict, k: int, lo: np.ndarray, hi: np.ndarray, *, level_cut: bool = True):
-    """The Pyomo model of one box (see the module docstring)."""
+FORMULATIONS = ("plain", "kkt", "kkt-quad")
+
+
+def build_model(P: dict, k: int, lo: np.ndarray, hi: np.ndarray, *, level_cut: bool = True,
+                formulation: str = "plain"):
+    """The Pyomo model of one box (see the module docstring, including the ``kkt`` formulations)."""
+    if formulation not in FORMULATIONS:
+        raise ValueError(f"formulation must be one of {FORMULATIONS}, got {formulation!r}")
     import pyomo.environ as pe
 
     from recovery.phi import D_pattern
@@ -223,15 +265,59 @@ def build_model(P: dict, k: int, lo: np.ndarray, hi: np.ndarray, *, level_cut: b
         M.ydef.add(M.Y[i] == sum(float(Lt[i, s]) * (M.X[s] - float(Xs[s])) for s in range(i, dm) if Lt[i, s] != 0.0))
     if level_cut:
         M.level = pe.Constraint(expr=sum(M.Y[i] ** 2 for i in range(dm)) <= float(P["rho"]))
-    M.obj = pe.Objective(expr=sum(M.Y[i] ** 2 for i in range(dm)) + float(P["f_star"]))
-    # a starting point (the box centre, A = 0) helps nobody but keeps values defined
+    if formulation == "plain":
+        M.obj = pe.Objective(expr=sum(M.Y[i] ** 2 for i in range(dm)) + float(P["f_star"]))
+    else:
+        # W = H X - h = H (X - X*), |W_r| <= sqrt(rho H_rr) on the level set; stationarity in A:
+        # d ftilde / d A[u, j] = 2 sum_r (d X_r / d A[u, j]) W_r = 0 with d X_r / d A[col, j] = val b[row]
+        H, h = P["H"], P["h"]
+        wr = np.sqrt(P["rho"] * np.diag(H)) * (1.0 + 1e-9) + 1e-12
+        M.W = pe.Var(range(dm), bounds=lambda _, r: (-float(wr[r]), float(wr[r])))
+        M.wdef = pe.ConstraintList()
+        for r in range(dm):
+            M.wdef.add(M.W[r] == sum(float(H[r, s]) * M.X[s] for s in range(dm) if H[r, s] != 0.0) - float(h[r]))
+        grad: dict = {}
+        for r, (j, trip) in enumerate(D_pattern(d)):
+            for row, col, val in trip:
+                grad.setdefault((col, j), []).append((val, row, r))
+        M.stat = pe.ConstraintList()
+        for (col, j), terms in sorted(grad.items()):
+            M.stat.add(sum(val * bb(row) * M.W[r] for val, row, r in terms) == 0.0)
+        # at a stationary X = M(b) a: X^T (H X - h) = 0, so ftilde(X) = c - h^T X (linear)
+        lin = float(P["c"]) - sum(float(h[r]) * M.X[r] for r in range(dm))
+        if formulation == "kkt":
+            M.obj = pe.Objective(expr=lin)
+            if level_cut:
+                M.level_lin = pe.Constraint(expr=lin <= float(P["f_star"] + P["rho"]))
+        else:
+            M.obj = pe.Objective(expr=sum(M.Y[i] ** 2 for i in range(dm)) + float(P["f_star"]))
+    # initial values only (scip_direct passes no continuous warm start to SCIP)
     for pos, u in enumerate(others):
         M.b[u].value = float(0.5 * (lo[pos] + hi[pos]))
     return M, {"A_lo": Alo, "A_hi": Ahi, "nb_min": nb_min}
 
 
+def _with_branch_priority(solver: Any, pyomo_vars: list, priority: int) -> Any:
+    """Give ``pyomo_vars`` SCIP branching priority ``priority`` (> 0: spatial branching prefers them).
+
+    ``pyomo.contrib.solver`` has no option for it; the SCIP model is built in ``_create_solver_model``
+    (an internal of the plugin), so the instance method is wrapped to set the priorities right after.
+    """
+    build = solver._create_solver_model
+
+    def _create(model, config):
+        out = build(model, config)
+        for v in pyomo_vars:
+            solver._solver_model.chgVarBranchPriority(solver._pyomo_var_to_solver_var_map[v], priority)
+        return out
+
+    solver._create_solver_model = _create
+    return solver
+
+
 def solve_box(P: dict, k: int, lo: np.ndarray, hi: np.ndarray, *, time_limit: float, abs_gap: float = 1e-6,
-              level_cut: bool = True, memory_mb: float = 3000.0) -> dict:
+              level_cut: bool = True, memory_mb: float = 3000.0, b_priority: int = 0,
+              scip_options: dict | None = None, formulation: str = "plain") -> dict:
     """Build and solve one box with SCIP; returns status, dual/primal bounds, re-checked primal, timing."""
     import pyomo.environ as pe
     from pyomo.contrib.solver.common.factory import SolverFactory
@@ -241,10 +327,20 @@ def solve_box(P: dict, k: int, lo: np.ndarray, hi: np.ndarray, *, time_limit: fl
 
     d = P["d"]
     t0 = time.perf_counter()
-    M, info = build_model(P, k, lo, hi, level_cut=level_cut)
+    M, info = build_model(P, k, lo, hi, level_cut=level_cut, formulation=formulation)
     t_build = time.perf_counter() - t0
     solver = SolverFactory("scip_direct")
-    opts = {"limits/memory": float(memory_mb)}
+    if b_priority:
+        solver = _with_branch_priority(solver, [M.b[u] for u in M.I], int(b_priority))
+    # display/verblevel 0: pyomo's scip_direct captures SCIP's stdout through a pipe (capture_fd) read
+    # by a Python thread, while PySCIPOpt's optimize() holds the GIL; a long SCIP log fills the 64 KiB
+    # pipe and the run deadlocks (observed here on the first d = 2 smoke run).  Keep SCIP silent.
+    opts = {"limits/memory": float(memory_mb), "display/verblevel": 0}
+    if b_priority:
+        # cons_nonlinear picks its spatial branching variable itself unless told to hand the
+        # candidates to the generic branching rules, which respect variable priorities
+        opts["constraints/nonlinear/branching/external"] = True
+    opts.update(scip_options or {})
     t1 = time.perf_counter()
     with _quiet_pyomo():
         res = solver.solve(M, load_solutions=False, raise_exception_on_nonoptimal_result=False,
@@ -297,7 +393,9 @@ def _eff(r: dict) -> float:
     return -math.inf if r["effective_bound"] is None else float(r["effective_bound"])
 
 
-def summarize(P: dict, results: list[dict], total_boxes: int, bnb: dict | None, tol: float = TOL) -> dict:
+def summarize(P: dict, results: list[dict], total_boxes: int, bnb: dict | None, tol: float = TOL,
+              full_cover: bool = True) -> dict:
+    """Verdict over the finished boxes; certified only if they are all the boxes of the cover."""
     U = P["U"]
     done = len(results)
     effs = [_eff(r) for r in results]
@@ -311,7 +409,8 @@ def summarize(P: dict, results: list[dict], total_boxes: int, bnb: dict | None, 
          "status_counts": {st: sum(r["status"] == st for r in results) for st in sorted({r["status"] for r in results})},
          "lower_bound_scip": lb if lb is None or math.isfinite(lb) else None,
          "U": U, "U_minus_tol": U - tol, "tol": tol,
-         "certified_within_tol": bool(done == total_boxes and lb is not None and lb >= U - tol),
+         "full_cover": full_cover,
+         "certified_within_tol": bool(full_cover and done == total_boxes and lb is not None and lb >= U - tol),
          "U_minus_lower_bound_scip": None if lb is None or not math.isfinite(lb) else U - lb,
          "best_primal_recheck": min(primals) if primals else None,
          "scip_seconds_total": sum(r["seconds"] for r in results),
@@ -368,7 +467,7 @@ def run_bnb(d: int, n: int = 100, starts: int = 6, rng: int = 1, time_limit: flo
 def crosscheck(d: int, split: int, time_limit: float, *, n: int = 100, out: str | None = None,
                abs_gap: float = 1e-6, level_cut: bool = True, with_bnb: bool = True, resume: bool = False,
                only: list[int] | None = None, quad: Any = None, progress: bool = True, starts: int = 6,
-               rng: int = 1) -> dict:
+               rng: int = 1, formulation: str = "plain", b_priority: int = 0) -> dict:
     """Run the decomposition; returns (and writes to ``out`` after every box) the JSON document."""
     t_start = time.perf_counter()
     P = setup(d, n, starts=starts, rng=rng, quad=quad)
@@ -376,13 +475,17 @@ def crosscheck(d: int, split: int, time_limit: float, *, n: int = 100, out: str 
     allb = boxes(d, split)
     todo = list(range(len(allb))) if only is None else sorted(set(only))
     config = {"d": d, "n": n, "split": split, "time_limit_per_box": time_limit, "abs_gap": abs_gap,
-              "level_cut": level_cut, "starts": starts, "rng": rng}
+              "level_cut": level_cut, "starts": starts, "rng": rng, "formulation": formulation,
+              "b_priority": b_priority}
     results: list[dict] = []
     if resume and out and os.path.exists(out):
         with open(out) as fh:
             old = json.load(fh)
         oc = old.get("config", {})
-        if (all(oc.get(key) == config[key] for key in ("d", "n", "split", "level_cut", "starts", "rng"))
+        oc.setdefault("formulation", "plain")
+        oc.setdefault("b_priority", 0)
+        if (all(oc.get(key) == config[key] for key in ("d", "n", "split", "level_cut", "starts", "rng",
+                                                         "formulation", "b_priority"))
                 and abs(old.get("U", math.inf) - P["U"]) <= 1e-12):
             results = [r for r in old.get("boxes", []) if r["index"] in todo]
             if progress:
@@ -404,7 +507,7 @@ def crosscheck(d: int, split: int, time_limit: float, *, n: int = 100, out: str 
     def finish() -> dict:
         results.sort(key=lambda r: r["index"])
         doc["boxes"] = results
-        doc["summary"] = summarize(P, results, len(todo), bnb)
+        doc["summary"] = summarize(P, results, len(todo), bnb, full_cover=len(todo) == len(allb))
         doc["interrupted"] = interrupted
         doc["wall_seconds"] = time.perf_counter() - t_start
         _write(out, doc)
@@ -415,7 +518,8 @@ def crosscheck(d: int, split: int, time_limit: float, *, n: int = 100, out: str 
             if idx in have:
                 continue
             k, lo, hi = allb[idx]
-            r = solve_box(P, k, lo, hi, time_limit=time_limit, abs_gap=abs_gap, level_cut=level_cut)
+            r = solve_box(P, k, lo, hi, time_limit=time_limit, abs_gap=abs_gap, level_cut=level_cut,
+                          formulation=formulation, b_priority=b_priority)
             if r["status"] == "userinterrupt":
                 interrupted = True
                 break
@@ -444,15 +548,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=60.0, help="SCIP time limit per box (s)")
     ap.add_argument("--abs-gap", type=float, default=1e-6, help="SCIP absolute gap limit per box")
     ap.add_argument("--no-level-cut", action="store_true", help="drop the constraint sum Y^2 <= rho")
+    ap.add_argument("--formulation", choices=FORMULATIONS, default="plain",
+                    help="plain (default) or with the stationarity constraints in A (see the docstring)")
+    ap.add_argument("--b-priority", type=int, default=0,
+                    help="> 0: SCIP branching priority of the b variables (external nonlinear branching)")
     ap.add_argument("--no-bnb", action="store_true", help="skip our branch-and-bound (comparison only)")
-    ap.add_argument("--boxes", type=int, nargs="*", default=None, help="only these box indices")
+    ap.add_argument("--boxes", type=int, nargs="*", default=None, help="only these box indices (then no certificate is claimed)")
     ap.add_argument("--resume", action="store_true", help="skip the boxes already in --out")
     ap.add_argument("--out", default=None, help="JSON output file (rewritten after every box)")
     a = ap.parse_args(argv)
     if a.d < 1 or a.split < 1 or a.time_limit <= 0:
         ap.error("need d >= 1, split >= 1, time-limit > 0")
     doc = crosscheck(a.d, a.split, a.time_limit, n=a.n, out=a.out, abs_gap=a.abs_gap, level_cut=not a.no_level_cut,
-                     with_bnb=not a.no_bnb, resume=a.resume, only=a.boxes)
+                     with_bnb=not a.no_bnb, resume=a.resume, only=a.boxes, formulation=a.formulation,
+                     b_priority=a.b_priority)
     s = doc["summary"]
     lb = s["lower_bound_scip"]
     print(json.dumps({"d": a.d, "split": a.split, "boxes": s["boxes_total"], "done": s["boxes_done"],

@@ -306,7 +306,9 @@ def _scip_certify(q: SimpleQuadratic, d: int, X_star: np.ndarray, f_star: float,
         Mdl.Y[i].value = float(Yw[i])
     solver = pe.SolverFactory("scip_direct")
     t0 = time.perf_counter()
-    opts = {"limits/time": float(time_limit), "limits/gap": float(gap_tol) / 10}
+    # SCIP's display off: Pyomo's scip_direct reads SCIP's log through a pipe while SCIP holds the
+    # GIL, which deadlocked once the log passed ~64 KB (seen in benchmarks.crosscheck_best_scip)
+    opts = {"limits/time": float(time_limit), "limits/gap": float(gap_tol) / 10, "display/verblevel": 0}
     try:
         res = solver.solve(Mdl, load_solutions=False, warmstart=True, options=opts)
     except Exception:  # older plugin without warm start support

@@ -83,7 +83,9 @@ def recover_scip(X: Any, d: int, *, time_limit: float = 60.0, check_tol: float =
         M.eq.add(sum(val * M.b[row] * M.A[col, j] for row, col, val in trip) == float(Xs[r]))
     M.obj = pe.Objective(expr=0.0 * M.b[0])
     solver = pe.SolverFactory("scip_direct")
-    res = solver.solve(M, load_solutions=False, options={"limits/time": float(time_limit), "limits/solutions": 1})
+    # display off: a long SCIP log through Pyomo's capture pipe can deadlock (see recovery.best)
+    res = solver.solve(M, load_solutions=False, options={"limits/time": float(time_limit), "limits/solutions": 1,
+                                                         "display/verblevel": 0})
     secs = time.perf_counter() - t0
     tc = res.solver.termination_condition
     if tc == TC.infeasible:
