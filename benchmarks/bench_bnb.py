@@ -23,12 +23,11 @@ import numpy as np
 
 
 def throughput(d: int, boxes: int = 8192, seed: int = 0) -> dict:
-    from recovery.best import SimpleQuadratic, _BoxBounds, _PatchBounds
+    from recovery.best import _as_quad, _BoxBounds, _PatchBounds
     from recovery.population import population_quadratic
     from recovery.prompts import BernoulliInit, UniformBinaryPrior
 
-    q0 = population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
-    q = SimpleQuadratic(np.asarray(q0.H, float), np.asarray(q0.h, float), float(q0.c))
+    q, _ = _as_quad(population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5)))
     rng = np.random.default_rng(seed)
     t = rng.uniform(-1, 1, (boxes, d))
     w = 10.0 ** rng.uniform(-3, -1, (boxes, d))

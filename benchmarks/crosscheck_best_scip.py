@@ -134,7 +134,7 @@ def setup(d: int, n: int = 100, *, starts: int = 6, rng: int = 1, quad: Any = No
 
     ``quad`` (anything with ``H, h, c``) overrides the population quadratic (used by the tests).
     """
-    from recovery.best import best_realizable
+    from recovery.best import best_realizable, level_set_box
     from recovery.phi import num_pairs
     from recovery.population import population_quadratic
     from recovery.prompts import BernoulliInit, UniformBinaryPrior
@@ -157,12 +157,7 @@ def setup(d: int, n: int = 100, *, starts: int = 6, rng: int = 1, quad: Any = No
     X_star = X_star + np.linalg.solve(H, h - H @ X_star)  # one step of iterative refinement
     f_star = float(X_star @ H @ X_star - 2.0 * h @ X_star + c)
     rho = max(U - f_star, 0.0) * (1.0 + 1e-6) + 1e-9
-    Hinv = np.linalg.inv(H)
-    Hinv = 0.5 * (Hinv + Hinv.T)
-    xr = np.sqrt(rho * np.clip(np.diag(Hinv), 0.0, None))
-    R = np.array([math.sqrt(rho * max(np.linalg.eigvalsh(Hinv[j * m:(j + 1) * m, j * m:(j + 1) * m])[-1], 0.0))
-                  for j in range(d)])
-    xb = np.linalg.norm(X_star.reshape(d, m), axis=1) + R
+    xr, R, xb = level_set_box(H, X_star, d, rho)  # elementary ellipsoid projections, not the bnb bound
     return {"d": d, "n": n, "m": m, "H": H, "h": h, "c": c, "L": L, "X_star": X_star, "f_star": f_star,
             "U": U, "rho": rho, "xr": xr, "R": R, "xb": xb, "b_ms": np.asarray(ms.b, float),
             "A_ms": np.asarray(ms.A, float), "multistart_seconds": t_ms, "starts": starts, "rng": rng}

@@ -251,6 +251,21 @@ class BestLSA:
         return cls(**kw)
 
 
+def level_set_box(H: np.ndarray, X_star: np.ndarray, d: int, rho: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Projections of the ellipsoid ``(X - X*)^T H (X - X*) <= rho`` (every point with
+    ``ftilde(X) <= ftilde* + rho``): ``xr`` with ``|X_r - X*_r| <= xr_r = sqrt(rho (H^-1)_rr)``,
+    ``R`` with ``||X^(j) - X*^(j)|| <= R_j = sqrt(rho lambda_max((H^-1)_jj))`` and
+    ``xb_j = ||X*^(j)|| + R_j >= ||X^(j)||``; shapes ``(d m,)``, ``(d,)``, ``(d,)``."""
+    m = num_pairs(d)
+    Hinv = np.linalg.inv(H)
+    Hinv = 0.5 * (Hinv + Hinv.T)
+    xr = np.sqrt(rho * np.clip(np.diag(Hinv), 0.0, None))
+    R = np.array([np.sqrt(rho * max(np.linalg.eigvalsh(Hinv[j * m:(j + 1) * m, j * m:(j + 1) * m])[-1], 0.0))
+                  for j in range(d)])
+    xb = np.linalg.norm(X_star.reshape(d, m), axis=1) + R
+    return xr, R, xb
+
+
 def _scip_certify(q: SimpleQuadratic, d: int, X_star: np.ndarray, f_star: float, upper: float,
                   time_limit: float, gap_tol: float, warm: tuple[np.ndarray, np.ndarray]) -> dict:
     """SCIP on the polynomial formulation (see module docstring); returns bound, primal and status."""
@@ -266,10 +281,7 @@ def _scip_certify(q: SimpleQuadratic, d: int, X_star: np.ndarray, f_star: float,
     # every minimiser lies in the ellipsoid (X - X*)^T H (X - X*) <= U - ftilde*: its projections give
     # |X_r - X*_r| <= sqrt(rho (H^-1)_rr) and ||X^(j) - X*^(j)|| <= sqrt(rho lambda_max((H^-1)_jj))
     rho = max(upper - f_star, 0.0) * (1 + 1e-6) + 1e-12
-    Hinv = np.linalg.inv(q.H)
-    xr = np.sqrt(rho * np.clip(np.diag(Hinv), 0, None))
-    R = np.array([np.sqrt(rho * np.linalg.eigvalsh(Hinv[j * m:(j + 1) * m, j * m:(j + 1) * m])[-1]) for j in range(d)])
-    xb = np.linalg.norm(X_star.reshape(d, m), axis=1) + R  # bound on ||X^(j)||
+    xr, R, xb = level_set_box(q.H, X_star, d, rho)
     abound = np.sqrt(2.0) * xb
     L = np.linalg.cholesky(q.H)  # H = L L^T; objective ||L^T (X - X*)||^2 + ftilde*
     Mdl = pe.ConcreteModel()
@@ -361,7 +373,6 @@ class _PatchBounds:
             raise ValueError("method='bnb' needs a positive definite H (smallest eigenvalue "
                              f"{lam[0]:.3g})")
         self.lam_min = float(lam[0])
-        self.eig = (lam, V)
         Lc = np.linalg.cholesky(q.H)
         X = sla.cho_solve((Lc, True), q.h)
         X = X + sla.cho_solve((Lc, True), q.h - q.H @ X)  # one step of iterative refinement
@@ -383,7 +394,6 @@ class _PatchBounds:
         self.r0 = self.W @ X
         eye = np.eye(d + 1)
         N = np.stack([self.W @ phi_matrix_in_A(eye[i]) for i in range(d + 1)])  # (d+1, dm, p)
-        self.N = N
         dm = N.shape[1]
         self.Ncat = np.ascontiguousarray(N.transpose(1, 0, 2).reshape(dm, (d + 1) * p))  # r -> N_u^T r
         self.NcatT = np.ascontiguousarray(N.transpose(2, 0, 1).reshape(p, (d + 1) * dm))  # a -> N_u a
@@ -771,7 +781,8 @@ def _bnb_run(q: SimpleQuadratic, d: int, best: tuple, boxes: tuple, time_limit: 
     LB = min(pruned_lb, float(open_lb.min()) if open_lb.size else np.inf, U)
     return {"status": status, "lower_bound": float(LB), "b": best[0], "A": best[1], "f": U,
             "nodes": int(nodes), "open_boxes": int(open_lb.size), "rounds": rounds, "polished": polished,
-            "won_by_shrunk_metric": int(won_shrunk), "seconds": time.perf_counter() - t0,
+            "won_by_shrunk_metric": int(won_shrunk), "shrunk_metric": pb.shrunk is not None,
+            "seconds": time.perf_counter() - t0,
             "min_halfwidth": float(open_w.min()) if open_w.size else None, "pruned_volume": pruned_vol,
             "trivial_open_boxes": int(np.sum(open_lb <= pb.c0)) if open_lb.size else 0}
 
@@ -843,7 +854,7 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
             "gap": float(U - LB), "tol": float(tol), "nodes": sum(r["nodes"] for r in runs),
             "open_boxes": sum(r["open_boxes"] for r in runs), "rounds": max(r["rounds"] for r in runs),
             "polished": sum(r["polished"] for r in runs), "workers": workers,
-            "shrunk_metric": bool(shrink and _shrunk_spectrum(q.H) is not None),
+            "shrunk_metric": any(r["shrunk_metric"] for r in runs),
             "won_by_shrunk_metric": sum(r["won_by_shrunk_metric"] for r in runs),
             "seconds": time.perf_counter() - t0, "min_halfwidth": min(mh) if mh else None,
             "pruned_volume_fraction": sum(r["pruned_volume"] for r in runs) / ((d + 1) * 2.0**d),
