@@ -7,7 +7,9 @@ sets ``func=handler`` with ``handler(args) -> int``. ``main`` turns the library'
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import os
 import pkgutil
 import sys
@@ -49,6 +51,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_json(args: argparse.Namespace) -> int:
+    """Run a ``--json`` command with file descriptor 1 pointing at stderr, so that whatever the
+    solver libraries print (HiGHS's banner, SCIP's warnings) never mixes into the one JSON
+    document, which is written to the real stdout at the end."""
+    sys.stdout.flush()
+    real_stdout = os.dup(1)
+    buffer = io.StringIO()
+    os.dup2(2, 1)
+    try:
+        with contextlib.redirect_stdout(buffer):
+            code = int(args.func(args) or 0)
+    finally:
+        sys.stdout.flush()
+        os.dup2(real_stdout, 1)
+        os.close(real_stdout)
+    sys.stdout.write(buffer.getvalue())
+    sys.stdout.flush()
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lsahard`` console script; returns the exit code."""
     parser = build_parser()
@@ -57,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help (0) or usage error (2)
         return int(exc.code or 0)
     try:
+        if getattr(args, "json", False):
+            return _run_json(args)
         return int(args.func(args) or 0)
     except BrokenPipeError:
         # the reader went away (e.g. piped into `head`): stop quietly, as the Python docs advise

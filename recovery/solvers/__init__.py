@@ -28,6 +28,7 @@ check turns ``feasible``/``optimal`` into ``unknown`` (the log says why).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import math
 import time
@@ -37,10 +38,12 @@ from typing import Callable
 import numpy as np
 
 from recovery.program import BilinearProgram
+from recovery.solvers.answer import program_answer
+from recovery.solvers.isolation import run_isolated
 from recovery.solvers.result import STATUSES, Outcome, SolveResult
 from recovery.verify import verify
 
-__all__ = ["SOLVER_NAMES", "STATUSES", "SolveResult", "solve", "available_solvers"]
+__all__ = ["SOLVER_NAMES", "STATUSES", "SolveResult", "solve", "available_solvers", "estimate_bytes", "MAX_BYTES"]
 
 SOLVER_NAMES = ("scip", "maingo", "gurobi", "highs-milp", "multistart", "lm", "alternating-lp",
                 "mccormick", "shor")
@@ -65,10 +68,14 @@ def available_solvers() -> dict[str, bool]:
 
 
 def _runner(name: str) -> Callable[[BilinearProgram, float, int], Outcome]:
-    if name in ("scip", "gurobi", "maingo"):
+    if name == "scip":
+        from recovery.solvers.scip_direct import run_scip
+
+        return run_scip
+    if name in ("gurobi", "maingo"):
         from recovery.solvers import global_solvers as mod
 
-        return {"scip": mod.run_scip, "gurobi": mod.run_gurobi, "maingo": mod.run_maingo}[name]
+        return {"gurobi": mod.run_gurobi, "maingo": mod.run_maingo}[name]
     if name == "highs-milp":
         from recovery.solvers.milp import run_highs_milp
 
@@ -83,14 +90,29 @@ def _runner(name: str) -> Callable[[BilinearProgram, float, int], Outcome]:
     return {"mccormick": mod.run_mccormick, "shor": mod.run_shor}[name]
 
 
-def solve(program: BilinearProgram, solver: str = "scip", time_limit: float = 60.0, seed: int = 0,
-          *, tol: float = 1e-6) -> SolveResult:
-    """Run ``solver`` on ``program`` and verify the returned point (see module docstring).
+#: default budget for the dense arrays a solver builds (bytes), see :func:`estimate_bytes`
+MAX_BYTES = 4 * 2**30
 
-    ``time_limit``: seconds (> 0, finite); ``seed``: int >= 0 for every randomised component;
-    ``tol``: verification tolerance (:func:`recovery.verify.verify`).  Raises ValueError/TypeError
-    for bad arguments; solver failures are reported as status ``error`` with a log, not raised.
+
+def estimate_bytes(program: BilinearProgram, solver: str) -> int:
+    """Bytes of the dense arrays ``solver`` allocates for ``program`` (an estimate, before any).
+
+    Every solver holds a few dense vectors over the ``(d+1)^2`` entries (bounds, point:
+    ``64 (d+1)^2`` bytes); the local heuristics and the MILP/LP compilers also hold a dense
+    ``rows x free entries`` Jacobian (8 bytes per entry); ``shor`` a ``(f+1)^2`` moment matrix over
+    the ``f`` free entries with cvxpy's overhead (about 40 bytes per entry).
     """
+    n = (program.d + 1) ** 2
+    free = n - len(program.fixed_values())
+    base = 64 * n
+    if solver in ("multistart", "lm", "alternating-lp", "highs-milp", "mccormick"):
+        return base + 8 * max(1, program.num_rows) * free
+    if solver == "shor":
+        return base + 40 * (free + 1) ** 2
+    return base
+
+
+def _check_solve_args(program, solver, time_limit, seed, max_bytes) -> tuple[float, int]:
     if not isinstance(program, BilinearProgram):
         raise TypeError(f"program must be a BilinearProgram, got {type(program).__name__}")
     if not isinstance(solver, str):
@@ -104,32 +126,86 @@ def solve(program: BilinearProgram, solver: str = "scip", time_limit: float = 60
         raise ValueError(f"time_limit must be a finite number of seconds > 0, got {time_limit}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    seed = int(seed)
-    if seed < 0:
+    if int(seed) < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) or max_bytes <= 0:
+        raise ValueError(f"max_bytes must be an int > 0, got {max_bytes!r}")
+    need = estimate_bytes(program, solver)
+    if need > max_bytes:
+        raise ValueError(f"program: d={program.d} with {program.num_rows} rows needs about {need:.2g} bytes "
+                         f"for solver {solver} (> budget max_bytes={max_bytes:.2g}; raise it to try anyway)")
+    return time_limit, int(seed)
 
+
+def solve(program: BilinearProgram, solver: str = "scip", time_limit: float = 60.0, seed: int = 0,
+          *, tol: float = 1e-6, max_bytes: int = MAX_BYTES) -> SolveResult:
+    """Run ``solver`` on ``program`` under a hard time limit and verify the returned point.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    solver : str
+        One of :data:`SOLVER_NAMES`.
+    time_limit : float
+        Seconds (> 0, finite) for loading, model building and solving; the solver runs in a child
+        process that is stopped after ``time_limit + max(2 s, 20 %)`` (status ``timeout``).
+    seed : int
+        Seed (>= 0) of every randomised component.
+    tol : float
+        Row tolerance of :func:`recovery.verify.verify`.
+    max_bytes : int
+        Memory budget checked before anything is allocated (:func:`estimate_bytes`).
+
+    Returns
+    -------
+    SolveResult
+        Status, the clipped verified point, and the decision answer with what proves it
+        (:func:`recovery.solvers.answer.program_answer`).  Solver failures are reported as status
+        ``error`` with a log, not raised; bad arguments raise ValueError/TypeError.
+
+    Examples
+    --------
+    >>> from recovery.program import ProgramBuilder
+    >>> pb = ProgramBuilder(1)
+    >>> _ = pb.add_row(0, [(0, 0, 1)], "==", 2)
+    >>> solve(pb.build(), "lm", time_limit=10).status
+    'feasible'
+    """
+    time_limit, seed = _check_solve_args(program, solver, time_limit, seed, max_bytes)
     t0 = time.perf_counter()
     common = dict(solver=solver, seed=seed, time_limit=time_limit)
     module, hint = _REQUIRES[solver]
     if importlib.util.find_spec(module) is None:
         return SolveResult("error", None, None, None, None, time.perf_counter() - t0,
                            f"solver {solver} is not installed ({hint})", proof="not-installed",
-                           **common)
-    try:
-        out = _runner(solver)(program, time_limit, seed)
-    except Exception as exc:  # a crashing back end is reported, not raised (its log says why)
-        tb = traceback.format_exc(limit=6)
-        return SolveResult("error", None, None, None, None, time.perf_counter() - t0,
-                           f"solver {solver} failed: {type(exc).__name__}: {exc}\n{tb}",
-                           proof="exception", **common)
+                           answer_reason="solver not installed", **common)
+    run = run_isolated(_run_solver, (solver, program, time_limit, seed), time_limit)
+    if run.status != "ok":
+        status = "timeout" if run.status == "timeout" else "error"
+        return SolveResult(status, None, None, None, None, time.perf_counter() - t0,
+                           f"solver {solver}: {run.error}\n{run.output}", proof=f"isolation:{run.status}",
+                           answer_reason=f"solver run {run.status}", **common)
+    res = _verified(program, run.value, tol, time.perf_counter() - t0, common)
+    ans = program_answer(program, res)
+    return dataclasses.replace(res, answer=ans.answer, answer_proof=ans.proof, answer_reason=ans.reason)
 
+
+def _run_solver(solver: str, program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    return _runner(solver)(program, time_limit, seed)
+
+
+def _verified(program: BilinearProgram, out: Outcome, tol: float, wall: float, common: dict) -> SolveResult:
+    """Verify the outcome's point (clipped, exact) and make its label agree with its numbers."""
     status, log = out.status, out.log
-    b = None if out.b is None else np.asarray(out.b, dtype=np.float64).copy()
-    A = None if out.A is None else np.asarray(out.A, dtype=np.float64).copy()
+    b = A = None
     verified, max_violation, objective = False, None, None
-    if b is not None and A is not None:
-        ver = verify(program, b, A, tol=tol)
+    if out.b is not None and out.A is not None:
+        ver = verify(program, out.b, out.A, tol=tol)
+        b, A = (ver.b, ver.A) if ver.b is not None else (np.asarray(out.b, float), np.asarray(out.A, float))
         verified, max_violation, objective = ver.ok, ver.max_violation, ver.objective
+        if ver.clip_distance > 0:
+            log += f"\npoint clipped to its bounds (moved by up to {ver.clip_distance:.3g})"
         if not ver.ok:
             worst = ", ".join(f"{lab}: {v:.3g}" for lab, v in ver.violations[:5])
             if status in ("feasible", "optimal"):
@@ -139,14 +215,13 @@ def solve(program: BilinearProgram, solver: str = "scip", time_limit: float = 60
             else:
                 log += f"\nreturned point does not verify (max scaled violation {ver.max_violation:.3g})"
         elif status == "optimal" and out.bound is not None and math.isfinite(out.bound) and \
-                objective is not None and objective > out.bound + tol * max(1.0, abs(out.bound)) + 1e-6:
-            # the solver's gap tolerance allowed a worse point; keep it, but say so
-            log += f"\nnote: verified objective {objective:.9g} exceeds reported bound {out.bound:.9g}"
+                objective is not None and objective > out.bound + 1e-4 * max(1.0, abs(out.bound)) + tol:
+            log += (f"\nself-contradictory: status optimal, but the clipped point's exact objective "
+                    f"{objective:.9g} lies far above the solver's bound {out.bound:.9g}: status -> unknown")
+            status = "unknown"
     elif status in ("feasible", "optimal"):
         log += f"\nsolver claimed {status} without returning a point: status -> unknown"
         status = "unknown"
-    bound = out.bound
-    if bound is not None:
-        bound = float(bound)
-    return SolveResult(status, b, A, objective, bound, time.perf_counter() - t0, log,
-                       proof=out.proof, verified=verified, max_violation=max_violation, **common)
+    bound = None if out.bound is None else float(out.bound)
+    return SolveResult(status, b, A, objective, bound, wall, log, proof=out.proof, verified=verified,
+                       max_violation=max_violation, **common)

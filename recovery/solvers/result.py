@@ -37,8 +37,11 @@ class SolveResult:
     programs a relaxation bound on the total violation where the solver gives one);
     ``wall_s``: wall-clock seconds of the whole call; ``proof``: the solver's termination
     condition (string) that the status was derived from; ``verified``: the point passed
-    :func:`recovery.verify.verify`; ``max_violation``: its largest scaled violation (None
-    without a point).
+    :func:`recovery.verify.verify` (the point returned is the verified one, clipped to the
+    bounds); ``max_violation``: its largest scaled violation (None without a point);
+    ``answer``/``answer_proof``/``answer_reason``: what the run proves about the decision question
+    (:func:`recovery.solvers.answer.program_answer`: ``yes``/``no``/``unknown`` and ``exact``/
+    ``solver proof``/``none``).
     """
 
     status: str
@@ -54,6 +57,9 @@ class SolveResult:
     max_violation: float | None = None
     seed: int | None = None
     time_limit: float | None = None
+    answer: str = "unknown"
+    answer_proof: str = "none"
+    answer_reason: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -74,6 +80,9 @@ class SolveResult:
         mv = self.max_violation
         return {
             "status": self.status,
+            "answer": self.answer,
+            "answer_proof": self.answer_proof,
+            "answer_reason": self.answer_reason,
             "solver": self.solver,
             "verified": bool(self.verified),
             "max_violation": None if mv is None else (float(mv) if math.isfinite(mv) else "inf"),
