@@ -30,7 +30,7 @@ def test_reduce_to_separability_writes_target_and_chain(tmp_path, cnf_file, caps
                  "--witness", "--solve-target", "brute"]) == 0
     text = capsys.readouterr().out
     assert "forward witness on the target: feasible=True" in text
-    assert "source-feasible=True" in text
+    assert "passes the source's exact check" in text and "answer: yes  proof: exact" in text
     target = load_problem(out / "target.json")
     assert target == chain(CNF.read_dimacs(cnf_file), "separability").target
     meta = json.loads((out / "chain.json").read_text())
@@ -47,7 +47,8 @@ def test_reduce_to_lsa_program_exports_and_round_trip(tmp_path, cnf_file, capsys
     report = json.loads(capsys.readouterr().out)
     assert report["rules"][-1] == "bm_program_to_lsa_program"
     assert report["forward"]["target_witness_ok"] is True
-    assert report["backward"]["source_solution_ok"] is True
+    assert report["answer"]["answer"] == "yes" and report["answer"]["proof"] == "exact"
+    assert CNF.read_dimacs(cnf_file).check(report["answer"]["witness"])
     for name in ("target.json", "target.nl", "target.gms", "chain.json"):
         assert (out / name).stat().st_size > 0
     prog = json.loads((out / "target.json").read_text())
@@ -62,6 +63,7 @@ def test_reduce_unsat_instance_reports_no(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["forward"]["source_answer"] is False
     assert report["backward"]["target_answer"] is False
+    assert report["answer"]["answer"] == "no" and report["answer"]["proof"] == "solver proof"
 
 
 def test_reduce_graph_file_and_via(tmp_path, capsys):

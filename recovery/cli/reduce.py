@@ -7,7 +7,8 @@ problems listed in ``--via``) and writes ``DIR/target.json`` (for ``lsa_program`
 ``DIR/chain.json`` (the rules applied and the sizes).  ``--witness`` decides the source exactly
 (HiGHS MILP), maps its solution forward and checks it on the target; ``--solve-target METHOD``
 decides the target (an exact decider, or a ``recovery.solvers`` name for LSA programs), maps the
-solution back and checks it on the source.
+solution back and checks it on the source: the reported ``answer`` is ``yes`` only when that
+check passes, ``no`` only with a proof, else ``unknown`` (``reductions.certify``).
 
 ``lsahard reductions [--png FILE]`` prints the graph of problems and rules and draws it.
 """
@@ -81,6 +82,7 @@ def _write_target(red, out: Path) -> list[str]:
 def _reduce(args) -> int:
     from reductions import chain, decide, load_problem
     from reductions.base import _jsonable
+    from reductions.certify import certify
 
     source = load_problem(args.instance, k=args.k)
     via = [v.strip() for v in args.via.split(",") if v.strip()]
@@ -118,15 +120,16 @@ def _reduce(args) -> int:
 
     if args.solve_target:
         d = decide(red.target, args.solve_target, time_limit=args.time_limit)
-        entry = {"target_answer": d.answer, "target_status": d.status, "wall_s": d.wall_s}
+        ans = certify(red, d.answer, d.witness, d.proof, d.status)
+        entry = {"target_answer": d.answer, "target_status": d.status, "target_proof": d.proof,
+                 "wall_s": d.wall_s, **{f"source_{k}": v for k, v in ans.to_json().items()}}
         lines.append(f"target decided by {args.solve_target}: answer={d.answer} ({d.status}, {d.wall_s:.3f} s)")
-        if d.answer:
-            ssol = red.backward(d.witness)
-            ok = bool(source.check(ssol))
-            entry.update(source_solution=_jsonable(ssol), source_solution_ok=ok)
-            (out / "backward_solution.json").write_text(json.dumps(_jsonable(ssol)) + "\n")
-            lines.append(f"backward solution {_short(ssol)}: source-feasible={ok}")
+        if ans.witness is not None:
+            (out / "backward_solution.json").write_text(json.dumps(_jsonable(ans.witness)) + "\n")
+            lines.append(f"backward solution {_short(ans.witness)}: passes the source's exact check")
+        lines.append(f"answer: {ans.answer}  proof: {ans.proof}  ({ans.reason})")
         report["backward"] = entry
+        report["answer"] = ans.to_json()
 
     if args.json:
         print(json.dumps(_jsonable(report)))

@@ -16,14 +16,20 @@ lm              least_squares (lm / trf) on equalities       feasible only
 alternating-lp  LP in A for fixed b, LP in b for fixed A     feasible only
 mccormick       McCormick LP relaxation (HiGHS)              infeasible; lower bound
 shor            Shor SDP relaxation (cvxpy)                  infeasible; lower bound
+z3              exact QF_NRA decision (z3-solver, optional;  feasible, infeasible (exact)
+                at most 200 free variables)
 =============== ============================================ ===================================
 
 ``*`` MAiNGO needs finite bounds: variables without them get an artificial box, and then it
 proves ``optimal`` never and ``infeasible`` only from the rows whose variables all have finite
 bounds (see :func:`recovery.solvers.global_solvers.run_maingo`).
 
-Every returned point passes through :func:`recovery.verify.verify` (exact rationals); a failed
-check turns ``feasible``/``optimal`` into ``unknown`` (the log says why).
+Every solver runs in a child process under a hard wall-clock limit
+(:mod:`recovery.solvers.isolation`).  Every returned point is clipped to its bounds and passes
+through :func:`recovery.verify.verify` (exact rationals); a failed check turns ``feasible``/
+``optimal`` into ``unknown``, and so does an ``optimal`` whose exact objective lies far above the
+solver's own bound (the log says why).  :func:`recovery.solvers.answer.program_answer` then says
+what the run proves (``yes``/``no``/``unknown`` and ``exact``/``solver proof``/``none``).
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from recovery.verify import verify
 __all__ = ["SOLVER_NAMES", "STATUSES", "SolveResult", "solve", "available_solvers", "estimate_bytes", "MAX_BYTES"]
 
 SOLVER_NAMES = ("scip", "maingo", "gurobi", "highs-milp", "multistart", "lm", "alternating-lp",
-                "mccormick", "shor")
+                "mccormick", "shor", "z3")
 
 # module providing each solver, the python package it needs, and the pip hint
 _REQUIRES = {
@@ -59,6 +65,7 @@ _REQUIRES = {
     "alternating-lp": ("scipy", "pip install scipy"),
     "mccormick": ("highspy", "pip install highspy"),
     "shor": ("cvxpy", "pip install cvxpy"),
+    "z3": ("z3", "pip install z3-solver"),
 }
 
 
@@ -76,6 +83,10 @@ def _runner(name: str) -> Callable[[BilinearProgram, float, int], Outcome]:
         from recovery.solvers import global_solvers as mod
 
         return {"gurobi": mod.run_gurobi, "maingo": mod.run_maingo}[name]
+    if name == "z3":
+        from recovery.solvers.z3_exact import run_z3
+
+        return run_z3
     if name == "highs-milp":
         from recovery.solvers.milp import run_highs_milp
 

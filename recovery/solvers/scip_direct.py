@@ -13,8 +13,9 @@ forever.  Here SCIP is silenced (``hideOutput``) and the whole run happens in a 
 Numerics: SCIP's default feasibility tolerance (1e-6) is kept; a smaller one made SoPlex warn
 "Cannot set feasibility tolerance to small value 1e-11 without GMP" and did not make points
 better (they are re-checked exactly anyway, see :mod:`recovery.verify`).  When the LP solver
-fails ("error in LP solver"), the solve is repeated once with LP scaling and presolving changed;
-if it fails again the outcome is ``unknown`` with the reason.
+fails ("error in LP solver"), the solve is repeated with the settings of :data:`_RETRY_SETTINGS`
+(LP scaling off, SoPlex's own stability checks off); if every attempt fails the outcome is
+``unknown`` with the reasons.
 """
 
 from __future__ import annotations
@@ -38,11 +39,14 @@ SCIP_STATUS = {
     "inforunbd": ("unknown", "infeasible"),
 }
 
-#: parameter sets tried in order; the second one answers SoPlex's "error in LP solver"
+#: parameter sets tried in order when SoPlex fails ("error in LP solver"): without LP scaling and
+#: the LP stability/feasibility re-checks that raise the error, SCIP finished on the public
+#: instances where the defaults failed (kissat-and2, kissat-ite1)
 _RETRY_SETTINGS = (
     {},
-    {"lp/scaling": 2, "numerics/feastol": 1e-6, "presolving/maxrounds": 0, "lp/initalgorithm": "d",
-     "lp/resolvealgorithm": "p"},
+    {"lp/scaling": 0, "lp/checkstability": False, "lp/checkprimfeas": False, "lp/checkdualfeas": False},
+    {"lp/checkstability": False, "lp/checkprimfeas": False, "lp/checkdualfeas": False,
+     "separating/maxrounds": 0, "separating/maxroundsroot": 0},
 )
 
 
