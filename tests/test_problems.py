@@ -75,7 +75,7 @@ def test_dimacs_reads_multiline_clauses_and_percent_terminator(tmp_path):
 @pytest.mark.parametrize(
     "text, line",
     [
-        ("p cnf 2 1\n1 0\n0\n", 3),  # empty clause on line 3
+        ("p cnf 2 1\n1 0\n0\n", 3),  # an empty clause makes 2 clauses for a header of 1
         ("p cnf 2 1\n1 3 0\n", 2),  # literal out of range
         ("p cnf 2 1\n1 x 0\n", 2),  # non-integer token
         ("c only\n1 2 0\n", 2),  # clause before header
@@ -92,8 +92,13 @@ def test_malformed_dimacs_names_the_line(text, line):
 def test_dimacs_without_header_and_bad_clauses():
     with pytest.raises(ValueError, match="problem line"):
         CNF.from_dimacs("c nothing\n")
+    # the empty clause is the false clause: a legal, unsatisfiable CNF (kissat-false.cnf)
+    false = CNF.from_dimacs("p cnf 0 1\n0\n")
+    assert false.clauses == ((),) and not false.check(())
+    assert not CNF(2, [[1], []]).check((True, True))
+    from reductions.problems.nae_sat import NAESAT
     with pytest.raises(ValueError, match="empty clause"):
-        CNF(2, [[1], []])
+        NAESAT(2, [[1], []])
     with pytest.raises(ValueError, match="out of range"):
         CNF(2, [[1, -3]])
     with pytest.raises(ValueError, match="out of range"):

@@ -24,8 +24,10 @@ from reductions.base import Problem, as_bool_tuple, check_header
 __all__ = ["CNF", "ClauseFormula", "validate_clauses", "literal_value"]
 
 
-def validate_clauses(clauses: Any, n_vars: int, name: str = "clauses") -> tuple[tuple[int, ...], ...]:
-    """Validate a clause list (non-empty clauses of non-zero int literals with |lit| <= n_vars).
+def validate_clauses(clauses: Any, n_vars: int, name: str = "clauses", *,
+                     allow_empty: bool = False) -> tuple[tuple[int, ...], ...]:
+    """Validate a clause list (clauses of non-zero int literals with |lit| <= n_vars; an empty
+    clause only with ``allow_empty``: in CNF it is the false clause, a legitimate UNSAT formula).
 
     Returns the clauses as a tuple of tuples of Python ints.  ValueError names the clause index.
     """
@@ -43,7 +45,7 @@ def validate_clauses(clauses: Any, n_vars: int, name: str = "clauses") -> tuple[
             if lit == 0 or abs(lit) > n_vars:
                 raise ValueError(f"{name}[{ci}]: literal {lit} out of range (expected 1 <= |lit| <= {n_vars})")
             lits.append(lit)
-        if not lits:
+        if not lits and not allow_empty:
             raise ValueError(f"{name}[{ci}]: empty clause")
         out.append(tuple(lits))
     return tuple(out)
@@ -73,9 +75,13 @@ class ClauseFormula(Problem):
     n_vars: int
     clauses: tuple[tuple[int, ...], ...]
 
+    #: whether an empty clause is a legal (unsatisfiable) clause of this problem
+    ALLOW_EMPTY_CLAUSE: ClassVar[bool] = False
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "n_vars", _check_n_vars(self.n_vars))
-        object.__setattr__(self, "clauses", validate_clauses(self.clauses, self.n_vars))
+        object.__setattr__(self, "clauses", validate_clauses(self.clauses, self.n_vars,
+                                                             allow_empty=self.ALLOW_EMPTY_CLAUSE))
 
     # -- sizes -------------------------------------------------------------------------------
     @property
@@ -116,6 +122,7 @@ class CNF(ClauseFormula):
     """A CNF formula: is there an assignment making every clause true?"""
 
     PROBLEM: ClassVar[str] = "cnf"
+    ALLOW_EMPTY_CLAUSE: ClassVar[bool] = True  # DIMACS "0" alone: the false clause
 
     # -- checking ----------------------------------------------------------------------------
     def check(self, solution: Any) -> bool:
@@ -183,7 +190,7 @@ class CNF(ClauseFormula):
                 except ValueError:
                     raise ValueError(f"{source}: line {lineno}: {tok!r} is not an integer literal") from None
                 if lit == 0:
-                    if not current:
+                    if not current and not cls.ALLOW_EMPTY_CLAUSE:
                         raise ValueError(f"{source}: line {lineno}: empty clause")
                     clauses.append(tuple(current))
                     current = []
