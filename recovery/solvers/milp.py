@@ -27,7 +27,8 @@ cannot reach c0, i.e. the answer to "is the minimum zero?" is no; note that the 
 ``infeasible`` although the rows are feasible -- it is the complementarity system that is
 infeasible, whereas a global solver reports ``optimal`` with a positive objective), or
 ``"constraints infeasible or min > floor"`` when the budget ran out before the rows-only LP
-decided which; time limit -> ``timeout``.  Compiling and the rows-only LP count against the
+decided which; time limit -> ``timeout``.  A complementarity infeasibility with a big-M above
+:data:`MAX_RELIABLE_BIG_M` is reported as ``unknown`` (not a proof, see there).  Compiling and the rows-only LP count against the
 time limit.
 Programs without this structure get status ``error`` with a log starting ``highs-milp needs``.
 """
@@ -44,7 +45,12 @@ from recovery.solvers.compiled import compile_program
 from recovery.solvers.highs_util import highs_solve
 from recovery.solvers.result import Outcome
 
-__all__ = ["run_highs_milp", "linear_rows_after_fixing"]
+__all__ = ["run_highs_milp", "linear_rows_after_fixing", "MAX_RELIABLE_BIG_M"]
+
+#: largest complementarity big-M (a variable's upper bound) for which an infeasibility verdict of
+#: HiGHS counts as a proof; with HiGHS's 1e-6 feasibility tolerances a larger M lets rounding
+#: errors of order 1e-6 M decide the branch (a wrong NO was seen at M = 7e10)
+MAX_RELIABLE_BIG_M = 1e6
 
 
 def _name(c, idx: int) -> str:
@@ -156,6 +162,12 @@ def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Ou
                 # the budget ran out before the rows-only LP decided which of the two holds
                 why = f"constraints infeasible or min > floor (rows-only LP: {lp.model_status})"
             log.append("rows-only LP: " + lp.log)
+        big_m = max([float(c.hi[p]) for p, _ in pairs] + [float(c.hi[q]) for _, q in pairs], default=0.0)
+        if big_m > MAX_RELIABLE_BIG_M and why != "constraints infeasible":
+            # HiGHS "proved" a satisfiable kissat-ite15 program infeasible with big-M 7e10 (twice,
+            # presolve on and off): beyond this range its infeasibility is no proof
+            log.append(f"big-M {big_m:.3g} > {MAX_RELIABLE_BIG_M:g}: the infeasibility is not trusted")
+            return Outcome("unknown", log="\n".join(log), proof=f"highs:{st} {why} (big-M {big_m:.3g}, not trusted)")
         return Outcome("infeasible", bound=None, log="\n".join(log), proof=f"highs:{st} {why}")
     if st == "kTimeLimit":
         b = A = None
