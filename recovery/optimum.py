@@ -18,6 +18,13 @@ import scipy.linalg
 
 from ._validate import as_float_array, check_int, check_real
 from .phi import phi
+from .exact_linalg import (
+    PDCertificate,
+    certify_positive_definite,
+    exact_dot,
+    fraction_to_str,
+    solve_positive_definite,
+)
 from .population import Quadratic
 
 __all__ = [
@@ -42,7 +49,10 @@ def _check_quad(quad: Any) -> Quadratic:
 
 
 def _bareiss(M: list[list[int]]) -> tuple[list[list[int]], list[int]]:
-    """Fraction-free Gaussian elimination without pivoting on an integer matrix.
+    """REFERENCE ONLY: fraction-free Gaussian elimination without pivoting on an integer matrix.
+
+    The production exact path uses python-flint (:mod:`recovery.exact_linalg`); this pure-Python
+    routine is kept as the independent reference of the tests and ``benchmarks.bench_exact``.
 
     Returns the reduced rows and the pivots; pivot ``k`` equals the ``(k+1)``-th leading principal
     minor of the square part (Sylvester: all > 0 iff positive definite). A zero pivot stops early.
@@ -69,8 +79,14 @@ def _bareiss(M: list[list[int]]) -> tuple[list[list[int]], list[int]]:
     return A.tolist(), pivots
 
 
-def _exact_solve_pd(H: np.ndarray, h: np.ndarray) -> tuple[list[Fraction], list[int]]:
-    """Solve ``H X = h`` exactly for a symmetric PD rational ``H``; raise ValueError otherwise."""
+def _exact_solve_pd_reference(H: np.ndarray, h: np.ndarray) -> tuple[list[Fraction], list[int]]:
+    """REFERENCE ONLY (tests, benchmarks): the pure-Python exact solve used before python-flint.
+
+    Solves ``H X = h`` for a symmetric PD rational ``H`` by fraction-free elimination of the
+    integer matrix ``[L H | L h]`` (:func:`_bareiss`) and exact back substitution; the pivots are
+    the leading principal minors (Sylvester). Raises ValueError if ``H`` is not PD. Kept as an
+    independent implementation to cross-check :func:`_exact_solve_pd`; about 500-2500x slower.
+    """
     n = H.shape[0]
     L = 1
     for v in list(H.flat) + list(h.flat):
@@ -90,22 +106,53 @@ def _exact_solve_pd(H: np.ndarray, h: np.ndarray) -> tuple[list[Fraction], list[
     return X, piv
 
 
+def _exact_solve_pd(H: np.ndarray, h: np.ndarray) -> tuple[list[Fraction], PDCertificate]:
+    """Solve ``H X = h`` exactly for a symmetric PD rational ``H``; raise ValueError otherwise.
+
+    Parameters
+    ----------
+    H : numpy.ndarray, shape (n, n)
+        Object array of Fractions, exactly symmetric.
+    h : numpy.ndarray, shape (n,)
+        Object array of Fractions.
+
+    Returns
+    -------
+    (list of Fraction, PDCertificate)
+        The exact solution and the exact positive-definiteness certificate
+        (:func:`recovery.exact_linalg.certify_positive_definite`).
+
+    Raises
+    ------
+    ValueError
+        If ``H`` is not positive definite (the message says why: a zero/negative leading minor,
+        an exact null vector or an exact direction of non-positive curvature) or not symmetric.
+    """
+    return solve_positive_definite(H, h, name="H")
+
+
 @dataclass(frozen=True)
 class Lemma31:
-    """Lemma 3.1 check: ``H`` PD <=> ``ftilde`` strictly convex. ``certified_exact``: decided by
-    exact leading principal minors (rational ``H``) instead of a float eigenvalue."""
+    """Lemma 3.1 check: ``H`` PD <=> ``ftilde`` strictly convex.
+
+    ``certified_exact``: decided by an exact certificate (rational ``H``;
+    :func:`recovery.exact_linalg.certify_positive_definite`) instead of a float eigenvalue;
+    ``certificate`` names the method (``""`` for float ``H``).
+    """
 
     min_eig: float
     max_eig: float
     positive_definite: bool
     certified_exact: bool
+    certificate: str = ""
 
 
 def lemma_3_1(quad: Quadratic, *, rtol: float = 1e-13) -> Lemma31:
     """Smallest/largest eigenvalue of ``H`` and whether ``H`` is positive definite.
 
-    Float ``H``: PD iff ``min_eig > rtol * max(|max_eig|, tiny)``. Exact ``H``: Sylvester's
-    criterion on the exact leading principal minors (fraction-free elimination).
+    Float ``H``: PD iff ``min_eig > rtol * max(|max_eig|, tiny)``. Exact ``H``: an exact
+    certificate (exact congruence ``C H C^T`` + Gershgorin, an exact negative direction, or the
+    leading principal minors from FLINT's fraction-free LU; see :mod:`recovery.exact_linalg`).
     """
     quad = _check_quad(quad)
     rtol = check_real(rtol, "rtol", low=0.0)
@@ -113,14 +160,8 @@ def lemma_3_1(quad: Quadratic, *, rtol: float = 1e-13) -> Lemma31:
     ev = np.linalg.eigvalsh(Hf)
     lo, hi = float(ev[0]), float(ev[-1])
     if quad.exact:
-        n = quad.dim
-        L = 1
-        for v in quad.H.flat:
-            L = L * v.denominator // math.gcd(L, v.denominator)
-        M = [[int(quad.H[i, j] * L) for j in range(n)] for i in range(n)]
-        _, piv = _bareiss(M)
-        pd = len(piv) == n and all(p > 0 for p in piv)
-        return Lemma31(lo, hi, pd, True)
+        cert = certify_positive_definite(quad.H, name="H")
+        return Lemma31(lo, hi, cert.positive_definite, True, cert.method)
     return Lemma31(lo, hi, bool(lo > rtol * max(abs(hi), np.finfo(float).tiny)), False)
 
 
@@ -128,7 +169,8 @@ def lemma_3_1(quad: Quadratic, *, rtol: float = 1e-13) -> Lemma31:
 class Optimum:
     """``X* = H^{-1} h`` (float64, (dm,)), ``ftilde* = c - h^T X*``, ``min_eig_H``.
 
-    In exact mode also ``X_star_exact`` (tuple of Fractions) and ``ftilde_star_exact``.
+    In exact mode also ``X_star_exact`` (tuple of Fractions), ``ftilde_star_exact`` and
+    ``pd_certificate`` (the method of the exact positive-definiteness proof of ``H``).
     """
 
     X_star: np.ndarray
@@ -137,6 +179,7 @@ class Optimum:
     exact: bool = False
     X_star_exact: tuple | None = None
     ftilde_star_exact: Fraction | None = None
+    pd_certificate: str | None = None
 
     def to_json(self) -> dict:
         out: dict = {
@@ -147,8 +190,9 @@ class Optimum:
             "exact": self.exact,
         }
         if self.exact:
-            out["X_star_exact"] = [str(v) for v in self.X_star_exact or ()]
-            out["ftilde_star_exact"] = str(self.ftilde_star_exact)
+            out["X_star_exact"] = [fraction_to_str(v) for v in self.X_star_exact or ()]
+            out["ftilde_star_exact"] = fraction_to_str(self.ftilde_star_exact)
+            out["pd_certificate"] = self.pd_certificate
         return out
 
 
@@ -156,16 +200,16 @@ def closed_form_optimum(quad: Quadratic) -> Optimum:
     """Minimiser ``X* = H^{-1} h`` of the strictly convex ``ftilde`` (paper Lemmas 3.1, 3.2).
 
     Float mode: Cholesky (``scipy.linalg.cho_factor``) after a PD check on the eigenvalues;
-    exact mode: fraction-free elimination in integers (exact PD certificate and exact ``X*``).
+    exact mode: an exact PD certificate (:func:`recovery.exact_linalg.certify_positive_definite`)
+    and the exact rational ``X*`` from python-flint (``fmpz_mat.solve``).
     ``ValueError`` if ``H`` is singular or not positive definite.
     """
     quad = _check_quad(quad)
     if quad.exact:
-        # the elimination of [H | h] certifies PD itself (its pivots are the leading principal
-        # minors): no second elimination through lemma_3_1, only the float eigenvalue for min_eig
-        X, _ = _exact_solve_pd(quad.H, quad.h)  # raises if not PD
-        Xo = np.array(X, dtype=object)
-        fstar = quad.c - quad.h.dot(Xo)
+        # exact PD certificate (cheap congruence check) then FLINT's exact solve; the float
+        # eigenvalue is only reported as min_eig
+        X, cert = _exact_solve_pd(quad.H, quad.h)  # raises if not PD
+        fstar = quad.c - exact_dot(quad.h, X)
         return Optimum(
             X_star=np.array([float(v) for v in X]),
             ftilde_star=float(fstar),
@@ -173,6 +217,7 @@ def closed_form_optimum(quad: Quadratic) -> Optimum:
             exact=True,
             X_star_exact=tuple(X),
             ftilde_star_exact=fstar,
+            pd_certificate=cert.method,
         )
     lem = lemma_3_1(quad)
     if not lem.positive_definite:

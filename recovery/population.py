@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from ._validate import check_int, check_rng
+from .exact_linalg import exact_gemm
 from .phi import features, num_pairs
 from .prompts import (
     BernoulliInit,
@@ -48,6 +49,8 @@ from .prompts import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
+    "estimate_quadratic_bytes",
     "Quadratic",
     "population_quadratic",
     "factorised_quadratic",
@@ -70,6 +73,21 @@ def _d_from_dm(dm: int) -> int:
     raise ValueError(f"h has length {dm}, which is not d*(d+1)(d+2)/2 for any d >= 1")
 
 
+def _fraction_array(A: Any, name: str) -> np.ndarray:
+    """A new object array of ``Fraction`` (ints converted; Fractions kept as they are)."""
+    arr = np.asarray(A, dtype=object)
+    flat = arr.ravel().tolist()
+    for i, v in enumerate(flat):
+        if type(v) is Fraction:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (Fraction, numbers.Integral)):
+            raise TypeError(f"{name} entries must be Fractions in exact mode, got {type(v).__name__}")
+        flat[i] = Fraction(v)
+    out = np.empty(len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(arr.shape)
+
+
 @dataclass(frozen=True, eq=False)
 class Quadratic:
     """``ftilde(X) = X^T H X - 2 h^T X + c``; ``H`` (dm, dm), ``h`` (dm,), ``c`` scalar.
@@ -84,14 +102,8 @@ class Quadratic:
 
     def __post_init__(self) -> None:
         if self.exact:
-            H = np.asarray(self.H, dtype=object)
-            h = np.asarray(self.h, dtype=object)
-            for name, arr in (("H", H), ("h", h)):
-                for v in arr.flat:
-                    if not isinstance(v, (Fraction, numbers.Integral)) or isinstance(v, bool):
-                        raise TypeError(f"{name} entries must be Fractions in exact mode, got {type(v).__name__}")
-            H = np.vectorize(Fraction, otypes=[object])(H) if H.size else H
-            h = np.vectorize(Fraction, otypes=[object])(h) if h.size else h
+            H = _fraction_array(self.H, "H")
+            h = _fraction_array(self.h, "h")
             if not isinstance(self.c, (Fraction, numbers.Integral)) or isinstance(self.c, bool):
                 raise TypeError(f"c must be a Fraction in exact mode, got {type(self.c).__name__}")
             c: Any = Fraction(self.c)
@@ -101,6 +113,9 @@ class Quadratic:
             c = float(self.c)
             if not (np.all(np.isfinite(H)) and np.all(np.isfinite(h)) and math.isfinite(c)):
                 raise ValueError("H, h and c must be finite")
+        self._finish(H, h, c)
+
+    def _finish(self, H: np.ndarray, h: np.ndarray, c: Any) -> None:
         if h.ndim != 1:
             raise ValueError(f"h must be 1-D, got shape {h.shape}")
         _d_from_dm(h.shape[0])
@@ -111,6 +126,26 @@ class Quadratic:
         object.__setattr__(self, "H", H)
         object.__setattr__(self, "h", h)
         object.__setattr__(self, "c", c)
+
+    @classmethod
+    def _from_owned(cls, H: np.ndarray, h: np.ndarray, c: Any, *, exact: bool) -> "Quadratic":
+        """Internal: wrap arrays built by this module (no copy, no per-entry conversion).
+
+        ``H``/``h`` must be fresh float64 arrays (``exact=False``) or object arrays whose entries
+        are all ``Fraction`` (``exact=True``); they are made read-only, not copied.
+        """
+        obj = object.__new__(cls)
+        object.__setattr__(obj, "exact", exact)
+        if exact:
+            c = Fraction(c)
+        else:
+            c = float(c)
+            if H.dtype != np.float64 or h.dtype != np.float64:
+                raise TypeError("internal: float quadratic arrays must be float64")
+            if not (np.all(np.isfinite(H)) and np.all(np.isfinite(h)) and math.isfinite(c)):
+                raise ValueError("H, h and c must be finite")
+        obj._finish(H, h, c)
+        return obj
 
     @property
     def d(self) -> int:
@@ -218,17 +253,32 @@ def _chain_moments(Kpow: np.ndarray, pi: np.ndarray, times: np.ndarray, values: 
         S = Kpow.shape[-1]
         KT = np.ascontiguousarray(np.moveaxis(Kpow, (2, 3), (0, 1)))  # (S, S, W, d+1)
         KT = np.ascontiguousarray(np.moveaxis(KT, 3, 2))  # (S, S, d+1, W)
-        t0 = times[:, 0]
-        alpha = [sum(pi[None, :, s] * KT[s, r][t0] for s in range(S)) * values[r] for r in range(S)]
-        for k in range(1, times.shape[1]):
-            gap = times[:, k] - times[:, k - 1]
-            alpha = [sum(alpha[s] * KT[s, r][gap] for s in range(S)) * values[r] for r in range(S)]
-        return sum(alpha).T  # (W, T)
-    alpha = (pi[:, None, :, None] * Kpow[:, times[:, 0]]).sum(axis=2) * values
+        pis = [pi[None, :, s] for s in range(S)]
+    else:
+        S = Kpow.shape[-1]
+        KT = np.moveaxis(np.moveaxis(Kpow, (2, 3), (0, 1)), 3, 2)  # (S, S, d+1, W) object view
+        pis = [pi[None, :, s] for s in range(S)]
+    # states whose value is 0 contribute nothing once multiplied by v: carry only the others
+    # (binary tokens: a single running product per step); the same exact operations otherwise
+    live = [r for r in range(S) if values[r] != 0]
+    if not live:
+        return np.zeros((pi.shape[0], times.shape[0]), dtype=Kpow.dtype)
+    def total(terms: Any) -> Any:
+        it = iter(terms)
+        acc = next(it)
+        for t in it:
+            acc = acc + t
+        return acc
+
+    def scale(arr: Any, r: int) -> Any:
+        return arr if values[r] == 1 else arr * values[r]
+
+    t0 = times[:, 0]
+    alpha = {r: scale(total(pis[s] * KT[s, r][t0] for s in range(S)), r) for r in live}
     for k in range(1, times.shape[1]):
         gap = times[:, k] - times[:, k - 1]
-        alpha = (alpha[..., None] * Kpow[:, gap]).sum(axis=2) * values
-    return alpha.sum(axis=-1)
+        alpha = {r: scale(total(alpha[s] * KT[s, r][gap] for s in live), r) for r in live}
+    return total(alpha[r] for r in live).T  # (W, T)
 
 
 def _powers(K: np.ndarray, d: int) -> np.ndarray:
@@ -253,8 +303,17 @@ def _to_int_rows(A: np.ndarray) -> tuple[np.ndarray, int]:
     return ints, L
 
 
-def _node_moments(d: int, n: int, K: np.ndarray, piq: np.ndarray, pic: np.ndarray, values: np.ndarray) -> dict:
-    """Per-node conditional moments (float): Mq (W,d,d), vq (W,d), cq (W,), Eg (W,m), Egg (W,m,m)."""
+def _node_moments(
+    d: int, n: int, K: np.ndarray, piq: np.ndarray, pic: np.ndarray, values: np.ndarray, *, sym: bool = True
+) -> dict:
+    """Per-node conditional moments (float): Mq, vq (W,d), cq (W,), Eg (W,m), Egg.
+
+    ``sym=True`` (default): only the upper triangles of the symmetric ``E[x x^T | K]``
+    (``Mq`` (W, d(d+1)/2)) and ``E[g g^T | K]`` are used, in ``numpy.triu_indices`` order; ``Egg``
+    is then a function returning a block of columns of the (W, m(m+1)/2) triangle, so that it is
+    never materialised whole. ``sym=False`` (reference path): full ``Mq`` (W,d,d) and ``Egg``
+    (W,m,m) arrays.
+    """
     tb = _tables(d)
     Kpow = _powers(K, d)
     allpairs = tb["pairs"]
@@ -262,9 +321,27 @@ def _node_moments(d: int, n: int, K: np.ndarray, piq: np.ndarray, pic: np.ndarra
     mc2 = _chain_moments(Kpow, pic, allpairs, values)  # (W, m): context chain
     mc4 = _chain_moments(Kpow, pic, tb["quads"], values)  # (W, Q)
     pos = tb["pos"]
-    Egg = mc4[:, tb["idx4"]] / n + (1.0 - 1.0 / n) * (mc2[:, :, None] * mc2[:, None, :])
+    if sym:
+        ju, jv, _ = _sym_index(d)
+        pu, pv, _ = _sym_index(tb["m"])
+        Mq = mq2[:, pos[ju, jv]]
+
+        def Egg(cols: slice) -> np.ndarray:
+            """Columns ``cols`` of the upper triangle of ``E[g g^T | K]`` (formed block by block)."""
+            blk = mc4[:, tb["idx4"][pu[cols], pv[cols]]]
+            blk *= 1.0 / n
+            prod = mc2[:, pu[cols]]
+            prod *= mc2[:, pv[cols]]
+            prod *= 1.0 - 1.0 / n
+            blk += prod
+            return blk
+
+        Egg.ncols = pu.size  # type: ignore[attr-defined]
+    else:
+        Egg = mc4[:, tb["idx4"]] / n + (1.0 - 1.0 / n) * (mc2[:, :, None] * mc2[:, None, :])
+        Mq = mq2[:, pos[:d, :d]]
     return {
-        "Mq": mq2[:, pos[:d, :d]],
+        "Mq": Mq,
         "vq": mq2[:, pos[:d, d]],
         "cq": mq2[:, pos[d, d]],
         "Eg": mc2,
@@ -272,10 +349,54 @@ def _node_moments(d: int, n: int, K: np.ndarray, piq: np.ndarray, pic: np.ndarra
     }
 
 
-def _assemble(d: int, w: np.ndarray, mom: dict, *, factorised: bool) -> "Quadratic":
-    """Float ``H = sum_w w Mq kron Egg`` etc. (or the factorised ``(sum w Mq) kron (sum w Egg)``)."""
+#: float mode forms E[g g^T | K] in column blocks of about this many entries (W x block)
+_FLOAT_BLOCK_ENTRIES = 1 << 21
+
+
+def _unfold_symmetric(T: np.ndarray, d: int, m: int) -> np.ndarray:
+    """``H[(j,p),(k,q)] = T[sym(j,k), sym(p,q)]`` (``T`` over upper triangles) as a (dm, dm) array.
+
+    Works for float and object ``T``; blocks ``(j, k)`` and ``(k, j)`` are the same symmetric
+    (m, m) block, so only ``d(d+1)/2`` gathers of ``m^2`` entries are made.
+    """
+    ju, jv, _ = _sym_index(d)
+    _, _, ppos = _sym_index(m)
+    H = np.empty((d * m, d * m), dtype=T.dtype)
+    for s, (j, k) in enumerate(zip(ju.tolist(), jv.tolist())):
+        blk = T[s][ppos]
+        H[j * m:(j + 1) * m, k * m:(k + 1) * m] = blk
+        if j != k:
+            H[k * m:(k + 1) * m, j * m:(j + 1) * m] = blk
+    return H
+
+
+def _assemble(d: int, w: np.ndarray, mom: dict, *, factorised: bool, sym: bool = True) -> "Quadratic":
+    """Float ``H = sum_w w Mq kron Egg`` etc. (or the factorised ``(sum w Mq) kron (sum w Egg)``).
+
+    ``sym=True``: ``mom`` holds upper triangles (:func:`_node_moments`), the node GEMM is
+    ``(d(d+1)/2 x W) @ (W x m(m+1)/2)`` (about 4x fewer flops than over full matrices) and ``H`` is
+    unfolded block by block. ``sym=False``: the reference full-matrix GEMM.
+    """
     m = num_pairs(d)
     W = w.shape[0]
+    if sym:
+        Egg = mom["Egg"]
+        ncols = Egg.ncols
+        step = max(1, _FLOAT_BLOCK_ENTRIES // max(W, 1))
+        if factorised:
+            Ew = np.empty(ncols)
+            for s in range(0, ncols, step):
+                Ew[s:s + step] = w @ Egg(slice(s, s + step))
+            T = np.outer(w @ mom["Mq"], Ew)
+            h2 = np.outer(w @ mom["vq"], w @ mom["Eg"])
+        else:
+            A = (w[:, None] * mom["Mq"]).T.copy()
+            T = np.empty((A.shape[0], ncols))
+            for s in range(0, ncols, step):
+                np.matmul(A, Egg(slice(s, s + step)), out=T[:, s:s + step])
+            h2 = (w[:, None] * mom["vq"]).T @ mom["Eg"]
+        H = _unfold_symmetric(T, d, m)
+        return Quadratic._from_owned(H, h2.reshape(d * m), float(w @ mom["cq"]), exact=False)
     Mq = mom["Mq"].reshape(W, d * d)
     Egg = mom["Egg"].reshape(W, m * m)
     if factorised:
@@ -353,7 +474,9 @@ def _init_nodes(init: Any, S: int, exact: bool) -> list[tuple[Any, np.ndarray, n
     return [(conv(1, "w"), law, law)]
 
 
-def _node_quadratic(d: int, n: int, K: np.ndarray, wK: np.ndarray, init: Any, *, exact: bool, factorised: bool) -> Quadratic:
+def _node_quadratic(
+    d: int, n: int, K: np.ndarray, wK: np.ndarray, init: Any, *, exact: bool, factorised: bool, engine: str = "fast"
+) -> Quadratic:
     S = K.shape[1]
     branches = _init_nodes(init, S, exact)
     Ks, ws, piqs, pics = [], [], [], []
@@ -365,10 +488,13 @@ def _node_quadratic(d: int, n: int, K: np.ndarray, wK: np.ndarray, init: Any, *,
     K_all = np.concatenate(Ks)
     w_all = np.concatenate(ws)
     if exact:
-        return _node_quadratic_exact(d, n, K_all, w_all, np.concatenate(piqs), np.concatenate(pics), factorised)
+        return _node_quadratic_exact(
+            d, n, K_all, w_all, np.concatenate(piqs), np.concatenate(pics), factorised, engine
+        )
     values = np.arange(S, dtype=np.float64)
-    mom = _node_moments(d, n, K_all, np.concatenate(piqs), np.concatenate(pics), values)
-    return _assemble(d, w_all, mom, factorised=factorised)
+    sym = engine == "fast"
+    mom = _node_moments(d, n, K_all, np.concatenate(piqs), np.concatenate(pics), values, sym=sym)
+    return _assemble(d, w_all, mom, factorised=factorised, sym=sym)
 
 
 def _sym_index(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -381,7 +507,8 @@ def _sym_index(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _node_quadratic_exact(
-    d: int, n: int, K: np.ndarray, w: np.ndarray, piq: np.ndarray, pic: np.ndarray, factorised: bool
+    d: int, n: int, K: np.ndarray, w: np.ndarray, piq: np.ndarray, pic: np.ndarray, factorised: bool,
+    engine: str = "fast",
 ) -> Quadratic:
     """Rational node sum in pure integer arithmetic (Fractions only at the very end).
 
@@ -389,6 +516,8 @@ def _node_quadratic_exact(
     weights over ``Lw``. A moment whose last time is ``t`` is an integer over ``P D^t``; scaling it
     by ``D^(d-t)`` puts every moment over ``P D^d`` and ``E[G_p G_q | K]`` over ``n P^2 D^(2d)``.
     Only the upper triangles of the symmetric ``E[x x^T|K]`` and ``E[g g^T|K]`` are contracted.
+    ``engine="fast"``: the contractions are ``fmpz_mat`` products (python-flint);
+    ``engine="reference"``: the previous numpy object-integer GEMM (tests/benchmarks only).
     """
     W, S, _ = K.shape
     tb = _tables(d)
@@ -421,24 +550,99 @@ def _node_quadratic_exact(
     def frac(arr: Any, den: int) -> np.ndarray:
         return np.vectorize(lambda v: Fraction(v, den), otypes=[object])(np.asarray(arr, dtype=object))
 
+    if engine == "reference":
+        # the pre-flint path (numpy object-integer GEMM, Fractions for every entry of H): kept
+        # only as the independent reference of the tests and benchmarks.bench_exact
+        if factorised:
+            T = np.multiply.outer(wi.dot(Mq), wi.dot(Egg))
+            Hden = Lw * den_1 * Lw * den_gg
+            hb = np.multiply.outer(wi.dot(vq), wi.dot(mc2))
+            hden = Lw * den_1 * Lw * den_1
+        else:
+            T = (wi[:, None] * Mq).T.dot(Egg)
+            Hden = Lw * den_1 * den_gg
+            hb = (wi[:, None] * vq).T.dot(mc2)
+            hden = Lw * den_1 * den_1
+        # H[(j,p),(k,q)] = T[sym(j,k), sym(p,q)]
+        H = T[jpos[:, None, :, None], ppos[None, :, None, :]].reshape(d * m, d * m)
+        c = Fraction(int(wi.dot(cq)), Lw * den_1)
+        return Quadratic(H=frac(H, Hden), h=frac(hb, hden).reshape(d * m), c=c, exact=True)
+
+    # python-flint: every contraction over the nodes is one fmpz_mat product
+    wrow = wi.reshape(1, W)
     if factorised:
-        T = np.multiply.outer(wi.dot(Mq), wi.dot(Egg))
+        T = np.multiply.outer(exact_gemm(wrow, Mq, check=False)[0], exact_gemm(wrow, Egg, check=False)[0])
         Hden = Lw * den_1 * Lw * den_gg
-        hb = np.multiply.outer(wi.dot(vq), wi.dot(mc2))
+        hb = np.multiply.outer(exact_gemm(wrow, vq, check=False)[0], exact_gemm(wrow, mc2, check=False)[0])
         hden = Lw * den_1 * Lw * den_1
     else:
-        T = (wi[:, None] * Mq).T.dot(Egg)
+        T = exact_gemm((wi[:, None] * Mq).T, Egg, check=False)
         Hden = Lw * den_1 * den_gg
-        hb = (wi[:, None] * vq).T.dot(mc2)
+        hb = exact_gemm((wi[:, None] * vq).T, mc2, check=False)
         hden = Lw * den_1 * den_1
-    # H[(j,p),(k,q)] = T[sym(j,k), sym(p,q)]
-    H = T[jpos[:, None, :, None], ppos[None, :, None, :]].reshape(d * m, d * m)
-    c = Fraction(int(wi.dot(cq)), Lw * den_1)
-    return Quadratic(H=frac(H, Hden), h=frac(hb, hden).reshape(d * m), c=c, exact=True)
+    # one Fraction per entry of the triangle-indexed T, shared by the symmetric entries of H
+    H = _unfold_symmetric(frac(T, Hden), d, m)
+    c = Fraction(int(exact_gemm(wrow, cq.reshape(W, 1), check=False)[0, 0]), Lw * den_1)
+    return Quadratic._from_owned(H, frac(hb, hden).reshape(d * m), c, exact=True)
 
 
-def _uniform_binary_nodes(d: int, exact: bool) -> tuple[np.ndarray, np.ndarray]:
+@lru_cache(maxsize=None)
+def _nested_rules01(D: int) -> tuple[tuple[Fraction, ...], ...]:
+    """1-D interpolatory rules ``Q_r`` (r = 0..D) on the nested nodes ``0, 1/D, ..., r/D``.
+
+    ``Q_r`` has ``r + 1`` weights and integrates every polynomial of degree ``<= r`` over [0, 1]
+    exactly. Weights solve ``sum_i w_i (i/D)^k = 1/(k+1)`` (k = 0..r), rows scaled by ``D^k`` to
+    integers, by python-flint's exact solver.
+    """
+    from .exact_linalg import exact_solve
+
+    rules = []
+    for r in range(D + 1):
+        A = np.array([[i**k for i in range(r + 1)] for k in range(r + 1)], dtype=object)
+        rhs = np.array([Fraction(D**k, k + 1) for k in range(r + 1)], dtype=object)
+        rules.append(tuple(exact_solve(A, rhs)))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=None)
+def _total_degree_rule01(D: int) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], tuple[Fraction, ...]]:
+    """Rational cubature on [0,1]^2 exact for all polynomials of TOTAL degree ``<= D``.
+
+    Nodes ``(i/D, j/D)`` with ``i + j <= D`` ((D+1)(D+2)/2 nodes instead of the (D+1)^2 of the
+    tensor rule). It is the integral of the interpolant on this lower set of a nested grid:
+    ``Q = sum_{r+s<=D} (Q_r - Q_{r-1}) x (Q_s - Q_{s-1}) = sum_r (Q_r - Q_{r-1}) x Q_{D-r}``
+    (sparse-grid / lower-set interpolation: for ``r'+s' <= D`` the terms with ``r <= r', s <= s'``
+    telescope to ``Q_{r'} x Q_{s'}``, exact on ``a^r' b^s'``, and the others vanish). So
+    ``w_ij = sum_{r=i}^{D-j} (q_r[i] - q_{r-1}[i]) q_{D-r}[j]`` with :func:`_nested_rules01`.
+    Zero weights are dropped. Returns ``(a_nodes, b_nodes, weights)``.
+    """
+    q = _nested_rules01(D)
+
+    def qw(r: int, i: int) -> Fraction:
+        return q[r][i] if 0 <= r and i <= r else Fraction(0)
+
+    A, B, Wt = [], [], []
+    for i in range(D + 1):
+        for j in range(D + 1 - i):
+            w = sum(((qw(r, i) - qw(r - 1, i)) * q[D - r][j] for r in range(i, D - j + 1)), Fraction(0))
+            if w != 0:
+                A.append(Fraction(i, D) if D > 0 else Fraction(1, 2))
+                B.append(Fraction(j, D) if D > 0 else Fraction(1, 2))
+                Wt.append(w)
+    return tuple(A), tuple(B), tuple(Wt)
+
+
+def _uniform_binary_nodes(d: int, exact: bool, engine: str = "fast") -> tuple[np.ndarray, np.ndarray]:
+    """Kernel nodes and weights of the uniform binary prior (exact for degree ``3d-1``).
+
+    Float: tensor Gauss-Legendre. Exact, ``engine="fast"``: the total-degree rational rule
+    :func:`_total_degree_rule01` (about half the nodes); exact, ``engine="reference"``: the tensor
+    interpolatory rule of :func:`_rational_rule01` (the previous path, an independent check).
+    """
     deg = max(3 * d - 1, 1)  # total degree bound of every integrand (see module docstring)
+    if exact and engine == "fast" and deg >= 2:
+        a, b, w = (np.array(v, dtype=object) for v in _total_degree_rule01(deg))
+        return _binary_kernels(a, b), w
     if exact:
         t, wt = _rational_rule01(deg)
         t = np.array(t, dtype=object)
@@ -460,13 +664,119 @@ def _check_common(d: Any, n: Any, prior: Any, init: Any, exact: Any) -> tuple[in
     return d, n, S
 
 
-def _quadratic(d: int, n: int, prior: Any, init: Any, exact: bool, factorised: bool) -> Quadratic:
+# --------------------------------------------------------------------------- memory budget
+
+#: default memory budget (bytes) of :func:`population_quadratic`, :func:`factorised_quadratic`
+#: and :func:`monte_carlo_quadratic`; pass ``max_bytes=`` to change it per call
+DEFAULT_MAX_BYTES = 8 * 10**9
+
+
+def _int_bytes(bits: float) -> float:
+    """Approximate size of a numpy object-array slot holding a Python int of ``bits`` bits."""
+    return 8.0 + 28.0 + 4.0 * math.ceil(max(bits, 1.0) / 30.0)
+
+
+def _node_count(d: int, prior: Any, init: Any, exact: bool) -> int:
+    branches = 2 if isinstance(init, CorrelatedInit) else 1
+    if isinstance(prior, UniformBinaryPrior):
+        deg = max(3 * d - 1, 1)
+        if exact:
+            return (deg + 1) * (deg + 2) // 2 * branches
+        per_axis = deg // 2 + 1
+        return per_axis * per_axis * branches
+    return branches
+
+
+def estimate_quadratic_bytes(
+    d: int, n: int, *, prior: Any, init: Any, exact: bool = False, factorised: bool = False
+) -> int:
+    """Approximate peak memory (bytes) of :func:`population_quadratic` / :func:`factorised_quadratic`.
+
+    Counts the dominant arrays (the ``(dm)^2`` matrix ``H``, the per-node moment tables, the
+    upper-triangle GEMM operands and result, the index tables; in exact mode Python ints/Fractions
+    of the expected bit size, and for Dirichlet priors the path-triple tables). It is an estimate
+    for refusing hopeless requests before anything is allocated, not an exact account.
+
+    Parameters
+    ----------
+    d, n : int
+        Chain input length and number of context chains (validated as in
+        :func:`population_quadratic`).
+    prior, init :
+        Kernel prior and initial law.
+    exact : bool
+        Rational (``True``) or float64 mode.
+    factorised : bool
+        The comparison variant :func:`factorised_quadratic`.
+
+    Returns
+    -------
+    int
+        Estimated bytes.
+    """
     d, n, S = _check_common(d, n, prior, init, exact)
+    m = (d + 1) * (d + 2) // 2
+    dm = d * m
+    mt = m * (m + 1) // 2
+    dt = d * (d + 1) // 2
+    Q = math.comb(d + 4, 4)
+    tables = 8.0 * (6 * m * m + (d + 1) ** 4 + 5 * Q)
+    if isinstance(prior, DirichletPrior):
+        Nc = float(S) ** (d + 1)
+        cell = 8.0 * S * S * 3 + (_int_bytes(12.0 * d) * 3 if exact else 24.0)
+        per = _int_bytes(24.0 * d) if exact else 8.0
+        return int(Nc * Nc * cell + per * (3 * d * d * m * m + dm * dm) + tables)
+    W = _node_count(d, prior, init, exact)
+    if not exact:
+        blocks = 8.0 * 4 * min(W * mt, _FLOAT_BLOCK_ENTRIES + W)
+        work = 8.0 * ((2 * S + 3) * W * Q + 4 * W * m) + blocks
+        out = 8.0 * (dm * dm + dt * mt + dm)
+        return int(work + out + tables)
+    # exact: a chain moment is an integer over P D^d (D ~ 3d for the uniform prior's nodes)
+    b1 = d * math.log2(max(3 * d, 2)) + 64.0
+    b2 = 2.0 * b1 + math.log2(n + 1.0)
+    work = W * Q * (S * S + 1) * _int_bytes(b1) + 3.0 * W * mt * _int_bytes(b2)
+    flint_copy = W * mt * (16.0 + b2 / 8.0) + dt * mt * (16.0 + (b2 + b1 + 64.0) / 8.0)
+    fractions = dt * mt * (64.0 + 2.0 * _int_bytes(b2 + b1 + 64.0))
+    return int(work + flint_copy + fractions + 8.0 * dm * dm + tables)
+
+
+def _check_max_bytes(max_bytes: Any) -> float:
+    if max_bytes is None:
+        return float(DEFAULT_MAX_BYTES)
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, numbers.Real):
+        raise TypeError(f"max_bytes must be a positive number of bytes or None, got {type(max_bytes).__name__}")
+    v = float(max_bytes)
+    if math.isnan(v) or v <= 0:
+        raise ValueError(f"max_bytes must be a positive number of bytes, got {max_bytes!r}")
+    return v
+
+
+def _enforce_budget(need: float, max_bytes: Any, what: str) -> None:
+    """ValueError (before any allocation) if the estimate ``need`` exceeds the budget."""
+    limit = _check_max_bytes(max_bytes)
+    if need > limit:
+        raise ValueError(
+            f"{what} needs about {need:.1e} bytes (> budget {limit:.1e} bytes; pass max_bytes= to raise it)"
+        )
+
+
+def _quadratic(
+    d: int, n: int, prior: Any, init: Any, exact: bool, factorised: bool, *,
+    max_bytes: Any = None, engine: str = "fast",
+) -> Quadratic:
+    d, n, S = _check_common(d, n, prior, init, exact)
+    if engine not in ("fast", "reference"):
+        raise ValueError(f"engine must be 'fast' or 'reference', got {engine!r}")
     if exact and isinstance(init, (BernoulliInit, CorrelatedInit)):
         _exactify(init.p, "p")  # name p itself (not the derived 1 - p) when it is a float
+    if isinstance(prior, DirichletPrior):
+        _check_dirichlet_size(d, S)  # the more specific message first
+    need = estimate_quadratic_bytes(d, n, prior=prior, init=init, exact=exact, factorised=factorised)
+    _enforce_budget(need, max_bytes, f"d={d}")
     if isinstance(prior, UniformBinaryPrior):
-        K, w = _uniform_binary_nodes(d, exact)
-        return _node_quadratic(d, n, K, w, init, exact=exact, factorised=factorised)
+        K, w = _uniform_binary_nodes(d, exact, engine)
+        return _node_quadratic(d, n, K, w, init, exact=exact, factorised=factorised, engine=engine)
     if isinstance(prior, FixedKernel):
         if exact:
             K = np.array([[list(prior.K_exact)]], dtype=object).reshape(1, S, S)
@@ -474,34 +784,74 @@ def _quadratic(d: int, n: int, prior: Any, init: Any, exact: bool, factorised: b
         else:
             K = np.array(prior.K, dtype=np.float64)[None]
             w = np.ones(1)
-        return _node_quadratic(d, n, K, w, init, exact=exact, factorised=factorised)
-    return _dirichlet_quadratic(d, n, prior, init, exact=exact, factorised=factorised)
+        return _node_quadratic(d, n, K, w, init, exact=exact, factorised=factorised, engine=engine)
+    return _dirichlet_quadratic(d, n, prior, init, exact=exact, factorised=factorised, engine=engine)
 
 
-def population_quadratic(d: int, n: int, *, prior: Any, init: Any, exact: bool = False) -> Quadratic:
+def population_quadratic(
+    d: int, n: int, *, prior: Any, init: Any, exact: bool = False, max_bytes: Any = None
+) -> Quadratic:
     """The exact population quadratic ``(H, h, c)`` of MATH.md section 4 (kernel-conditioned).
 
-    ``prior``: :class:`UniformBinaryPrior` (any d, n; exact by quadrature of polynomial degree
-    ``3d-1``), :class:`FixedKernel` (conditional objective, any ``S``) or :class:`DirichletPrior`
-    (path enumeration; cost ``S^(3d+2)``, practical for ``d <= 3, S <= 4``). ``exact=True`` returns
-    Fractions (``p``, kernel entries, ``alpha`` and ``g`` values must then be exact numbers or
-    floats, which are taken at their exact binary value only for kernels).
+    Parameters
+    ----------
+    d : int
+        Chain input length, ``d >= 1``.
+    n : int
+        Number of context chains, ``n >= 1``.
+    prior :
+        :class:`UniformBinaryPrior` (any d, n; exact by quadrature of polynomial degree ``3d-1``),
+        :class:`FixedKernel` (conditional objective, any ``S``) or :class:`DirichletPrior` (path
+        enumeration; cost ``S^(3d+2)``, practical for ``d <= 3, S <= 4``).
+    init :
+        Initial law (:class:`BernoulliInit`, :class:`CorrelatedInit`, :class:`UniformInit`).
+    exact : bool
+        ``True`` returns Fractions (``p``, kernel entries, ``alpha`` and ``g`` values must then be
+        exact numbers or floats, which are taken at their exact binary value only for kernels).
+        The node contractions then run in ``flint.fmpz_mat`` (python-flint).
+    max_bytes : float or None
+        Memory budget in bytes (default :data:`DEFAULT_MAX_BYTES`, ``math.inf`` disables it). The
+        estimate of :func:`estimate_quadratic_bytes` is checked before anything is allocated.
+
+    Returns
+    -------
+    Quadratic
+
+    Raises
+    ------
+    ValueError
+        Bad ``d``/``n``, or the estimated memory exceeds ``max_bytes`` (the message states both).
+    TypeError
+        Wrong argument types (e.g. a float ``p`` in exact mode).
     """
-    return _quadratic(d, n, prior, init, exact, factorised=False)
+    return _quadratic(d, n, prior, init, exact, factorised=False, max_bytes=max_bytes)
 
 
-def factorised_quadratic(d: int, n: int, *, prior: Any, init: Any, exact: bool = False) -> Quadratic:
+def factorised_quadratic(
+    d: int, n: int, *, prior: Any, init: Any, exact: bool = False, max_bytes: Any = None
+) -> Quadratic:
     """COMPARISON VARIANT ONLY: the paper's factorised ``H = E[x x^T] kron E[g g^T]``,
     ``h = E[y x] kron E[g]`` (treats query and context as independent although they share the
     random kernel). Differs from :func:`population_quadratic` for random kernels once ``d >= 2``.
+
+    Parameters and errors as in :func:`population_quadratic` (including ``max_bytes``).
     """
-    return _quadratic(d, n, prior, init, exact, factorised=True)
+    return _quadratic(d, n, prior, init, exact, factorised=True, max_bytes=max_bytes)
 
 
 # --------------------------------------------------------------------------- Dirichlet rows
 
 #: refuse Dirichlet enumerations with more joint path triples than this (memory/time guard)
 MAX_DIRICHLET_TRIPLES = 2 * 10**7
+
+
+def _check_dirichlet_size(d: int, S: int) -> None:
+    triples = S ** (3 * d + 2)
+    if triples > MAX_DIRICHLET_TRIPLES:
+        raise ValueError(
+            f"the Dirichlet enumeration needs S^(3d+2) = {triples} joint path triples for d={d}, "
+            f"S={S} (limit {MAX_DIRICHLET_TRIPLES}); use monte_carlo_quadratic instead"
+        )
 
 
 @lru_cache(maxsize=None)
@@ -604,15 +954,12 @@ class _DirichletWeights:
         return np.exp(self.la[C].sum(axis=-1) - self.lS[rowsum].sum(axis=-1))
 
 
-def _dirichlet_quadratic(d: int, n: int, prior: DirichletPrior, init: Any, *, exact: bool, factorised: bool) -> Quadratic:
+def _dirichlet_quadratic(
+    d: int, n: int, prior: DirichletPrior, init: Any, *, exact: bool, factorised: bool, engine: str = "fast"
+) -> Quadratic:
     """Exact (H, h, c) under Dirichlet rows by enumerating joint paths of query + two contexts."""
     S = prior.num_states
-    triples = S ** (3 * d + 2)
-    if triples > MAX_DIRICHLET_TRIPLES:
-        raise ValueError(
-            f"the Dirichlet enumeration needs S^(3d+2) = {triples} joint path triples for d={d}, "
-            f"S={S} (limit {MAX_DIRICHLET_TRIPLES}); use monte_carlo_quadratic instead"
-        )
+    _check_dirichlet_size(d, S)
     m = num_pairs(d)
     Wt = _DirichletWeights(S, prior.alpha, init, cmax=3 * d + 2, exact=exact)
     dt = object if exact else np.float64
@@ -682,6 +1029,7 @@ def monte_carlo_quadratic(
     num_prompts: int,
     rng: Any,
     batch_size: int = 4096,
+    max_bytes: Any = None,
 ) -> tuple[Quadratic, Quadratic]:
     """Monte Carlo estimate of ``(H, h, c)`` from ``num_prompts`` sampled prompts.
 
@@ -689,12 +1037,19 @@ def monte_carlo_quadratic(
     mean(y^2)`` with ``F = features(Z0)`` per prompt, and entrywise standard errors
     ``std / sqrt(B)`` (sample std, ddof=1), accumulated in batches of ``batch_size`` prompts
     (second moments via ``(F*F)^T (F*F)`` so memory stays O(batch*dm + dm^2)).
+
+    ``max_bytes`` (default :data:`DEFAULT_MAX_BYTES`): the estimated peak memory (several
+    ``(dm)^2`` accumulators and one batch of features and prompts) is checked against it before
+    anything is allocated; ``ValueError`` names ``d`` and both numbers if it is exceeded.
     """
     d, n, _ = _check_common(d, n, prior, init, False)
     B = check_int(num_prompts, "num_prompts", min_value=2)
     bs = check_int(batch_size, "batch_size", min_value=1)
     rng = check_rng(rng, "rng")
     dm = d * num_pairs(d)
+    b_eff = min(bs, B)
+    need = 8.0 * (7.0 * dm * dm + 4.0 * b_eff * dm + 4.0 * b_eff * (d + 1) * (n + 1))
+    _enforce_budget(need, max_bytes, f"d={d}")
     sH = np.zeros((dm, dm))
     sH2 = np.zeros((dm, dm))
     sh = np.zeros(dm)

@@ -103,8 +103,13 @@ def test_text_summary(capsys):
         ["--d", "-2", "--n", "3", "--p", "0.3"],
         ["--d", "1", "--n", "3", "--p", "0.3", "--prior", "fixed:1,1"],  # singular H: clear error
         ["--d", "4", "--n", "3", "--prior", "dirichlet:4,1"],  # enumeration too large: clear error
-        ["--d", "9", "--n", "3", "--p", "0.3", "--exact"],  # the exact solve would run for hours
-        ["--d", "9", "--n", "3", "--p", "0.3", "--prior", "fixed:0.2,0.4", "--exact"],
+        ["--d", "13", "--n", "3", "--p", "0.3", "--exact"],  # the exact solve would run for hours
+        ["--d", "13", "--n", "3", "--p", "0.3", "--prior", "fixed:0.2,0.4", "--exact"],
+        ["--d", "2000", "--n", "3", "--p", "0.3"],  # refused by the library's memory budget
+        ["--d", "2", "--n", "3", "--p", "0.3", "--max-bytes", "abc"],
+        ["--d", "2", "--n", "3", "--p", "0.3", "--max-bytes", "0"],
+        ["--d", "2", "--n", "3", "--p", "0.3", "--max-bytes", "-5"],
+        ["--d", "2", "--n", "3", "--p", "0.3", "--max-bytes", "nan"],
     ],
 )
 def test_bad_flags_exit_2_one_line(capsys, argv):
@@ -129,9 +134,33 @@ def test_subprocess_json():
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
 
 
-def test_d_is_capped_with_a_one_line_error(capsys):
-    from recovery.cli import main
+def test_memory_budget_comes_from_the_library(capsys):
+    """No separate cap on d in the CLI: the library's estimate (checked before allocation) is
+    reported on one line, with the flag that overrides it."""
+    from recovery.population import estimate_quadratic_bytes
 
-    assert main(["optimum", "--d", "21", "--n", "10", "--p", "0.5"]) == 2
+    assert main(["optimum", "--d", "2000", "--n", "10", "--p", "0.5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--d must be <= 20" in err[0]
+    assert len(err) == 1
+    assert "d=2000 needs about" in err[0] and "budget 8.0e+09 bytes" in err[0] and "--max-bytes" in err[0]
+    need = estimate_quadratic_bytes(2000, 10, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    assert f"{need:.1e}" in err[0]
+    # a small budget refuses a small problem ...
+    assert main(["optimum", "--d", "3", "--n", "10", "--p", "0.5", "--max-bytes", "1e4"]) == 2
+    err = capsys.readouterr().err
+    assert "budget 1.0e+04 bytes" in err and "--max-bytes" in err
+    # ... and raising it (or 'inf') lets it through, with the same numbers as the library
+    obj = _run_json(capsys, ["optimum", "--d", "3", "--n", "10", "--p", "0.5", "--max-bytes", "inf", "--json"])
+    q = population_quadratic(3, 10, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    np.testing.assert_allclose(obj["h"], q.h, rtol=1e-13)
+
+
+def test_exact_d4_matches_library_and_reports_certificate(capsys):
+    obj = _run_json(capsys, ["optimum", "--d", "4", "--n", "4", "--p", "1/4", "--exact", "--json"])
+    q = population_quadratic(4, 4, prior=UniformBinaryPrior(), init=BernoulliInit(Fraction(1, 4)), exact=True)
+    from recovery.optimum import _exact_solve_pd_reference
+
+    X_ref, _ = _exact_solve_pd_reference(q.H, q.h)  # the pre-flint pure-Python elimination
+    assert [Fraction(s) for s in obj["X_star_exact"]] == X_ref
+    assert obj["pd_certificate"] == "congruence-gershgorin"
+    assert Fraction(obj["c_exact"]) == q.c

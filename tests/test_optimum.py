@@ -165,3 +165,78 @@ def test_bareiss_pivots_are_the_leading_principal_minors():
     # a zero pivot stops early (singular leading block)
     _, piv = _bareiss([[1, 1, 0], [1, 1, 0], [0, 0, 1]])
     assert piv == [1, 0]
+
+
+# --------------------------------------------------------------------------- python-flint exact path
+# closed_form_optimum (exact PD certificate + FLINT's exact solve) against the previous
+# pure-Python fraction-free elimination, kept as recovery.optimum._exact_solve_pd_reference:
+# identical rationals on the iid, correlated and Dirichlet priors.
+
+import os  # noqa: E402
+
+from recovery.optimum import _exact_solve_pd, _exact_solve_pd_reference  # noqa: E402
+
+_SLOW = pytest.mark.skipif(not os.environ.get("LSAHARD_SLOW"), reason="set LSAHARD_SLOW=1 for d = 6 (~70 s)")
+
+PRIORS = [
+    ("iid", UniformBinaryPrior(), BernoulliInit(F(3, 10))),
+    ("correlated", UniformBinaryPrior(), CorrelatedInit(F(2, 5))),
+    ("dirichlet", DirichletPrior(2, F(1, 2)), BernoulliInit(F(1, 3))),
+]
+
+
+def _check_new_vs_reference(d, prior, init, n=5):
+    q = population_quadratic(d, n, prior=prior, init=init, exact=True)
+    X_ref, piv = _exact_solve_pd_reference(q.H, q.h)
+    opt = closed_form_optimum(q)
+    assert list(opt.X_star_exact) == X_ref
+    assert opt.ftilde_star_exact == q.c - q.h.dot(np.array(X_ref, dtype=object))
+    assert opt.pd_certificate == "congruence-gershgorin"
+    assert all(p > 0 for p in piv)  # the reference's own (Sylvester) certificate agrees
+    # the exact X* is a stationary point, exactly
+    assert np.all(q.H.dot(np.array(opt.X_star_exact, dtype=object)) == q.h)
+
+
+@pytest.mark.parametrize("name,prior,init", PRIORS, ids=[p[0] for p in PRIORS])
+@pytest.mark.parametrize("d", [1, 3, 5])
+def test_flint_optimum_identical_to_reference(name, prior, init, d):
+    _check_new_vs_reference(d, prior, init)
+
+
+@_SLOW
+@pytest.mark.parametrize("name,prior,init", PRIORS, ids=[p[0] for p in PRIORS])
+def test_flint_optimum_identical_to_reference_d6(name, prior, init):
+    _check_new_vs_reference(6, prior, init)
+
+
+def test_exact_vs_float_optimum_d8():
+    qe = population_quadratic(8, 20, prior=UniformBinaryPrior(), init=BernoulliInit(F(1, 2)), exact=True)
+    oe = closed_form_optimum(qe)
+    of = closed_form_optimum(population_quadratic(8, 20, prior=UniformBinaryPrior(), init=BernoulliInit(0.5)))
+    assert np.abs(oe.X_star - of.X_star).max() <= 1e-7 * np.abs(oe.X_star).max()
+    assert abs(oe.ftilde_star - of.ftilde_star) <= 1e-10
+    assert float(oe.ftilde_star_exact) == oe.ftilde_star
+    js = oe.to_json()  # exact strings of X* are far beyond Python's 4300-digit str limit
+    assert js["pd_certificate"] == "congruence-gershgorin" and len(js["X_star_exact"]) == qe.dim
+
+
+def test_exact_not_pd_messages_and_lemma_certificate():
+    # indefinite rational H: refused with an exact reason
+    He = np.array([[F(1), F(2), F(0)], [F(2), F(1), F(0)], [F(0), F(0), F(1)]], dtype=object)
+    qe = Quadratic(H=He, h=np.array([F(1)] * 3, dtype=object), c=F(0), exact=True)
+    with pytest.raises(ValueError, match="not positive definite.*exact check"):
+        closed_form_optimum(qe)
+    with pytest.raises(ValueError, match="not positive definite"):
+        _exact_solve_pd(qe.H, qe.h)
+    with pytest.raises(ValueError, match="negative"):
+        _exact_solve_pd_reference(qe.H, qe.h)
+    lem = lemma_3_1(qe)
+    assert not lem.positive_definite and lem.certified_exact and lem.certificate
+    q = population_quadratic(3, 4, prior=UniformBinaryPrior(), init=BernoulliInit(F(1, 3)), exact=True)
+    lem = lemma_3_1(q)
+    assert lem.positive_definite and lem.certificate == "congruence-gershgorin"
+    assert lemma_3_1(q.to_float()).certificate == ""
+    # an exactly non-symmetric H cannot be certified
+    Hn = np.array([[F(2), F(1), F(0)], [F(0), F(2), F(0)], [F(0), F(0), F(1)]], dtype=object)
+    with pytest.raises(ValueError, match="symmetric"):
+        closed_form_optimum(Quadratic(H=Hn, h=np.array([F(1)] * 3, dtype=object), c=F(0), exact=True))

@@ -11,10 +11,11 @@ import numpy as np
 
 __all__ = ["register", "run", "parse_prior"]
 
-#: largest d accepted with --exact: the exact elimination of the (d*m)-dimensional system H X = h
-#: costs about 10x per unit of d (audit: `lsahard optimum --d 6 --n 5 --p 0.3 --exact` took 21 s,
-#: --d 5 2.6 s), so d = 8 already takes tens of minutes; beyond it the command would run for hours
-EXACT_MAX_D = 8
+#: largest d accepted with --exact (a TIME guard; memory is guarded by the library budget, see
+#: --max-bytes). With python-flint the whole command takes seconds at d = 10 (see
+#: docs/results/exact_speed.md); the exact solve of the (d*m)-dimensional system grows ~d^7 and
+#: the sizes of the rationals with it, so d = 13+ would run for minutes to hours
+EXACT_MAX_D = 12
 
 
 def _number(text: str, name: str, exact: bool) -> Any:
@@ -82,24 +83,36 @@ def _realizable(X: np.ndarray, d: int, X_exact: Any) -> tuple[Any, Any]:
     return bool(res.realizable), None
 
 
-FLOAT_MAX_D = 20
+def _max_bytes(text: Any) -> Any:
+    """``--max-bytes``: None (library default), a positive number of bytes, or ``inf``."""
+    if text is None:
+        return None
+    try:
+        v = float(str(text).strip())
+    except ValueError:
+        raise ValueError(f"--max-bytes must be a number of bytes (e.g. 2e10 or inf), got {text!r}") from None
+    if not v > 0:
+        raise ValueError(f"--max-bytes must be positive, got {text!r}")
+    return v
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..exact_linalg import fraction_to_str
     from ..optimum import closed_form_optimum
     from ..population import population_quadratic
     from ..prompts import BernoulliInit, CorrelatedInit, UniformInit
     from .._validate import check_int
 
-    # H has (d m)^2 entries, m = (d+1)(d+2)/2: d = 20 is ~170 MB of float64 and seconds of work;
-    # larger d would exhaust memory before printing anything useful
-    d = check_int(args.d, "--d", min_value=1, max_value=FLOAT_MAX_D)
+    # memory is checked by the library before anything is allocated (population_quadratic's
+    # max_bytes budget; --max-bytes here), so there is no separate cap on d for the float mode
+    d = check_int(args.d, "--d", min_value=1)
     n = check_int(args.n, "--n", min_value=1)
     exact = bool(args.exact)
+    max_bytes = _max_bytes(args.max_bytes)
     prior = parse_prior(args.prior, exact)
     if exact and d > EXACT_MAX_D:
         raise ValueError(f"--exact supports --d <= {EXACT_MAX_D} (got {d}): the exact solve of H X = h "
-                         "grows ~10x per unit of d; drop --exact for the float mode (agrees to 1e-12)")
+                         "grows ~d^7 (minutes to hours beyond); drop --exact for the float mode (agrees to 1e-12)")
     S = prior.num_states
     p = None
     if args.p is not None:
@@ -118,7 +131,11 @@ def run(args: argparse.Namespace) -> int:
         init = BernoulliInit(p)
     else:
         init = UniformInit()
-    quad = population_quadratic(d, n, prior=prior, init=init, exact=exact)
+    try:
+        quad = population_quadratic(d, n, prior=prior, init=init, exact=exact, max_bytes=max_bytes)
+    except ValueError as exc:
+        # the library's budget message names its keyword; point CLI users at the flag
+        raise ValueError(str(exc).replace("pass max_bytes= to raise it", "pass --max-bytes to raise it")) from None
     opt = closed_form_optimum(quad)
     realizable, realization = _realizable(opt.X_star, d, opt.X_star_exact)
     m = (d + 1) * (d + 2) // 2
@@ -141,11 +158,12 @@ def run(args: argparse.Namespace) -> int:
     }
     if exact:
         out["p_exact"] = None if p is None else str(p)
-        out["H_exact"] = [[str(v) for v in row] for row in quad.H]
-        out["h_exact"] = [str(v) for v in quad.h]
-        out["c_exact"] = str(quad.c)
-        out["X_star_exact"] = [str(v) for v in opt.X_star_exact]
-        out["ftilde_star_exact"] = str(opt.ftilde_star_exact)
+        out["H_exact"] = [[fraction_to_str(v) for v in row] for row in quad.H]
+        out["h_exact"] = [fraction_to_str(v) for v in quad.h]
+        out["c_exact"] = fraction_to_str(quad.c)
+        out["X_star_exact"] = [fraction_to_str(v) for v in opt.X_star_exact]
+        out["ftilde_star_exact"] = fraction_to_str(opt.ftilde_star_exact)
+        out["pd_certificate"] = opt.pd_certificate
     if args.json:
         print(json.dumps(out))
         return 0
@@ -153,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
           f"({'exact rational' if exact else 'float'}), dimension d*m = {d * m}")
     print(f"  c = {out['c']:.12g}, min eig(H) = {opt.min_eig_H:.6g} (Lemma 3.1: "
           f"{'PD, strictly convex' if opt.min_eig_H > 0 else 'not PD'})")
-    print(f"  ftilde* = {opt.ftilde_star:.12g}" + (f" = {opt.ftilde_star_exact}" if exact else ""))
+    print(f"  ftilde* = {opt.ftilde_star:.12g}" + (f" = {fraction_to_str(opt.ftilde_star_exact)}" if exact else ""))
     if d * m <= 12:
         print("  X* = " + ", ".join(f"{v:.6g}" for v in opt.X_star))
     print(f"  realizable: {'unknown (no realisability module)' if realizable is None else realizable}")
@@ -176,6 +194,10 @@ def register(subparsers: Any) -> None:
                    help="uniform | fixed:P01,P10 | dirichlet:S,ALPHA (default uniform)")
     p.add_argument("--init", choices=["iid", "correlated"], default="iid",
                    help="i.i.d. Bernoulli(p) starts (uniform for S > 2) or correlated (Thm 3.4, g(x)=(x-p)^2)")
-    p.add_argument("--exact", action="store_true", help="exact rational arithmetic (small d)")
+    p.add_argument("--exact", action="store_true",
+                   help=f"exact rational arithmetic through python-flint (d <= {EXACT_MAX_D})")
+    p.add_argument("--max-bytes", type=str, default=None,
+                   help="memory budget in bytes checked before allocation (default: the library's "
+                   "recovery.population.DEFAULT_MAX_BYTES = 8e9; 'inf' disables it)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
