@@ -1,20 +1,44 @@
-"""Exact deciders for the source problems: brute force and a HiGHS MILP (two independent methods).
+"""Exact deciders for the source problems: brute force, a HiGHS MILP, a SAT solver (PySAT) and,
+for separability, SCIP with indicator constraints.
 
-``decide(instance, method="milp" | "brute", time_limit=None) -> Decision``.
+``decide(instance, method="milp" | "brute" | "sat" | "scip", time_limit=None) -> Decision``.
 
-================  =====================================================  ==============================
-problem           brute                                                  milp (HiGHS via highspy)
-================  =====================================================  ==============================
-cnf               all 2^n assignments, vectorised numpy                  x in {0,1}^n, one row / clause
-nae_sat           all 2^n assignments (#true = (w + M s) / 2)            1 <= #true <= w - 1 per clause
-set_splitting     all 2^n sides                                          1 <= #side-1 <= |c| - 1
-partition         all 2^(n-1) sign vectors (s_1 = +1)                    sum 2 a_i y_i = sum a_i
-coloring          exhaustive backtracking (DSatur order)                 one-hot x_{v,c}, edge rows
-separability      all 2^(|Q|-1) splits, two margin-1 LPs each            binary per outside point,
-                                                                         big-M from a Cramer bound
-bm_program        -> ``reductions.bm_solvers.decide_bm``
-lsa_program       -> ``recovery.solvers.solve`` (method = solver name; "milp" means "highs-milp")
-================  =====================================================  ==============================
+=============  ===================================== ============================= =========================
+problem        brute                                 milp (HiGHS via highspy)      sat (PySAT) / scip
+=============  ===================================== ============================= =========================
+cnf            all 2^n assignments, vectorised       x in {0,1}^n, one row/clause  sat: the clauses
+nae_sat        all 2^n assignments                   1 <= #true <= w - 1 / clause  sat: C and its complement
+set_splitting  all 2^n sides                         1 <= #side-1 <= |c| - 1       sat: NAE over elements
+partition      all 2^(n-1) sign vectors (s_1 = +1)   sum 2 a_i y_i = sum a_i       --
+coloring       exhaustive backtracking (DSatur)      one-hot x_{v,c}, edge rows    sat: one-hot CNF
+separability   all 2^(|Q|-1) splits, two margin-1    binary per outside point,     scip: indicator
+               LPs each (|Q| <= MAX_BRUTE_OUTSIDE)   big-M from a Cramer bound     constraints, no big-M
+=============  ===================================== ============================= =========================
+
+``bm_program`` goes to :func:`reductions.bm_solvers.decide_bm` ("milp", "alternating", "scip");
+``lsa_program`` to ``recovery.solvers.solve`` (method = solver name; "milp" means "highs-milp").
+
+Which method to pick.  For CNF, NAE-SAT, set splitting and colouring, ``"sat"`` (CaDiCaL 1.9.5
+through PySAT, :mod:`reductions.sat`) is what a user would run and is the method to time in
+source-level benchmark comparisons; the ``decide`` default stays ``"milp"`` (callers rely on it)
+and ``"brute"`` is the independent cross-check for small instances.  For separability,
+``"scip"`` (:mod:`reductions.separability_scip`) is the decider for anything beyond the brute
+force limit of ``MAX_BRUTE_OUTSIDE`` = 16 outside points; the big-M ``"milp"`` is kept as a
+cross-check (its M grows like the Hadamard bound below, 1e13 and beyond at 20 dimensions, and
+HiGHS then often stops without an answer).
+
+Proof levels (``Decision.proof``, :data:`PROOF_LEVELS`):
+
+* ``"exact"`` -- a YES whose witness passed the problem's exact ``check`` (rational/Boolean
+  arithmetic), or a NO by exhaustive enumeration (brute force over assignments, sign vectors or
+  colourings) or by definition (a CNF with an empty clause);
+* ``"solver proof"`` -- a NO resting on a floating-point or SAT solver's claim of infeasibility:
+  HiGHS MILP infeasible *and* confirmed by its presolve-off rerun, SCIP status "infeasible", a SAT
+  solver's UNSAT (no DRAT trace is checked), a split enumeration whose margin-1 LPs HiGHS
+  declared infeasible, or an LSA program refuted by its solver (infeasible, or a proven dual bound
+  above the tolerance);
+* ``"none"`` -- no proof: answer None (time limit, unverifiable point, numerical failure), or a
+  YES of an ``lsa_program`` whose witness passed only the program's tolerance-based verifier.
 
 Every witness is re-checked with the problem's exact ``check`` before ``answer=True`` is
 returned; a witness failing the check gives ``answer=None`` (status says why).
@@ -42,7 +66,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -51,11 +75,22 @@ import scipy.sparse as sp
 
 from reductions.base import Problem
 
-__all__ = ["Decision", "decide", "METHODS", "separability_box_bound", "highs_milp"]
+__all__ = ["Decision", "decide", "METHODS", "PROOF_LEVELS", "METHOD_PROBLEMS", "separability_box_bound",
+           "highs_milp"]
 
-METHODS = ("milp", "brute")
+METHODS = ("milp", "brute", "sat", "scip")
+#: problems each source method supports (``decide`` raises ValueError naming ``method`` otherwise)
+METHOD_PROBLEMS = {
+    "milp": ("cnf", "nae_sat", "set_splitting", "partition", "coloring", "separability"),
+    "brute": ("cnf", "nae_sat", "set_splitting", "partition", "coloring", "separability"),
+    "sat": ("cnf", "nae_sat", "set_splitting", "coloring"),
+    "scip": ("separability",),
+}
+#: what proves a Decision's answer (see the module docstring): "exact", "solver proof", "none"
+PROOF_LEVELS = ("exact", "solver proof", "none")
 
-#: brute-force size limits (the enumeration is exponential)
+#: brute-force size limits (the enumeration is exponential); larger separability instances are
+#: decided by method "scip" (indicator constraints, no limit on the number of outside points)
 MAX_BRUTE_VARS = 24
 MAX_BRUTE_OUTSIDE = 16
 #: MILP size limit: the models are built as dense rows, so a DIMACS header "p cnf 100000000 1"
@@ -84,9 +119,26 @@ def _milp_entries(instance: Problem) -> int:
 class Decision:
     """Outcome of an exact decider.
 
-    ``answer``: True (witness verified exactly), False (proved: exhausted / solver infeasible),
-    None (unknown: time limit or unverifiable witness); ``witness``: a source solution or None;
-    ``status``: the method's proof status; ``wall_s``: seconds; ``method``: the method used.
+    Attributes
+    ----------
+    answer : bool or None
+        True (a witness passed the instance's ``check``), False (proved, see ``proof``), None
+        (unknown: time limit, unverifiable witness, numerical failure).
+    witness : Any
+        A source solution (answer True) or None.
+    status : str
+        The method's own account (solver status, what was enumerated, why unknown).
+    wall_s : float
+        Seconds.
+    method : str
+        The method used.
+    proof : str
+        What proves the answer, one of :data:`PROOF_LEVELS`: ``"exact"`` (YES: the witness
+        passed the problem's exact check; NO: exhaustive enumeration or an exact decision
+        procedure), ``"solver proof"`` (NO: a solver's proof of infeasibility -- HiGHS MILP
+        infeasible with its presolve-off confirmation, SCIP infeasible, a SAT solver's UNSAT), or
+        ``"none"`` (unknown).  A None answer always has ``"none"``; a True answer never has
+        ``"solver proof"``.
     """
 
     answer: bool | None
@@ -94,6 +146,15 @@ class Decision:
     status: str
     wall_s: float
     method: str = ""
+    proof: str = "none"
+
+    def __post_init__(self) -> None:
+        if self.proof not in PROOF_LEVELS:
+            raise ValueError(f"proof: expected one of {PROOF_LEVELS}, got {self.proof!r}")
+        if self.answer is None and self.proof != "none":
+            raise ValueError(f"proof: an unknown answer has proof 'none', got {self.proof!r}")
+        if self.answer is True and self.proof == "solver proof":
+            raise ValueError("proof: a YES answer is proved by its witness ('exact'), not by 'solver proof'")
 
     def to_json(self) -> dict:
         from reductions.base import _jsonable
@@ -104,6 +165,7 @@ class Decision:
             "status": self.status,
             "wall_s": self.wall_s,
             "method": self.method,
+            "proof": self.proof,
         }
 
 
@@ -186,7 +248,8 @@ def _enumerate(n: int, accept, timer: _Timer, chunk: int = 1 << 15):
     """First row of the enumeration of {0,1}^n (bool) accepted by ``accept`` (vectorised over a
     chunk), or None if there is none; raises TimeoutError past the time limit."""
     if n > MAX_BRUTE_VARS:
-        raise ValueError(f"brute force: {n} binary variables exceed the limit {MAX_BRUTE_VARS}; use method='milp'")
+        raise ValueError(f"brute force: {n} binary variables exceed the limit {MAX_BRUTE_VARS}; "
+                         "use method='sat' (cnf, nae_sat, set_splitting) or 'milp'")
     total = 1 << n
     for start in range(0, total, chunk):
         X = _bits(n, start, min(total, start + chunk))
@@ -382,7 +445,8 @@ def _brute_separability(inst, timer):
     L = 1
     nq = Q.shape[0]
     if nq > MAX_BRUTE_OUTSIDE:
-        raise ValueError(f"brute force: {nq} outside points exceed the limit {MAX_BRUTE_OUTSIDE}; use method='milp'")
+        raise ValueError(f"brute force: {nq} outside points exceed the limit {MAX_BRUTE_OUTSIDE}; "
+                         "use method='scip' (or the big-M 'milp')")
     if nq == 0:
         return (tuple([Fraction(0)] * inst.dim), Fraction(-1), tuple([Fraction(0)] * inst.dim), Fraction(-1)), 0
     memo: dict[int, Any] = {}
@@ -580,15 +644,55 @@ _MILP = {
 }
 
 
-def _finish(inst: Problem, method: str, kind: str, witness: Any, timer: _Timer, status: str) -> "Decision":
+def _finish(inst: Problem, method: str, kind: str, witness: Any, timer: _Timer, status: str,
+            no_proof: str = "solver proof") -> "Decision":
+    """The Decision of a finished method run.
+
+    A witness counts only if it passes ``inst.check`` (then answer True, proof "exact"; else
+    answer None).  Without a witness, ``kind == "infeasible"`` is the method's refutation: answer
+    False with proof level ``no_proof`` ("exact" for exhaustive enumerations, "solver proof" for
+    a solver's infeasibility claim); any other kind is unknown (proof "none")."""
     wall = timer.elapsed()
     if witness is not None:
         if inst.check(witness):
-            return Decision(True, witness, status, wall, method)
+            return Decision(True, witness, status, wall, method, proof="exact")
         return Decision(None, None, status + "; witness failed the exact check", wall, method)
     if kind == "infeasible":
-        return Decision(False, None, status, wall, method)
+        return Decision(False, None, status, wall, method, proof=no_proof)
     return Decision(None, None, status, wall, method)
+
+
+def _sat_decide(inst: Problem, timer: _Timer) -> "Decision":
+    """Method "sat": the CNF encoding of :mod:`reductions.sat` through PySAT."""
+    from reductions.sat import decode, encode, solve_clauses
+
+    n_vars, clauses, info = encode(inst)
+    kind, model, text = solve_clauses(n_vars, clauses, timer.remaining())
+    status = f"sat ({text}; {n_vars} variables, {len(clauses)} clauses)"
+    if kind == "sat":
+        return _finish(inst, "sat", "feasible", decode(inst, model, info), timer, status)
+    if kind == "empty clause":  # unsatisfiable by definition
+        return _finish(inst, "sat", "infeasible", None, timer, status, no_proof="exact")
+    return _finish(inst, "sat", "infeasible" if kind == "unsat" else "unknown", None, timer, status)
+
+
+def _scip_separability(inst, timer: _Timer) -> tuple[str, Any, str]:
+    """Method "scip" for separability: SCIP's split (indicator model of
+    :mod:`reductions.separability_scip`) -> the two margin-1 LPs of that split (HiGHS,
+    :func:`_sep_lp`) -> exact planes.  Returns (kind, witness or None, SCIP's status text)."""
+    from reductions.separability_scip import scip_split
+
+    P, Q, L = _integer_points(inst)
+    if Q.shape[0] == 0:
+        zero = tuple([Fraction(0)] * inst.dim)
+        return "feasible", (zero, Fraction(-1), zero, Fraction(-1)), "no outside point"
+    kind, split, text = scip_split(P, Q, timer.remaining())
+    if split is None:
+        return kind, None, text
+    s1, s2 = _sep_lp(P, Q[split]), _sep_lp(P, Q[~split])
+    if s1 is None or s2 is None:
+        return "unverified", None, text + "; a margin-1 LP of SCIP's split is infeasible (tolerance point)"
+    return kind, _sep_witness_exact(inst, L, s1, s2), text + "; split re-solved by two margin-1 LPs"
 
 
 def _decide_lsa(inst, method: str, time_limit: float | None) -> Decision:
@@ -619,10 +723,29 @@ def _decide_lsa(inst, method: str, time_limit: float | None) -> Decision:
 
 
 def decide(instance: Problem, method: str = "milp", time_limit: float | None = None) -> Decision:
-    """Decide ``instance`` exactly with ``method`` ("milp" or "brute"; for ``lsa_program`` any
-    ``recovery.solvers`` name; for ``bm_program`` whatever ``reductions.bm_solvers`` supports).
+    """Decide ``instance`` exactly with ``method``.
 
-    ``time_limit`` in seconds (None = no limit); on expiry ``answer`` is None."""
+    Parameters
+    ----------
+    instance : Problem
+        Any source problem, a ``bm_program`` or an ``lsa_program``.
+    method : str
+        One of :data:`METHODS` for the source problems (:data:`METHOD_PROBLEMS` says which
+        problems each supports): ``"milp"`` (HiGHS, the default -- kept for the callers that rely
+        on it), ``"brute"`` (enumeration, small instances), ``"sat"`` (PySAT's CaDiCaL on a CNF
+        encoding; the natural choice for cnf, nae_sat, set_splitting and coloring) or ``"scip"``
+        (separability by SCIP indicator constraints; the decider beyond ``MAX_BRUTE_OUTSIDE``
+        outside points).  For ``lsa_program`` any ``recovery.solvers`` name; for ``bm_program``
+        whatever :func:`reductions.bm_solvers.decide_bm` supports.
+    time_limit : float or None
+        Seconds (None = no limit); on expiry ``answer`` is None.
+
+    Returns
+    -------
+    Decision
+        ``answer`` True only with a witness that passed ``instance.check``; ``proof`` says what
+        proves the answer (:data:`PROOF_LEVELS`).
+    """
     if not isinstance(instance, Problem):
         raise TypeError(f"instance: expected a reductions Problem, got {type(instance).__name__}")
     if time_limit is not None:
@@ -631,13 +754,20 @@ def decide(instance: Problem, method: str = "milp", time_limit: float | None = N
         time_limit = float(time_limit)
     name = instance.PROBLEM
     if name == "lsa_program":
-        return _decide_lsa(instance, method, time_limit)
+        d = _decide_lsa(instance, method, time_limit)
+        if d.answer is False and d.proof == "none":
+            # infeasible, or a proven dual bound above the tolerance: the solver's proof.  A YES
+            # keeps "none": LSAProgram.check is a tolerance-based verifier, not an exact check.
+            d = replace(d, proof="solver proof")
+        return d
     if name == "bm_program":
         from reductions.bm_solvers import decide_bm
 
         return decide_bm(instance, method, time_limit)
     if method not in METHODS:
         raise ValueError(f"method: expected one of {METHODS} for {name}, got {method!r}")
+    if name not in METHOD_PROBLEMS[method]:
+        raise ValueError(f"method: {method!r} does not decide {name} (it supports {METHOD_PROBLEMS[method]})")
     timer = _Timer(time_limit)
     if method == "brute":
         try:
@@ -652,8 +782,19 @@ def decide(instance: Problem, method: str = "milp", time_limit: float | None = N
         except (RuntimeError, OverflowError) as exc:
             # e.g. coordinates beyond float range: HiGHS "Model error" -- proves nothing
             return Decision(None, None, f"brute: numerical failure ({exc})", timer.elapsed(), method)
+        # the split enumeration's NO rests on HiGHS's LP infeasibility claims; the others are
+        # exhaustive over a finite set of candidate solutions
         return _finish(instance, method, "infeasible" if witness is None else "feasible", witness, timer,
-                       status + (": no solution" if witness is None else ": solution found"))
+                       status + (": no solution" if witness is None else ": solution found"),
+                       no_proof="solver proof" if name == "separability" else "exact")
+    if method == "sat":
+        return _sat_decide(instance, timer)
+    if method == "scip":
+        try:
+            kind, witness, text = _scip_separability(instance, timer)
+        except (RuntimeError, OverflowError) as exc:
+            return Decision(None, None, f"scip (indicator): numerical failure ({exc})", timer.elapsed(), method)
+        return _finish(instance, method, kind, witness, timer, f"scip (indicator): {kind} ({text})")
     if _milp_entries(instance) > MAX_MILP_ENTRIES:
         raise ValueError(f"instance: too large for the dense MILP model ({instance.size()}; limit "
                          f"{MAX_MILP_ENTRIES:.0e} matrix entries)")

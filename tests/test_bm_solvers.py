@@ -1,7 +1,9 @@
-"""decide_bm: the exact BM MILP and the Bennett-Mangasarian alternating-LP heuristic.
+"""decide_bm: the exact BM MILP, the SCIP indicator decider and the Bennett-Mangasarian
+alternating-LP heuristic.
 
-Independent deciders compared: the BM MILP (z-complementarity big-M), R1's separability split
-enumeration (``decide(..., "brute")``) and a test-local enumeration of splits by LP written here.
+Independent deciders compared: the BM MILP (z-complementarity big-M), SCIP with indicator
+constraints (no big-M), R1's separability split enumeration (``decide(..., "brute")``) and a
+test-local enumeration of splits by LP written here.
 """
 
 from __future__ import annotations
@@ -57,9 +59,9 @@ def test_milp_agrees_with_two_enumerations():
             theirs = decide(Separability(inside=bm.inside, outside=bm.outside), "brute").answer
             assert dec.answer == mine == theirs, (bm.to_json(), dec)
             if dec.answer:
-                assert bm.check(dec.witness)
+                assert bm.check(dec.witness) and dec.proof == "exact"
             else:
-                assert dec.witness is None
+                assert dec.witness is None and dec.proof == "solver proof"
             tally[dec.answer] += 1
     assert tally[True] > 20 and tally[False] > 20, tally
 
@@ -118,6 +120,8 @@ def test_bad_arguments():
     bm = BMProgram(inside=[[0]], outside=[[1]])
     with pytest.raises(ValueError, match="method"):
         decide_bm(bm, "simplex")
+    with pytest.raises(ValueError, match="method"):
+        decide_bm(bm, "sat")
     with pytest.raises(TypeError, match="instance"):
         decide_bm(Separability(inside=[[0]], outside=[[1]]))
     with pytest.raises(ValueError, match="time_limit"):
@@ -129,7 +133,7 @@ def test_bad_arguments():
 def test_time_limit_gives_unknown_not_false():
     bm = BMProgram(inside=[[0, 0], [1, 1]], outside=[[3, 0], [-3, 0], [0, 4], [0, -4]])
     dec = decide_bm(bm, "alternating", time_limit=1e-9)
-    assert dec.answer is None and "time limit" in dec.status
+    assert dec.answer is None and "time limit" in dec.status and dec.proof == "none"
 
 
 def test_highs_model_error_is_not_a_proof_of_infeasibility(monkeypatch):
@@ -152,3 +156,51 @@ def test_highs_model_error_is_not_a_proof_of_infeasibility(monkeypatch):
     monkeypatch.setattr(bms, "highs_solve", lambda *a, **kw: HighsOutcome(
         "kInfeasible", None, None, None, "HiGHS model status kInfeasible (Infeasible); confirmed", "Infeasible"))
     assert bms.decide_bm(inst, "milp").answer is False
+
+
+def test_scip_agrees_with_two_enumerations_and_the_milp():
+    tally = {True: 0, False: 0}
+    for dim in (1, 2, 3):
+        for bm in _instances(40, seed=10 + dim, dim=dim):
+            dec = decide_bm(bm, "scip")
+            assert dec.method == "scip"
+            mine = _enumerate_splits(bm)
+            assert dec.answer == mine == decide_bm(bm, "milp").answer, (bm.to_json(), dec)
+            if dec.answer:
+                assert bm.check(dec.witness) and dec.proof == "exact"
+            else:
+                assert dec.witness is None and dec.proof == "solver proof"
+            tally[dec.answer] += 1
+    assert tally[True] > 20 and tally[False] > 20, tally
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.integers(-3, 3), min_size=2, max_size=2), min_size=1, max_size=3),
+       st.lists(st.lists(st.integers(-3, 3), min_size=2, max_size=2), min_size=0, max_size=4),
+       st.sampled_from([1, 2, 3]))
+def test_property_scip_vs_enumeration_rational_points(P, Q, denom):
+    """Rational coordinates (scaled to integers inside the SCIP decider)."""
+    from fractions import Fraction
+
+    bm = BMProgram(inside=[[Fraction(c, denom) for c in p] for p in P],
+                   outside=[[Fraction(c, denom) for c in q] for q in Q])
+    dec = decide_bm(bm, "scip")
+    assert dec.answer == _enumerate_splits(bm)
+    if dec.answer:
+        assert bm.check(dec.witness)
+
+
+def test_scip_decides_a_bm_program_from_a_cnf_beyond_enumeration():
+    """cnf -> ... -> bm_program with 20+ outside points: SCIP's answer equals the SAT answer."""
+    from reductions import CNF, chain
+
+    for clauses, truth in ((((1, 2, 3), (-1, -2), (-2, -3), (-1, -3), (4, 5, 6), (-4, 5), (7, 8, 9), (-9, 10)), True),
+                           ((tuple((v,) for v in range(1, 10)) + ((-1, -2, 10), (-3, -10))), False)):
+        src = CNF(n_vars=10, clauses=clauses)
+        assert decide(src, "sat").answer is truth
+        red = chain(src, "bm_program")
+        assert len(red.target.outside) >= 20
+        dec = decide(red.target, "scip", time_limit=60)
+        assert dec.answer is truth, dec
+        if truth:
+            assert src.check(red.backward(dec.witness))
