@@ -355,7 +355,14 @@ class BilinearProgram:
         return {n: lo for n, (lo, hi) in self.bounds.items() if lo is not None and lo == hi}
 
     def bound_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Float bound arrays ``(b_lo, b_hi, A_lo, A_hi)`` with shapes (d+1,), (d+1,), (d+1, d), (d+1, d); +-inf = free."""
+        """Float bound arrays ``(b_lo, b_hi, A_lo, A_hi)`` with shapes (d+1,), (d+1,), (d+1, d), (d+1, d); +-inf = free.
+
+        Fresh copies of arrays computed once per program (a reduction output has ~1e6 bounds).
+        """
+        return tuple(a.copy() for a in self._bound_arrays)  # type: ignore[return-value]
+
+    @cached_property
+    def _bound_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         d = self.d
         b_lo, b_hi = np.full(d + 1, -np.inf), np.full(d + 1, np.inf)
         A_lo, A_hi = np.full((d + 1, d), -np.inf), np.full((d + 1, d), np.inf)

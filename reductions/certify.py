@@ -22,7 +22,8 @@ from recovery.program import BilinearProgram
 from reductions.base import Reduction, load_problem, to_jsonable
 from reductions.graph import RULES, rule_module
 
-__all__ = ["SourceAnswer", "certify", "provenance", "certify_program_point", "answer_for_program"]
+__all__ = ["SourceAnswer", "certify", "provenance", "certify_program_point", "answer_for_program",
+           "answer_for_result", "MAX_PROVENANCE_BOUNDS"]
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ def provenance(program: BilinearProgram) -> Reduction | None:
         reduction = rule_module(rule).reduce(instance, **_RULE_PARAMETERS.get(rule, lambda m: {})(meta))
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
-    if reduction.target.program.to_json() != program.to_json():
+    rebuilt = reduction.target.program
+    if (rebuilt.d, rebuilt.constraints, rebuilt.objective, rebuilt.bounds) != \
+            (program.d, program.constraints, program.objective, program.bounds):
         return None
     return reduction
 
@@ -118,17 +121,32 @@ def certify_program_point(program: BilinearProgram, b: Any, A: Any) -> SourceAns
     return SourceAnswer("unknown", "none", f"{why} ({reduction.source.PROBLEM})")
 
 
+#: largest program (number of bounded entries) whose provenance is rebuilt and compared; the
+#: rules build ~1e6 fixed entries in pure Python for d ~ 1000, which takes minutes
+MAX_PROVENANCE_BOUNDS = 200_000
+
+
 def answer_for_program(program: BilinearProgram, result: Any) -> SourceAnswer:
     """The answer a :class:`recovery.solvers.SolveResult` proves, certified at the program's
     source when the program has :func:`provenance`.
 
     With provenance, YES needs the backward image of the result's point to pass the source's
-    exact check; a program-level NO carries over with its proof.  Without provenance the
+    exact check; a program-level NO carries over with its proof.  Without provenance (or for a
+    program with more than :data:`MAX_PROVENANCE_BOUNDS` bounds, whose rebuild is too slow) the
     program-level answer of the result is returned unchanged.
     """
-    reduction = provenance(program)
+    reduction = provenance(program) if len(program.bounds) <= MAX_PROVENANCE_BOUNDS else None
     if reduction is None:
         return SourceAnswer(result.answer, result.answer_proof, result.answer_reason)
+    return answer_for_result(reduction, result)
+
+
+def answer_for_result(reduction: Reduction, result: Any) -> SourceAnswer:
+    """The source answer of ``reduction`` proved by a solver ``result`` on its LSA-program target.
+
+    YES: the result's point, mapped back, passes the source's exact check.  NO: the program-level
+    NO of the result (:func:`recovery.solvers.answer.program_answer`), with its proof.
+    """
     source = reduction.source.PROBLEM
     if result.b is not None and result.A is not None:
         ok, solution, why = _backward_check(reduction, (result.b, result.A))

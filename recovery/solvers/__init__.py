@@ -197,8 +197,8 @@ def solve(program: BilinearProgram, solver: str = "scip", time_limit: float = 60
         return SolveResult(status, None, None, None, None, time.perf_counter() - t0,
                            f"solver {solver}: {run.error}\n{run.output}", proof=f"isolation:{run.status}",
                            answer_reason=f"solver run {run.status}", **common)
-    res = _verified(program, run.value, tol, time.perf_counter() - t0, common)
-    ans = program_answer(program, res)
+    res, ver = _verified(program, run.value, tol, time.perf_counter() - t0, common)
+    ans = program_answer(program, res, ver)
     return dataclasses.replace(res, answer=ans.answer, answer_proof=ans.proof, answer_reason=ans.reason)
 
 
@@ -206,10 +206,10 @@ def _run_solver(solver: str, program: BilinearProgram, time_limit: float, seed: 
     return _runner(solver)(program, time_limit, seed)
 
 
-def _verified(program: BilinearProgram, out: Outcome, tol: float, wall: float, common: dict) -> SolveResult:
+def _verified(program: BilinearProgram, out: Outcome, tol: float, wall: float, common: dict):
     """Verify the outcome's point (clipped, exact) and make its label agree with its numbers."""
     status, log = out.status, out.log
-    b = A = None
+    b = A = ver = None
     verified, max_violation, objective = False, None, None
     if out.b is not None and out.A is not None:
         ver = verify(program, out.b, out.A, tol=tol)
@@ -235,4 +235,4 @@ def _verified(program: BilinearProgram, out: Outcome, tol: float, wall: float, c
         status = "unknown"
     bound = None if out.bound is None else float(out.bound)
     return SolveResult(status, b, A, objective, bound, wall, log, proof=out.proof, verified=verified,
-                       max_violation=max_violation, **common)
+                       max_violation=max_violation, **common), ver

@@ -38,7 +38,7 @@ import numpy as np
 
 from recovery.program import BilinearProgram
 from recovery.solvers.result import SolveResult
-from recovery.verify import verify
+from recovery.verify import Verification, verify
 
 __all__ = ["Answer", "ANSWERS", "PROOF_LEVELS", "NO_BOUND_MARGIN", "program_answer", "exact_point"]
 
@@ -92,7 +92,7 @@ def exact_point(program: BilinearProgram, b: np.ndarray, A: np.ndarray) -> tuple
     return None
 
 
-def program_answer(program: BilinearProgram, result: SolveResult) -> Answer:
+def program_answer(program: BilinearProgram, result: SolveResult, verification: Verification | None = None) -> Answer:
     """The answer ``result`` proves for ``program`` (see the module table).
 
     Parameters
@@ -101,12 +101,17 @@ def program_answer(program: BilinearProgram, result: SolveResult) -> Answer:
         The program that was solved.
     result : SolveResult
         The run, as returned by :func:`recovery.solvers.solve` (its point is already clipped).
+    verification : Verification, optional
+        The verification of the result's point, when already computed: the dyadic repair of
+        :func:`exact_point` is only tried for points that satisfy the rows within tolerance.
 
     Returns
     -------
     Answer
     """
-    if result.b is not None and result.A is not None and result.status in ("feasible", "optimal", "timeout"):
+    hopeless = verification is not None and not (
+        verification.exact or (verification.ok and (verification.objective is None or verification.objective <= 1e-6)))
+    if result.b is not None and result.A is not None and not hopeless:
         if exact_point(program, result.b, result.A) is not None:
             return Answer("yes", "exact", "the clipped point satisfies every row exactly"
                           + (" with objective <= 0" if program.objective is not None else ""))
