@@ -14,6 +14,7 @@ Spectral: :func:`recovery.realize.recover` (median wall time of 5 runs).  SCIP: 
 equality system through Pyomo ``scip_direct`` (:func:`recovery.realize_scip.recover_scip`, box from
 the gauge), with a per-instance time limit.  ``python -m benchmarks.bench_recovery --out DIR``
 writes ``DIR/bench_recovery.{md,json}``; :func:`run` is the entry point of the ``recovery`` suite.
+While it runs, one progress line per instance goes to stderr (``--no-progress`` to silence them).
 
 ``python -m benchmarks.bench_recovery --sweep N [--seed S]`` instead runs :func:`planted_sweep`: N random
 planted ``X = phi(b, A)`` with degenerate structure (integer entries, zero entries of ``b``, zero or
@@ -26,9 +27,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, TextIO
 
 import numpy as np
 
@@ -66,30 +68,88 @@ def _time_spectral(X: np.ndarray, d: int, reps: int = 5) -> tuple[Any, float]:
     return r, statistics.median(times)
 
 
+def _progress_stream(progress: bool | TextIO | None) -> TextIO | None:
+    """The stream progress lines go to.
+
+    Parameters
+    ----------
+    progress : bool, file-like or None
+        True: ``sys.stderr``; False or None: no progress lines; a file-like object (anything
+        with ``write``): that object.
+
+    Returns
+    -------
+    file-like or None
+        The stream, or None for no progress output.
+    """
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        return sys.stderr
+    if not callable(getattr(progress, "write", None)):
+        raise TypeError(f"progress: expected a bool or a writable stream, got {type(progress).__name__}")
+    return progress
+
+
+def _say(stream: TextIO | None, text: str) -> None:
+    """Write one progress line to ``stream`` (nothing when it is None) and flush it.
+
+    Parameters
+    ----------
+    stream : file-like or None
+        Destination, from :func:`_progress_stream`.
+    text : str
+        The line, without its newline.
+    """
+    if stream is None:
+        return
+    stream.write(f"bench recovery: {text}\n")
+    stream.flush()
+
+
 def run(out_dir: str | Path | None = None, ds: Iterable[int] = range(1, 9), time_limit: float = 60.0,
-        seed: int = 0, spectral_only_ds: Iterable[int] = (20, 50)) -> list[dict]:
+        seed: int = 0, spectral_only_ds: Iterable[int] = (20, 50),
+        progress: bool | TextIO | None = True) -> list[dict]:
     """Run the comparison; one dict per instance (d, kind, spectral verdict/kind/seconds, scip
-    status/seconds, agree).  Writes ``bench_recovery.{json,md}`` into ``out_dir`` when given."""
+    status/seconds, agree).  Writes ``bench_recovery.{json,md}`` into ``out_dir`` when given.
+
+    ``progress``: True (default) writes one line per instance to stderr while the comparison runs
+    (``[i/N] d=.. kind: spectral ..., SCIP ...``), plus a first and a last line; a stream writes
+    them there instead; False is silent."""
+    stream = _progress_stream(progress)
+    ds, spectral_only_ds = [int(d) for d in ds], [int(d) for d in spectral_only_ds]
+    plan = [(d, True) for d in ds] + [(d, False) for d in spectral_only_ds]
+    total = sum(len(instances(d, seed)) for d, _ in plan)
+    t_start = time.perf_counter()
+    _say(stream, f"{total} instances (SCIP and spectral at d = {', '.join(map(str, ds)) or '-'}, "
+                 f"spectral only at d = {', '.join(map(str, spectral_only_ds)) or '-'}; "
+                 f"SCIP time limit {time_limit:g} s per instance)")
     rows: list[dict] = []
-    for d in ds:
-        for kind, X in instances(int(d), seed):
+    for d, with_scip in plan:
+        for kind, X in instances(d, seed):
             r, ts = _time_spectral(X, d)
-            s = recover_scip(X, d, time_limit=time_limit)
-            scip_verdict = {"feasible": True, "infeasible": False}.get(s.status)
-            rows.append({"d": int(d), "dm": int(d * num_pairs(d)), "kind": kind, "spectral_realizable": r.realizable,
-                         "spectral_certificate": r.certificate_kind, "spectral_s": ts, "scip_status": s.status,
-                         "scip_s": s.seconds, "agree": None if scip_verdict is None else scip_verdict == r.realizable})
-    for d in spectral_only_ds:
-        for kind, X in instances(int(d), seed):
-            r, ts = _time_spectral(X, d)
-            rows.append({"d": int(d), "dm": int(d * num_pairs(d)), "kind": kind, "spectral_realizable": r.realizable,
-                         "spectral_certificate": r.certificate_kind, "spectral_s": ts, "scip_status": "not run",
-                         "scip_s": None, "agree": None})
+            row = {"d": d, "dm": int(d * num_pairs(d)), "kind": kind, "spectral_realizable": r.realizable,
+                   "spectral_certificate": r.certificate_kind, "spectral_s": ts, "scip_status": "not run",
+                   "scip_s": None, "agree": None}
+            if with_scip:
+                s = recover_scip(X, d, time_limit=time_limit)
+                scip_verdict = {"feasible": True, "infeasible": False}.get(s.status)
+                row.update(scip_status=s.status, scip_s=s.seconds,
+                           agree=None if scip_verdict is None else scip_verdict == r.realizable)
+            rows.append(row)
+            verdict = "realisable" if r.realizable else f"not realisable ({r.certificate_kind})"
+            scip = "SCIP not run" if not with_scip else f"SCIP {row['scip_status']}" + (
+                f" ({float(row['scip_s']):.2f} s)" if row["scip_s"] is not None else "")
+            _say(stream, f"[{len(rows)}/{total}] d={d} {kind}: spectral {verdict} ({1e3 * ts:.2f} ms), {scip}; "
+                         f"elapsed {time.perf_counter() - t_start:.1f} s")
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         (out / "bench_recovery.json").write_text(json.dumps(rows, indent=1))
         (out / "bench_recovery.md").write_text(markdown(rows, time_limit))
+    disagree = sum(r["agree"] is False for r in rows)
+    _say(stream, f"done: {len(rows)} instances in {time.perf_counter() - t_start:.1f} s, "
+                 f"{disagree} disagreement(s)" + (f"; wrote {Path(out_dir) / 'bench_recovery.md'}" if out_dir else ""))
     return rows
 
 
@@ -163,12 +223,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--sweep", type=int, default=0, help="run planted_sweep(N) instead of the comparison")
+    ap.add_argument("--no-progress", action="store_true", help="no progress lines on stderr")
     a = ap.parse_args(argv)
     if a.sweep > 0:
         res = planted_sweep(a.sweep, a.seed)
         print(json.dumps(res))
         return 1 if res["failures"] else 0
-    rows = run(a.out, ds=range(1, a.dmax + 1), time_limit=a.time_limit, seed=a.seed)
+    rows = run(a.out, ds=range(1, a.dmax + 1), time_limit=a.time_limit, seed=a.seed, progress=not a.no_progress)
     print(markdown(rows, a.time_limit))
     return 0
 

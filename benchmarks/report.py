@@ -58,6 +58,7 @@ __all__ = [
     "build_report",
     "write_report",
     "report_json",
+    "session_rows",
 ]
 
 #: shifts of the shifted geometric mean: 10 s (SCIP/Mittelmann), 1 s (sensitivity)
@@ -326,6 +327,7 @@ class Report:
     conflicts: list[str]
     refused: dict[str, list[str]] = field(default_factory=dict)  # family -> configurations
     levels: list[LevelRow] = field(default_factory=list)
+    sessions: list[dict[str, Any]] = field(default_factory=list)  # see :func:`session_rows`
     figures: list[Path] = field(default_factory=list)
     markdown_path: Path | None = None
 
@@ -341,6 +343,115 @@ class Report:
         return text
 
 
+def _counts_text(counts: Mapping[str, int]) -> str:
+    """``"ok 9, timeout 1"`` (classification counts in a fixed order)."""
+    order = list(CLASSIFICATIONS) + sorted(set(counts) - set(CLASSIFICATIONS))
+    return ", ".join(f"{k} {counts[k]}" for k in order if counts.get(k))
+
+
+def session_rows(meta: Mapping[str, Any], recs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per invocation (session) that wrote into the results file, oldest first.
+
+    Parameters
+    ----------
+    meta : Mapping
+        Content of ``meta.json``: its ``sessions`` list (one entry per invocation, kept across
+        ``--resume``), the ``sessions`` of each input of a merge (``merged_from``), or, for a file
+        written before sessions were recorded, its top-level ``started_at`` / ``finished_at``.
+    recs : sequence of Mapping
+        Every record of the results file.  Runs are attributed to a session by their ``session``
+        field; runs without one go to the single session without an id, or to a row of their own.
+
+    Returns
+    -------
+    list of dict
+        Ordered by start time.  Keys ``id``, ``started_at``, ``finished_at`` (None for an
+        interrupted session), ``last_run_at`` (the latest ``finished_at`` of its runs), ``shard``,
+        ``jobs``, ``wall_s``, ``runs`` and ``counts`` (classification -> runs, taken from the
+        results file, so an interrupted session is counted too).
+    """
+    metas = [meta]
+    if meta.get("merged_from"):
+        metas = [m for m in meta["merged_from"] if isinstance(m, Mapping)]
+    declared: list[Mapping[str, Any]] = []
+    for m in metas:
+        ss = m.get("sessions")
+        if isinstance(ss, list):
+            declared.extend(x for x in ss if isinstance(x, Mapping))
+        elif m.get("started_at"):
+            declared.append({"id": None, "started_at": m.get("started_at"),
+                             "finished_at": m.get("finished_at"), "shard": m.get("shard"), "jobs": m.get("jobs")})
+    by_id: dict[Any, list[Mapping[str, Any]]] = defaultdict(list)
+    for r in recs:
+        sid = r.get("session")
+        by_id[sid if isinstance(sid, str) else None].append(r)  # a hand-edited non-string id: untagged
+    legacy = [x for x in declared if x.get("id") is None]
+    rows: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for x in declared:
+        sid = x.get("id")
+        if sid is None and len(legacy) != 1:
+            runs: list[Mapping[str, Any]] = []  # untagged runs cannot be told apart: own row below
+        else:
+            runs = by_id.get(sid, [])
+            seen.add(sid)
+        rows.append({"id": sid, "started_at": x.get("started_at"), "finished_at": x.get("finished_at"),
+                     "shard": x.get("shard"), "jobs": x.get("jobs"), "wall_s": x.get("wall_s"), "runs": runs})
+    for sid in sorted(set(by_id) - seen, key=lambda k: (k is not None, str(k))):
+        rows.append({"id": sid, "started_at": None, "finished_at": None, "shard": None, "jobs": None,
+                     "wall_s": None, "runs": by_id[sid]})
+    for row in rows:
+        runs = row.pop("runs")
+        counts: dict[str, int] = defaultdict(int)
+        for r in runs:
+            counts[str(r.get("classification"))] += 1
+        row["runs"] = len(runs)
+        row["counts"] = dict(counts)
+        stamps = [str(r["finished_at"]) for r in runs if r.get("finished_at")]
+        row["last_run_at"] = max(stamps) if stamps else None
+    rows = [r for r in rows if r["runs"] or r["started_at"]]
+    rows.sort(key=lambda r: (r["started_at"] is None, str(r["started_at"])))  # merged shards: by start time
+    return rows
+
+
+def _session_lines(sessions: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Header lines: overall start and end, and one line per session when there are several."""
+    if not sessions:
+        return []
+    starts = [str(s["started_at"]) for s in sessions if s.get("started_at")]
+    ends = [str(s.get("finished_at") or s.get("last_run_at")) for s in sessions
+            if s.get("finished_at") or s.get("last_run_at")]
+    last = sessions[-1]
+    span = f"- started {min(starts)}" if starts else "- started ?"
+    if last.get("finished_at"):
+        span += f", finished {max(ends)}"
+    else:
+        span += " (not finished" + (f"; last run finished {max(ends)})" if ends else ")")
+    walls = [float(s["wall_s"]) for s in sessions if isinstance(s.get("wall_s"), (int, float))]
+    if len(sessions) > 1:
+        span += f" over {len(sessions)} sessions"
+        if walls:
+            missing = len(sessions) - len(walls)
+            span += f" ({sum(walls):.1f} s of session wall time" + \
+                (f"; none recorded for {missing} of them)" if missing else ")")
+    lines = [span]
+    if len(sessions) > 1:
+        for i, s in enumerate(sessions, 1):
+            if s.get("started_at") is None:
+                when = "runs without a recorded session"
+            elif s.get("finished_at"):
+                when = f"started {s['started_at']}, finished {s['finished_at']}"
+            else:
+                when = f"started {s['started_at']}, interrupted" + \
+                    (f" (last run finished {s['last_run_at']})" if s.get("last_run_at") else "")
+            extra = "".join([f", shard {s['shard']}" if s.get("shard") else "",
+                             f", jobs {s['jobs']}" if s.get("jobs") else "",
+                             f", {float(s['wall_s']):.1f} s" if isinstance(s.get("wall_s"), (int, float)) else ""])
+            counts = _counts_text(s.get("counts") or {})
+            lines.append(f"  - session {i}: {when}{extra}: {s['runs']} runs" + (f" ({counts})" if counts else ""))
+    return lines
+
+
 def _header_lines(rep: Report) -> list[str]:
     recs = rep.records
     machines = {json.dumps(r.get("machine", {}), sort_keys=True) for r in recs}
@@ -351,12 +462,12 @@ def _header_lines(rep: Report) -> list[str]:
     limits = sorted({float(r["time_limit"]) for r in recs})
     lines = ["## Run", ""]
     suite = rep.meta.get("suite")
+    several = len(rep.sessions) > 1  # shard and jobs are then given per session
     if suite:
-        lines.append(f"- suite: `{suite}`" + (f", shard {rep.meta['shard']}" if rep.meta.get("shard") else "")
-                     + (f", jobs {rep.meta['jobs']}" if rep.meta.get("jobs") else ""))
-    if rep.meta.get("started_at"):
-        lines.append(f"- started {rep.meta['started_at']}"
-                     + (f", finished {rep.meta['finished_at']}" if rep.meta.get("finished_at") else " (not finished)"))
+        lines.append(f"- suite: `{suite}`"
+                     + (f", shard {rep.meta['shard']}" if rep.meta.get("shard") and not several else "")
+                     + (f", jobs {rep.meta['jobs']}" if rep.meta.get("jobs") and not several else ""))
+    lines += _session_lines(rep.sessions)
     for m in sorted(machines):
         md = json.loads(m)
         lines.append(f"- machine: {md.get('cpu', '?')}, {md.get('cpus', '?')} logical CPUs, "
@@ -365,7 +476,11 @@ def _header_lines(rep: Report) -> list[str]:
     lines.append(f"- versions: {vtxt}")
     lines.append(f"- time limit per run: {', '.join(f'{x:g} s' for x in limits)} "
                  "(unsolved runs are counted at the limit)")
-    lines.append(f"- results: `{RESULTS_FILE}`, {len(recs)} runs, sha256 `{rep.checksum}`")
+    total: dict[str, int] = defaultdict(int)
+    for r in recs:
+        total[str(r.get("classification"))] += 1
+    lines.append(f"- results: `{RESULTS_FILE}`, {len(recs)} runs ({_counts_text(total)}"
+                 + (", all sessions" if several else "") + f"), sha256 `{rep.checksum}`")
     n_yes = sum(v == "YES" for v in rep.known.values())
     lines.append(f"- known answers (`{KNOWN_FILE}`): {len(rep.known)} instances "
                  f"({n_yes} YES, {len(rep.known) - n_yes} NO, by construction or brute force)")
@@ -500,12 +615,23 @@ def build_report(directory: str | os.PathLike[str]) -> Report:
         raise ValueError(f"bench report: {str(res)!r} holds no complete records")
     known = load_known_answers(d)
     meta: dict[str, Any] = {}
+    sessions: list[dict[str, Any]] = []
     if (d / META_FILE).exists():
         meta = read_json(d / META_FILE)
+        sessions = session_rows(meta, recs)
+        warnings: list[str] = []
+        for m in (meta.get("merged_from") or [meta]):
+            parts = m.get("sessions") if isinstance(m, dict) and isinstance(m.get("sessions"), list) else [m]
+            for part in parts:  # every session's warnings, each once
+                for w in (part.get("warnings") or []) if isinstance(part, dict) else []:
+                    if w not in warnings:
+                        warnings.append(w)
         if "merged_from" in meta and meta["merged_from"]:  # a merge: take suite/families from the inputs
             first = meta["merged_from"][0]
-            meta = {**first, "warnings": sum((m.get("warnings", []) for m in meta["merged_from"]), []),
-                    "shard": None}
+            meta = {**first, "shard": None}
+        meta = {**meta, "warnings": warnings}
+    elif any(r.get("session") for r in recs):
+        sessions = session_rows({}, recs)
     # malformed complete lines are skipped by read_records; say so in the header instead of
     # reporting on fewer runs silently
     n_lines = sum(1 for _ in _iter_lines(res))
@@ -539,7 +665,7 @@ def build_report(directory: str | os.PathLike[str]) -> Report:
             growth[fam][c] = growth_fit([r for r in frecs if config_of(r) == c])
     wrong = [r for r in recs if r.get("classification") == "wrong"]
     return Report(d, recs, known, meta, sha256_file(res), rows, profiles, growth, wrong,
-                  consistency_conflicts(recs), dict(refused), level_table(timed, level_order))
+                  consistency_conflicts(recs), dict(refused), level_table(timed, level_order), sessions)
 
 
 def _level_styles(configs: Sequence[str]) -> dict[str, str]:
@@ -696,6 +822,7 @@ def report_json(rep: Report) -> dict[str, Any]:
         "schema": "lsahard.bench-report/1",
         "results_sha256": rep.checksum,
         "runs": len(rep.records),
+        "sessions": [dict(x) for x in rep.sessions],
         "wrong": [{k: r.get(k) for k in ("family", "level", "instance", "solver", "seed", "answer", "known_answer")}
                   for r in rep.wrong],
         "conflicts": rep.conflicts,

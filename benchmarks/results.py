@@ -5,7 +5,9 @@ File layout of a run directory ``DIR`` (see the README section "Benchmarks")::
     DIR/results.jsonl        one complete JSON object per line, appended as each run finishes
     DIR/known_answers.json   instance id -> "YES" / "NO" (construction or brute force)
     DIR/instances.json       instance manifest (family, size, planted, provenance of the answer)
-    DIR/meta.json            suite, time limit, versions, machine (of the last invocation)
+    DIR/meta.json            suite, time limit, versions, machine (of the last invocation) and
+                             ``sessions``: start, end, shard, jobs and counts of every invocation
+                             (``--resume`` appends one; each record names its session in ``session``)
     DIR/instances/...        every instance at every level (JSON), for re-running a single case
 
 Durability (why the writer looks the way it does): every record is serialised first and

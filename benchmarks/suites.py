@@ -30,6 +30,7 @@ import math
 import os
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, TextIO
@@ -315,14 +316,21 @@ def run_suite(suite_name: str, out_dir: str | os.PathLike[str], *, jobs: int = 1
             continue
         active.append((p, f))
     versions, machine = versions_info(), machine_info()
+    started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    shard_txt = None if shard_t is None else f"{shard_t[0]}/{shard_t[1]}"
+    session = {"id": uuid.uuid4().hex[:12], "started_at": started_at, "finished_at": None,
+               "shard": shard_txt, "jobs": jobs, "command": sys.argv[1:], "executed": 0, "counts": {},
+               "wall_s": None, "warnings": summary.warnings}
+    sessions = _previous_sessions(out / META_FILE) if resume else []
+    sessions.append(session)
     meta = {"schema": "lsahard.bench-meta/1", "suite": suite.name, "time_limit": tl, "jobs": jobs,
-            "shard": None if shard_t is None else f"{shard_t[0]}/{shard_t[1]}", "seeds": list(suite.seeds),
+            "shard": shard_txt, "seeds": list(suite.seeds),
             "families": {p.family: {"sizes": list(p.sizes), "per_size": p.per_size, "adaptive": p.adaptive,
                                     "description": f.description,
                                     "levels": list(getattr(f, "level_names", lambda: ())())}
                          for p, f in active},
             "warnings": summary.warnings, "versions": versions, "machine": machine,
-            "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "command": sys.argv[1:]}
+            "started_at": started_at, "command": sys.argv[1:], "sessions": sessions}
     write_json(out / META_FILE, meta)
 
     def _warn(msg: str) -> None:
@@ -341,6 +349,7 @@ def run_suite(suite_name: str, out_dir: str | os.PathLike[str], *, jobs: int = 1
         n_rounds = min(n_rounds, max_rounds)
     with ResultsWriter(out / RESULTS_FILE) as writer:
         def on_record(rec: dict[str, Any]) -> None:
+            rec["session"] = session["id"]  # which invocation ran it (the report's per-session counts)
             writer.write(rec)
             records.append(rec)
             summary.counts[rec["classification"]] = summary.counts.get(rec["classification"], 0) + 1
@@ -405,17 +414,51 @@ def run_suite(suite_name: str, out_dir: str | os.PathLike[str], *, jobs: int = 1
     summary.wall_s = time.monotonic() - t0
     meta["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     meta["counts"] = summary.counts
+    session.update(finished_at=meta["finished_at"], executed=summary.executed, counts=dict(summary.counts),
+                   wall_s=round(summary.wall_s, 3))
     write_json(out / META_FILE, meta)
     return summary
 
 
+def _previous_sessions(meta_path: Path) -> list[dict[str, Any]]:
+    """The sessions recorded in an existing ``meta.json`` (for ``--resume``).
+
+    Parameters
+    ----------
+    meta_path : Path
+        ``DIR/meta.json`` of the run directory being resumed (it may be missing).
+
+    Returns
+    -------
+    list of dict
+        One dict per earlier invocation (``id``, ``started_at``, ``finished_at`` - None if it was
+        interrupted -, ``shard``, ``jobs``, ``executed``, ``counts``, ``wall_s``).  A ``meta.json``
+        written before sessions were recorded gives one session built from its top-level
+        ``started_at`` / ``finished_at`` / ``counts``; a missing file gives ``[]``.
+    """
+    if not meta_path.exists():
+        return []
+    old = read_json(meta_path)
+    sessions = old.get("sessions")
+    if isinstance(sessions, list):
+        return [dict(x) for x in sessions if isinstance(x, dict)]
+    if not old.get("started_at"):
+        return []
+    counts = old.get("counts") if isinstance(old.get("counts"), dict) else {}
+    return [{"id": None, "started_at": old.get("started_at"), "finished_at": old.get("finished_at"),
+             "shard": old.get("shard"), "jobs": old.get("jobs"), "command": old.get("command"),
+             "executed": sum(counts.values()) if old.get("finished_at") else None, "counts": counts,
+             "wall_s": None, "warnings": list(old.get("warnings") or [])}]
+
+
 def run_delegated(name: str, out_dir: str | os.PathLike[str], *, quick: bool = True,
-                  time_limit: float | None = None) -> Any:
+                  time_limit: float | None = None, progress: bool = True) -> Any:
     """Run a delegated suite (``recovery`` / ``paper`` / ``claims``).
 
     Its module is imported lazily and a missing one is a clear ValueError.  ``quick`` is passed
-    to functions that take it (``paper``, ``claims``), ``time_limit`` to those that take
-    ``time_limit`` (``recovery``); the functions write their own files into ``out_dir``."""
+    to functions that take it (``paper``, ``claims``), ``time_limit`` and ``progress`` (progress
+    lines on stderr) to those that take them (``recovery``); the functions write their own files
+    into ``out_dir``."""
     import inspect
 
     module, func, _ = DELEGATED_SUITES[name]
@@ -437,4 +480,6 @@ def run_delegated(name: str, out_dir: str | os.PathLike[str], *, quick: bool = T
         kwargs["quick"] = bool(quick)
     if time_limit is not None and "time_limit" in params:
         kwargs["time_limit"] = float(time_limit)
+    if "progress" in params:
+        kwargs["progress"] = bool(progress)
     return fn(out_dir, **kwargs)

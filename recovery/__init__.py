@@ -6,8 +6,10 @@ its optimum (``population``, ``optimum``), realisability and the best realisable
 (``program``, ``solvers``, ``verify``), multilayer training and Theorem 4.1 (``training``,
 ``thm41``, ``experiments``) and the claims ledger (``claims``).
 
-Note: the function :func:`phi` is exported here and shadows the submodule name; import the
-module's other names with ``from recovery.phi import ...``.
+Every submodule stays reachable as an attribute of the package (``recovery.phi``,
+``recovery.verify``, ...): no name exported here is spelled like a submodule.  The functions that
+share a submodule's name are imported from it: ``from recovery.phi import phi`` and
+``from recovery.verify import verify``.
 """
 from .phi import (
     D_matrix,
@@ -21,7 +23,6 @@ from .phi import (
     num_pairs,
     pair_position,
     pairs,
-    phi,
     phi_block,
     phi_matrix_in_A,
     phi_matrix_in_b,
@@ -51,7 +52,7 @@ from .optimum import (
 from .realize import Recovery, recover
 from .best import BestLSA, best_realizable, inner_solve, psi
 from .program import BilinearObjective, BilinearProgram, BilinearRow, ProgramBuilder
-from .verify import Verification, verify
+from .verify import Verification
 from .solvers import SOLVER_NAMES, SolveResult, available_solvers, solve
 # Modules that are also run as scripts (``python -m recovery.experiments ...``) are imported
 # lazily, so that runpy does not find them already imported by the package.

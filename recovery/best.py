@@ -922,9 +922,9 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
                     progress: bool = False) -> BestLSA:
     """``f* = min_{b,A} ftilde(phi(b, A))`` for a quadratic ``quad`` with attributes ``H, h, c``.
 
-    ``method="multistart"``: BFGS over the sphere from ``psi(X*)``, spectral and ``starts`` random
-    directions (no certificate).  The certified methods (``d <= 4``) start from the multistart result
-    and add a global lower bound ``lower_bound`` within ``time_limit`` seconds; ``certified_global``
+    ``method="multistart"``: BFGS over the sphere from ``psi(X*)``, spectral and ``starts >= 1``
+    random directions (no certificate).  The certified methods (``d <= 4``) start from the multistart
+    result and add a global lower bound ``lower_bound`` within ``time_limit`` seconds; ``certified_global``
     iff ``f_best - lower_bound <= gap_tol * max(1, |f_best|)`` (absolute for ``|f| <= 1``, relative
     above; both numbers are in ``details``):
 
@@ -944,7 +944,7 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if method != "multistart" and d > 4:
         raise ValueError(f"method={method!r} supports d <= 4, got d = {d}")
-    starts = check_int(starts, "starts", min_value=0)
+    starts = check_int(starts, "starts", min_value=1)
     time_limit = check_real(time_limit, "time_limit", low=0.0, low_open=True)
     gap_tol = check_real(gap_tol, "gap_tol", low=0.0, low_open=True)
     bnb_batch = check_int(bnb_batch, "bnb_batch", min_value=1)

@@ -68,6 +68,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._validate import check_int, check_real
+
 __all__ = [
     "Thm41Block",
     "ObjectiveTrace",
@@ -147,6 +149,8 @@ def blocks_to_layers(blocks: Sequence[Any]) -> list[tuple[np.ndarray, np.ndarray
 
 def blocks_from_theta(theta: np.ndarray, d: int, num_layers: int) -> list[Thm41Block]:
     """Blocks from the flat coordinates of ``recovery.training.Subspace('thm41', d, L)``."""
+    d = check_int(d, "d", min_value=1)
+    num_layers = check_int(num_layers, "num_layers", min_value=1)
     theta = np.asarray(theta, dtype=float)
     k = (d + 1) + d * d + d
     if theta.shape != (k * num_layers,):
@@ -159,6 +163,10 @@ def blocks_from_theta(theta: np.ndarray, d: int, num_layers: int) -> list[Thm41B
 
 
 def random_blocks(d: int, num_layers: int, rng: np.random.Generator, scale: float = 0.3) -> list[Thm41Block]:
+    """``num_layers`` blocks with i.i.d. ``N(0, scale^2)`` entries (``d >= 1``, ``num_layers >= 1``)."""
+    d = check_int(d, "d", min_value=1)
+    num_layers = check_int(num_layers, "num_layers", min_value=1)
+    scale = check_real(scale, "scale")
     return [
         Thm41Block(scale * rng.standard_normal(d + 1), scale * rng.standard_normal((d, d)), scale * rng.standard_normal(d))
         for _ in range(num_layers)

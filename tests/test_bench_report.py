@@ -197,3 +197,46 @@ def test_level_table_hand_computation(run_dir):
     assert lsa.sgm10 == pytest.approx(sgm([LIMIT, LIMIT, 0.5, LIMIT]))
     assert src.ratio == pytest.approx(1.0) and lsa.ratio == pytest.approx(lsa.sgm10 / src.sgm10)
     assert "## Cost of each encoding level" in "\n".join(report.level_markdown(rep.levels))
+
+
+def _tag(directory, sessions):
+    """Rewrite the fixture's records with ``session`` ids ``sessions[i]`` (one per record)."""
+    path = directory / results.RESULTS_FILE
+    recs = results.read_records(path)
+    path.unlink()
+    with results.ResultsWriter(path) as w:
+        for r, sid in zip(recs, sessions):
+            if sid is not None:
+                r["session"] = sid
+            w.write(r)
+
+
+def test_report_header_counts_an_interrupted_session(run_dir):
+    """Sessions come from meta.json, their runs from the results file: a session killed before it
+    wrote its end is still counted, and marked interrupted."""
+    _tag(run_dir, ["a"] * 5 + ["b"] * 7)
+    for i, rec in enumerate(results.read_records(run_dir)):
+        assert rec["session"] == ("a" if i < 5 else "b")
+    meta = {"suite": "s", "time_limit": LIMIT, "started_at": "2030-01-02T00:00:00Z", "finished_at": "2030-01-02T00:01:00Z",
+            "sessions": [
+                {"id": "a", "started_at": "2030-01-01T00:00:00Z", "finished_at": None, "jobs": 2, "wall_s": None},
+                {"id": "b", "started_at": "2030-01-02T00:00:00Z", "finished_at": "2030-01-02T00:01:00Z", "jobs": 1,
+                 "wall_s": 60.0}]}
+    results.write_json(run_dir / results.META_FILE, meta)
+    rep = report.write_report(run_dir, figures=False)
+    assert [(s["runs"], s["finished_at"]) for s in rep.sessions] == [(5, None), (7, "2030-01-02T00:01:00Z")]
+    assert rep.sessions[0]["counts"] == {"ok": 4, "timeout": 1}  # the first five FIXTURE rows
+    header = (run_dir / "report.md").read_text().split("## Outcomes")[0]
+    assert "- started 2030-01-01T00:00:00Z, finished 2030-01-02T00:01:00Z over 2 sessions" in header
+    assert "session 1: started 2030-01-01T00:00:00Z, interrupted" in header and ": 5 runs" in header
+    assert ": 7 runs" in header and "12 runs (" in header
+
+
+def test_report_of_a_directory_without_sessions(run_dir):
+    """A meta.json written before sessions were recorded: one session holding every run."""
+    results.write_json(run_dir / results.META_FILE, {"suite": "s", "started_at": "2030-01-01T00:00:00Z",
+                                                    "finished_at": "2030-01-01T00:05:00Z"})
+    rep = report.write_report(run_dir, figures=False)
+    assert [s["runs"] for s in rep.sessions] == [len(FIXTURE)]
+    header = (run_dir / "report.md").read_text().split("## Outcomes")[0]
+    assert "- started 2030-01-01T00:00:00Z, finished 2030-01-01T00:05:00Z\n" in header

@@ -518,3 +518,66 @@ def test_parse_shard():
     for bad in ("3/2", "0/1", "a/b", "1", "1/0", "1/2/3"):
         with pytest.raises(ValueError, match="--shard"):
             runner.parse_shard(bad)
+
+
+def test_report_after_resume_aggregates_every_session(tmp_path):
+    """A run continued with --resume: the report header covers every session's times and runs,
+    not only the last invocation's."""
+    from benchmarks import report
+
+    out = tmp_path / "r"
+    first = suites.run_suite("toy-mini", out, shard="1/2", progress=False)
+    meta1 = json.loads((out / "meta.json").read_text())
+    second = suites.run_suite("toy-mini", out, resume=True, progress=False)
+    assert first.executed > 0 and second.executed > 0
+    n = first.executed + second.executed
+    rep = report.write_report(out, figures=False)
+    assert [s["runs"] for s in rep.sessions] == [first.executed, second.executed]
+    assert rep.sessions[0]["started_at"] == meta1["started_at"] and rep.sessions[0]["shard"] == "1/2"
+    text = (out / "report.md").read_text()
+    header = text.split("## Outcomes")[0]
+    assert f"- started {meta1['started_at']}," in header  # the first session's start
+    assert "over 2 sessions" in header
+    assert f"session 1: started {meta1['started_at']}" in header and f": {first.executed} runs (ok" in header
+    assert f": {second.executed} runs (ok" in header
+    assert f"{n} runs (ok {n}, all sessions)" in header
+    assert json.loads((out / "report.json").read_text())["sessions"][1]["runs"] == second.executed
+
+
+def test_recovery_suite_prints_progress_while_running(tmp_path, capsys, monkeypatch):
+    """``bench --suite recovery`` reports each instance on stderr as it finishes (SCIP stubbed out
+    so that the test is fast); stdout stays one JSON document."""
+    import io
+
+    from benchmarks import bench_recovery
+
+    stream = io.StringIO()
+    lines_before_call: list[int] = []
+
+    def fake_scip(X, d, time_limit):
+        lines_before_call.append(len(stream.getvalue().splitlines()))
+        return SimpleNamespace(status="feasible" if d == 1 else "infeasible", seconds=0.01)
+
+    monkeypatch.setattr(bench_recovery, "recover_scip", fake_scip)
+    rows = bench_recovery.run(None, ds=[1, 2], spectral_only_ds=[3], progress=stream)
+    # the k-th SCIP call happens after the opening line and k finished-instance lines
+    assert lines_before_call == list(range(1, 9))
+    lines = stream.getvalue().splitlines()
+    assert len(rows) == 12 and len(lines) == 1 + 12 + 1
+    assert lines[0].startswith("bench recovery: 12 instances")
+    assert [ln.split("]")[0].split("[")[1] for ln in lines[1:-1]] == [f"{i}/12" for i in range(1, 13)]
+    assert lines[-1].startswith("bench recovery: done: 12 instances")
+    # progress=False is silent
+    capsys.readouterr()
+    bench_recovery.run(None, ds=[1], spectral_only_ds=[], progress=False)
+    assert capsys.readouterr().err == ""
+    with pytest.raises(TypeError, match="progress"):
+        bench_recovery.run(None, ds=[1], spectral_only_ds=[], progress=3)
+    capsys.readouterr()
+    # through the CLI: progress lines on stderr, one JSON document on stdout
+    assert main(["bench", "--suite", "recovery", "--out", str(tmp_path / "rec")]) == 0
+    cap = capsys.readouterr()
+    info = json.loads(cap.out)
+    assert info["results"] == 40
+    err = [ln for ln in cap.err.splitlines() if ln.startswith("bench recovery: ")]
+    assert len(err) == 42 and "[40/40]" in err[-2] and "rec" in err[-1]

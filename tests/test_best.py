@@ -134,8 +134,8 @@ def test_bnb_agrees_with_scip_certificate(rng, d):
         g = np.random.default_rng(1)
         X = phi(g.standard_normal(3), g.standard_normal((3, 2))) + 0.5 * g.standard_normal(12)
         q = SimpleQuadratic(np.eye(12), X, float(X @ X))
-    bnb = best_realizable(q, method="bnb", starts=0, time_limit=30.0)
-    scip = best_realizable(q, method="scip", starts=0, time_limit=60.0)
+    bnb = best_realizable(q, method="bnb", starts=1, time_limit=30.0)
+    scip = best_realizable(q, method="scip", starts=1, time_limit=60.0)
     for r in (bnb, scip):
         assert r.certified_global, r.details
         assert r.lower_bound <= r.f_best
@@ -146,13 +146,13 @@ def test_bnb_agrees_with_scip_certificate(rng, d):
     assert bnb.details["bnb"]["gap"] <= bnb.details["bnb"]["tol"]
     if d == 2:
         assert bnb.f_best > bnb.ftilde_star + 1e-3
-    cert = best_realizable(q, method="certified", starts=0)
+    cert = best_realizable(q, method="certified", starts=1)
     assert cert.details["certifier"] == "bnb" and cert.certified_global
 
 
 def test_bnb_agrees_with_dense_multistart_d3(rng):
     q = _random_quad(np.random.default_rng(11), 3, shift=0.5)
-    bnb = best_realizable(q, method="bnb", starts=0, time_limit=60.0)
+    bnb = best_realizable(q, method="bnb", starts=1, time_limit=60.0)
     dense = best_realizable(q, starts=60, rng=5)
     assert bnb.certified_global, bnb.details
     assert bnb.f_best > bnb.ftilde_star + 1e-3  # X* is not realisable: the instance is non-trivial
@@ -172,7 +172,7 @@ def test_bnb_planted_realisable(rng, d):
     b0, A0 = rng.standard_normal(d + 1), rng.standard_normal((d + 1, d))
     X0 = phi(b0, A0)
     q = SimpleQuadratic(H, H @ X0, 2.0 + X0 @ H @ X0)
-    r = best_realizable(q, method="bnb", starts=0, time_limit=30.0)
+    r = best_realizable(q, method="bnb", starts=1, time_limit=30.0)
     assert r.certified_global, r.details
     assert r.f_best == pytest.approx(2.0, abs=1e-9) and r.ftilde_star == pytest.approx(2.0, rel=1e-9)
     assert 2.0 - 1e-5 <= r.lower_bound <= r.f_best
@@ -180,7 +180,7 @@ def test_bnb_planted_realisable(rng, d):
 
 def test_bnb_time_limit_reports_gap():
     q = population_quadratic(3, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
-    r = best_realizable(q, method="bnb", starts=0, time_limit=0.05)
+    r = best_realizable(q, method="bnb", starts=1, time_limit=0.05)
     bb = r.details["bnb"]
     assert bb["status"] == "time limit" and not r.certified_global
     assert bb["gap"] > bb["tol"] and bb["open_boxes"] > 0
@@ -225,6 +225,20 @@ def test_cli_best_certifiers(capsys):
     assert main(["best", "--d", "1", "--n", "10", "--p", "0.3", "--certified", "--workers", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--workers" in err
+
+
+@pytest.mark.parametrize("starts", [0, -1])
+def test_starts_below_one_is_rejected(capsys, starts):
+    """``starts`` counts random multistart directions: at least one (library and CLI)."""
+    from recovery.cli import main
+
+    q = population_quadratic(1, 10, prior=UniformBinaryPrior(), init=BernoulliInit(0.3))
+    with pytest.raises(ValueError, match=r"^starts must be >= 1"):
+        best_realizable(q, starts=starts)
+    assert main(["best", "--d", "1", "--n", "10", "--p", "0.3", "--starts", str(starts)]) == 2
+    cap = capsys.readouterr()
+    assert cap.out == "" and cap.err.count("\n") == 1 and "--starts must be >= 1" in cap.err
+    assert best_realizable(q, starts=1).f_best <= best_realizable(q, starts=1).f_psi + 1e-12
 
 
 def test_bnb_width_profile_levels_are_sharp():
@@ -436,7 +450,7 @@ def test_bnb_workers_stop_on_sigint_and_report(tmp_path):
         "from recovery.prompts import BernoulliInit, UniformBinaryPrior\n"
         "B.PROGRESS_EVERY = 0.2\n"
         "q = population_quadratic(4, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))\n"
-        "r = B.best_realizable(q, method='bnb', starts=0, time_limit=600, workers=2, progress=True)\n"
+        "r = B.best_realizable(q, method='bnb', starts=1, time_limit=600, workers=2, progress=True)\n"
         "print(json.dumps({'status': r.details['bnb']['status'], 'lb': r.lower_bound, 'f': r.f_best,\n"
         "                  'fs': r.ftilde_star, 'cert': r.certified_global}))\n")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")

@@ -21,7 +21,9 @@ def test_train_json(capsys):
         assert k in out
     r = TrainResult.from_json(out)
     assert len(r.params) == Subspace("sparse", 2, 2).size and set(out["params"][0]) == {"b", "A"}
-    assert out["best_loss"] <= out["final_loss"]
+    # a fifth of the training prompts is held out; the parameters with the lowest validation loss are reported
+    assert out["val_size"] == 40 and out["val_loss"] == min(v for _, v in out["val_history"])
+    assert [s for s, v in out["val_history"] if v == out["val_loss"]][0] == out["best_step"]
 
 
 def test_train_is_reproducible_with_seed(capsys):
@@ -69,6 +71,14 @@ def test_train_warm_start_and_mismatch(tmp_path, capsys):
         (["--time-limit", "nan"], "--time-limit"),
         (["--p", "1.0"], "p must lie"),
         (["--objective", "population", "--layers", "2"], "layers=1"),
+        (["--d", "0"], "--d must be >= 1, got 0"),
+        (["--n", "-2"], "--n must be >= 1, got -2"),
+        (["--train-size", "0"], "--train-size must be >= 1"),
+        (["--validation", "1"], "--validation must lie in [0, 1)"),
+        (["--validation", "-0.5"], "--validation must lie in [0, 1)"),
+        (["--validation", "nan"], "--validation must lie in [0, 1)"),
+        (["--objective", "population", "--validation", "0.2"], "--validation must be 0 with --objective population"),
+        (["--train-size", "3", "--validation", "0.1"], "validation = 0.1 of 3 training prompts"),
     ],
 )
 def test_train_bad_input(extra, msg, capsys):
@@ -89,6 +99,17 @@ def test_thm41_json(capsys):
     assert len(out["generational_distance"]) == 5
     assert np.array(out["objectives_per_layer"]["R1"]).shape == (5, 4)
     assert all(g >= 0 for g in out["generational_distance"])
+
+
+def test_train_reports_the_validation_selection(capsys):
+    args = ["train", "--states", "3", "--layers", "2", "--d", "2", "--n", "4", "--steps", "40", "--train-size", "100",
+            "--test-size", "50"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "selected by validation loss (20 prompts held out): step " in out
+    assert main(args + ["--validation", "0", "--json"]) == 0
+    js = json.loads(capsys.readouterr().out)
+    assert js["val_size"] == 0 and js["val_loss"] is None and js["val_history"] == []
 
 
 def test_thm41_bad_input(capsys):
@@ -141,7 +162,9 @@ def test_train_divergence_keeps_best_and_says_so(capsys):
     (["--seed", "-2"], "--seed"),
     (["--layers", "101"], "--layers must be <= 100"),
     (["--d", "201"], "--d must be <= 200"),
-    (["--prompts", "0"], "--prompts"),
+    (["--prompts", "0"], "--prompts must be >= 1, got 0"),
+    (["--d", "0"], "--d must be >= 1, got 0"),
+    (["--scale", "0"], "--scale must be > 0"),
 ])
 def test_thm41_more_bad_input(capsys, extra, msg):
     assert main(["thm41", "--layers", "2", "--d", "2", "--n", "5", "--prompts", "3"] + extra) == 2

@@ -325,3 +325,117 @@ def test_time_limit_stop_keeps_best_parameters():
     r = train(layers=2, d=2, n=5, steps=10**8, lr=0.01, seed=0, data=data, time_limit=0.3)
     assert r.best_loss <= min(v for _, v in r.history)
     assert tr.loss_and_grad_layers(data[0], r.layers())[0] == pytest.approx(r.best_loss, rel=1e-12)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# model selection on a validation split
+# ------------------------------------------------------------------------------------------------------------
+def _dirichlet_batch(B, seed, d=3, n=5):
+    pr = _prompts(B, d, n, 3, seed)
+    return compress_prompts(pr.Z0, pr.y)
+
+
+def _mse(batch, layers):
+    return float(np.mean((tr.predict_gram(batch, layers) - batch.y) ** 2))
+
+
+@pytest.mark.parametrize("mode", [{}, {"batch_size": 10}, {"optimizer": "lbfgs"}],
+                         ids=["adam-full-batch", "adam-minibatch", "lbfgs"])
+def test_parameters_with_lowest_validation_loss_are_returned(mode):
+    """40 training prompts, 2 dense layers: the training loss keeps falling while the validation loss turns and
+    grows tenfold (over-fitting).  The returned parameters are those of the validated iterate with the lowest
+    validation loss - not the last iterate, and not the one with the lowest training loss."""
+    tr_b, va_b, te_b = _dirichlet_batch(40, 1), _dirichlet_batch(400, 2), _dirichlet_batch(400, 3)
+    kw = dict(num_states=3, layers=2, d=3, n=5, steps=400, lr=0.02, seed=0, eval_every=10, **mode)
+    r = train(data=(tr_b, va_b, te_b), **kw)
+    steps, vals = zip(*r.val_history)
+    assert r.val_size == 400 and steps[0] == 0 and steps[-1] >= r.steps_done - 1  # first and last iterate
+    # the scenario: validation loss goes up late, far above its minimum
+    assert vals[-1] > 3 * min(vals) and r.best_step < steps[-1]
+    assert r.best_step == steps[int(np.argmin(vals))] and r.val_loss == min(vals)
+    lay = r.layers()
+    # the returned parameters reproduce the selected validation loss, training loss and test metrics ...
+    assert _mse(va_b, lay) == pytest.approx(r.val_loss, rel=1e-10)
+    assert _mse(tr_b, lay) == pytest.approx(r.best_loss, rel=1e-10)
+    assert r.test_loss == pytest.approx(_mse(te_b, lay), rel=1e-10)
+    # ... which are not those of the last iterate (validation loss vals[-1]) nor of the lowest training loss
+    assert _mse(va_b, lay) < vals[-1] / 3
+    assert r.best_loss > 1.5 * min(v for _, v in r.history)
+    # without a validation split the same run selects by training loss and does much worse on held-out prompts
+    plain = train(data=(tr_b, te_b), **kw)
+    assert plain.val_size == 0 and plain.val_loss is None and plain.val_history == ()
+    assert plain.best_loss <= min(v for _, v in plain.history)
+    assert plain.test_loss > 2 * r.test_loss
+
+
+def test_validation_split_is_a_disjoint_random_subset():
+    b = _dirichlet_batch(50, 4)
+    rest, val = tr._split(b, 0.2, np.random.default_rng(0))
+    assert (rest.size, val.size) == (40, 10)
+    rows = {tuple(np.round(g.ravel(), 12)) for g in b.G0}
+    got = [tuple(np.round(g.ravel(), 12)) for g in np.concatenate([rest.G0, val.G0])]
+    assert len(set(got)) == 50 and set(got) == rows
+    # the validation split of train(): carved from the training prompts, its size reported
+    r = train(num_states=3, layers=1, d=3, n=5, steps=5, seed=0, data=(b, b), validation=0.2)
+    assert r.val_size == 10 and r.val_loss is not None
+    # a fraction that leaves either part empty is refused, naming the argument
+    with pytest.raises(ValueError, match="validation"):
+        train(num_states=3, layers=1, d=3, n=5, steps=5, seed=0, data=(b, b), validation=0.001)
+
+
+@pytest.mark.parametrize("kw, exc, msg", [
+    ({"validation": 1.0}, ValueError, r"validation must lie in \[0, 1\)"),
+    ({"validation": -0.1}, ValueError, "validation must lie"),
+    ({"validation": float("nan")}, ValueError, "validation must lie"),
+    ({"validation": True}, TypeError, "validation must be a real number"),
+    ({"validation": "0.2"}, TypeError, "validation"),
+    ({"objective": "population", "validation": 0.2}, ValueError, "validation must be 0 with objective='population'"),
+    ({"data": "x"}, TypeError, "data must be a tuple"),
+])
+def test_bad_validation_arguments(kw, exc, msg):
+    b = _dirichlet_batch(20, 0, d=2, n=3)
+    args = {"layers": 1, "d": 2, "n": 3, "steps": 2, "seed": 0, "data": (b, b), "num_states": 3}
+    args.update(kw)
+    with pytest.raises(exc, match=msg):
+        train(**args)
+    with pytest.raises(ValueError, match="validation must be 0 or None"):
+        train(layers=1, d=2, n=3, steps=2, seed=0, data=(b, b, b), validation=0.5)
+    with pytest.raises(ValueError, match="data with a validation batch needs objective='sampled'"):
+        train(layers=1, d=2, n=3, steps=2, seed=0, data=(b, b, b), objective="population")
+
+
+def test_defaults_hold_out_a_validation_split_and_size_the_data():
+    """Without ``data``, train() samples its prompts and holds out DEFAULT_VALIDATION of them; minibatches for
+    L >= 2; the default number of prompts shrinks only for large d (memory)."""
+    assert tr.default_train_size(5) == tr.DEFAULT_TRAIN_SIZE
+    assert tr.default_train_size(200) == tr.MIN_DEFAULT_TRAIN_SIZE
+    big = tr.default_train_size(100)
+    assert tr.MIN_DEFAULT_TRAIN_SIZE < big < tr.DEFAULT_TRAIN_SIZE and 8 * 101**2 * big <= tr.DEFAULT_TRAIN_BYTES
+    r = train(num_states=2, layers=2, d=2, n=3, steps=3, seed=0, train_size=100, test_size=10)
+    assert r.val_size == 20 and len(r.val_history) == 2  # steps 0 and 3
+    r = train(num_states=2, layers=1, d=2, n=3, steps=3, seed=0, train_size=100, test_size=10, validation=0)
+    assert r.val_size == 0 and r.val_loss is None
+
+
+def test_json_round_trip_with_validation_fields():
+    b = _dirichlet_batch(60, 5, d=2, n=3)
+    r = train(num_states=3, layers=2, d=2, n=3, steps=30, seed=1, data=(b, b), validation=0.25, eval_every=5)
+    js = json.loads(r.dumps())
+    assert js["val_size"] == 15 and js["best_step"] == r.best_step and len(js["val_history"]) == len(r.val_history)
+    assert TrainResult.from_json(js) == r
+    for k in ("val_loss", "val_size", "best_step", "val_history"):  # files written before these fields
+        del js[k]
+    old = TrainResult.from_json(js)
+    assert old.val_size == 0 and old.val_loss is None and old.best_step is None and old.val_history == ()
+
+
+def test_default_three_layers_do_not_over_fit():
+    """|S| = 3, d = 5, n = 10 with the default sizes: held-out MSE of 3 layers not above that of 1 layer (with
+    2000 training prompts and selection by training loss it was 0.79 against 0.73)."""
+    r1 = train(num_states=3, layers=1, d=5, n=10, seed=0)
+    r3 = train(num_states=3, layers=3, d=5, n=10, seed=0)
+    assert r1.val_size == r3.val_size == int(tr.DEFAULT_VALIDATION * tr.DEFAULT_TRAIN_SIZE)
+    assert r3.test_loss <= r1.test_loss + 0.01
+    assert r3.accuracy >= r1.accuracy - 0.01
+    # the selected 3-layer parameters generalise: held-out MSE close to the validation MSE
+    assert abs(r3.test_loss - r3.val_loss) < 0.05

@@ -85,15 +85,14 @@ def _best(args: argparse.Namespace) -> int:
     p = check_probability_open(args.p, "--p")
     if args.certified and d > 4:
         raise ValueError(f"--certified supports --d <= 4, got {d}")
-    if args.starts < 0:
-        raise ValueError(f"--starts must be >= 0, got {args.starts}")
+    starts = check_int(args.starts, "--starts", min_value=1)
     if not (args.time_limit > 0 and math.isfinite(args.time_limit)):
         raise ValueError(f"--time-limit must be a finite number > 0, got {args.time_limit}")
     if not (args.gap_tol > 0 and math.isfinite(args.gap_tol)):
         raise ValueError(f"--gap-tol must be a finite number > 0, got {args.gap_tol}")
     q = population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(p))
     workers = check_int(args.workers, "--workers", min_value=1, max_value=64)
-    res = best_realizable(q, method=args.certifier if args.certified else "multistart", starts=args.starts,
+    res = best_realizable(q, method=args.certifier if args.certified else "multistart", starts=starts,
                           rng=args.seed, time_limit=args.time_limit, gap_tol=args.gap_tol, workers=workers,
                           progress=True)
     if args.json:
@@ -134,7 +133,7 @@ def register(subparsers) -> None:
     q.add_argument("--certified", action="store_true", help="global certificate (d <= 4)")
     q.add_argument("--certifier", choices=("bnb", "scip"), default="bnb",
                    help="with --certified: sphere/patch branch-and-bound (default) or SCIP")
-    q.add_argument("--starts", type=int, default=10, help="random multistart directions (default 10)")
+    q.add_argument("--starts", type=int, default=10, help="random multistart directions, >= 1 (default 10)")
     q.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     q.add_argument("--gap-tol", type=float, default=1e-5,
                    help="certified iff f* - lower bound <= GAP_TOL max(1, |f*|) (default 1e-5)")

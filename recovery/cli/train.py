@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from .._validate import check_int
+
 __all__ = ["register", "run_train", "run_thm41"]
 
 # CLI limits: beyond them a run takes hours or ends in a MemoryError (the paper uses L <= 10, d <= 10)
@@ -22,7 +24,8 @@ def register(subparsers: Any) -> None:
         "train",
         help="train an L-layer linear self-attention model on sampled Markov prompts",
         description="Train an L-layer LSA (analytic gradients, Adam or L-BFGS) on sampled in-context Markov prompts; "
-        "reports the training loss and the held-out accuracy (prediction rounded to the nearest state).",
+        "reports the training loss and the held-out accuracy (prediction rounded to the nearest state). By default a "
+        "fifth of the training prompts is held out and the parameters with the lowest validation loss are kept.",
     )
     p.add_argument("--states", type=int, required=True, help="number of states |S| (2, 3 or 4)")
     p.add_argument("--layers", type=int, required=True, help="number of LSA layers (1 <= L <= 100)")
@@ -37,10 +40,18 @@ def register(subparsers: Any) -> None:
     p.add_argument("--lr", type=float, default=0.01, help="Adam learning rate (> 0)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--p", type=float, default=0.5, help="binary initial law Bern(p)")
-    p.add_argument("--train-size", type=int, default=2000)
-    p.add_argument("--test-size", type=int, default=2000)
-    p.add_argument("--batch-size", type=int, default=None, help="Adam minibatch size (default: full batch)")
-    p.add_argument("--time-limit", type=float, default=None, help="seconds; best parameters so far are kept")
+    p.add_argument("--train-size", type=int, default=None,
+                   help="training prompts, validation split included (default 8000, fewer for d > 63 so that "
+                        "they stay within 256 MiB, at least 2000)")
+    p.add_argument("--test-size", type=int, default=2000, help="held-out test prompts (default 2000)")
+    p.add_argument("--validation", type=float, default=None,
+                   help="fraction of the training prompts held out to select the parameters with the lowest "
+                        "validation loss, in [0, 1) (default 0.2; 0: select by training loss; population "
+                        "objective: 0)")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help="Adam minibatch size (default: 800 for --layers >= 2 with Adam on the sampled objective, "
+                        "else full batch)")
+    p.add_argument("--time-limit", type=float, default=None, help="seconds; the parameters selected so far are kept")
     p.add_argument("--init", type=Path, default=None, help="warm start from a previous --json output file")
     p.add_argument("--progress", action="store_true", help="progress lines on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -66,7 +77,7 @@ def register(subparsers: Any) -> None:
 
 def _positive(v: Any, name: str) -> None:
     if v is not None and not v > 0:
-        raise ValueError(f"{name} must be positive, got {v}")
+        raise ValueError(f"{name} must be > 0, got {v}")
 
 
 def _limits(args: argparse.Namespace) -> None:
@@ -99,13 +110,14 @@ def _load_init(path: Path) -> dict:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from ..training import single_thread_blas
+    from ..training import default_train_size, single_thread_blas
 
     with single_thread_blas():
         try:
             return _run_train(args)
         except MemoryError:
-            raise ValueError(f"not enough memory for --d {args.d} --n {args.n} --train-size {args.train_size} "
+            size = args.train_size if args.train_size is not None else default_train_size(args.d)
+            raise ValueError(f"not enough memory for --d {args.d} --n {args.n} --train-size {size} "
                              f"--test-size {args.test_size}; use smaller sizes") from None
 
 
@@ -123,8 +135,16 @@ def run_thm41(args: argparse.Namespace) -> int:
 def _run_train(args: argparse.Namespace) -> int:
     from ..training import Subspace, TrainResult, train
 
-    for name in ("steps", "lr", "train_size", "test_size", "batch_size", "time_limit", "layers", "d", "n"):
+    for name in ("steps", "train_size", "test_size", "batch_size", "layers", "d", "n"):
+        if getattr(args, name) is not None:
+            check_int(getattr(args, name), "--" + name.replace("_", "-"), min_value=1)
+    for name in ("lr", "time_limit"):
         _positive(getattr(args, name), "--" + name.replace("_", "-"))
+    if args.validation is not None and not 0.0 <= args.validation < 1.0:  # also false for NaN
+        raise ValueError(f"--validation must lie in [0, 1), got {args.validation}")
+    if args.validation and args.objective == "population":
+        raise ValueError(f"--validation must be 0 with --objective population (no sampled prompts to hold out), "
+                         f"got {args.validation}")
     if args.states not in (2, 3, 4):
         raise ValueError(f"--states must be 2, 3 or 4, got {args.states}")
     _seed(args.seed)
@@ -157,7 +177,11 @@ def _run_train(args: argparse.Namespace) -> int:
         print(f"trained {r.num_layers}-layer LSA ({r.subspace}, {r.optimizer}, {r.objective}) |S|={r.num_states} "
               f"d={r.d} n={r.n} seed={r.seed}: {r.steps_done} evaluations in {r.wall_time:.2f} s"
               + (" (interrupted)" if r.interrupted else "") + (" (diverged)" if r.diverged else ""))
-        print(f"final loss {r.final_loss:.6g}  best loss {r.best_loss:.6g}  held-out MSE {r.test_loss:.6g}  "
+        if r.val_size:
+            print(f"selected by validation loss ({r.val_size} prompts held out): step {r.best_step}, "
+                  f"validation MSE {r.val_loss:.6g}")
+        chosen = "selected loss" if r.val_size else "best loss"
+        print(f"final loss {r.final_loss:.6g}  {chosen} {r.best_loss:.6g}  held-out MSE {r.test_loss:.6g}  "
               f"held-out accuracy {r.accuracy:.4f}")
     return 0
 
@@ -167,7 +191,7 @@ def _train_call(train: Any, args: argparse.Namespace, init_theta: Any) -> Any:
         num_states=args.states, layers=args.layers, d=args.d, n=args.n, subspace=args.subspace,
         optimizer=args.optimizer, objective=args.objective, steps=args.steps, lr=args.lr, seed=args.seed, p=args.p,
         train_size=args.train_size, test_size=args.test_size, batch_size=args.batch_size,
-        time_limit=args.time_limit, progress=args.progress, init_theta=init_theta,
+        time_limit=args.time_limit, progress=args.progress, init_theta=init_theta, validation=args.validation,
     )
 
 
@@ -175,8 +199,9 @@ def _run_thm41(args: argparse.Namespace) -> int:
     from .. import thm41 as t41
     from ..lsa import lsa_forward
 
-    for name in ("layers", "d", "n", "prompts", "scale"):
-        _positive(getattr(args, name), "--" + name)
+    for name in ("layers", "d", "n", "prompts"):
+        check_int(getattr(args, name), "--" + name, min_value=1)
+    _positive(args.scale, "--scale")
     _seed(args.seed)
     _limits(args)
     if not np.isfinite(args.scale):
