@@ -36,9 +36,12 @@ Proof levels (``Decision.proof``, :data:`PROOF_LEVELS`):
   HiGHS MILP infeasible *and* confirmed by its presolve-off rerun, SCIP status "infeasible", a SAT
   solver's UNSAT (no DRAT trace is checked), a split enumeration whose margin-1 LPs HiGHS
   declared infeasible, or an LSA program refuted by its solver (infeasible, or a proven dual bound
-  above the tolerance);
-* ``"none"`` -- no proof: answer None (time limit, unverifiable point, numerical failure), or a
-  YES of an ``lsa_program`` whose witness passed only the program's tolerance-based verifier.
+  above the YES value, :mod:`recovery.solvers.answer`);
+* ``"none"`` -- no proof: answer None (time limit, unverifiable point, numerical failure).
+
+An ``lsa_program`` YES is ``"exact"``: its point satisfies the program exactly, or (for a program
+written by a reduction) maps back to a source witness that passes the source's exact check
+(:mod:`reductions.certify`); a point that satisfies the rows only within tolerance is no YES.
 
 Every witness is re-checked with the problem's exact ``check`` before ``answer=True`` is
 returned; a witness failing the check gives ``answer=None`` (status says why).
@@ -696,29 +699,26 @@ def _scip_separability(inst, timer: _Timer) -> tuple[str, Any, str]:
 
 
 def _decide_lsa(inst, method: str, time_limit: float | None) -> Decision:
+    """Solve the program and keep only what the run proves (:func:`reductions.certify.answer_for_program`):
+    YES with a point certified exactly (at the program's source when it has provenance), NO
+    with the solver's proof (infeasibility, or a proven dual bound above the YES value)."""
     from recovery.solvers import solve
+
+    from reductions.certify import answer_for_program
 
     solver = "highs-milp" if method == "milp" else method
     t0 = time.perf_counter()
     res = solve(inst.program, solver=solver, time_limit=60.0 if time_limit is None else time_limit)
+    ans = answer_for_program(inst.program, res)
     wall = time.perf_counter() - t0
-    status = f"{solver}: {res.status}" + (f" ({res.proof})" if res.proof else "")
-    if res.status in ("feasible", "optimal") and res.verified and res.b is not None:
+    status = f"{solver}: {res.status}" + (f" ({res.proof})" if res.proof else "") + f"; {ans.reason}"
+    if ans.answer == "yes":
         witness = (res.b, res.A)
         if inst.check(witness):
-            return Decision(True, witness, status, wall, solver)
-        # "optimal" alone is not a proof of NO: the returned point may miss the tolerance by a
-        # hair while a point with objective <= tol exists (gap tolerances).  Only a proven dual
-        # bound above the tolerance (SCIP's global dual bound; highs-milp's objective floor; a
-        # tight relaxation's bound) proves that no point reaches objective <= tol.
-        bound = res.bound
-        if res.status == "optimal" and bound is not None and math.isfinite(bound) and bound > inst.tol:
-            return Decision(False, None, status + f"; proven lower bound {bound:.6g} > tol {inst.tol:g}",
-                            wall, solver)
-        return Decision(None, None, status + f"; objective above tol {inst.tol:g}, no proven bound above it",
-                        wall, solver)
-    if res.status == "infeasible":
-        return Decision(False, None, status, wall, solver)
+            return Decision(True, witness, status, wall, solver, proof="exact")
+        return Decision(None, None, status + "; the point fails the program's own check", wall, solver)
+    if ans.answer == "no":
+        return Decision(False, None, status, wall, solver, proof=ans.proof)
     return Decision(None, None, status, wall, solver)
 
 
@@ -754,12 +754,7 @@ def decide(instance: Problem, method: str = "milp", time_limit: float | None = N
         time_limit = float(time_limit)
     name = instance.PROBLEM
     if name == "lsa_program":
-        d = _decide_lsa(instance, method, time_limit)
-        if d.answer is False and d.proof == "none":
-            # infeasible, or a proven dual bound above the tolerance: the solver's proof.  A YES
-            # keeps "none": LSAProgram.check is a tolerance-based verifier, not an exact check.
-            d = replace(d, proof="solver proof")
-        return d
+        return _decide_lsa(instance, method, time_limit)
     if name == "bm_program":
         from reductions.bm_solvers import decide_bm
 

@@ -262,22 +262,27 @@ def test_brute_separability_shares_no_solver_helper_with_the_milp(monkeypatch):
 
 
 def test_lsa_optimal_point_above_tol_is_no_only_with_a_proven_bound(monkeypatch):
-    """_decide_lsa: an "optimal" point whose objective misses the tolerance proves NO only when the
-    solver's dual bound exceeds the tolerance."""
-    import types
+    """_decide_lsa: an "optimal" point whose objective misses the YES value proves NO only when
+    the solver's dual bound exceeds the margin of recovery.solvers.answer (and never a YES)."""
+    import dataclasses
 
     import recovery.solvers
+    from recovery.solvers.answer import NO_BOUND_MARGIN, program_answer
     from reductions import LSAProgram, chain
 
     lsa = chain(Separability(inside=[[0]], outside=[[1]]), "lsa_program").target
     assert isinstance(lsa, LSAProgram)
     b = np.zeros(lsa.d + 1)
     A = np.zeros((lsa.d + 1, lsa.d))
-    monkeypatch.setattr(LSAProgram, "check", lambda self, sol: False)
-    for bound, expected in ((None, None), (0.0, None), (lsa.tol / 2, None), (float("nan"), None), (0.25, False)):
-        fake = types.SimpleNamespace(status="optimal", verified=True, b=b, A=A, bound=bound, proof="fake")
+    for bound, expected in ((None, None), (0.0, None), (NO_BOUND_MARGIN / 2, None), (float("nan"), None),
+                            (0.25, False)):
+        res = recovery.solvers.SolveResult("optimal", b, A, 1.0, bound, 0.1, "", solver="scip", verified=True)
+        ans = program_answer(lsa.program, res)
+        fake = dataclasses.replace(res, answer=ans.answer, answer_proof=ans.proof, answer_reason=ans.reason)
         monkeypatch.setattr(recovery.solvers, "solve", lambda *a, _f=fake, **k: _f)
-        assert decide(lsa, "scip").answer is expected, bound
+        d = decide(lsa, "scip")
+        assert d.answer is expected, bound
+        assert d.proof == ("solver proof" if expected is False else "none")
 
 
 def test_empty_models_are_decided_by_both_methods():
