@@ -128,8 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="branch-and-bound processes")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
-    if a.dmax < 1 or a.n < 1 or a.batch < 1 or a.starts < 0 or a.seed < 0 or not 0.0 < a.p < 1.0:
-        ap.error("need --dmax >= 1, --n >= 1, --batch >= 1, --starts >= 0, --seed >= 0 and 0 < --p < 1")
+    if a.dmax < 1 or a.n < 1 or a.batch < 1 or a.starts < 1 or a.seed < 0 or not 0.0 < a.p < 1.0:
+        ap.error("need --dmax >= 1, --n >= 1, --batch >= 1, --starts >= 1, --seed >= 0 and 0 < --p < 1")
     if not (a.time_limit > 0 and a.time_limit < float("inf")) or a.workers < 1:
         ap.error("need a finite --time-limit > 0 and --workers >= 1")
     out = Path(a.out)

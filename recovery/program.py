@@ -105,6 +105,15 @@ def _index(x: Any, name: str, size: int | None = None) -> int:
     return x
 
 
+def _dimension(x: Any) -> int:
+    """``d`` as an int >= 1 (one message for every negative or zero d)."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+        raise TypeError(f"d must be an int, got {type(x).__name__} {x!r}")
+    if int(x) < 1:
+        raise ValueError(f"d must be >= 1, got {int(x)}")
+    return int(x)
+
+
 def _json_number(x: Number) -> int | float | str:
     if isinstance(x, Fraction):
         return f"{x.numerator}/{x.denominator}"
@@ -302,9 +311,7 @@ class BilinearProgram:
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        d = _index(self.d, "d")
-        if d < 1:
-            raise ValueError(f"d must be >= 1, got {d}")
+        d = _dimension(self.d)
         object.__setattr__(self, "d", d)
         if isinstance(self.constraints, (str, bytes)) or not isinstance(self.constraints, Iterable):
             raise TypeError("constraints must be a sequence of BilinearRow")
@@ -439,12 +446,9 @@ class BilinearProgram:
         ``X`` has shape (d*m,), m = (d+1)(d+2)/2, ordered as ``recovery.phi.phi`` (0-based
         ``r = j*m + pair_position(u, v)``); D^(r) from ``recovery.phi.D_pattern(d)``.
         """
-        # (``from recovery import phi`` would give the function re-exported by the package)
         from recovery.phi import D_pattern
 
-        d = _index(d, "d")
-        if d < 1:
-            raise ValueError(f"d must be >= 1, got {d}")
+        d = _dimension(d)
         pattern = D_pattern(d)
         X = np.asarray(X)
         if X.shape != (len(pattern),):
@@ -563,9 +567,7 @@ class ProgramBuilder:
     """
 
     def __init__(self, d: int) -> None:
-        self.d = _index(d, "d")
-        if self.d < 1:
-            raise ValueError(f"d must be >= 1, got {self.d}")
+        self.d = _dimension(d)
         self._bounds: dict[str, tuple[Number | None, Number | None]] = {}
         self._rows: list[BilinearRow] = []
         self._objective: BilinearObjective | None = None

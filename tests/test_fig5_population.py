@@ -18,7 +18,7 @@ def test_fig5_rows_chain_and_monte_carlo(tmp_path):
             assert abs(r[f"mse_{k}"] - f) <= 5 * r[f"mse_se_{k}"]
             assert 0.0 <= r[f"acc_{k}"] <= 1.0
     assert "| 2 |" in fig5_markdown(rows, n=20, p=0.5, batch=3000)
-    assert main(["--out", str(tmp_path), "--dmax", "1", "--batch", "50", "--starts", "0",
+    assert main(["--out", str(tmp_path), "--dmax", "1", "--batch", "50", "--starts", "1",
                  "--certified-max-d", "0"]) == 0
     assert (tmp_path / "fig5_population.png").stat().st_size > 0
     assert (tmp_path / "fig5_population.md").read_text().count("\n| 1 |") == 1

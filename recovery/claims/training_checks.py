@@ -381,7 +381,7 @@ def check_fig_5(
         if kw[k] is not None:
             kw[k] = check_int(kw[k], k, min_value=1)
     min_rho = check_real(min_rho, "min_rho", low=-1.0, high=1.0)
-    population_starts = 4 if quick else check_int(population_starts, "population_starts", min_value=0)
+    population_starts = 4 if quick else check_int(population_starts, "population_starts", min_value=1)
     call = call_string("check_fig_5", **{k: v for k, v in kw.items() if v is not None}, min_rho=min_rho,
                        population=population, population_starts=population_starts)
     check = (
