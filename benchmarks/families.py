@@ -201,6 +201,7 @@ def decide_outcome(decision: Any, instance: Any) -> dict[str, Any]:
             out["detail"] = out["detail"] or "decider claimed YES but its witness fails the exact check"
     elif ans is False:
         out["answer"] = "NO"
+    out["proof"] = str(getattr(decision, "proof", "none")) if out["answer"] else "none"
     return out
 
 
@@ -223,36 +224,26 @@ def run_decide(instance: Mapping[str, Any], solver: str, time_limit: float, seed
     return decide_outcome(decision, problem)
 
 
-def lsa_outcome(result: Any, has_objective: bool, tol: float = OBJECTIVE_TOL) -> dict[str, Any]:
+def lsa_outcome(result: Any, program: Any) -> dict[str, Any]:
     """Outcome of ``recovery.solvers.solve``, classified by what the run PROVED.
 
-    * YES: a returned point that passed ``recovery.verify.verify`` (``verified``) and, when the
-      program has an objective (Problem C.11, zero minimum iff feasible), an exact objective
-      ``<= tol``.  This holds whatever the status label (a verified zero at a timeout is a YES).
-    * NO: status ``infeasible`` (a proof), or a proven lower ``bound > tol`` on the objective.
-      A label ``optimal`` with a positive objective but no bound above ``tol`` is NOT a proof
-      (a local solver may report a merely feasible point as optimal): no answer.
-    * otherwise no answer (``timeout`` / ``error`` / ``unknown`` come from the status).
+    The answer is :func:`reductions.certify.answer_for_program`: YES only with an exact witness
+    (at the program's source when it was built by a reduction), NO only with a proof (solver
+    infeasibility, or a proven dual bound above the YES value), else no answer; ``proof`` records
+    the level (``exact``, ``solver proof``, ``none``).  A tolerance-feasible point with objective
+    near 0 is no YES, whatever the status label.
     """
+    from reductions.certify import answer_for_program
+
     status = str(getattr(result, "status", "unknown"))
-    verified = bool(getattr(result, "verified", False))
-    obj = getattr(result, "objective", None)
-    bound = getattr(result, "bound", None)
+    obj, bound = getattr(result, "objective", None), getattr(result, "bound", None)
     obj = None if obj is None or not math.isfinite(float(obj)) else float(obj)
-    if bound is not None:
-        bound = float(bound)
-    out: dict[str, Any] = {"status": status, "answer": None, "verified": verified, "objective": obj,
-                           "bound": bound if bound is None or math.isfinite(bound) else None,
-                           "detail": str(getattr(result, "proof", ""))}
-    log = str(getattr(result, "log", "") or "").strip()
-    if log and status in ("error", "unknown", "timeout"):
-        out["detail"] += ": " + log.splitlines()[0][:200]
-    if verified and (not has_objective or (obj is not None and obj <= tol)):
-        out["answer"] = "YES"
-    elif status == "infeasible":
-        out["answer"] = "NO"
-    elif has_objective and bound is not None and bound > tol:
-        out["answer"] = "NO"
+    bound = None if bound is None or not math.isfinite(float(bound)) else float(bound)
+    ans = answer_for_program(program, result)
+    out: dict[str, Any] = {"status": status, "answer": {"yes": "YES", "no": "NO"}.get(ans.answer),
+                           "proof": ans.proof, "verified": bool(getattr(result, "verified", False)),
+                           "objective": obj, "bound": bound,
+                           "detail": f"{getattr(result, 'proof', '')}: {ans.reason}"[:300]}
     return out
 
 
@@ -267,7 +258,7 @@ def run_lsa(instance: Mapping[str, Any], solver: str, time_limit: float, seed: i
         data = dict(data["program"])
     program = BilinearProgram.from_json(data)
     result = solve(program, solver=solver, time_limit=float(time_limit), seed=int(seed))
-    return lsa_outcome(result, program.objective is not None)
+    return lsa_outcome(result, program)
 
 
 def lsa_solver_names() -> list[str]:

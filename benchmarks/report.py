@@ -452,6 +452,23 @@ def _session_lines(sessions: Sequence[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
+def proof_counts_text(records: list[dict[str, Any]]) -> str:
+    """``"YES exact 12, NO solver proof 3, undecided 5"``: decided answers by what proves them
+    (``exact``: a witness passing an exact check, or an exact refutation; ``solver proof``: a
+    solver's infeasibility or dual bound; records written before proofs were recorded count as
+    ``unrecorded``), and the undecided runs."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in records:
+        answer = r.get("answer")
+        if answer in ("YES", "NO"):
+            counts[f"{answer} {r.get('proof') or 'unrecorded'}"] += 1
+        else:
+            counts["undecided"] += 1
+    order = ["YES exact", "NO exact", "NO solver proof", "YES unrecorded", "NO unrecorded", "undecided"]
+    keys = [k for k in order if counts.get(k)] + sorted(k for k in counts if k not in order)
+    return ", ".join(f"{k} {counts[k]}" for k in keys) or "none"
+
+
 def _header_lines(rep: Report) -> list[str]:
     recs = rep.records
     machines = {json.dumps(r.get("machine", {}), sort_keys=True) for r in recs}
@@ -481,6 +498,7 @@ def _header_lines(rep: Report) -> list[str]:
         total[str(r.get("classification"))] += 1
     lines.append(f"- results: `{RESULTS_FILE}`, {len(recs)} runs ({_counts_text(total)}"
                  + (", all sessions" if several else "") + f"), sha256 `{rep.checksum}`")
+    lines.append(f"- answers by proof: {proof_counts_text(recs)}")
     n_yes = sum(v == "YES" for v in rep.known.values())
     lines.append(f"- known answers (`{KNOWN_FILE}`): {len(rep.known)} instances "
                  f"({n_yes} YES, {len(rep.known) - n_yes} NO, by construction or brute force)")

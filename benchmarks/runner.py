@@ -564,6 +564,7 @@ def _finish(run: _Running, msg: Mapping[str, Any] | None, *, killed: bool, now: 
     rec.update({
         "status": status,
         "answer": answer,
+        "proof": str(outcome.get("proof", "none")) if answer else "none",
         "verified": None if verified is None else bool(verified),
         "classification": classify(answer, status, task.known_answer, verified=verified, killed=killed,
                                    error=error_text is not None and not killed,

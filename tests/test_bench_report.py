@@ -240,3 +240,12 @@ def test_report_of_a_directory_without_sessions(run_dir):
     assert [s["runs"] for s in rep.sessions] == [len(FIXTURE)]
     header = (run_dir / "report.md").read_text().split("## Outcomes")[0]
     assert "- started 2030-01-01T00:00:00Z, finished 2030-01-01T00:05:00Z\n" in header
+
+
+def test_answers_are_counted_by_proof_level():
+    from benchmarks.report import proof_counts_text
+
+    recs = [{"answer": "YES", "proof": "exact"}, {"answer": "YES", "proof": "exact"},
+            {"answer": "NO", "proof": "solver proof"}, {"answer": None, "proof": "none"},
+            {"answer": "NO"}]
+    assert proof_counts_text(recs) == "YES exact 2, NO solver proof 1, NO unrecorded 1, undecided 1"

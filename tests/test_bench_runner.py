@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from benchmarks import families, results, runner, suites
@@ -371,43 +372,23 @@ def test_classify_table():
     assert classify("YES", "feasible", "YES", verified=None, hit_limit=True) == "timeout"
 
 
-# every solver status of the portfolio, with/without a verified point, objective/bound, against
-# both known answers.  Expected classes follow the rule stated in the issue, written out by hand:
-# YES = verified point (and objective <= tol when the program has one); NO = status infeasible or
-# proven bound > tol; anything else proves nothing.
-_STATUS_CASES = [
-    # (status, verified, objective, bound, has_objective, proved)
-    ("feasible", True, None, None, False, "YES"),
-    ("feasible", False, None, None, False, None),     # heuristic point that failed the exact check
-    ("feasible", True, 0.25, None, True, None),       # feasible point, positive objective: nothing
-    ("feasible", False, 0.0, None, True, None),       # claimed zero, unverified: nothing
-    ("optimal", True, 0.0, 0.0, True, "YES"),
-    ("optimal", False, 0.0, 0.0, True, None),         # "optimal" label, unverified point
-    ("optimal", True, 0.5, None, True, None),         # local "optimal" without a bound (MAiNGO-style)
-    ("optimal", True, 0.5, 0.5, True, "NO"),          # proven bound > 0
-    ("infeasible", False, None, None, False, "NO"),
-    ("infeasible", False, None, None, True, "NO"),
-    ("unknown", False, None, None, True, None),
-    ("unknown", False, None, 1e-9, True, None),       # bound below tol proves nothing
-    ("timeout", True, 0.0, None, True, "YES"),        # a verified zero at the limit is a YES
-    ("timeout", False, None, None, False, None),
-    ("error", False, None, None, False, None),
-]
+# every answer a run can prove, against both known answers: YES = an exact witness (certified at
+# the source for reduced programs), NO = a proof; anything else proves nothing.
 
 
-@pytest.mark.parametrize("status,verified,obj,bound,has_obj,proved", _STATUS_CASES)
-def test_every_solver_status_maps_to_a_classification(status, verified, obj, bound, has_obj, proved):
-    out = families.lsa_outcome(_sr(status, verified, obj, bound), has_objective=has_obj)
-    assert out["answer"] == proved
+@pytest.mark.parametrize("answer,proof,proved", [
+    ("yes", "exact", "YES"), ("no", "solver proof", "NO"), ("no", "exact", "NO"), ("unknown", "none", None)])
+def test_every_program_answer_maps_to_a_classification(answer, proof, proved):
+    from recovery.program import ProgramBuilder
+
+    pb = ProgramBuilder(1)
+    pb.add_row(0, [(0, 0, 1)], "==", 1)
+    res = _sr("optimal", verified=answer == "yes", answer=answer, answer_proof=proof)
+    out = families.lsa_outcome(res, pb.build())
+    assert out["answer"] == proved and out["proof"] == proof
     for known in ("YES", "NO"):
         cls = classify(out["answer"], out["status"], known, verified=out["verified"])
-        if proved is None:
-            expected = {"timeout": "timeout", "error": "error"}.get(status, "unknown")
-        else:
-            expected = "ok" if proved == known else "wrong"
-        assert cls == expected, (status, verified, obj, bound, known)
-        # ok only with a proven answer that matches the known answer
-        assert (cls == "ok") == (proved == known)
+        assert (cls == "ok") == (proved == known) and (cls == "wrong") == (proved not in (None, known))
 
 
 @pytest.mark.parametrize("dec_answer,witness_ok,expected", [
@@ -424,22 +405,26 @@ def test_decision_answer_maps_to_a_classification(dec_answer, witness_ok, expect
         assert classify(out["answer"], out["status"], known, verified=out["verified"]) == cls
 
 
-def _sr(status, verified=False, objective=None, bound=None):
-    return SimpleNamespace(status=status, verified=verified, objective=objective, bound=bound, proof="")
+def _sr(status, verified=False, objective=None, bound=None, answer="unknown", answer_proof="none"):
+    return SimpleNamespace(status=status, verified=verified, objective=objective, bound=bound, proof="",
+                           b=None, A=None, answer=answer, answer_proof=answer_proof, answer_reason="r")
 
 
-def test_lsa_outcome_is_classified_by_what_was_proved():
-    f = families.lsa_outcome
-    assert f(_sr("feasible", True), has_objective=False)["answer"] == "YES"
-    assert f(_sr("optimal", True, 0.0, 0.0), has_objective=True)["answer"] == "YES"
-    # labelled optimal with a positive objective but no proven bound: not a NO proof
-    assert f(_sr("optimal", True, 0.5, None), has_objective=True)["answer"] is None
-    assert f(_sr("optimal", True, 0.5, 1e-9), has_objective=True)["answer"] is None
-    assert f(_sr("optimal", True, 0.5, 0.5), has_objective=True)["answer"] == "NO"
-    assert f(_sr("infeasible"), has_objective=False)["answer"] == "NO"
-    assert f(_sr("timeout", True, 0.0, None), has_objective=True)["answer"] == "YES"
-    assert f(_sr("timeout", False, None, None), has_objective=True)["answer"] is None
-    assert f(_sr("feasible", False), has_objective=False)["answer"] is None
+def test_lsa_outcome_yes_needs_the_source_check():
+    """A reduced program: a point that satisfies the program within tolerance but maps back to a
+    source solution failing the exact check is no YES; the forward certificate is."""
+    import dataclasses
+
+    from recovery.solvers import SolveResult
+    from reductions import Partition, chain
+
+    red = chain(Partition(values=(1, 1, 2)), "lsa_program")
+    b, A = red.forward((1, 1, -1))
+    good = SolveResult("feasible", b, A, None, None, 0.1, "", solver="lm", verified=True)
+    assert families.lsa_outcome(good, red.target.program)["answer"] == "YES"
+    bad = dataclasses.replace(good, b=np.abs(b), A=np.abs(A))  # all signs +1: 1 + 1 + 2 != 0
+    out = families.lsa_outcome(bad, red.target.program)
+    assert out["answer"] is None and out["proof"] == "none"
 
 
 def test_decide_outcome_rechecks_the_witness():
