@@ -281,9 +281,14 @@ def _normalise_bounds(bounds: Any, d: int) -> dict[str, tuple[Number | None, Num
         if lo is None and hi is None:
             continue  # free: same as missing, so drop for a canonical representation
         out[canon] = (lo, hi)
-    # canonical order so that equality and JSON output do not depend on insertion order
-    order = {n: p for p, n in enumerate(_all_names(d))}
-    return dict(sorted(out.items(), key=lambda kv: order[kv[0]]))
+    # canonical order (that of variable_names) so that equality and JSON output do not depend on
+    # insertion order; computed from the indices, never from the (d+1)^2 names
+    return dict(sorted(out.items(), key=lambda kv: _order_key(kv[0])))
+
+
+def _order_key(name: str) -> tuple[int, int, int]:
+    kind, i, j = parse_variable_name(name)
+    return (0, i, 0) if kind == "b" else (1, j if j is not None else 0, i)
 
 
 def _all_names(d: int) -> list[str]:

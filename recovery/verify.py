@@ -161,7 +161,7 @@ def verify(program: BilinearProgram, b: Any, A: Any, tol: float = 1e-6) -> Verif
                             clip_distance=math.inf)
     bc, Ac, moved = clip_to_bounds(program, b, A)
     bounds = program.bounds
-    raw_b, raw_A = b.tolist(), A.tolist()
+    raw_b = b.tolist()
 
     def exact_value(name: str, x: float) -> Fraction:
         # exact clipping: a rational bound may lie between two doubles
@@ -178,7 +178,7 @@ def verify(program: BilinearProgram, b: Any, A: Any, tol: float = 1e-6) -> Verif
 
     def column(j: int) -> list[Fraction]:
         if j not in columns:
-            columns[j] = [exact_value(f"A[{k},{j}]", raw_A[k][j]) for k in range(d + 1)]
+            columns[j] = [exact_value(f"A[{k},{j}]", x) for k, x in enumerate(A[:, j].tolist())]
         return columns[j]
 
     ftol = Fraction(tol)

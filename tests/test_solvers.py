@@ -386,3 +386,13 @@ def test_maingo_keeps_double_precision_coefficients():
     for seed in range(1, 6):
         r = solve(planted(seed, 2, 6), "maingo", time_limit=20)
         assert r.status == "feasible" and r.verified, (seed, r.log[-2000:])
+
+
+def test_huge_programs_are_refused_before_allocation():
+    """d = 100000 used to build (d+1)^2 names and die of memory; now it loads at once and solve
+    refuses it with the estimate and the budget."""
+    p = BilinearProgram.from_json({"schema": "lsahard.bilinear/1", "d": 100000, "constraints": [],
+                                   "bounds": {"A[5,3]": [0, 1], "b[7]": [1, 1]}})
+    assert list(p.bounds) == ["b[7]", "A[5,3]"]  # canonical order without materialising names
+    with pytest.raises(ValueError, match=r"needs about .* bytes .*max_bytes"):
+        solve(p, "lm", time_limit=5)
