@@ -39,14 +39,15 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
+from recovery.solvers.highs_util import highs_solve
+
+from reductions.decision import Decision
+from reductions.highs_models import sep_lp
 from reductions.problems.bm_program import BMProgram
 
 __all__ = ["decide_bm", "Decision", "METHODS"]
 
 METHODS = ("milp", "alternating", "scip")
-
-from recovery.solvers.highs_util import highs_solve
-from reductions.solvers import Decision  # R1's shared result type (answer, witness, status, wall_s, method)
 
 
 def _rng(rng: Any) -> np.random.Generator:
@@ -129,7 +130,6 @@ def _decide_scip(inst: BMProgram, time_limit: float | None) -> tuple[bool | None
     from math import lcm
 
     from reductions.separability_scip import scip_split
-    from reductions.solvers import _sep_lp
 
     # integer data: scale by the common denominator L (the plane (w, g) of the scaled data is the
     # plane (w, g / L) of the original; solution_from_split rescales it exactly anyway)
@@ -141,7 +141,7 @@ def _decide_scip(inst: BMProgram, time_limit: float | None) -> tuple[bool | None
         if kind == "infeasible":
             return False, None, f"scip (indicator): {text}"
         return None, None, f"scip (indicator): {text}"
-    s1, s2 = _sep_lp(P, Q[split]), _sep_lp(P, Q[~split])
+    s1, s2 = sep_lp(P, Q[split]), sep_lp(P, Q[~split])
     if s1 is None or s2 is None:
         return None, None, f"scip (indicator): {text}; a margin-1 LP of SCIP's split is infeasible"
     (w1, g1), (w2, g2) = s1, s2

@@ -69,7 +69,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -77,6 +76,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from reductions.base import Problem
+from reductions.bm_solvers import decide_bm
+from reductions.decision import PROOF_LEVELS, Decision
+from reductions.highs_models import highs_milp, milp_answer as _milp_answer, sep_lp as _sep_lp
 
 __all__ = ["Decision", "decide", "METHODS", "PROOF_LEVELS", "METHOD_PROBLEMS", "separability_box_bound",
            "highs_milp"]
@@ -89,9 +91,6 @@ METHOD_PROBLEMS = {
     "sat": ("cnf", "nae_sat", "set_splitting", "coloring"),
     "scip": ("separability",),
 }
-#: what proves a Decision's answer (see the module docstring): "exact", "solver proof", "none"
-PROOF_LEVELS = ("exact", "solver proof", "none")
-
 #: brute-force size limits (the enumeration is exponential); larger separability instances are
 #: decided by method "scip" (indicator constraints, no limit on the number of outside points)
 MAX_BRUTE_VARS = 24
@@ -118,60 +117,6 @@ def _milp_entries(instance: Problem) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class Decision:
-    """Outcome of an exact decider.
-
-    Attributes
-    ----------
-    answer : bool or None
-        True (a witness passed the instance's ``check``), False (proved, see ``proof``), None
-        (unknown: time limit, unverifiable witness, numerical failure).
-    witness : Any
-        A source solution (answer True) or None.
-    status : str
-        The method's own account (solver status, what was enumerated, why unknown).
-    wall_s : float
-        Seconds.
-    method : str
-        The method used.
-    proof : str
-        What proves the answer, one of :data:`PROOF_LEVELS`: ``"exact"`` (YES: the witness
-        passed the problem's exact check; NO: exhaustive enumeration or an exact decision
-        procedure), ``"solver proof"`` (NO: a solver's proof of infeasibility -- HiGHS MILP
-        infeasible with its presolve-off confirmation, SCIP infeasible, a SAT solver's UNSAT), or
-        ``"none"`` (unknown).  A None answer always has ``"none"``; a True answer never has
-        ``"solver proof"``.
-    """
-
-    answer: bool | None
-    witness: Any
-    status: str
-    wall_s: float
-    method: str = ""
-    proof: str = "none"
-
-    def __post_init__(self) -> None:
-        if self.proof not in PROOF_LEVELS:
-            raise ValueError(f"proof: expected one of {PROOF_LEVELS}, got {self.proof!r}")
-        if self.answer is None and self.proof != "none":
-            raise ValueError(f"proof: an unknown answer has proof 'none', got {self.proof!r}")
-        if self.answer is True and self.proof == "solver proof":
-            raise ValueError("proof: a YES answer is proved by its witness ('exact'), not by 'solver proof'")
-
-    def to_json(self) -> dict:
-        from reductions.base import _jsonable
-
-        return {
-            "answer": self.answer,
-            "witness": _jsonable(self.witness),
-            "status": self.status,
-            "wall_s": self.wall_s,
-            "method": self.method,
-            "proof": self.proof,
-        }
-
-
 class _Timer:
     def __init__(self, time_limit: float | None) -> None:
         self.t0 = time.perf_counter()
@@ -185,57 +130,6 @@ class _Timer:
 
     def remaining(self) -> float | None:
         return None if self.limit is None else max(1e-3, self.limit - self.elapsed())
-
-
-# ------------------------------------------------------------------------------------------------
-# HiGHS
-# ------------------------------------------------------------------------------------------------
-def highs_milp(
-    c: np.ndarray,
-    A: sp.spmatrix,
-    row_lo: np.ndarray,
-    row_hi: np.ndarray,
-    col_lo: np.ndarray,
-    col_hi: np.ndarray,
-    integer: np.ndarray,
-    time_limit: float | None = None,
-) -> tuple[str, np.ndarray | None]:
-    """Minimise c.x s.t. row_lo <= A x <= row_hi, col_lo <= x <= col_hi, x_k integer where
-    ``integer[k]``; HiGHS with its default tolerances (feasible points are re-checked exactly by
-    the callers).  Returns (HiGHS's status text, x or None).
-
-    Runs through :func:`recovery.solvers.highs_util.highs_solve`, the one place that decides when
-    HiGHS's "infeasible" counts: only when a second run with presolve off agrees; otherwise the
-    second run's status (and its point, if any) is returned."""
-    from recovery.solvers.highs_util import highs_solve
-
-    A = sp.csc_matrix(A, dtype=float)
-    if A.shape[1] == 0:
-        # HiGHS reports "Empty" (no proof either way) for a model without columns: decide it here;
-        # every row is 0, so the model is feasible iff row_lo <= 0 <= row_hi
-        ok = bool(np.all(np.asarray(row_lo) <= 0.0) and np.all(np.asarray(row_hi) >= 0.0))
-        return ("Optimal", np.zeros(0)) if ok else ("Infeasible", None)
-    out = highs_solve(c, A, row_lo, row_hi, col_lo, col_hi, integer, time_limit, seed=0, tight=False)
-    return out.status_name, out.x
-
-
-#: HiGHS model statuses that prove infeasibility of a ZERO-objective model: with c = 0 the
-#: problem cannot be unbounded, so "infeasible or unbounded" means infeasible.  Only these exact
-#: strings count; anything else ("Model error", "Solve error", "Time limit reached", "Unknown",
-#: ...) proves nothing and must never become answer False.
-_HIGHS_INFEASIBLE = ("Infeasible", "Primal infeasible or unbounded")
-
-
-def _milp_answer(status: str, x: np.ndarray | None) -> str:
-    """Map a HiGHS model status of a zero-objective model (every caller in this module passes
-    ``c = np.zeros(n)``) to "infeasible" / "optimal" / "feasible" / "unknown"."""
-    if status in _HIGHS_INFEASIBLE:
-        return "infeasible"
-    if x is not None and status == "Optimal":
-        return "optimal"
-    if x is not None:
-        return "feasible"
-    return "unknown"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -387,25 +281,6 @@ def separability_box_bound(P: np.ndarray, Q: np.ndarray) -> float:
     rows = np.sort(np.maximum(1.0, np.sqrt((R**2).sum(axis=1) + 2.0)))[::-1][: dim + 1]
     row = float(np.prod(rows))
     return math.ceil(min(col, row)) + 1.0
-
-
-def _sep_lp(P: np.ndarray, Qs: np.ndarray) -> tuple[np.ndarray, float] | None:
-    """(w, g) with p.w - g >= 1 on P and q.w - g <= -1 on Qs (margin-1 LP, HiGHS), or None if
-    infeasible."""
-    dim = P.shape[1] if P.size else Qs.shape[1]
-    if Qs.shape[0] == 0:
-        return np.zeros(dim), -1.0
-    # variables (w, g); rows: -p.w + g <= -1 ; q.w - g <= -1
-    A = np.vstack([np.hstack([-P, np.ones((P.shape[0], 1))]), np.hstack([Qs, -np.ones((Qs.shape[0], 1))])])
-    free = np.full(dim + 1, np.inf)
-    status, x = highs_milp(np.zeros(dim + 1), sp.csr_matrix(A), np.full(A.shape[0], -np.inf),
-                           -np.ones(A.shape[0]), -free, free, np.zeros(dim + 1, dtype=bool))
-    kind = _milp_answer(status, x)
-    if kind == "infeasible":
-        return None
-    if x is None:
-        raise RuntimeError(f"separability LP failed: HiGHS status {status}")
-    return x[:dim], float(x[dim])
 
 
 def _sep_witness_exact(inst, L: int, side1, side2):
@@ -756,8 +631,6 @@ def decide(instance: Problem, method: str = "milp", time_limit: float | None = N
     if name == "lsa_program":
         return _decide_lsa(instance, method, time_limit)
     if name == "bm_program":
-        from reductions.bm_solvers import decide_bm
-
         return decide_bm(instance, method, time_limit)
     if method not in METHODS:
         raise ValueError(f"method: expected one of {METHODS} for {name}, got {method!r}")
