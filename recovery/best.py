@@ -211,6 +211,10 @@ class BestLSA:
     method: str
     lower_bound: float | None = None
     details: dict = field(default_factory=dict)
+    #: rigorous enclosure ``f_lower <= f* <= f_upper`` (ball-arithmetic re-verification of the
+    #: branch-and-bound cover, :mod:`recovery.interval`); ``None`` when not verified
+    f_lower: float | None = None
+    f_upper: float | None = None
 
     def __post_init__(self) -> None:
         d = check_int(self.d, "d", min_value=1)
@@ -239,6 +243,8 @@ class BestLSA:
             "certified_global": self.certified_global,
             "method": self.method,
             "lower_bound": self.lower_bound,
+            "f_lower": self.f_lower,
+            "f_upper": self.f_upper,
             "details": self.details,
         }
 
@@ -248,6 +254,7 @@ class BestLSA:
             raise ValueError(f"obj must be a dict with schema {SCHEMA_VERSION!r}")
         kw = {k: obj[k] for k in ("d", "f_best", "b", "A", "certified_global", "ftilde_star", "f_psi",
                                   "method", "lower_bound", "details")}
+        kw.update({k: obj.get(k) for k in ("f_lower", "f_upper")})
         return cls(**kw)
 
 
@@ -627,6 +634,8 @@ def patch_box_lower_bound(quad: Any, k: int, center: Any, halfwidth: Any, *, met
 #: were measured too.
 SHRINK_TAU_COND = 3.0e3
 PROGRESS_EVERY = 15.0
+#: with the interval re-verification the float search prunes at ``U - INTERVAL_SEARCH_SLACK tol``
+INTERVAL_SEARCH_SLACK = 0.98
 SHRINK_MIN_COND = 3.0e4
 
 
@@ -665,7 +674,8 @@ class _BoxBounds:
 
 
 def _bnb_run(q: SimpleQuadratic, d: int, best: tuple, boxes: tuple, time_limit: float, gap_tol: float,
-             batch: int, shrink: bool, progress: str | None = None, in_worker: bool = False) -> dict:
+             batch: int, shrink: bool, progress: str | None = None, in_worker: bool = False,
+             record: bool = False) -> dict:
     """Best-first branch-and-bound over the given boxes ``(k, t, w)`` (see :func:`_bnb_certify`);
     ``progress`` (a label) prints one status line to stderr every ``PROGRESS_EVERY`` seconds.
     ``in_worker``: a pool worker turns SIGINT into a stop flag checked once per round (an exception
@@ -687,6 +697,7 @@ def _bnb_run(q: SimpleQuadratic, d: int, best: tuple, boxes: tuple, time_limit: 
     polished = 0
     status = "gap closed"
     tol = gap_tol * max(1.0, abs(best[2]))
+    leaves: list = []  # pruned boxes (record=True), for the interval re-verification
 
     def _evaluate(ks, ts, ws):
         nonlocal best, nodes, polished, won_shrunk
@@ -735,6 +746,8 @@ def _bnb_run(q: SimpleQuadratic, d: int, best: tuple, boxes: tuple, time_limit: 
             tol = gap_tol * max(1.0, abs(U))
             keep = open_lb < U - tol
             if not np.all(keep):
+                if record:
+                    leaves.append((open_k[~keep], open_t[~keep], open_w[~keep]))
                 pruned_lb = min(pruned_lb, float(open_lb[~keep].min()))
                 pruned_vol += float(np.prod(2.0 * open_w[~keep], axis=1).sum())
                 state = (open_k[keep], open_t[keep], open_w[keep], open_lb[keep], open_s[keep], pruned_lb, pruned_vol)
@@ -784,12 +797,19 @@ def _bnb_run(q: SimpleQuadratic, d: int, best: tuple, boxes: tuple, time_limit: 
             "won_by_shrunk_metric": int(won_shrunk), "shrunk_metric": pb.shrunk is not None,
             "seconds": time.perf_counter() - t0,
             "min_halfwidth": float(open_w.min()) if open_w.size else None, "pruned_volume": pruned_vol,
-            "trivial_open_boxes": int(np.sum(open_lb <= pb.c0)) if open_lb.size else 0}
+            "trivial_open_boxes": int(np.sum(open_lb <= pb.c0)) if open_lb.size else 0,
+            "leaves": _stack_leaves(leaves, d) if record else None}
+
+
+def _stack_leaves(leaves: list, d: int) -> tuple:
+    if not leaves:
+        return (np.zeros(0, int), np.zeros((0, d)), np.zeros((0, d)))
+    return tuple(np.concatenate([lv[i] for lv in leaves]) for i in range(3))
 
 
 def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarray, U: float,
                  time_limit: float, gap_tol: float, batch: int = 2048, init_split: int = 4,
-                 shrink: bool = True, workers: int = 1, progress: bool = False) -> dict:
+                 shrink: bool = True, workers: int = 1, progress: bool = False, record: bool = False) -> dict:
     """Best-first branch-and-bound over the ``d + 1`` patches (see :func:`patch_box_lower_bound`).
 
     Incumbent ``U`` (float value of ``(b_inc, A_inc)``); every evaluated box centre is a candidate.
@@ -816,7 +836,7 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
     workers = max(1, min(int(workers), ks.size))
     if workers == 1:
         runs = [_bnb_run(q, d, best, (ks, ts, ws), time_limit, gap_tol, batch, shrink,
-                         "" if progress else None)]
+                         "" if progress else None, False, record)]
     else:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
@@ -827,7 +847,7 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
             futs = [ex.submit(_bnb_run, q, d, best, (ks[s], ts[s], ws[s]), time_limit, gap_tol, batch, shrink,
-                              f" worker {i + 1}/{workers}" if progress else None, True)
+                              f" worker {i + 1}/{workers}" if progress else None, True, record)
                     for i, s in enumerate(shares)]
             try:
                 runs = [f.result() for f in futs]
@@ -858,7 +878,8 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
             "won_by_shrunk_metric": sum(r["won_by_shrunk_metric"] for r in runs),
             "seconds": time.perf_counter() - t0, "min_halfwidth": min(mh) if mh else None,
             "pruned_volume_fraction": sum(r["pruned_volume"] for r in runs) / ((d + 1) * 2.0**d),
-            "trivial_open_boxes": sum(r["trivial_open_boxes"] for r in runs)}
+            "trivial_open_boxes": sum(r["trivial_open_boxes"] for r in runs),
+            "leaves": _stack_leaves([r["leaves"] for r in runs], d) if record else None}
 
 
 def _bnb_width_profile(quad: Any, U: float, *, samples: int = 2000, rng: Any = 0, gap_tol: float = 1e-5,
@@ -919,7 +940,7 @@ METHODS = ("multistart", "certified", "bnb", "scip")
 def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, rng: Any = 0,
                     time_limit: float = 60.0, gap_tol: float = 1e-5, maxiter: int = 200,
                     bnb_batch: int = 2048, bnb_shrink: bool = True, workers: int = 1,
-                    progress: bool = False) -> BestLSA:
+                    progress: bool = False, interval: bool = True) -> BestLSA:
     """``f* = min_{b,A} ftilde(phi(b, A))`` for a quadratic ``quad`` with attributes ``H, h, c``.
 
     ``method="multistart"``: BFGS over the sphere from ``psi(X*)``, spectral and ``starts >= 1``
@@ -949,6 +970,8 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
     gap_tol = check_real(gap_tol, "gap_tol", low=0.0, low_open=True)
     bnb_batch = check_int(bnb_batch, "bnb_batch", min_value=1)
     workers = check_int(workers, "workers", min_value=1)
+    if not isinstance(interval, bool):
+        raise TypeError(f"interval must be a bool, got {type(interval).__name__}")
     if not isinstance(bnb_shrink, bool):
         raise TypeError(f"bnb_shrink must be a bool, got {type(bnb_shrink).__name__}")
     rng = check_rng(rng)
@@ -973,14 +996,26 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
     if method == "certified":
         certifier = "bnb" if np.linalg.eigvalsh(q.H)[0] > 0 else "scip"
         details["certifier"] = certifier
+    rig = None
     if certifier == "bnb":
-        bb = _bnb_certify(q, d, b, A, f, time_limit, gap_tol, batch=bnb_batch, shrink=bnb_shrink,
-                          workers=workers, progress=progress)
+        # with the interval re-verification the float search closes a slightly smaller gap
+        # (INTERVAL_SEARCH_SLACK), leaving room for the verified bounds' own rounding
+        bb = _bnb_certify(q, d, b, A, f, time_limit, gap_tol * (INTERVAL_SEARCH_SLACK if interval else 1.0),
+                          batch=bnb_batch, shrink=bnb_shrink, workers=workers, progress=progress,
+                          record=interval)
+        leaves = bb.pop("leaves")
         if bb["f"] < f:
             details["improved_by_bnb"] = True
         b, A, f = bb.pop("b"), bb.pop("A"), bb.pop("f")
         lower = bb["lower_bound"]
         details["bnb"] = bb
+        if interval and bb["status"] == "gap closed":
+            from .interval import certify_bnb
+
+            rig = certify_bnb(quad, d, _BoxBounds(q, d, bnb_shrink), b, A, leaves, gap_tol, workers=workers)
+            details["interval"] = rig
+        elif interval:
+            details["interval"] = {"certified": False, "reason": f"search ended with status {bb['status']!r}"}
     elif certifier == "scip":
         sc = _scip_certify(q, d, X_star, f_star, f, time_limit, gap_tol, (b, A))
         prim = sc.pop("scip_primal")
@@ -995,8 +1030,17 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
         gap = f_best - lower
         details["gap_abs"] = gap
         details["gap_rel"] = gap / max(abs(f_best), 1e-300)
-        ok = certifier == "bnb" or bool(details.get("scip", {}).get("optimal"))
-        certified = ok and gap <= gap_tol * max(1.0, abs(f_best))
+        if certifier == "bnb":
+            # a proof only with the interval re-verification (recovery.interval); without it the
+            # float search's closed gap is reported in details['bnb'] but nothing is certified
+            certified = rig is not None and bool(rig["certified"])
+            details["float_gap_closed"] = gap <= gap_tol * max(1.0, abs(f_best))
+        else:
+            certified = bool(details.get("scip", {}).get("optimal")) and gap <= gap_tol * max(1.0, abs(f_best))
+    f_lo = f_up = None
+    if rig is not None and rig["certified"]:
+        f_lo, f_up = rig["f_lower"], rig["f_upper"]
+        lower = min(f_lo, f_best)  # f_best is a float evaluation; f_lower <= f* <= f_upper is the proof
     details["seconds"] = time.perf_counter() - t0
     return BestLSA(d=d, f_best=f_best, b=b, A=A, certified_global=certified, ftilde_star=f_star, f_psi=f_psi,
-                   method=method, lower_bound=lower, details=details)
+                   method=method, lower_bound=lower, details=details, f_lower=f_lo, f_upper=f_up)

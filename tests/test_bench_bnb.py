@@ -20,3 +20,11 @@ def test_bench_bnb_throughput_and_profile(capsys):
     assert sum(prof["best"]["fraction_per_level"].values()) == pytest.approx(1.0)
     with pytest.raises(SystemExit):
         bench_bnb.main(["--d", "5"])
+
+
+def test_bench_bnb_interval_and_certify(capsys):
+    assert bench_bnb.main(["--d", "1", "--interval", "--certify", "--workers", "1"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    iv, cert = lines[1], lines[2]
+    assert iv["arb_boxes_per_s_cholesky"] > 0 and iv["projected_verify_s_1_workers"] > 0
+    assert cert["certified"] and cert["f_lower"] <= cert["f_best"] <= cert["f_upper"]
