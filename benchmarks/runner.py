@@ -53,6 +53,7 @@ __all__ = [
     "versions_info",
     "machine_info",
     "DEFAULT_GRACE",
+    "subprocess_entry",
 ]
 
 #: extra seconds past the time limit before the runner kills a worker: max(1 s, 10 % of limit)
@@ -401,6 +402,77 @@ def _noop() -> None:
     return None
 
 
+class _PopenProcess:
+    """A ``subprocess.Popen`` with the slice of the ``multiprocessing.Process`` API the runner uses."""
+
+    def __init__(self, popen: Any) -> None:
+        self._p = popen
+        self.pid = popen.pid
+
+    def is_alive(self) -> bool:
+        return self._p.poll() is None
+
+    def join(self, timeout: float | None = None) -> None:
+        import subprocess
+
+        try:
+            self._p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
+
+    @property
+    def exitcode(self) -> int | None:
+        return self._p.poll()
+
+
+def _launch_subprocess(task: Task, hard: float, preload: Sequence[str] | None) -> tuple[_PopenProcess, Any]:
+    """Start ``python -c 'benchmarks.runner.subprocess_entry()'`` for ``task``.
+
+    The task goes in as JSON on stdin; results come back through an inherited pipe wrapped as a
+    ``multiprocessing.connection.Connection`` (the same messages as under forkserver).
+    """
+    import subprocess
+    from multiprocessing.connection import Connection
+
+    r_fd, w_fd = os.pipe()
+    env = dict(os.environ)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    payload = json.dumps({"task": asdict(task), "hard_s": float(hard), "parent_pid": os.getpid(),
+                          "fd": w_fd, "preload": list(preload or ())})
+    try:
+        popen = subprocess.Popen(
+            [sys.executable, "-c", "import benchmarks.runner as r; r.subprocess_entry()"],
+            stdin=subprocess.PIPE, pass_fds=(w_fd,), env=env, close_fds=True)
+    except BaseException:
+        os.close(r_fd)
+        os.close(w_fd)
+        raise
+    os.close(w_fd)  # ours: a dead worker shows up as EOF on the read end
+    try:
+        assert popen.stdin is not None
+        popen.stdin.write(payload.encode("utf-8"))
+        popen.stdin.close()
+    except OSError:  # the child died at once: EOF on the pipe reports it
+        pass
+    return _PopenProcess(popen), Connection(r_fd, writable=False)
+
+
+def subprocess_entry() -> None:
+    """Entry of a worker started by :func:`_launch_subprocess`: preload, then :func:`_worker_main`."""
+    from multiprocessing.connection import Connection
+
+    msg = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    conn = Connection(int(msg["fd"]), readable=False)
+    for mod in msg.get("preload") or ():  # what the fork server preloads, before the clock starts
+        try:
+            importlib.import_module(mod)
+        except Exception:  # noqa: BLE001 - the run reports its own import errors
+            pass
+    _worker_main(msg["task"], conn, int(msg["parent_pid"]), float(msg["hard_s"]))
+    sys.exit(0)
+
+
 # ---------------------------------------------------------------------------------------------
 # progress bar
 # ---------------------------------------------------------------------------------------------
@@ -600,16 +672,22 @@ def execute(tasks: Iterable[Task], *, jobs: int = 1, on_record: Callable[[dict[s
             grace: float | None = None, versions: Mapping[str, Any] | None = None,
             machine: Mapping[str, Any] | None = None, progress: Progress | None = None,
             wrong_stream: TextIO | None = None, preload: Sequence[str] | None = None,
-            poll_s: float = 0.2) -> int:
+            poll_s: float = 0.2, launcher: str = "forkserver") -> int:
     """Run ``tasks`` with at most ``jobs`` workers; call ``on_record(record)`` as each finishes.
 
     ``grace``: seconds past each task's limit before the hard kill (default
     :data:`DEFAULT_GRACE`).  On any exception (Ctrl-C included) every worker in flight is
     killed and the exception propagates: records already handed to ``on_record`` are final.
+    ``launcher``: ``"forkserver"`` (default: workers forked from a preloaded server) or
+    ``"subprocess"`` (each worker a fresh ``python`` running the same entry point,
+    :func:`_worker_main`, through :func:`subprocess_entry`; used inside Dask workers, which are
+    daemonic processes that ``multiprocessing`` refuses to give children).
     Returns the number of records produced.
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"--jobs: expected an integer >= 1, got {jobs!r}")
+    if launcher not in ("forkserver", "subprocess"):
+        raise ValueError(f"launcher: expected 'forkserver' or 'subprocess', got {launcher!r}")
     versions = versions_info() if versions is None else versions
     machine = machine_info() if machine is None else machine
     wrong_stream = sys.stderr if wrong_stream is None else wrong_stream
@@ -621,7 +699,7 @@ def execute(tasks: Iterable[Task], *, jobs: int = 1, on_record: Callable[[dict[s
         from benchmarks.families import preload_modules
 
         preload = preload_modules(sorted({t.runner for t in pending}))
-    ctx = _context(preload)
+    ctx = _context(preload) if launcher == "forkserver" else None
     running: dict[Any, _Running] = {}
     produced = 0
 
@@ -644,12 +722,15 @@ def execute(tasks: Iterable[Task], *, jobs: int = 1, on_record: Callable[[dict[s
                 task = pending.pop()
                 g = DEFAULT_GRACE(task.time_limit) if grace is None else float(grace)
                 hard = task.time_limit + g
-                parent_conn, child_conn = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_worker_main, args=(asdict(task), child_conn, os.getpid(), hard),
-                                   name=f"bench-{task.solver}", daemon=True)
                 start = time.monotonic()
-                proc.start()
-                child_conn.close()  # so a dead worker shows up as EOF on parent_conn
+                if launcher == "subprocess":
+                    proc, parent_conn = _launch_subprocess(task, hard, preload)
+                else:
+                    parent_conn, child_conn = ctx.Pipe(duplex=False)
+                    proc = ctx.Process(target=_worker_main, args=(asdict(task), child_conn, os.getpid(), hard),
+                                       name=f"bench-{task.solver}", daemon=True)
+                    proc.start()
+                    child_conn.close()  # so a dead worker shows up as EOF on parent_conn
                 # until the worker reports that its start-up is over, allow STARTUP_ALLOWANCE_S
                 running[parent_conn] = _Running(task, proc, parent_conn, start,
                                                 start + hard + STARTUP_ALLOWANCE_S, hard)

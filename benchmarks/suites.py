@@ -268,17 +268,26 @@ def _check_out_dir(out_dir: Path, resume: bool, suite: str, time_limit: float, s
             raise ValueError(f"--resume: {str(out_dir)!r} was run with --time-limit {old}, not {time_limit}")
 
 
-def run_suite(suite_name: str, out_dir: str | os.PathLike[str], *, jobs: int = 1, time_limit: float | None = None,
+def run_suite(suite_name: str | Suite, out_dir: str | os.PathLike[str], *, jobs: int = 1,
+              time_limit: float | None = None,
               resume: bool = False, shard: str | tuple[int, int] | None = None, grace: float | None = None,
               progress: bool = True, stream: TextIO | None = None, families: Sequence[str] | None = None,
-              max_rounds: int | None = None, seeds: int | None = None) -> RunSummary:
+              max_rounds: int | None = None, seeds: int | None = None, executor: Any = None,
+              family_objects: Mapping[str, Family] | None = None,
+              meta_extra: Mapping[str, Any] | None = None) -> RunSummary:
     """Run a suite into ``out_dir`` (see the module docstring).  ``families``: restrict to these
     family names; ``seeds``: solver seeds 0..seeds-1 per (instance, level, solver) instead of the
-    suite's.  Returns a :class:`RunSummary`; wrong answers are also printed to ``stream``."""
+    suite's.  ``suite_name`` may also be a :class:`Suite` object (e.g. the suite of
+    ``--instances``, whose families come in ``family_objects`` instead of the registry);
+    ``executor``: a :class:`benchmarks.executors.Executor` (default: the local pool of ``jobs``
+    workers); ``meta_extra``: more keys for ``meta.json``.  Returns a :class:`RunSummary`; wrong
+    answers are also printed to ``stream``."""
     import dataclasses
 
+    from benchmarks.executors import LocalExecutor
+
     stream = sys.stderr if stream is None else stream
-    suite = get_suite(suite_name)
+    suite = suite_name if isinstance(suite_name, Suite) else get_suite(suite_name)
     if seeds is not None:
         if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
             raise ValueError(f"--seeds: expected an integer >= 1, got {seeds!r}")
@@ -307,7 +316,7 @@ def run_suite(suite_name: str, out_dir: str | os.PathLike[str], *, jobs: int = 1
             raise ValueError(f"--family: {sorted(unknown)} not in suite {suite.name!r}")
     active: list[tuple[FamilyPlan, Family]] = []
     for p in plans:
-        f = get_family(p.family)
+        f = family_objects[p.family] if family_objects and p.family in family_objects else get_family(p.family)
         why = f.available()
         if why is not None:
             msg = f"family {p.family} skipped: {why}"
@@ -318,9 +327,11 @@ def run_suite(suite_name: str, out_dir: str | os.PathLike[str], *, jobs: int = 1
     versions, machine = versions_info(), machine_info()
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     shard_txt = None if shard_t is None else f"{shard_t[0]}/{shard_t[1]}"
+    if executor is None:
+        executor = LocalExecutor(jobs)
     session = {"id": uuid.uuid4().hex[:12], "started_at": started_at, "finished_at": None,
                "shard": shard_txt, "jobs": jobs, "command": sys.argv[1:], "executed": 0, "counts": {},
-               "wall_s": None, "warnings": summary.warnings}
+               "wall_s": None, "warnings": summary.warnings, **executor.describe()}
     sessions = _previous_sessions(out / META_FILE) if resume else []
     sessions.append(session)
     meta = {"schema": "lsahard.bench-meta/1", "suite": suite.name, "time_limit": tl, "jobs": jobs,
@@ -330,7 +341,7 @@ def run_suite(suite_name: str, out_dir: str | os.PathLike[str], *, jobs: int = 1
                                     "levels": list(getattr(f, "level_names", lambda: ())())}
                          for p, f in active},
             "warnings": summary.warnings, "versions": versions, "machine": machine,
-            "started_at": started_at, "command": sys.argv[1:], "sessions": sessions}
+            "started_at": started_at, "command": sys.argv[1:], "sessions": sessions, **dict(meta_extra or {})}
     write_json(out / META_FILE, meta)
 
     def _warn(msg: str) -> None:
@@ -384,8 +395,8 @@ def run_suite(suite_name: str, out_dir: str | os.PathLike[str], *, jobs: int = 1
             todo.sort(key=lambda t: (t.size, t.family, t.instance, t.level, t.solver, t.seed))
             bar.add_total(len(todo))
             bar.label = f"round {rnd + 1}" if n_rounds > 1 else ""
-            summary.executed += execute(todo, jobs=jobs, on_record=on_record, grace=grace, versions=versions,
-                                        machine=machine, progress=bar, wrong_stream=stream)
+            summary.executed += executor.execute(todo, on_record=on_record, grace=grace, versions=versions,
+                                                 machine=machine, progress=bar, wrong_stream=stream)
             for t in todo:
                 done.add(t.key())
             # adaptive: keep configurations that solved something at this size

@@ -15,8 +15,8 @@ the target instance plus the two certificate maps ``forward`` (source solution -
 and ``backward`` (target solution -> source solution).  ``Reduction.compose(first, second)`` chains
 two of them.
 
-``load_problem`` reads any problem from a dict or a file (``.json``, DIMACS ``.cnf``, or a
-networkx-readable graph file for colouring).
+``load_problem`` reads any problem from a dict or a file (``.json``, DIMACS ``.cnf`` /
+``.cnf.gz`` / ``.cnf.xz``, DIMACS ``.col``, or a networkx-readable graph file for colouring).
 """
 
 from __future__ import annotations
@@ -330,12 +330,28 @@ def _load_dict(data: Mapping[str, Any], k: int | None = None) -> Problem:
     return problem_class(name).from_json(data)
 
 
+def _read_compressed(path: Path) -> str:
+    """Text of a ``.gz`` / ``.xz`` file (ValueError naming the file if it is not valid)."""
+    import gzip
+    import lzma
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else lzma.open
+    try:
+        with opener(path, "rb") as fh:
+            return fh.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"instance: {path}: not UTF-8 text inside ({exc.reason} at byte {exc.start})") from None
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        raise ValueError(f"instance: {path}: cannot decompress ({exc})") from None
+
+
 def load_problem(obj: Any, *, k: int | None = None) -> Problem:
     """Read a problem instance.
 
     ``obj`` is a Problem (returned as is), a dict (dispatch on its ``"problem"`` key; a dict with
     ``"schema": "lsahard.bilinear/1"`` and no ``"problem"`` key is an ``lsa_program``), or a path:
-    ``.json`` (a problem dict, or bare networkx node-link data read as colouring), ``.cnf``/``.dimacs`` (DIMACS CNF), or a networkx-readable graph
+    ``.json`` (a problem dict, or bare networkx node-link data read as colouring), ``.cnf``/``.dimacs`` (DIMACS CNF,
+    also compressed as ``.cnf.gz`` / ``.cnf.xz``), ``.col`` (DIMACS graph colouring, ``k`` colours required), or a networkx-readable graph
     (``.graphml``, ``.gml``, ``.edgelist``, ``.adjlist``) read as a colouring instance with ``k``
     colours (``k`` from the argument, else from a graph attribute ``"k"``).
     """
@@ -348,6 +364,11 @@ def load_problem(obj: Any, *, k: int | None = None) -> Problem:
         if not path.exists():
             raise OSError(f"instance: no such file {str(path)!r}")
         suffix = path.suffix.lower()
+        name = path.name.lower()
+        if name.endswith((".cnf.gz", ".cnf.xz")):
+            return problem_class("cnf").from_dimacs(_read_compressed(path), source=str(path))
+        if suffix == ".col":
+            return problem_class("coloring").read_dimacs(path, k=k)
         if suffix == ".json":
             try:
                 data = json.loads(path.read_text())
@@ -363,7 +384,8 @@ def load_problem(obj: Any, *, k: int | None = None) -> Problem:
         if suffix in GRAPH_SUFFIXES:
             return problem_class("coloring").read_graph(path, k=k)
         raise ValueError(
-            f"instance: unsupported file suffix {suffix!r}; expected .json, .cnf or one of {GRAPH_SUFFIXES}"
+            f"instance: unsupported file suffix {suffix!r}; expected .json, .cnf, .cnf.gz, .cnf.xz, .col "
+            f"or one of {GRAPH_SUFFIXES}"
         )
     raise TypeError(f"instance: expected a dict, a path or a Problem, got {type(obj).__name__}")
 

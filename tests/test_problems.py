@@ -318,3 +318,43 @@ def test_every_problem_json_has_its_name_and_round_trips_through_text():
             assert data["problem"] == name and data["schema"] == f"lsahard.{name}/1"
         back = load_problem(data)
         assert type(back) is type(inst) and back.to_json() == inst.to_json(), name
+
+
+# -- DIMACS .col graphs ---------------------------------------------------------------------------
+
+def test_dimacs_col_reading(tmp_path):
+    from reductions import load_problem
+    from reductions.problems.coloring import Coloring
+
+    col = tmp_path / "c5.col"
+    col.write_text("c the 5-cycle\np edge 6 5\ne 1 2\ne 2 3\ne 3 4\ne 4 5\ne 5 1\n")
+    g = load_problem(col, k=3)
+    assert isinstance(g, Coloring) and g.k == 3
+    assert g.size() == {"n_nodes": 6, "n_edges": 5, "k": 3}  # node 6 is isolated but present
+    assert g.check({1: 0, 2: 1, 3: 0, 4: 1, 5: 2, 6: 0})
+    assert not g.check({1: 0, 2: 1, 3: 0, 4: 1, 5: 0, 6: 0})
+    # round trip through to_dimacs; both directions of an edge listed (M counts lines) is accepted
+    assert Coloring.from_dimacs(g.to_dimacs(), 3) == g
+    both = Coloring.from_dimacs("p edge 2 2\ne 1 2\ne 2 1\n", 2)
+    assert both.size()["n_edges"] == 1
+    with pytest.raises(ValueError, match="colours"):
+        load_problem(col)
+    for text, msg in [("e 1 2\n", "before the 'p edge'"), ("p edge 2 1\ne 1 3\n", "line 2: node 3 out of range"),
+                      ("p edge 2 2\ne 1 2\n", "announces 2 edges"), ("p cnf 2 1\n", "malformed problem line"),
+                      ("p edge 2 1\ne 1\n", "malformed edge line"), ("p edge 2 1\nx 1 2\n", "unexpected line")]:
+        with pytest.raises(ValueError, match=msg):
+            Coloring.from_dimacs(text, 2)
+
+
+def test_dimacs_col_public_myciel3():
+    from pathlib import Path
+
+    from reductions import decide, load_problem
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "instances" / "col" / "myciel3.col"
+    if not path.exists():
+        pytest.skip(f"public instances folder {path.parent.parent} is absent")
+    # myciel3: 11 nodes, 20 edges, chromatic number 4 (answers.solu)
+    assert load_problem(path, k=4).size() == {"n_nodes": 11, "n_edges": 20, "k": 4}
+    assert decide(load_problem(path, k=4), method="sat").answer is True
+    assert decide(load_problem(path, k=3), method="sat").answer is False

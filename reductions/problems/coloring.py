@@ -12,6 +12,8 @@ JSON: ``{"problem": "coloring", "schema": "lsahard.coloring/1", "k": K, "graph":
 (``networkx.node_link_data``; both the ``"edges"`` and the older ``"links"`` key are read).
 Files: any networkx-readable graph by suffix (.graphml, .gml, .edgelist, .adjlist, or .json
 node-link data) via ``Coloring.read_graph(path, k)``; k defaults to the graph attribute "k".
+DIMACS graph colouring files (``.col``: ``p edge N M`` and ``e u v`` lines) via
+``Coloring.read_dimacs(path, k)`` (k required: the format carries no number of colours).
 """
 
 from __future__ import annotations
@@ -153,6 +155,86 @@ class Coloring(Problem):
         except (KeyError, TypeError, nx.NetworkXError) as exc:
             raise ValueError(f"graph: malformed node-link data ({exc!r})") from exc
         return cls(k=data["k"], graph=G)
+
+    @classmethod
+    def from_dimacs(cls, text: str, k: int | None = None, *, source: str = "dimacs") -> "Coloring":
+        """Parse a DIMACS graph-colouring (``.col``) text.
+
+        Comment lines start with ``c``; the problem line is ``p edge N M`` (``p col N M`` too;
+        further numbers on it are ignored); edges are ``e u v`` with 1 <= u, v <= N; node lines
+        ``n ...`` are ignored.  Nodes are the integers 1..N (isolated ones included).  ``M`` must
+        equal either the number of ``e`` lines or the number of distinct edges (files that list
+        both directions of each edge exist).  ``k`` colours (required: a ``.col`` file has no
+        number of colours).  ValueError with the line number for malformed input.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"{source}: expected text, got {type(text).__name__}")
+        if k is None:
+            raise ValueError(f"k: the DIMACS graph {source} has no number of colours; pass it "
+                             "(--colors K / --k K, or k=...)")
+        n = m = None
+        edges: list[tuple[int, int]] = []
+        for lineno, raw in enumerate(text.splitlines(), start=1):
+            line = raw.strip()
+            if not line or line[0] in "c%n":
+                continue
+            parts = line.split()
+            if parts[0] == "p":
+                if n is not None:
+                    raise ValueError(f"{source}: line {lineno}: second problem line")
+                if len(parts) < 4 or parts[1] not in ("edge", "edges", "col"):
+                    raise ValueError(f"{source}: line {lineno}: malformed problem line {line!r} "
+                                     "(expected 'p edge <nodes> <edges>')")
+                try:
+                    n, m = int(parts[2]), int(parts[3])
+                except ValueError:
+                    raise ValueError(f"{source}: line {lineno}: malformed problem line {line!r}") from None
+                if n < 0 or m < 0:
+                    raise ValueError(f"{source}: line {lineno}: negative count in problem line")
+                continue
+            if parts[0] == "e":
+                if n is None:
+                    raise ValueError(f"{source}: line {lineno}: edge before the 'p edge' problem line")
+                if len(parts) != 3:
+                    raise ValueError(f"{source}: line {lineno}: malformed edge line {line!r} (expected 'e u v')")
+                try:
+                    u, v = int(parts[1]), int(parts[2])
+                except ValueError:
+                    raise ValueError(f"{source}: line {lineno}: malformed edge line {line!r}") from None
+                for x in (u, v):
+                    if not 1 <= x <= n:
+                        raise ValueError(f"{source}: line {lineno}: node {x} out of range (1..{n})")
+                edges.append((u, v))
+                continue
+            raise ValueError(f"{source}: line {lineno}: unexpected line {line!r} (expected c, p, e or n)")
+        if n is None:
+            raise ValueError(f"{source}: missing 'p edge <nodes> <edges>' problem line")
+        distinct = {frozenset(e) for e in edges}
+        if m not in (len(edges), len(distinct)):
+            raise ValueError(f"{source}: problem line announces {m} edges, found {len(edges)} edge lines "
+                             f"({len(distinct)} distinct edges)")
+        G = nx.Graph()
+        G.add_nodes_from(range(1, n + 1))
+        G.add_edges_from(edges)
+        return cls(k=k, graph=G)
+
+    @classmethod
+    def read_dimacs(cls, path: str | Path, k: int | None = None) -> "Coloring":
+        """Read a DIMACS ``.col`` file (see :meth:`from_dimacs`); ``k`` is required."""
+        path = Path(path)
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"instance: {path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
+        return cls.from_dimacs(text, k, source=str(path))
+
+    def to_dimacs(self, comment: str | None = None) -> str:
+        """DIMACS ``.col`` text (nodes renumbered 1..N in ``self.nodes`` order)."""
+        index = {v: i for i, v in enumerate(self.nodes, start=1)}
+        lines = [f"c {c}" for c in (comment or "").splitlines()]
+        lines.append(f"p edge {len(index)} {self.graph.number_of_edges()}")
+        lines += [f"e {index[u]} {index[v]}" for u, v in self.graph.edges]
+        return "\n".join(lines) + "\n"
 
     @classmethod
     def read_graph(cls, path: str | Path, k: int | None = None) -> "Coloring":
