@@ -463,18 +463,20 @@ def _fig5_population(ds: list[int], quick: bool, starts: int = 10) -> tuple[list
 
 def _fig5_population_module(mod: Any, ds: list[int], quick: bool, starts: int) -> tuple[list[int], list[float], dict]:
     """Accuracy gap ``acc(X*) - acc(phi(b*, A*))`` per d from :func:`recovery.fig5_population.fig5_population`
-    (multistart f*, no SCIP certification to stay within the ledger's time budget; paired accuracies
-    on the same sampled prompts, ``batch`` 2000, quick 500)."""
+    (f* certified rigorously -- interval branch-and-bound, :mod:`recovery.interval` -- for d <= 2,
+    where it costs about a second, multistart above; paired accuracies on the same sampled prompts,
+    ``batch`` 2000, quick 500)."""
     if not hasattr(mod, "fig5_population"):
         raise MissingDependency(f"{mod.__name__}.fig5_population not available")
-    rows = mod.fig5_population(tuple(ds), certified_max_d=0, batch=500 if quick else 2000, starts=starts, rng=0)
+    rows = mod.fig5_population(tuple(ds), certified_max_d=2, batch=500 if quick else 2000, starts=starts, rng=0)
     keep = ("d", "ftilde_star", "f_star", "f_psi", "acc_linear", "acc_lsa", "acc_psi", "method", "starts_at_best",
-            "seconds")
+            "seconds", "certified", "f_lower", "f_upper")
     rows = [{k: r.get(k) for k in keep} for r in rows]
     for r in rows:
         r["mse_gap"] = float(r["f_star"]) - float(r["ftilde_star"])
     return [int(r["d"]) for r in rows], [float(r["acc_linear"]) - float(r["acc_lsa"]) for r in rows], {
-        "source": f"recovery.fig5_population.fig5_population (n = 100, p = 0.5, multistart f*, {starts} starts)",
+        "source": f"recovery.fig5_population.fig5_population (n = 100, p = 0.5, f* certified in ball "
+                  f"arithmetic for d <= 2, multistart with {starts} starts above)",
         "gap_definition": "accuracy of X* minus accuracy of the best realisable 1-layer LSA (same sampled prompts)",
         "mse_gap_f_star_minus_ftilde_star": [r["mse_gap"] for r in rows],
         "rows": rows,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from fractions import Fraction
 
 __all__ = ["register"]
 
@@ -90,7 +91,11 @@ def _best(args: argparse.Namespace) -> int:
         raise ValueError(f"--time-limit must be a finite number > 0, got {args.time_limit}")
     if not (args.gap_tol > 0 and math.isfinite(args.gap_tol)):
         raise ValueError(f"--gap-tol must be a finite number > 0, got {args.gap_tol}")
-    q = population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(p))
+    # the rigorous (interval) certificate proves f* for the quadratic it is given: hand it the
+    # exact rational data (p at its exact binary value), not a float rounding of them
+    exact = bool(args.certified and args.certifier == "bnb")
+    q = population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(Fraction(p) if exact else p),
+                             exact=exact)
     workers = check_int(args.workers, "--workers", min_value=1, max_value=64)
     res = best_realizable(q, method=args.certifier if args.certified else "multistart", starts=starts,
                           rng=args.seed, time_limit=args.time_limit, gap_tol=args.gap_tol, workers=workers,
@@ -105,6 +110,8 @@ def _best(args: argparse.Namespace) -> int:
     tag = (f"certified global ({res.method})" if res.certified_global
            else f"{res.method}, not certified" if args.certified else "multistart, not certified")
     print(f"f* (best one-layer LSA)         = {res.f_best:.10g}  [{tag}]")
+    if getattr(res, "f_lower", None) is not None and getattr(res, "f_upper", None) is not None:
+        print(f"verified interval for f*        = [{res.f_lower:.12g}, {res.f_upper:.12g}]  (ball arithmetic)")
     if res.lower_bound is not None:
         print(f"global lower bound              = {res.lower_bound:.10g}  "
               f"(gap {res.details['gap_abs']:.3g}, tolerance {res.details['gap_tol']:g} max(1, |f*|))")
