@@ -38,7 +38,7 @@ from typing import Any, Callable, Mapping, Sequence, TextIO
 from benchmarks.families import Case, Family, get_family
 from benchmarks.results import (MANIFEST_FILE, META_FILE, RESULTS_FILE, ResultsWriter, read_json, read_records,
                                 record_key, repair, save_known_answers, to_jsonable, write_json)
-from benchmarks.runner import Progress, Task, execute, machine_info, parse_shard, shard_of, versions_info
+from benchmarks.runner import Progress, Task, machine_info, parse_shard, shard_of, versions_info
 
 __all__ = ["FamilyPlan", "Suite", "SUITES", "DELEGATED_SUITES", "suite_names", "get_suite", "run_suite",
            "register_suite",

@@ -91,4 +91,20 @@ def __getattr__(name: str):
 
 __version__ = "0.1.0"
 
-__all__ = sorted([name for name in dir() if not name.startswith("_")] + list(_LAZY))
+__all__ = [
+    "BernoulliInit", "BestLSA", "BilinearObjective", "BilinearProgram", "BilinearRow",
+    "ClaimResult", "CorrelatedInit", "D_matrix", "D_pattern", "DirichletPrior", "FixedKernel",
+    "MIN_RTOL", "Optimum", "ProgramBuilder", "Prompts", "Quadratic", "Recovery", "SOLVER_NAMES",
+    "S_to_X", "SolveResult", "TrainResult", "UniformBinaryPrior", "UniformInit", "Verification",
+    "X_to_S", "available_solvers", "best", "best_realizable", "check_appendix_a", "check_fig_3",
+    "check_fig_5", "check_lemma_3_1", "check_lemma_3_2", "check_theorem_3_3", "check_theorem_3_4",
+    "check_theorem_3_5", "check_theorem_4_1", "closed_form_optimum", "exact_linalg",
+    "factorised_quadratic", "features", "flat_index", "generational_distance", "gram", "gvec",
+    "inner_solve", "lemma_3_1", "lsa", "lsa_forward", "monte_carlo_quadratic", "num_pairs",
+    "objectives_per_layer", "optimum", "pair_position", "pairs", "phi", "phi_block",
+    "phi_matrix_in_A", "phi_matrix_in_b", "population", "population_quadratic", "predict",
+    "predict_one_layer", "program", "prompts", "psi", "realizable_d1", "realize", "realize_d1",
+    "realize_scip", "recover", "run_claims", "run_paper_suite", "sample_prompts", "solve",
+    "solvers", "sparse_to_dense", "theta_recursion", "thm33_check", "thm33_h", "train",
+    "unflat_index", "verify",
+]

@@ -38,7 +38,6 @@ import dataclasses
 import importlib.util
 import math
 import time
-import traceback
 from typing import Callable
 
 import numpy as np
