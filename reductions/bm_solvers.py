@@ -45,7 +45,7 @@ from reductions.decision import Decision
 from reductions.highs_models import sep_lp
 from reductions.problems.bm_program import BMProgram
 
-__all__ = ["decide_bm", "Decision", "METHODS"]
+__all__ = ["decide_bm", "METHODS"]
 
 METHODS = ("milp", "alternating", "scip")
 

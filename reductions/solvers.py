@@ -77,10 +77,10 @@ import scipy.sparse as sp
 
 from reductions.base import Problem
 from reductions.bm_solvers import decide_bm
-from reductions.decision import PROOF_LEVELS, Decision
+from reductions.decision import PROOF_LEVELS, Decision  # noqa: F401 (re-exported: reductions.solvers.Decision)
 from reductions.highs_models import highs_milp, milp_answer as _milp_answer, sep_lp as _sep_lp
 
-__all__ = ["Decision", "decide", "METHODS", "PROOF_LEVELS", "METHOD_PROBLEMS", "separability_box_bound",
+__all__ = ["decide", "METHODS", "METHOD_PROBLEMS", "separability_box_bound",
            "highs_milp"]
 
 METHODS = ("milp", "brute", "sat", "scip")
