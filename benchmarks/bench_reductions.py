@@ -6,7 +6,7 @@
 :func:`reductions.proof.check_reduction` on up to ``limit`` instances (None = the whole family)
 and returns ``{"instances": N, "yes": Y, "no": K, "family": description, "source_method": ...,
 "target_method": ..., "seconds": s}``.  Any failure raises ``ReductionCheckError`` (the run stops
-with the offending instance in the message).  Other engineers add their rules with
+with the offending instance in the message).  A new rule registers its check with
 ``@register("rule_name")``.
 """
 

@@ -265,7 +265,7 @@ def lsa_solver_names() -> list[str]:
     """Installed solvers of the ``recovery.solvers`` portfolio ([] if it is not importable)."""
     try:
         from recovery.solvers import available_solvers
-    except Exception:  # the portfolio is written in parallel; absent -> no LSA solvers
+    except ImportError:  # a broken installation of the portfolio: no LSA solvers
         return []
     avail = available_solvers()
     if isinstance(avail, Mapping):

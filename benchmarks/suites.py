@@ -138,7 +138,7 @@ SUITES: dict[str, Callable[[], Suite]] = {
     "toy-bad": _suite_toy_bad,
 }
 
-#: suites run by other engineers' code: name -> (module, function, description)
+#: suites that run their own benchmark code: name -> (module, function, description)
 DELEGATED_SUITES: dict[str, tuple[str, str, str]] = {
     "recovery": ("benchmarks.bench_recovery", "run", "structured recovery: spectral vs generic solvers, d sweep"),
     "paper": ("recovery.experiments", "run_paper_suite", "the paper's experiments"),

@@ -9,6 +9,7 @@ with ``reduce(instance) -> Reduction``; ``path``/``chain`` compose them along th
 from reductions.base import Problem, Reduction, load_problem
 from reductions.generators import generate
 from reductions.graph import RULES, chain, format_graph, path, rules_graph
+from reductions.problems.bm_program import BMProgram
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
 from reductions.problems.lsa_program import LSAProgram
@@ -37,11 +38,5 @@ __all__ = [
     "LSAProgram",
     "Decision",
     "decide",
+    "BMProgram",
 ]
-
-try:  # written by the R2 engineer; optional so that a missing module never breaks the package
-    from reductions.problems.bm_program import BMProgram  # noqa: F401
-
-    __all__.append("BMProgram")
-except ImportError:  # pragma: no cover
-    pass

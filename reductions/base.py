@@ -45,8 +45,7 @@ __all__ = [
     "to_jsonable",
 ]
 
-#: graph-node name -> (module, class name).  Imported lazily so that a missing module (for example
-#: one still being written by another engineer) does not break ``import reductions``.
+#: graph-node name -> (module, class name).  Imported lazily: the problem modules import this one.
 PROBLEM_MODULES: dict[str, tuple[str, str]] = {
     "cnf": ("reductions.problems.cnf", "CNF"),
     "nae_sat": ("reductions.problems.nae_sat", "NAESAT"),

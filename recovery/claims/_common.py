@@ -22,7 +22,7 @@ __all__ = [
 
 
 class MissingDependency(Exception):
-    """A module or function another engineer provides is not importable (yet)."""
+    """A module or function a claim needs is not importable (an optional dependency is missing)."""
 
 
 def require(module_name: str, *attrs: str) -> Any:

@@ -2,7 +2,7 @@
 
 Thm 4.1 is checked to machine precision with :mod:`recovery.thm41` against the LSA forward pass of
 :mod:`recovery.lsa`. App. A and Figs 3/5 compare the reproductions of :mod:`recovery.experiments`
-(the training engineer's) with the numbers the paper reports (MATH.md section 7, read off its
+with the numbers the paper reports (MATH.md section 7, read off its
 plots, hence the generous tolerances documented below); Fig. 5 is also checked on the population
 side with :mod:`recovery.fig5_population` (exact quadratics, no sampling noise).
 """
@@ -431,7 +431,7 @@ POPULATION_FALLBACK_MAX_D = 6
 def _fig5_population(ds: list[int], quick: bool, starts: int = 10) -> tuple[list[int], list[float], dict]:
     """Population-side gaps per d (binary chains, p = 0.5, n = 100, exact quadratics).
 
-    Preferred: :mod:`recovery.fig5_population` (the realisability engineer's table: accuracy of
+    Preferred: :mod:`recovery.fig5_population` (the population table: accuracy of
     X* minus accuracy of the best realisable LSA). Fallback when it is missing: the MSE gap
     ``f* - ftilde*`` (``f*`` from :func:`recovery.best.best_realizable`, multistart) for
     d <= :data:`POPULATION_FALLBACK_MAX_D`, labelled as such in the evidence.
