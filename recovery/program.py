@@ -79,14 +79,49 @@ _A_RE = re.compile(r"^\s*A\s*\[\s*(\d+)\s*,\s*(\d+)\s*\]\s*$")
 # --------------------------------------------------------------------------------------------
 # scalar helpers
 # --------------------------------------------------------------------------------------------
+#: largest ``d`` accepted: b and A have ``(d+1)^2`` entries, and every tool (verifier, solvers,
+#: exports) indexes them with int64 (``(10^9 + 1)^2 < 2^63``).  The memory budgets
+#: (``recovery.solvers.estimate_bytes``) refuse far smaller programs with a size estimate; this
+#: bound keeps absurd values such as ``"d": 1e200`` from reaching them (an estimate that does not
+#: fit a float).
+MAX_D = 10**9
+
+
+def _short(x: Any) -> str:
+    """``repr`` of a number for an error message, abbreviated when it has hundreds of digits."""
+    if isinstance(x, int) and not isinstance(x, bool) and abs(x) >= 10**40:
+        return f"an integer of about {int(abs(x).bit_length() * 0.30103) + 1} digits"
+    if isinstance(x, Fraction) and max(abs(x.numerator), x.denominator) >= 10**40:
+        top = max(abs(x.numerator), x.denominator).bit_length()
+        return f"a fraction with about {int(top * 0.30103) + 1} digits"
+    text = repr(x)
+    if len(text) <= 40:
+        return text
+    return text[:37] + "..."
+
+
+def _float_range(x: Number, name: str) -> Number:
+    """ValueError unless ``float(x)`` is finite: every solver and the float verifier work in float64,
+    so an int or Fraction beyond about 1.8e308 cannot be used (it raised OverflowError deep inside
+    the solvers, e.g. ``"rhs": 10**400`` through SCIP)."""
+    try:
+        v = float(x)
+    except OverflowError:
+        v = math.inf
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite number within float range (|x| <= 1.8e308), got {_short(x)}")
+    return x
+
+
 def _number(x: Any, name: str) -> Number:
-    """Validate a finite int/float/Fraction (numpy scalars converted); return it as stored."""
+    """Validate a finite int/float/Fraction (numpy scalars converted; ints and Fractions must lie
+    within float range); return it as stored."""
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f"{name} must be an int, float or Fraction, got bool {x!r}")
     if isinstance(x, Fraction):
-        return x
+        return _float_range(x, name)
     if isinstance(x, (int, np.integer)):
-        return int(x)
+        return _float_range(int(x), name)
     if isinstance(x, (float, np.floating)):
         v = float(x)
         if not math.isfinite(v):
@@ -110,7 +145,9 @@ def _dimension(x: Any) -> int:
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
         raise TypeError(f"d must be an int, got {type(x).__name__} {x!r}")
     if int(x) < 1:
-        raise ValueError(f"d must be >= 1, got {int(x)}")
+        raise ValueError(f"d must be >= 1, got {_short(int(x))}")
+    if int(x) > MAX_D:
+        raise ValueError(f"d must be <= {MAX_D} (b and A have (d+1)^2 entries), got {_short(int(x))}")
     return int(x)
 
 
@@ -124,11 +161,14 @@ def _read_number(x: Any, name: str) -> Number:
     if isinstance(x, str):
         s = x.strip()
         if not re.fullmatch(r"[+-]?\d+(/\d+)?", s):
-            raise ValueError(f"{name}: string numbers must look like 'p/q' or 'p', got {x!r}")
+            raise ValueError(f"{name}: string numbers must look like 'p/q' or 'p', got {_short(x)}")
         try:
-            return Fraction(s)
+            value = Fraction(s)
         except ZeroDivisionError:
-            raise ValueError(f"{name}: zero denominator in {x!r}") from None
+            raise ValueError(f"{name}: zero denominator in {_short(x)}") from None
+        except ValueError as exc:  # Python's limit of 4300 digits for int(str)
+            raise ValueError(f"{name}: string number {_short(x)} has too many digits ({exc})") from None
+        return _float_range(value, name)
     return _number(x, name)
 
 
@@ -548,6 +588,10 @@ class BilinearProgram:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"program is not valid JSON: {exc}") from None
+        except ValueError as exc:  # a JSON integer of more than 4300 digits (Python's int(str) limit)
+            raise ValueError(f"program: a number in the JSON text is too long to read ({exc})") from None
+        except RecursionError:
+            raise ValueError("program: the JSON text is nested too deeply to read") from None
         return cls.from_json(obj)
 
     def save(self, path: str | os.PathLike) -> None:

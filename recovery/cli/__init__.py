@@ -90,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("lsahard: interrupted\n")
         return 130
+    except MemoryError:
+        # last resort: the commands check their sizes against budgets before allocating; a MemoryError
+        # that still gets here is one line, not a traceback
+        sys.stderr.write(f"lsahard: error: {args.command}: out of memory; use smaller sizes\n")
+        return 2
     except (ValueError, TypeError, OSError, KeyError) as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if isinstance(exc, KeyError):

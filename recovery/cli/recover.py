@@ -20,6 +20,10 @@ from fractions import Fraction
 __all__ = ["register"]
 
 BEST_MAX_D = 20  # largest --d accepted by ``lsahard best``
+#: largest --starts accepted by ``lsahard best``: recovery.best.best_realizable draws every start vector up
+#: front and runs the multistart without a time limit, so --starts 1e9 ended in a MemoryError traceback (or
+#: the kernel's OOM killer) and --starts 1e7 ran for minutes
+BEST_MAX_STARTS = 10_000
 _FLOAT_MAX = int(1.7976931348623157e308)  # largest finite float64, as an exact integer
 
 
@@ -86,7 +90,7 @@ def _best(args: argparse.Namespace) -> int:
     p = check_probability_open(args.p, "--p")
     if args.certified and d > 4:
         raise ValueError(f"--certified supports --d <= 4, got {d}")
-    starts = check_int(args.starts, "--starts", min_value=1)
+    starts = check_int(args.starts, "--starts", min_value=1, max_value=BEST_MAX_STARTS)
     if not (args.time_limit > 0 and math.isfinite(args.time_limit)):
         raise ValueError(f"--time-limit must be a finite number > 0, got {args.time_limit}")
     if not (args.gap_tol > 0 and math.isfinite(args.gap_tol)):
@@ -140,7 +144,7 @@ def register(subparsers) -> None:
     q.add_argument("--certified", action="store_true", help="global certificate (d <= 4)")
     q.add_argument("--certifier", choices=("bnb", "scip"), default="bnb",
                    help="with --certified: sphere/patch branch-and-bound (default) or SCIP")
-    q.add_argument("--starts", type=int, default=10, help="random multistart directions, >= 1 (default 10)")
+    q.add_argument("--starts", type=int, default=10, help="random multistart directions, 1 <= K <= 10000 (default 10)")
     q.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     q.add_argument("--gap-tol", type=float, default=1e-5,
                    help="certified iff f* - lower bound <= GAP_TOL max(1, |f*|) (default 1e-5)")

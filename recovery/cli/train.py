@@ -17,6 +17,45 @@ __all__ = ["register", "run_train", "run_thm41"]
 MAX_LAYERS = 100
 MAX_D = 200
 MAX_D_POPULATION = 20  # the exact population quadratic takes minutes at d = 16 and ~9 GB at d = 30
+#: memory budget (bytes) of the sampled prompts, checked before sampling (``--max-bytes``); sizes such as
+#: ``--test-size 1e8`` or ``thm41 --n 1e8`` otherwise ran for minutes, ignored --time-limit (sampling is not
+#: covered by it) and ended killed by the kernel
+DEFAULT_MAX_BYTES = 4 * 2**30
+#: ``thm41`` work bound: one preconditioned step and one GD least-squares solve per prompt and layer, each
+#: costing about :func:`thm41_units` at ~2e5 units per second, so this is about one minute of work
+MAX_THM41_WORK = 12_000_000
+
+
+def thm41_units(d: int) -> float:
+    """Rough cost of one (prompt, layer) check of ``thm41`` in units of 5 microseconds, fitted to measured times
+    (one core): 0.45 ms at d = 2, 60 ms at d = 100, 27 s at d = 200 (the GD least-squares solve of
+    recovery.thm41.front_distance_r1 needs many more iterations for large d)."""
+    return 100 + (d + 1) ** 2 + 5.4e6 * (d / 200) ** 9
+
+
+def _max_bytes(text: str) -> float:
+    """``--max-bytes``: a number of bytes > 0 (``1e9`` accepted), or ``inf`` for no budget."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--max-bytes must be a number of bytes > 0 or 'inf', got {text!r}") from None
+    if not v > 0:  # also NaN
+        raise argparse.ArgumentTypeError(f"--max-bytes must be a number of bytes > 0 or 'inf', got {text!r}")
+    return v
+
+
+def prompt_bytes(count: int, d: int, n: int, states: int) -> int:
+    """Bytes held while ``count`` prompts are sampled and used: the int64 chains and the float64 ``Z0``
+    (``count x (d+1) x (n+1)`` each), a working copy of ``Z0``, the kernels and the Gram form
+    (``(d+1)^2`` floats per prompt)."""
+    per = 8 * (3 * (d + 1) * (n + 1) + states * states + (d + 1) ** 2 + 2 * (n + 1))
+    return int(count) * per
+
+
+def _check_budget(need: int, max_bytes: float, what: str) -> None:
+    if need > max_bytes:
+        raise ValueError(f"{what} need about {need:.3g} bytes (> budget --max-bytes {max_bytes:.3g}); use smaller "
+                         f"sizes or raise --max-bytes")
 
 
 def register(subparsers: Any) -> None:
@@ -53,6 +92,9 @@ def register(subparsers: Any) -> None:
                         "else full batch)")
     p.add_argument("--time-limit", type=float, default=None, help="seconds; the parameters selected so far are kept")
     p.add_argument("--init", type=Path, default=None, help="warm start from a previous --json output file")
+    p.add_argument("--max-bytes", type=_max_bytes, default=DEFAULT_MAX_BYTES,
+                   help=f"memory budget of the sampled prompts, checked before sampling (default {DEFAULT_MAX_BYTES}; "
+                        "'inf' disables it)")
     p.add_argument("--progress", action="store_true", help="progress lines on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run_train)
@@ -71,6 +113,9 @@ def register(subparsers: Any) -> None:
     q.add_argument("--prompts", type=int, default=20, help="number of random prompts")
     q.add_argument("--scale", type=float, default=0.3, help="std of the random parameters (> 0)")
     q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--max-bytes", type=_max_bytes, default=DEFAULT_MAX_BYTES,
+                   help=f"memory budget of the sampled prompts, checked before sampling (default {DEFAULT_MAX_BYTES}; "
+                        "'inf' disables it)")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=run_thm41)
 
@@ -149,6 +194,14 @@ def _run_train(args: argparse.Namespace) -> int:
         raise ValueError(f"--states must be 2, 3 or 4, got {args.states}")
     _seed(args.seed)
     _limits(args)
+    if args.objective == "sampled":
+        from ..training import default_train_size
+
+        size = args.train_size if args.train_size is not None else default_train_size(args.d)
+        # the training and the test prompts are sampled one after the other; the compressed training prompts
+        # (in prompt_bytes' Gram term) stay while the test prompts are sampled
+        _check_budget(prompt_bytes(max(size, args.test_size), args.d, args.n, args.states), args.max_bytes,
+                      f"--train-size {size} + --test-size {args.test_size} prompts with --d {args.d} --n {args.n}")
     init_theta = None
     if args.init is not None:
         try:
@@ -206,6 +259,13 @@ def _run_thm41(args: argparse.Namespace) -> int:
     _limits(args)
     if not np.isfinite(args.scale):
         raise ValueError(f"--scale must be finite, got {args.scale}")
+    _check_budget(prompt_bytes(args.prompts, args.d, args.n, args.states) * 2, args.max_bytes,
+                  f"--prompts {args.prompts} with --d {args.d} --n {args.n}")
+    work = args.prompts * (args.layers + 1) * thm41_units(args.d)
+    if work > MAX_THM41_WORK:
+        raise ValueError(f"--prompts {args.prompts} x (--layers {args.layers} + 1) least-squares checks at --d {args.d} "
+                         f"would take about {work / 2e5:.3g} s (limit about {MAX_THM41_WORK / 2e5:.0f} s); use fewer "
+                         f"prompts or layers")
     with np.errstate(all="ignore"):  # overflow is reported below as one clear error, not as warnings
         return _thm41_body(args, t41, lsa_forward)
 
@@ -236,18 +296,37 @@ def _thm41_body(args: argparse.Namespace, t41: Any, lsa_forward: Any) -> int:
         for l, blk in enumerate(blocks):
             s = t41.preconditioned_step(W[bi, l], blk, t41.r1_jacobian(W[bi, l], X, y), t41.r2_jacobian(W[bi, l], X, y))
             step_err = max(step_err, float(np.abs(s - W[bi, l + 1]).max()))
-    trace = t41.objectives_per_layer(pr.Z0, blocks)
-    summ = trace.summary()
+    import warnings
+
+    with warnings.catch_warnings():
+        # np.nanmean warns "Mean of empty slice" for a layer whose GD is undefined for every prompt
+        # (reported below as null); numpy's overflow warnings are covered by the checks below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            trace = t41.objectives_per_layer(pr.Z0, blocks)
+        except ValueError as exc:  # scipy's least_squares: "Residuals are not finite in the initial point."
+            raise ValueError(f"the Generational Distance overflows float64 for --scale {args.scale} with --layers "
+                             f"{args.layers} ({str(exc).strip().rstrip('.')}); lower --scale") from None
+        summ = trace.summary()
+    # GD(R1) is defined only where X^T X of the prompt is invertible (recovery.thm41.front_distance_r1 returns
+    # NaN otherwise, e.g. binary chains with few context chains n for their length d): a layer where no prompt
+    # has it is reported as null, not as an overflow
+    gd_mean = [None if g != g else g for g in summ["gd_mean"]]
     out = {
         "layers": args.layers, "d": d, "n": args.n, "states": args.states, "prompts": args.prompts, "seed": args.seed,
         "max_abs_error": err,
         "max_step_error": step_err,
         "objectives_per_layer": {"R1": summ["R1_mean"], "R2": summ["R2_mean"]},
-        "generational_distance": summ["gd_mean"],
+        "generational_distance": gd_mean,
         "pareto_fraction": summ["pareto_fraction"],
         "front": "exact Pareto front of R1 (w <= w*), GD = mean distance of R1(w_l) to it",
     }
-    if not np.all(np.isfinite(np.concatenate([np.ravel(summ[k]) for k in ("R1_mean", "R2_mean", "gd_mean")]))):
+    if any(g is None for g in gd_mean):
+        out["generational_distance_note"] = ("null: X^T X is singular for every prompt (the n context chains do "
+                                             "not determine w*), so the R1 front and its GD are undefined")
+    finite_gd = np.array([g for g in gd_mean if g is not None], dtype=float)
+    if not (np.all(np.isfinite(np.concatenate([np.ravel(summ[k]) for k in ("R1_mean", "R2_mean")])))
+            and np.all(np.isfinite(finite_gd))):
         raise ValueError(f"the objectives overflow float64 for --scale {args.scale} with --layers {args.layers}; "
                          f"lower --scale")
     if args.json:
@@ -257,6 +336,9 @@ def _thm41_body(args: argparse.Namespace, t41: Any, lsa_forward: Any) -> int:
               f"max |error| = {step_err:.3e}")
         print("layer  R1 least-squares  R2 last   GD(R1)   on Pareto set")
         for l in range(args.layers + 1):
-            print(f"{l:5d}  {summ['R1_mean'][l][d]:16.6g}  {summ['R2_mean'][l][d]:8.4g}  {summ['gd_mean'][l]:7.4g}  "
+            gd = "n/a" if gd_mean[l] is None else f"{gd_mean[l]:.4g}"
+            print(f"{l:5d}  {summ['R1_mean'][l][d]:16.6g}  {summ['R2_mean'][l][d]:8.4g}  {gd:>7}  "
                   f"{summ['pareto_fraction'][l]:.2f}")
+        if "generational_distance_note" in out:
+            print(f"GD(R1) n/a: {out['generational_distance_note'].removeprefix('null: ')}")
     return 0

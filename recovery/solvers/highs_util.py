@@ -87,9 +87,22 @@ def highs_solve(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi
                         first.log + "; NOT confirmed by the rerun: " + second.log, second.status_name)
 
 
+def _new_highs(highspy):
+    """``highspy.Highs()`` with its output switched off.  highspy >= 1.16 prints a banner ("Running
+    HiGHS ...") on file descriptor 1 when the first ``Highs`` of a process is constructed, before
+    any option can silence it; the construction therefore runs inside
+    :func:`recovery.solvers.isolation.captured_output`, so that the banner never reaches stdout
+    (``reduce --witness`` and the reductions' deciders call HiGHS in-process)."""
+    from recovery.solvers.isolation import captured_output
+
+    with captured_output():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    return h
+
+
 def _run(highspy, lp, integer, time_limit: float, seed: int, *, tight: bool, presolve: bool) -> HighsOutcome:
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _new_highs(highspy)
     h.setOptionValue("threads", 1)
     if math.isfinite(time_limit):
         h.setOptionValue("time_limit", float(time_limit))
@@ -100,7 +113,16 @@ def _run(highspy, lp, integer, time_limit: float, seed: int, *, tight: bool, pre
     if not presolve:
         h.setOptionValue("presolve", "off")
     h.passModel(lp)
-    h.run()
+    run_status = h.run()
+    if str(run_status).endswith("kError") and str(h.getModelStatus()).endswith("kNotset"):
+        # HiGHS refuses threads=1 once its global scheduler was started with more threads in this process
+        # (any earlier in-process highspy run with default options, e.g. a user's own model): the run then
+        # returned model status kNotset and every exact decider answered "unknown".  Reset the scheduler
+        # (blocking) and run once more.
+        reset = getattr(highspy.Highs, "resetGlobalScheduler", None)
+        if reset is not None:
+            reset(True)
+            run_status = h.run()
     status = h.getModelStatus()
     name = h.modelStatusToString(status)
     key = str(status).split(".")[-1]

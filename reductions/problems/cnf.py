@@ -51,6 +51,11 @@ def validate_clauses(clauses: Any, n_vars: int, name: str = "clauses", *,
     return tuple(out)
 
 
+def _clip(text: str, limit: int = 40) -> str:
+    """``repr`` of a token or line for an error message, cut at ``limit`` characters."""
+    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + "..."
+
+
 def literal_value(lit: int, assignment: Sequence[bool]) -> bool:
     """Truth value of DIMACS literal ``lit`` under ``assignment`` (index i = variable i+1)."""
     v = assignment[abs(lit) - 1]
@@ -174,11 +179,12 @@ class CNF(ClauseFormula):
                 if n_vars is not None:
                     raise ValueError(f"{source}: line {lineno}: second problem line")
                 if len(parts) != 4 or parts[1] != "cnf":
-                    raise ValueError(f"{source}: line {lineno}: malformed problem line {line!r} (expected 'p cnf <vars> <clauses>')")
+                    raise ValueError(f"{source}: line {lineno}: malformed problem line {_clip(line)} (expected 'p cnf <vars> <clauses>')")
                 try:
                     n_vars, n_clauses = int(parts[2]), int(parts[3])
                 except ValueError:
-                    raise ValueError(f"{source}: line {lineno}: malformed problem line {line!r}") from None
+                    raise ValueError(f"{source}: line {lineno}: malformed problem line {_clip(line)} (expected "
+                                     "'p cnf <vars> <clauses>' with decimal integers of at most 4300 digits)") from None
                 if n_vars < 0 or n_clauses < 0:
                     raise ValueError(f"{source}: line {lineno}: negative count in problem line")
                 continue
@@ -188,7 +194,10 @@ class CNF(ClauseFormula):
                 try:
                     lit = int(tok)
                 except ValueError:
-                    raise ValueError(f"{source}: line {lineno}: {tok!r} is not an integer literal") from None
+                    if tok.lstrip("+-").isdigit():  # more than Python's 4300 digits for int(str)
+                        raise ValueError(f"{source}: line {lineno}: literal {_clip(tok)} out of range "
+                                         f"(1..{n_vars})") from None
+                    raise ValueError(f"{source}: line {lineno}: {_clip(tok)} is not an integer literal") from None
                 if lit == 0:
                     if not current and not cls.ALLOW_EMPTY_CLAUSE:
                         raise ValueError(f"{source}: line {lineno}: empty clause")
