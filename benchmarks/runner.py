@@ -143,7 +143,10 @@ def versions_info() -> dict[str, str]:
     try:
         import highspy
 
-        h = highspy.Highs()
+        from recovery.solvers.isolation import captured_output
+
+        with captured_output():  # Highs() prints its banner on fd 1
+            h = highspy.Highs()
         out["highs"] = f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
     except Exception:  # noqa: BLE001 - optional
         pass

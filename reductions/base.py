@@ -375,6 +375,8 @@ def load_problem(obj: Any, *, k: int | None = None) -> Problem:
                 raise ValueError(f"instance: {path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
             except json.JSONDecodeError as exc:
                 raise ValueError(f"instance: {path}: invalid JSON ({exc})") from exc
+            except ValueError as exc:  # Python's limit on integer digits (4300 by default)
+                raise ValueError(f"instance: {path}: a number in the JSON text is too long to read ({exc})") from None
             if not isinstance(data, Mapping):
                 raise ValueError(f"instance: {path}: expected a JSON object")
             return _load_dict(data, k)

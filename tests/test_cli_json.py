@@ -202,9 +202,6 @@ def test_thm41_json():
 # -------------------------------------------------------------------------------------- bench
 
 
-@pytest.mark.xfail(strict=False, reason="benchmarks/runner.py versions_info() constructs highspy.Highs() in "
-                   "the parent process, whose banner precedes the summary line on stdout (outside "
-                   "the files this test's author may edit)")
 def test_bench_run_summary_line_is_one_json_document(tmp_path):
     proc = run_cli("bench", "--suite", "toy-mini", "--out", str(tmp_path / "run"), "--no-progress")
     out = strict_json(proc)

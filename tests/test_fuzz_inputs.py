@@ -528,12 +528,9 @@ def test_train_budget_can_be_raised():
     assert rc == 0 and json.loads(out)["d"] == 2
 
 
-# ------------------------------------------------------------- found here, outside this test's files
+# ------------------------------------------------------------- regressions found by fuzzing
 
 
-@pytest.mark.xfail(strict=False, reason="recovery/solvers/scip_direct.py passes the time limit to SCIP's "
-                   "limits/time unclamped; SCIP rejects values above 1e20 ('the value is invalid for the given "
-                   "parameter') and the run reports status unknown")
 def test_scip_accepts_a_huge_time_limit(tmp_path):
     from recovery.solvers import available_solvers
 
@@ -544,8 +541,6 @@ def test_scip_accepts_a_huge_time_limit(tmp_path):
     assert rc == 0 and json.loads(out)["status"] in ("feasible", "optimal")
 
 
-@pytest.mark.xfail(strict=False, reason="reductions.base.load_problem reads .json with json.loads and lets "
-                   "Python's 4300-digit ValueError through: the message names neither the file nor the field")
 def test_problem_json_with_a_5000_digit_number_names_the_file(tmp_path):
     path = tmp_path / "p.json"
     path.write_text('{"problem": "partition", "values": [1, ' + "2" * 5000 + "]}")

@@ -141,8 +141,12 @@ def _assign(b: np.ndarray, A: np.ndarray, name: str, value: float) -> None:
         A[i, j] = value
 
 
+#: SCIP rejects larger values of limits/time ("the value is invalid for the given parameter")
+SCIP_MAX_TIME = 1e20
+
+
 def _solve_once(program: BilinearProgram, limit: float, seed: int, settings: dict):
-    params = {"limits/time": max(0.05, limit), "randomization/randomseedshift": int(seed) % 2**31,
+    params = {"limits/time": min(SCIP_MAX_TIME, max(0.05, limit)), "randomization/randomseedshift": int(seed) % 2**31,
               "timing/clocktype": 2, **settings}
     m, variables, t = build_scip_model(program, params)
     m.optimize()
@@ -173,8 +177,9 @@ def run_scip(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
         if scip_status not in SCIP_STATUS and m.getNSols() == 0 and attempt + 1 < len(_RETRY_SETTINGS):
             continue
         return _outcome(program, m, variables, t, scip_status, log)
-    return Outcome(status="unknown", log="scip: " + "; ".join(log) or "scip: no time left",
-                   proof="scip:error")
+    if not log:  # the time limit was used up before SCIP could start
+        return Outcome(status="timeout", log="scip: no time left to start SCIP", proof="scip:timelimit")
+    return Outcome(status="unknown", log="scip: " + "; ".join(log), proof="scip:error")
 
 
 def _outcome(program, m, variables, t, scip_status: str, log: list[str]) -> Outcome:
