@@ -53,7 +53,7 @@ import numpy as np
 from scipy import linalg as sla
 from scipy.optimize import minimize
 
-from ._validate import as_float_array, check_int, check_real, check_rng
+from .validation import as_float_array, check_int, check_real, check_rng
 from .phi import X_to_S, num_pairs, phi, phi_block, phi_matrix_in_b
 from .realize import recover
 from .realize_scip import _quiet_pyomo

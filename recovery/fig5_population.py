@@ -26,7 +26,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._validate import check_int, check_probability_open, check_rng
+from .validation import check_int, check_probability_open, check_rng
 from .best import best_realizable, psi
 from .optimum import closed_form_optimum
 from .phi import features, phi

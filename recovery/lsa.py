@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ._validate import as_float_array
+from .validation import as_float_array
 from .phi import gram
 
 __all__ = ["lsa_forward", "predict", "sparse_to_dense", "predict_one_layer", "check_layers"]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from ._validate import as_float_array, check_int, check_real
+from .validation import as_float_array, check_int, check_real
 from .phi import phi
 from .exact_linalg import (
     PDCertificate,

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._validate import as_float_array, check_int
+from .validation import as_float_array, check_int
 
 __all__ = [
     "num_pairs",

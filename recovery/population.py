@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import check_int, check_rng
+from .validation import check_int, check_rng
 from .exact_linalg import exact_gemm
 from .phi import features, num_pairs
 from .prompts import (

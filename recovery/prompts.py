@@ -19,7 +19,7 @@ from typing import Any, Callable, Union
 
 import numpy as np
 
-from ._validate import check_int, check_probability_open, check_real, check_rng
+from .validation import check_int, check_probability_open, check_real, check_rng
 
 __all__ = [
     "UniformBinaryPrior",

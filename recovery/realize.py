@@ -56,7 +56,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_float_array, check_int, check_real
+from .validation import as_float_array, check_int, check_real
 from .phi import X_to_S, num_pairs, phi, phi_block, phi_matrix_in_b
 
 __all__ = ["Recovery", "recover", "CERTIFICATE_KINDS"]

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_float_array, check_int, check_real
+from .validation import as_float_array, check_int, check_real
 from .phi import D_pattern, num_pairs, phi
 
 __all__ = ["ScipRecovery", "recover_scip"]

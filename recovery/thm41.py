@@ -68,7 +68,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._validate import check_int, check_real
+from .validation import check_int, check_real
 
 __all__ = [
     "Thm41Block",

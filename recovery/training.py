@@ -117,7 +117,7 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------------------------------------------
-# validation helpers (kept local so this module does not depend on the exact signatures of recovery._validate)
+# validation helpers (kept local so this module does not depend on the exact signatures of recovery.validation)
 # --------------------------------------------------------------------------------------------------------------
 def _int(x: Any, name: str, min_value: int | None = None) -> int:
     if isinstance(x, bool) or not isinstance(x, (int, np.integer)):

@@ -32,7 +32,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from recovery._validate import check_rng
+from recovery.validation import check_rng
 
 from reductions.base import Problem
 from reductions.problems.cnf import CNF

@@ -15,7 +15,6 @@ import copy
 import io
 import itertools
 import json
-import math
 import re
 import tempfile
 from pathlib import Path

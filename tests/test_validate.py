@@ -4,7 +4,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from recovery._validate import as_float_array, check_int, check_probability_open, check_real, check_rng
+from recovery.validation import as_float_array, check_int, check_probability_open, check_real, check_rng
 
 
 def test_as_float_array_accepts_and_copies():

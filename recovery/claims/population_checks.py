@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._validate import check_int, check_probability_open
+from ..validation import check_int, check_probability_open
 from ._common import (
     exact_fraction,
     exact_is_positive_definite,

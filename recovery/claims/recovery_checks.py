@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .._validate import check_int, check_real
+from ..validation import check_int, check_real
 from ._common import Raw, call_string, make_result, require, run_guarded
 from .result import ClaimResult
 from .verdicts import verdict_theorem_3_5

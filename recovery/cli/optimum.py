@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     from ..optimum import closed_form_optimum
     from ..population import population_quadratic
     from ..prompts import BernoulliInit, CorrelatedInit, UniformInit
-    from .._validate import check_int
+    from ..validation import check_int
 
     # memory is checked by the library before anything is allocated (population_quadratic's
     # max_bytes budget; --max-bytes here), so there is no separate cap on d for the float mode

@@ -78,7 +78,7 @@ def _recover(args: argparse.Namespace) -> int:
 
 
 def _best(args: argparse.Namespace) -> int:
-    from .._validate import check_int, check_probability_open
+    from ..validation import check_int, check_probability_open
     from ..best import best_realizable
     from ..population import population_quadratic
     from ..prompts import BernoulliInit, UniformBinaryPrior

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import check_int
+from ..validation import check_int
 
 __all__ = ["register", "run_train", "run_thm41"]
 
