@@ -1,8 +1,9 @@
 """The reduction graph: problems are nodes, rules are directed edges.
 
-Every rule module ``reductions.rules.<src>_to_<dst>`` provides ``reduce(instance) -> Reduction``;
-modules are imported lazily (only when a chain uses them) so that a missing module does not break
-``import reductions``.  Edge attributes: ``rule`` (module name), ``module`` (dotted path).
+Every rule module ``reductions.rules.<src>_to_<dst>`` declares itself once with
+:func:`reductions.registry.register` (its name, source, target, size formula, ``predicted_size``
+and ``reduce``); :mod:`reductions.rules` imports all of them, and everything here is read from that
+registry.  Edge attributes: ``rule`` (rule name), ``module`` (dotted path), ``available``.
 
 * ``rules_graph()`` -> ``networkx.DiGraph`` (a fresh copy),
 * ``path(src, dst, via=())`` -> list of rule names of a shortest path (through the problems in
@@ -12,47 +13,37 @@ modules are imported lazily (only when a chain uses them) so that a missing modu
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Iterable
 
 import networkx as nx
 
+import reductions.rules  # noqa: F401  (imports every rule module, which fills the registry)
+from reductions import registry
 from reductions.base import PROBLEM_MODULES, Problem, Reduction, load_problem
+from reductions.registry import rules_table
 
-__all__ = ["RULES", "rules_graph", "path", "chain", "rule_module", "format_graph"]
+__all__ = ["RULES", "rules_graph", "path", "chain", "rule_module", "format_graph", "rules_table"]
 
-#: rule name -> (source problem, target problem).  Module: ``reductions.rules.<rule>``.
-RULES: dict[str, tuple[str, str]] = {
-    "cnf_to_nae_sat": ("cnf", "nae_sat"),
-    "nae_sat_to_separability": ("nae_sat", "separability"),
-    "nae_sat_to_set_splitting": ("nae_sat", "set_splitting"),
-    "set_splitting_to_separability": ("set_splitting", "separability"),
-    "coloring_to_cnf": ("coloring", "cnf"),
-    "partition_to_lsa_program": ("partition", "lsa_program"),
-    "separability_to_bm_program": ("separability", "bm_program"),
-    "bm_program_to_lsa_program": ("bm_program", "lsa_program"),
-}
+#: rule name -> (source problem, target problem), in registration order (the registry's own dict,
+#: so it always agrees with :func:`reductions.registry.rules`).
+RULES: dict[str, tuple[str, str]] = registry.ENDPOINTS
 
 
 def rule_module(rule: str):
-    """Import and return ``reductions.rules.<rule>`` (ValueError for an unknown rule)."""
-    if rule not in RULES:
-        raise ValueError(f"rule: unknown rule {rule!r}; expected one of {sorted(RULES)}")
-    return importlib.import_module(f"reductions.rules.{rule}")
+    """The module that defines rule ``rule`` (ValueError for an unknown rule)."""
+    return registry.get(rule).module_object()
 
 
 def rules_graph() -> nx.DiGraph:
     """A fresh DiGraph of all problems (nodes) and registered rules (edges).
 
     Node attributes: ``module``, ``cls``.  Edge attributes: ``rule``, ``module``, ``available``
-    (the rule module exists on disk)."""
+    (always True: a registered rule's module is imported)."""
     G = nx.DiGraph()
     for name, (module, cls) in PROBLEM_MODULES.items():
         G.add_node(name, module=module, cls=cls)
-    for rule, (src, dst) in RULES.items():
-        module = f"reductions.rules.{rule}"
-        G.add_edge(src, dst, rule=rule, module=module, available=importlib.util.find_spec(module) is not None)
+    for rule in registry.rules().values():
+        G.add_edge(rule.source, rule.target, rule=rule.name, module=rule.module, available=True)
     return G
 
 
@@ -105,14 +96,14 @@ def chain(instance: Problem | dict | str, dst: str, via: Iterable[str] = ()) -> 
     rules = path(instance.PROBLEM, dst, via)
     red = Reduction.identity(instance)
     for i, rule in enumerate(rules):
-        module = rule_module(rule)
-        predicted = module.predicted_size(red.target)
+        spec = registry.get(rule)
+        predicted = spec.predicted_size(red.target)
         if _dense_entries(predicted) > MAX_TARGET_ENTRIES:
             raise ValueError(
                 f"instance: rule {rule} would build a target of size {predicted} "
                 f"(more than {MAX_TARGET_ENTRIES:.0e} dense entries); the instance is too large"
             )
-        step = module.reduce(red.target)
+        step = spec.reduce(red.target)
         red = step if i == 0 else Reduction.compose(red, step)
     return red
 

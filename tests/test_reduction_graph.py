@@ -25,8 +25,8 @@ def test_graph_nodes_edges_and_rule_modules():
         assert G.edges[src, dst]["rule"] == rule
         mod = importlib.import_module(f"reductions.rules.{rule}")
         assert callable(mod.reduce) and callable(mod.predicted_size)
-        assert mod.RULE == rule
-        assert (getattr(mod, "SOURCE", src), getattr(mod, "TARGET", dst)) == (src, dst)
+        assert mod.RULE.name == rule
+        assert (mod.RULE.source, mod.RULE.target) == (src, dst)
     assert nx.is_directed_acyclic_graph(G)
     text = format_graph(G)
     assert all(rule in text for rule in RULES)

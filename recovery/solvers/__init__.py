@@ -35,14 +35,23 @@ what the run proves (``yes``/``no``/``unknown`` and ``exact``/``solver proof``/`
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import math
 import time
 from typing import Callable
 
 import numpy as np
 
+# every runner module registers its solvers on import; this order is the order of SOLVER_NAMES
+from recovery.solvers import (  # noqa: F401
+    scip_direct,
+    global_solvers,
+    milp,
+    heuristics,
+    relaxations,
+    z3_exact,
+)
 from recovery.program import BilinearProgram
+from recovery.solvers import registry
 from recovery.solvers.answer import program_answer
 from recovery.solvers.isolation import run_isolated
 from recovery.solvers.result import STATUSES, Outcome, SolveResult
@@ -50,54 +59,17 @@ from recovery.verify import verify
 
 __all__ = ["SOLVER_NAMES", "STATUSES", "SolveResult", "solve", "available_solvers", "estimate_bytes", "MAX_BYTES"]
 
-SOLVER_NAMES = ("scip", "maingo", "gurobi", "highs-milp", "multistart", "lm", "alternating-lp",
-                "mccormick", "shor", "z3")
-
-# module providing each solver, the python package it needs, and the pip hint
-_REQUIRES = {
-    "scip": ("pyscipopt", "pip install pyscipopt"),
-    "maingo": ("maingopy", "pip install maingopy"),
-    "gurobi": ("gurobipy", "pip install gurobipy"),
-    "highs-milp": ("highspy", "pip install highspy"),
-    "multistart": ("scipy", "pip install scipy"),
-    "lm": ("scipy", "pip install scipy"),
-    "alternating-lp": ("scipy", "pip install scipy"),
-    "mccormick": ("highspy", "pip install highspy"),
-    "shor": ("cvxpy", "pip install cvxpy"),
-    "z3": ("z3", "pip install z3-solver"),
-}
+#: every solver name (the CLI's ``--solver`` choices), from :mod:`recovery.solvers.registry`
+SOLVER_NAMES = registry.names()
 
 
 def available_solvers() -> dict[str, bool]:
     """``{name: installed}`` for every name in :data:`SOLVER_NAMES`."""
-    return {n: importlib.util.find_spec(_REQUIRES[n][0]) is not None for n in SOLVER_NAMES}
+    return {n: registry.get(n).installed() for n in SOLVER_NAMES}
 
 
 def _runner(name: str) -> Callable[[BilinearProgram, float, int], Outcome]:
-    if name == "scip":
-        from recovery.solvers.scip_direct import run_scip
-
-        return run_scip
-    if name in ("gurobi", "maingo"):
-        from recovery.solvers import global_solvers as mod
-
-        return {"gurobi": mod.run_gurobi, "maingo": mod.run_maingo}[name]
-    if name == "z3":
-        from recovery.solvers.z3_exact import run_z3
-
-        return run_z3
-    if name == "highs-milp":
-        from recovery.solvers.milp import run_highs_milp
-
-        return run_highs_milp
-    if name in ("multistart", "lm", "alternating-lp"):
-        from recovery.solvers import heuristics as mod
-
-        return {"multistart": mod.run_multistart, "lm": mod.run_lm,
-                "alternating-lp": mod.run_alternating_lp}[name]
-    from recovery.solvers import relaxations as mod
-
-    return {"mccormick": mod.run_mccormick, "shor": mod.run_shor}[name]
+    return registry.get(name).runner
 
 
 #: default budget for the dense arrays a solver builds (bytes), see :func:`estimate_bytes`
@@ -185,10 +157,10 @@ def solve(program: BilinearProgram, solver: str = "scip", time_limit: float = 60
     time_limit, seed = _check_solve_args(program, solver, time_limit, seed, max_bytes)
     t0 = time.perf_counter()
     common = dict(solver=solver, seed=seed, time_limit=time_limit)
-    module, hint = _REQUIRES[solver]
-    if importlib.util.find_spec(module) is None:
+    spec = registry.get(solver)
+    if not spec.installed():
         return SolveResult("error", None, None, None, None, time.perf_counter() - t0,
-                           f"solver {solver} is not installed ({hint})", proof="not-installed",
+                           f"solver {solver} is not installed ({spec.pip_hint})", proof="not-installed",
                            answer_reason="solver not installed", **common)
     run = run_isolated(_run_solver, (solver, program, time_limit, seed), time_limit)
     if run.status != "ok":

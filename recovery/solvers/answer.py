@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from recovery.program import BilinearProgram
+from recovery.solvers import registry
 from recovery.solvers.result import SolveResult
 from recovery.verify import Verification, verify
 
@@ -49,8 +50,6 @@ PROOF_LEVELS = ("exact", "solver proof", "none")
 #: margin absorbs the solvers' own feasibility tolerances in the bound computation
 NO_BOUND_MARGIN = 1e-4
 
-#: statuses whose "infeasible" is a proof of the solver (heuristics never report it)
-_PROVING = ("scip", "gurobi", "maingo", "highs-milp", "mccormick", "shor", "z3")
 
 
 @dataclass(frozen=True)
@@ -118,12 +117,12 @@ def program_answer(program: BilinearProgram, result: SolveResult, verification: 
     if result.status == "infeasible":
         if result.proof.startswith("exact"):
             return Answer("no", "exact", result.proof)
-        if result.solver in _PROVING:
+        if result.solver in registry.proving():
             return Answer("no", "solver proof", f"{result.solver} proved infeasibility ({result.proof})")
     contradictory = "self-contradictory" in result.log
     bound = result.bound
     if (program.objective is not None and bound is not None and math.isfinite(bound)
-            and bound > NO_BOUND_MARGIN and result.solver in _PROVING and not contradictory):
+            and bound > NO_BOUND_MARGIN and result.solver in registry.proving() and not contradictory):
         return Answer("no", "solver proof", f"{result.solver} proved the objective >= {bound:.6g} > "
                       f"{NO_BOUND_MARGIN:g} (the YES value is 0)")
     return Answer("unknown", "none", _unknown_reason(program, result, contradictory))

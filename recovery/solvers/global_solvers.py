@@ -31,6 +31,7 @@ import numpy as np
 
 from recovery.program import BilinearProgram, parse_variable_name
 from recovery.solvers.pyomo_model import build_pyomo_model, read_solution
+from recovery.solvers.registry import SolverSpec, register
 from recovery.solvers.result import Outcome
 
 __all__ = ["run_scip", "run_gurobi", "run_maingo", "GLOBAL_AVAILABLE"]
@@ -341,3 +342,9 @@ def run_maingo(program: BilinearProgram, time_limit: float, seed: int) -> Outcom
                        proof=f"maingo:INFEASIBLE{tag}")
     return Outcome(status="timeout" if timed_out else "unknown", log="\n".join(log),
                    proof=f"maingo:{code}{tag}")
+
+
+register(SolverSpec(name="maingo", requires="maingopy", pip_hint="pip install maingopy",
+                    proves=("feasible", "optimal", "infeasible"), runner=run_maingo))
+register(SolverSpec(name="gurobi", requires="gurobipy", pip_hint="pip install gurobipy",
+                    proves=("feasible", "optimal", "infeasible"), runner=run_gurobi))

@@ -31,6 +31,7 @@ from scipy import optimize, sparse
 
 from recovery.program import BilinearProgram
 from recovery.solvers.compiled import Compiled, compile_program
+from recovery.solvers.registry import SolverSpec, register
 from recovery.solvers.result import Outcome
 
 __all__ = ["run_multistart", "run_lm", "run_alternating_lp", "FEAS_TOL"]
@@ -308,3 +309,11 @@ def run_alternating_lp(program: BilinearProgram, time_limit: float, seed: int) -
             log.append(f"objective improved {c.objective(best_x):.6g} -> {c.objective(x):.6g}")
             best_x = x
     return _finish(c, best_x, best_v, "alternating-lp", log, k)
+
+
+register(SolverSpec(name="multistart", requires="scipy", pip_hint="pip install scipy",
+                    proves=("feasible",), runner=run_multistart))
+register(SolverSpec(name="lm", requires="scipy", pip_hint="pip install scipy",
+                    proves=("feasible",), runner=run_lm))
+register(SolverSpec(name="alternating-lp", requires="scipy", pip_hint="pip install scipy",
+                    proves=("feasible",), runner=run_alternating_lp))

@@ -43,6 +43,7 @@ from scipy import sparse
 from recovery.program import BilinearProgram
 from recovery.solvers.compiled import compile_program
 from recovery.solvers.highs_util import highs_solve
+from recovery.solvers.registry import SolverSpec, register
 from recovery.solvers.result import Outcome
 
 __all__ = ["run_highs_milp", "linear_rows_after_fixing", "MAX_RELIABLE_BIG_M"]
@@ -175,3 +176,7 @@ def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Ou
             b, A = c.split(out.x[: c.n])
         return Outcome("timeout", b=b, A=A, log="\n".join(log), proof=f"highs:{st}")
     return Outcome("unknown", log="\n".join(log), proof=f"highs:{st}")
+
+
+register(SolverSpec(name="highs-milp", requires="highspy", pip_hint="pip install highspy",
+                    proves=("feasible", "optimal", "infeasible"), runner=run_highs_milp))

@@ -34,6 +34,7 @@ from recovery.program import BilinearProgram
 from recovery.solvers.compiled import compile_program
 from recovery.solvers.highs_util import highs_solve
 from recovery.solvers.milp import _name, _row_bounds
+from recovery.solvers.registry import SolverSpec, register
 from recovery.solvers.result import Outcome
 
 __all__ = ["run_mccormick", "run_shor", "SHOR_MAX_VARS"]
@@ -248,3 +249,9 @@ def run_shor(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
     if st == cp.USER_LIMIT:  # the conic solver stopped at its (time) limit
         return Outcome("timeout", log=log, proof=f"shor:{solver}:{st}")
     return Outcome("unknown", log=log, proof=f"shor:{solver}:{st}")
+
+
+register(SolverSpec(name="mccormick", requires="highspy", pip_hint="pip install highspy",
+                    proves=("infeasible",), runner=run_mccormick))
+register(SolverSpec(name="shor", requires="cvxpy", pip_hint="pip install cvxpy",
+                    proves=("infeasible",), runner=run_shor))

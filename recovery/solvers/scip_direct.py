@@ -27,6 +27,7 @@ from fractions import Fraction
 import numpy as np
 
 from recovery.program import BilinearProgram, Number
+from recovery.solvers.registry import SolverSpec, register
 from recovery.solvers.result import Outcome
 
 __all__ = ["run_scip", "build_scip_model", "SCIP_STATUS", "ConstantRowViolated"]
@@ -196,3 +197,7 @@ def _outcome(program, m, variables, t, scip_status: str, log: list[str]) -> Outc
         bound = bd if math.isfinite(bd) and abs(bd) < 1e19 else None
     return Outcome(status=status, b=b, A=A, bound=bound, log="scip: " + "; ".join(log),
                    proof=f"scip:{scip_status}")
+
+
+register(SolverSpec(name="scip", requires="pyscipopt", pip_hint="pip install pyscipopt",
+                    proves=("feasible", "optimal", "infeasible"), runner=run_scip))

@@ -22,6 +22,7 @@ from fractions import Fraction
 import numpy as np
 
 from recovery.program import BilinearProgram, parse_variable_name
+from recovery.solvers.registry import SolverSpec, register
 from recovery.solvers.result import Outcome
 
 __all__ = ["run_z3", "MAX_FREE"]
@@ -111,3 +112,7 @@ def run_z3(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
     reason = solver.reason_unknown()
     status = "timeout" if "timeout" in reason or "canceled" in reason else "unknown"
     return Outcome(status, log=f"z3: unknown ({reason})", proof=f"z3:{reason}")
+
+
+register(SolverSpec(name="z3", requires="z3", pip_hint="pip install z3-solver",
+                    proves=("feasible", "infeasible"), runner=run_z3))

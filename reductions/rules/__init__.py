@@ -1,1 +1,18 @@
-"""Reduction rules (one module per rule; entry point reduce(instance) -> Reduction)."""
+"""Reduction rules, one module per rule.
+
+Each module defines ``predicted_size(source, ...)`` and ``reduce(instance, ...) -> Reduction`` and
+registers itself once with :func:`reductions.registry.register` (module attribute ``RULE``).
+Importing this package imports every rule module, so the registry is complete; the order below is
+the order of :data:`reductions.graph.RULES` and of the graph's edges.
+"""
+
+from reductions.rules import (  # noqa: F401  (imported to register the rules)
+    cnf_to_nae_sat,
+    nae_sat_to_separability,
+    nae_sat_to_set_splitting,
+    set_splitting_to_separability,
+    coloring_to_cnf,
+    partition_to_lsa_program,
+    separability_to_bm_program,
+    bm_program_to_lsa_program,
+)

@@ -75,10 +75,10 @@ import numpy as np
 
 from reductions.base import Reduction
 from reductions.problems.bm_program import BMProgram
+from reductions.registry import Rule, register
 
 __all__ = [
     "RULE",
-    "SIZE_FORMULA",
     "LAYOUTS",
     "lsa_dimension",
     "predicted_size",
@@ -88,13 +88,7 @@ __all__ = [
     "embed",
 ]
 
-RULE = "bm_program_to_lsa_program"
 LAYOUTS = ("fixed", "compact")
-SIZE_FORMULA = (
-    "fixed: d = min{d' >= max(k+2n+2, k(n+1), 1) : (d'-1) floor(d'/n) >= m}; compact: d = k+n+1; "
-    "n_rows = 2m + 2k; n_bounded = (d+1)^2; n_fixed = (d+1)^2 - (2k+2n+2); has_objective = 1 "
-    "(m = |P|, k = |Q|, n = dim)"
-)
 
 
 def _check_layout(layout: str) -> None:
@@ -118,7 +112,7 @@ def lsa_dimension(m: int, k: int, n: int, layout: str = "fixed") -> int:
 
 
 def predicted_size(source: Any, layout: str = "fixed") -> dict[str, int]:
-    """Target size from the source size (SIZE_FORMULA)."""
+    """Target size from the source size (``RULE.size_formula``)."""
     s = source.size()
     m, k, n = s["n_inside"], s["n_outside"], s["dim"]
     d = lsa_dimension(m, k, n, layout)
@@ -356,7 +350,7 @@ def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
     pb.set_objective(0, [(lay.place("z1", l)[1], lay.place("z2", l)[1], 1) for l in range(k)], 0)
 
     metadata = {
-        "rule": RULE,
+        "rule": RULE.name,
         "source": instance.to_json(),
         "layout": lay.to_json(),
         "box": {"W": W, "G": G, "Z": Z},
@@ -387,7 +381,7 @@ def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
     pred = predicted_size(instance, layout)
     steps = (
         {
-            "rule": RULE,
+            "rule": RULE.name,
             "source": instance.PROBLEM,
             "target": target.PROBLEM,
             "source_size": dict(instance.size()),
@@ -398,7 +392,7 @@ def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
         },
     )
     return Reduction(
-        rule=RULE,
+        rule=RULE.name,
         source=instance,
         target=target,
         forward=forward,
@@ -407,3 +401,14 @@ def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
         predicted_size=pred,
         steps=steps,
     )
+
+
+RULE = register(Rule(
+    name="bm_program_to_lsa_program", source="bm_program", target="lsa_program",
+    size_formula=(
+        "fixed: d = min{d' >= max(k+2n+2, k(n+1), 1) : (d'-1) floor(d'/n) >= m}; compact: d = k+n+1; "
+        "n_rows = 2m + 2k; n_bounded = (d+1)^2; n_fixed = (d+1)^2 - (2k+2n+2); has_objective = 1 "
+        "(m = |P|, k = |Q|, n = dim)"
+    ),
+    predicted_size=predicted_size, reduce=reduce,
+))

@@ -19,11 +19,7 @@ from typing import Any
 from reductions.base import Reduction, as_bool_tuple
 from reductions.problems.cnf import CNF
 from reductions.problems.nae_sat import NAESAT
-
-RULE = "cnf_to_nae_sat"
-SOURCE = "cnf"
-TARGET = "nae_sat"
-SIZE_FORMULA = "n_vars+1 variables, n_clauses clauses, n_literals+n_clauses literals, width+1"
+from reductions.registry import Rule, register
 
 
 def predicted_size(source: CNF) -> dict[str, int]:
@@ -52,4 +48,11 @@ def reduce(instance: CNF) -> Reduction:
             t = tuple(not v for v in t)
         return t[:n]
 
-    return Reduction(RULE, instance, target, forward, backward, target.size(), predicted_size(instance))
+    return Reduction(RULE.name, instance, target, forward, backward, target.size(), predicted_size(instance))
+
+
+RULE = register(Rule(
+    name="cnf_to_nae_sat", source="cnf", target="nae_sat",
+    size_formula="n_vars+1 variables, n_clauses clauses, n_literals+n_clauses literals, width+1",
+    predicted_size=predicted_size, reduce=reduce,
+))

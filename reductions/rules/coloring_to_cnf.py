@@ -23,11 +23,7 @@ from typing import Any
 from reductions.base import Reduction, as_bool_tuple
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
-
-RULE = "coloring_to_cnf"
-SOURCE = "coloring"
-TARGET = "cnf"
-SIZE_FORMULA = "n k variables, n (1 + k(k-1)/2) + |E| k clauses"
+from reductions.registry import Rule, register
 
 
 def predicted_size(source: Coloring) -> dict[str, int]:
@@ -74,4 +70,11 @@ def reduce(instance: Coloring) -> Reduction:
             out[v] = chosen[0] if chosen else 0
         return out
 
-    return Reduction(RULE, instance, target, forward, backward, target.size(), predicted_size(instance))
+    return Reduction(RULE.name, instance, target, forward, backward, target.size(), predicted_size(instance))
+
+
+RULE = register(Rule(
+    name="coloring_to_cnf", source="coloring", target="cnf",
+    size_formula="n k variables, n (1 + k(k-1)/2) + |E| k clauses",
+    predicted_size=predicted_size, reduce=reduce,
+))

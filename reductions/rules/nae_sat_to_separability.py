@@ -38,11 +38,7 @@ from typing import Any
 from reductions.base import Reduction, as_bool_tuple
 from reductions.problems.nae_sat import NAESAT
 from reductions.problems.separability import Separability
-
-RULE = "nae_sat_to_separability"
-SOURCE = "nae_sat"
-TARGET = "separability"
-SIZE_FORMULA = "dim = n_vars, |P| = 1 + n_clauses, |Q| = 2 n_vars"
+from reductions.registry import Rule, register
 
 
 def predicted_size(source: NAESAT) -> dict[str, int]:
@@ -87,4 +83,11 @@ def reduce(instance: NAESAT) -> Reduction:
         # outside point 2j is +L e_j; x_j is true iff it is cut off by plane 1
         return tuple(bool(cut[2 * j][0]) for j in range(n))
 
-    return Reduction(RULE, instance, target, forward, backward, target.size(), predicted_size(instance))
+    return Reduction(RULE.name, instance, target, forward, backward, target.size(), predicted_size(instance))
+
+
+RULE = register(Rule(
+    name="nae_sat_to_separability", source="nae_sat", target="separability",
+    size_formula="dim = n_vars, |P| = 1 + n_clauses, |Q| = 2 n_vars",
+    predicted_size=predicted_size, reduce=reduce,
+))

@@ -23,11 +23,7 @@ from typing import Any
 from reductions.base import Reduction, as_bool_tuple
 from reductions.problems.nae_sat import NAESAT
 from reductions.problems.set_splitting import SetSplitting
-
-RULE = "nae_sat_to_set_splitting"
-SOURCE = "nae_sat"
-TARGET = "set_splitting"
-SIZE_FORMULA = "n = 2 n_vars elements, n_clauses + n_vars subsets"
+from reductions.registry import Rule, register
 
 
 def literal_element(lit: int) -> int:
@@ -61,4 +57,11 @@ def reduce(instance: NAESAT) -> Reduction:
         side = as_bool_tuple(sol, 2 * n)
         return tuple(not side[2 * i] for i in range(n))
 
-    return Reduction(RULE, instance, target, forward, backward, target.size(), predicted_size(instance))
+    return Reduction(RULE.name, instance, target, forward, backward, target.size(), predicted_size(instance))
+
+
+RULE = register(Rule(
+    name="nae_sat_to_set_splitting", source="nae_sat", target="set_splitting",
+    size_formula="n = 2 n_vars elements, n_clauses + n_vars subsets",
+    predicted_size=predicted_size, reduce=reduce,
+))

@@ -42,15 +42,13 @@ from typing import Any
 import numpy as np
 
 from reductions.base import Reduction
+from reductions.registry import Rule, register
 
-__all__ = ["RULE", "SIZE_FORMULA", "predicted_size", "reduce"]
-
-RULE = "partition_to_lsa_program"
-SIZE_FORMULA = "d = n; n_rows = 2n + 2; n_fixed = (n+1)(n-1); n_bounded = (n+1)^2; has_objective = 0"
+__all__ = ["RULE", "predicted_size", "reduce"]
 
 
 def predicted_size(source: Any, box: int | None = 2) -> dict[str, int]:
-    """Target size from the source size (SIZE_FORMULA)."""
+    """Target size from the source size (``RULE.size_formula``)."""
     n = source.size()["n"]
     return {
         "d": n,
@@ -89,7 +87,7 @@ def reduce(instance: Any, box: int | None = 2) -> Reduction:
     for i in range(1, n + 1):
         pb.add_row(0, [(i, i, 1)], "==", 1)  # sign: b_i = ±b_0
     pb.add_row(0, [(i, 0, int(a[i - 1])) for i in range(1, n + 1)], "==", 0)  # balance
-    metadata = {"rule": RULE, "source": instance.to_json(), "box": box}
+    metadata = {"rule": RULE.name, "source": instance.to_json(), "box": box}
     program = pb.build(name=f"partition n={n}", metadata=metadata)
     phi_structured = program.is_phi_structured()
     program = dataclasses.replace(program, metadata={**metadata, "is_phi_structured": phi_structured})
@@ -114,7 +112,7 @@ def reduce(instance: Any, box: int | None = 2) -> Reduction:
 
     steps = (
         {
-            "rule": RULE,
+            "rule": RULE.name,
             "source": instance.PROBLEM,
             "target": target.PROBLEM,
             "source_size": dict(instance.size()),
@@ -124,7 +122,7 @@ def reduce(instance: Any, box: int | None = 2) -> Reduction:
         },
     )
     return Reduction(
-        rule=RULE,
+        rule=RULE.name,
         source=instance,
         target=target,
         forward=forward,
@@ -133,3 +131,10 @@ def reduce(instance: Any, box: int | None = 2) -> Reduction:
         predicted_size=predicted_size(instance, box),
         steps=steps,
     )
+
+
+RULE = register(Rule(
+    name="partition_to_lsa_program", source="partition", target="lsa_program",
+    size_formula="d = n; n_rows = 2n + 2; n_fixed = (n+1)(n-1); n_bounded = (n+1)^2; has_objective = 0",
+    predicted_size=predicted_size, reduce=reduce,
+))

@@ -23,15 +23,13 @@ from typing import Any
 
 from reductions.base import Reduction
 from reductions.problems.bm_program import BMProgram
+from reductions.registry import Rule, register
 
-__all__ = ["RULE", "SIZE_FORMULA", "predicted_size", "reduce"]
-
-RULE = "separability_to_bm_program"
-SIZE_FORMULA = "dim = dim, n_inside = |P|, n_outside = |Q|"
+__all__ = ["RULE", "predicted_size", "reduce"]
 
 
 def predicted_size(source: Any) -> dict[str, int]:
-    """Target size from the source size (see SIZE_FORMULA)."""
+    """Target size from the source size (see ``RULE.size_formula``)."""
     s = source.size()
     return {"dim": s["dim"], "n_inside": s["n_inside"], "n_outside": s["n_outside"]}
 
@@ -61,7 +59,7 @@ def reduce(instance: Any) -> Reduction:
         return (s["w1"], s["g1"], s["w2"], s["g2"])
 
     return Reduction(
-        rule=RULE,
+        rule=RULE.name,
         source=instance,
         target=target,
         forward=forward,
@@ -69,3 +67,10 @@ def reduce(instance: Any) -> Reduction:
         size=target.size(),
         predicted_size=predicted_size(instance),
     )
+
+
+RULE = register(Rule(
+    name="separability_to_bm_program", source="separability", target="bm_program",
+    size_formula="dim = dim, n_inside = |P|, n_outside = |Q|",
+    predicted_size=predicted_size, reduce=reduce,
+))

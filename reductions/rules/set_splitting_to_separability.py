@@ -22,11 +22,7 @@ from typing import Any
 from reductions.base import Reduction, as_bool_tuple
 from reductions.problems.separability import Separability
 from reductions.problems.set_splitting import SetSplitting
-
-RULE = "set_splitting_to_separability"
-SOURCE = "set_splitting"
-TARGET = "separability"
-SIZE_FORMULA = "dim = n, |P| = 1 + n_subsets, |Q| = n"
+from reductions.registry import Rule, register
 
 
 def predicted_size(source: SetSplitting) -> dict[str, int]:
@@ -63,4 +59,11 @@ def reduce(instance: SetSplitting) -> Reduction:
         cut = target.cut_by(sol)
         return tuple(0 if cut[t][0] else 1 for t in range(n))
 
-    return Reduction(RULE, instance, target, forward, backward, target.size(), predicted_size(instance))
+    return Reduction(RULE.name, instance, target, forward, backward, target.size(), predicted_size(instance))
+
+
+RULE = register(Rule(
+    name="set_splitting_to_separability", source="set_splitting", target="separability",
+    size_formula="dim = n, |P| = 1 + n_subsets, |Q| = n",
+    predicted_size=predicted_size, reduce=reduce,
+))
