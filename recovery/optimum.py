@@ -203,6 +203,17 @@ def closed_form_optimum(quad: Quadratic) -> Optimum:
     exact mode: an exact PD certificate (:func:`recovery.exact_linalg.certify_positive_definite`)
     and the exact rational ``X*`` from python-flint (``fmpz_mat.solve``).
     ``ValueError`` if ``H`` is singular or not positive definite.
+
+    Examples
+    --------
+    >>> from recovery.population import population_quadratic
+    >>> from recovery.prompts import BernoulliInit, UniformBinaryPrior
+    >>> q = population_quadratic(2, 10, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    >>> opt = closed_form_optimum(q)
+    >>> bool(abs(q.ftilde(opt.X_star) - opt.ftilde_star) < 1e-12)
+    True
+    >>> bool(q.ftilde(opt.X_star) <= q.ftilde(opt.X_star + 1e-3))
+    True
     """
     quad = _check_quad(quad)
     if quad.exact:

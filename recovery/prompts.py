@@ -32,6 +32,8 @@ __all__ = [
     "sample_prompts",
     "KernelPrior",
     "InitialLaw",
+    "INIT_KINDS",
+    "initial_law",
 ]
 
 SCHEMA_VERSION = "lsahard.prompts/1"
@@ -265,6 +267,38 @@ class CorrelatedInit:
 
 
 InitialLaw = Union[BernoulliInit, UniformInit, CorrelatedInit]
+
+
+
+#: the kinds of initial law :func:`initial_law` builds
+INIT_KINDS = ("iid", "correlated")
+
+
+def initial_law(num_states: int, p: Any = None, kind: str = "iid") -> Any:
+    """The initial law of the context chains for a prior with ``num_states`` states.
+
+    ``kind="correlated"``: :class:`CorrelatedInit` ``(p)`` (every chain starts where the query
+    starts, with probability ``p``); ``kind="iid"``: :class:`BernoulliInit` ``(p)`` for two states,
+    :class:`UniformInit` otherwise (``p`` must then be None).
+
+    Examples
+    --------
+    >>> initial_law(2, 0.25)
+    BernoulliInit(p=0.25)
+    """
+    if kind not in INIT_KINDS:
+        raise ValueError(f"kind must be one of {INIT_KINDS}, got {kind!r}")
+    if p is not None and num_states != 2:
+        raise ValueError(f"p applies to binary state spaces only; the prior has {num_states} states")
+    if kind == "correlated":
+        if p is None:
+            raise ValueError("p is required for a correlated initial law")
+        return CorrelatedInit(p)
+    if num_states == 2:
+        if p is None:
+            raise ValueError("p is required for a binary state space")
+        return BernoulliInit(p)
+    return UniformInit()
 
 
 def _require_binary(num_states: int, what: str) -> None:

@@ -91,7 +91,18 @@ def chain(instance: Problem | dict | str, dst: str, via: Iterable[str] = ()) -> 
     """Apply the rules of ``path(instance.PROBLEM, dst, via)`` and compose them.
 
     forward maps a source solution to a target solution through every step; backward maps a
-    target solution back through every step.  ``Reduction.identity`` when no rule is needed."""
+    target solution back through every step.  ``Reduction.identity`` when no rule is needed.
+
+    Examples
+    --------
+    >>> from reductions import CNF, chain
+    >>> f = CNF(n_vars=2, clauses=((1, 2), (-1,)))
+    >>> red = chain(f, "separability")
+    >>> [s["rule"] for s in red.steps]
+    ['cnf_to_nae_sat', 'nae_sat_to_separability']
+    >>> red.target.check(red.forward((False, True)))
+    True
+    """
     instance = load_problem(instance)
     rules = path(instance.PROBLEM, dst, via)
     red = Reduction.identity(instance)

@@ -620,6 +620,16 @@ def decide(instance: Problem, method: str = "milp", time_limit: float | None = N
     Decision
         ``answer`` True only with a witness that passed ``instance.check``; ``proof`` says what
         proves the answer (:data:`PROOF_LEVELS`).
+
+    Examples
+    --------
+    >>> from reductions import CNF, decide
+    >>> d = decide(CNF(n_vars=2, clauses=((1,), (-1,))), "sat")
+    >>> d.answer, d.proof
+    (False, 'solver proof')
+    >>> d = decide(CNF(n_vars=2, clauses=((1, 2), (-1,))), "sat")
+    >>> d.answer, d.proof, d.witness
+    (True, 'exact', (False, True))
     """
     if not isinstance(instance, Problem):
         raise TypeError(f"instance: expected a reductions Problem, got {type(instance).__name__}")

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from ..exact_linalg import fraction_to_str
     from ..optimum import closed_form_optimum
     from ..population import population_quadratic
-    from ..prompts import BernoulliInit, CorrelatedInit, UniformInit
+    from ..prompts import initial_law
     from ..validation import check_int
 
     # memory is checked by the library before anything is allocated (population_quadratic's
@@ -113,24 +113,15 @@ def run(args: argparse.Namespace) -> int:
     if exact and d > EXACT_MAX_D:
         raise ValueError(f"--exact supports --d <= {EXACT_MAX_D} (got {d}): the exact solve of H X = h "
                          "grows ~d^7 (minutes to hours beyond); drop --exact for the float mode (agrees to 1e-12)")
-    S = prior.num_states
     p = None
     if args.p is not None:
-        if S != 2:
-            raise ValueError(f"--p applies to binary state spaces only; the prior has {S} states")
         p = _number(args.p, "--p", exact)
         if not 0 < p < 1:
             raise ValueError(f"--p must lie in the open interval (0, 1), got {args.p}")
-    if args.init == "correlated":
-        if p is None:
-            raise ValueError("--init correlated needs --p")
-        init: Any = CorrelatedInit(p)
-    elif S == 2:
-        if p is None:
-            raise ValueError("--p is required for a binary state space")
-        init = BernoulliInit(p)
-    else:
-        init = UniformInit()
+    try:
+        init = initial_law(prior.num_states, p, args.init)
+    except ValueError as exc:  # the library names its argument p; the CLI user knows --p
+        raise ValueError(str(exc).replace("p ", "--p ", 1)) from None
     try:
         quad = population_quadratic(d, n, prior=prior, init=init, exact=exact, max_bytes=max_bytes)
     except ValueError as exc:
