@@ -406,6 +406,23 @@ class BilinearProgram:
         """Variables with ``lo == hi`` mapped to that value (as stored)."""
         return {n: lo for n, (lo, hi) in self.bounds.items() if lo is not None and lo == hi}
 
+    def point_from_values(self, values: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """``(b, A)`` from a solver's values by variable name.
+
+        Fixed variables take their value, named ones the given value, every other entry 0
+        clipped into its bounds (entries that occur in no row are left to the verifier).
+        """
+        b_lo, b_hi, A_lo, A_hi = self._bound_arrays
+        b = np.clip(np.zeros(self.d + 1), b_lo, b_hi)
+        A = np.clip(np.zeros((self.d + 1, self.d)), A_lo, A_hi)
+        for name, value in list(self.fixed_values().items()) + list(values.items()):
+            kind, i, j = parse_variable_name(name)
+            if kind == "b":
+                b[i] = float(value)
+            else:
+                A[i, j] = float(value)
+        return b, A
+
     def bound_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Float bound arrays ``(b_lo, b_hi, A_lo, A_hi)`` with shapes (d+1,), (d+1,), (d+1, d), (d+1, d); +-inf = free.
 

@@ -193,3 +193,13 @@ def test_infinite_bounds_normalised_and_free_dropped():
     p = BilinearProgram(1, (), {"b[0]": (-math.inf, math.inf), "b[1]": (-math.inf, 2.0)})
     assert p.bounds == {"b[1]": (None, 2.0)}
     assert BilinearProgram.loads(p.dumps()).bounds == {"b[1]": (None, 2.0)}
+
+
+def test_point_from_values_fills_fixed_named_and_clipped_entries():
+    """The one place solvers turn named values into (b, A): fixed values, then named values,
+    every other entry 0 clipped into its bounds."""
+    pb = ProgramBuilder(2)
+    pb.fix("b[0]", 3).bound("A[1,0]", 1, 2).bound("b[2]", None, -1)
+    b, A = pb.build().point_from_values({"A[0,1]": 5.0, "b[1]": -2.5})
+    assert b.tolist() == [3.0, -2.5, -1.0]
+    assert A.tolist() == [[0.0, 5.0], [1.0, 0.0], [0.0, 0.0]]

@@ -27,9 +27,8 @@ import io
 import math
 import time
 
-import numpy as np
 
-from recovery.program import BilinearProgram, parse_variable_name
+from recovery.program import BilinearProgram
 from recovery.solvers.pyomo_model import build_pyomo_model, read_solution
 from recovery.solvers.registry import SolverSpec, register
 from recovery.solvers.result import Outcome
@@ -301,17 +300,7 @@ def run_maingo(program: BilinearProgram, time_limit: float, seed: int) -> Outcom
     mg, code, timed_out = _maingo_solve(model, remaining(), log)
     log.insert(1, f"maingo: RETCODE.{code}")
     if code in ("GLOBALLY_OPTIMAL", "FEASIBLE_POINT"):
-        x = dict(zip(names, mg.get_solution_point()))
-        b_lo, b_hi, A_lo, A_hi = program.bound_arrays()
-        d = program.d
-        b = np.clip(np.zeros(d + 1), b_lo, b_hi)
-        A = np.clip(np.zeros((d + 1, d)), A_lo, A_hi)
-        for n, val in x.items():
-            kind, i, j = parse_variable_name(n)
-            if kind == "b":
-                b[i] = val
-            else:
-                A[i, j] = val
+        b, A = program.point_from_values(dict(zip(names, mg.get_solution_point())))
         # MAiNGO's final lower bound is a proven bound on the objective only without a box
         bound = float(mg.get_final_LBD()) if has_obj and not boxed else None
         if code == "GLOBALLY_OPTIMAL" and not boxed:

@@ -119,27 +119,9 @@ def _holds(value: Number, sense: str, rhs: Number) -> bool:
 
 
 def _point(program: BilinearProgram, m, variables: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(b, A) from SCIP's best solution; entries in no row get 0 clipped into their bounds."""
-    d = program.d
-    b_lo, b_hi, A_lo, A_hi = program.bound_arrays()
-    b = np.clip(np.zeros(d + 1), b_lo, b_hi)
-    A = np.clip(np.zeros((d + 1, d)), A_lo, A_hi)
-    for name, value in program.fixed_values().items():
-        _assign(b, A, name, float(value))
+    """(b, A) from SCIP's best solution (:meth:`BilinearProgram.point_from_values`)."""
     sol = m.getBestSol()
-    for name, var in variables.items():
-        _assign(b, A, name, float(m.getSolVal(sol, var)))
-    return b, A
-
-
-def _assign(b: np.ndarray, A: np.ndarray, name: str, value: float) -> None:
-    from recovery.program import parse_variable_name
-
-    kind, i, j = parse_variable_name(name)
-    if kind == "b":
-        b[i] = value
-    else:
-        A[i, j] = value
+    return program.point_from_values({name: m.getSolVal(sol, var) for name, var in variables.items()})
 
 
 #: SCIP rejects larger values of limits/time ("the value is invalid for the given parameter")

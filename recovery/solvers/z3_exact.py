@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from recovery.program import BilinearProgram, parse_variable_name
+from recovery.program import BilinearProgram
 from recovery.solvers.registry import SolverSpec, register
 from recovery.solvers.result import Outcome
 
@@ -71,22 +71,12 @@ def _formula(program: BilinearProgram):
 
 
 def _model_point(program: BilinearProgram, model, names: dict) -> tuple[np.ndarray, np.ndarray]:
-    d = program.d
-    b_lo, b_hi, A_lo, A_hi = program.bound_arrays()
-    b = np.clip(np.zeros(d + 1), b_lo, b_hi)
-    A = np.clip(np.zeros((d + 1, d)), A_lo, A_hi)
-    values = {n: float(v) for n, v in program.fixed_values().items()}
+    values = {}
     for name, var in names.items():
         val = model.eval(var, model_completion=True)
         values[name] = float(val.as_fraction()) if val.is_real() and hasattr(val, "as_fraction") \
             else float(val.approx(20).as_fraction())
-    for name, value in values.items():
-        kind, i, j = parse_variable_name(name)
-        if kind == "b":
-            b[i] = value
-        else:
-            A[i, j] = value
-    return b, A
+    return program.point_from_values(values)
 
 
 def run_z3(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
