@@ -432,21 +432,20 @@ class _PatchBounds:
         all_u = (a @ self.NcatT).reshape(K, self.d + 1, -1)
         return np.einsum("ku,kur->kr", b, all_u), all_u
 
-    def evaluate(self, k: int, t: np.ndarray, w: np.ndarray, U: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Boxes of patch ``k`` with centres ``t`` (K, d) and half-widths ``w`` (K, d) (patch coordinates).
+    def centre_solve(self, k: int, t: np.ndarray):
+        """Float solve at the centres ``t`` (K, d) of boxes of patch ``k``.
 
-        Returns ``(lower, value, a)``: the rigorous lower bound of ``f`` on every box (K,), the float
-        value ``c0 + ||r0 - N(b_c) a_c||^2`` at the centre (K,) (the true ``f(b_c)`` only when
-        ``self.shrunk`` is False) and the inner solution ``a_c`` (K, p).
-        ``U`` only enters the tiny solve-residual margin.
+        Returns ``(b, G0, Ci, G0i, good, a)``: the centres ``b`` (K, d+1) with ``b_k = 1``,
+        ``G0 = N(b)^T N(b)`` (K, p, p), the inverse ``Ci`` of its Cholesky factor and
+        ``G0i = Ci^T Ci = G0^{-1}``, the mask ``good`` of
+        boxes whose ``G0`` is numerically positive definite (the others get ``Ci`` of the identity),
+        and the inner solution ``a = G0^{-1} N(b)^T r0`` after one step of iterative refinement.
         """
         d, p = self.d, self.p
         K = t.shape[0]
-        J = self.J[k]
         b = np.zeros((K, d + 1))
         b[:, k] = 1.0
-        b[:, J] = t
-        eps = np.finfo(float).eps
+        b[:, self.J[k]] = t
         bb = (b[:, :, None] * b[:, None, :]).reshape(K, -1)
         G0 = (bb @ self.NtN_flat).reshape(K, p, p)
         G0 = 0.5 * (G0 + np.swapaxes(G0, 1, 2))
@@ -459,16 +458,30 @@ class _PatchBounds:
             good = np.array([np.all(np.linalg.eigvalsh(g) > 0) for g in G0])
             C = np.linalg.cholesky(np.where(good[:, None, None], G0, np.eye(p)[None]))
         Ci = np.linalg.inv(C)  # C^{-1}
+        G0i = np.matmul(np.swapaxes(Ci, 1, 2), Ci)  # G0^{-1}
+        a = np.matmul(G0i, (b @ self.Ntr0)[..., None])[..., 0]
+        Na0, _ = self._N(b, a)
+        g, _ = self._Nt(b, self.r0[None, :] - Na0)
+        a = a + np.matmul(G0i, g[..., None])[..., 0]  # one step of iterative refinement
+        return b, G0, Ci, G0i, good, a
+
+    def evaluate(self, k: int, t: np.ndarray, w: np.ndarray, U: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Boxes of patch ``k`` with centres ``t`` (K, d) and half-widths ``w`` (K, d) (patch coordinates).
+
+        Returns ``(lower, value, a)``: the rigorous lower bound of ``f`` on every box (K,), the float
+        value ``c0 + ||r0 - N(b_c) a_c||^2`` at the centre (K,) (the true ``f(b_c)`` only when
+        ``self.shrunk`` is False) and the inner solution ``a_c`` (K, p).
+        ``U`` only enters the tiny solve-residual margin.
+        """
+        d, p = self.d, self.p
+        K = t.shape[0]
+        J = self.J[k]
+        eps = np.finfo(float).eps
+        b, G0, Ci, G0i, good, a = self.centre_solve(k, t)
         # cond(G0) <= ||G0||_F ||G0^{-1}||_F  (an upper bound; it sizes the safety margin)
         cond = np.linalg.norm(G0.reshape(K, -1), axis=1) * np.einsum("kij,kij->k", Ci, Ci)
         good &= cond < 1.0 / (1e3 * p * eps)
         marg = np.where(good, 1e-9 + 100.0 * p * eps * cond, 1.0)
-        G0i = np.matmul(np.swapaxes(Ci, 1, 2), Ci)  # G0^{-1}
-        a = np.matmul(G0i, (b @ self.Ntr0)[..., None])[..., 0]
-        Na0, _ = self._N(b, a)
-        rc = self.r0[None, :] - Na0
-        g, _ = self._Nt(b, rc)
-        a = a + np.matmul(G0i, g[..., None])[..., 0]  # one step of iterative refinement
         Na0, Na_all = self._N(b, a)
         rc = self.r0[None, :] - Na0
         rho = np.einsum("kr,kr->k", rc, rc)

@@ -247,24 +247,7 @@ class IntervalCertifier:
         d, p = pbm.d, pbm.p
         K = t.shape[0]
         J = pbm.J[k]
-        b = np.zeros((K, d + 1))
-        b[:, k] = 1.0
-        b[:, J] = t
-        bb = (b[:, :, None] * b[:, None, :]).reshape(K, -1)
-        G0 = (bb @ pbm.NtN_flat).reshape(K, p, p)
-        G0 = 0.5 * (G0 + np.swapaxes(G0, 1, 2))
-        ok = np.ones(K, bool)
-        try:
-            C = np.linalg.cholesky(G0)
-        except np.linalg.LinAlgError:
-            ok = np.array([np.all(np.linalg.eigvalsh(g) > 0) for g in G0])
-            C = np.linalg.cholesky(np.where(ok[:, None, None], G0, np.eye(p)[None]))
-        Ci = np.linalg.inv(C)
-        G0i = np.matmul(np.swapaxes(Ci, 1, 2), Ci)
-        a = np.matmul(G0i, (b @ pbm.Ntr0)[..., None])[..., 0]
-        Na0, _ = pbm._N(b, a)
-        g, _ = pbm._Nt(b, pbm.r0[None, :] - Na0)
-        a = a + np.matmul(G0i, g[..., None])[..., 0]
+        _, _, Ci, _, ok, a = pbm.centre_solve(k, t)
         Qw = (w @ pbm.NtN[J].reshape(d, p * p)).reshape(K, p, p)
         T2 = np.matmul(np.matmul(Ci, Qw), np.swapaxes(Ci, 1, 2))
         _, Uv = np.linalg.eigh(0.5 * (T2 + np.swapaxes(T2, 1, 2)))
