@@ -1,9 +1,7 @@
-"""Global nonconvex solvers: ``scip``, ``gurobi`` (shared Pyomo model) and ``maingo`` (maingopy).
+"""Global nonconvex solvers through Pyomo or their own Python API: ``gurobi`` and ``maingo``.
 
-* ``scip``: Pyomo's ``scip_direct`` (pyomo.contrib.solver interface, PySCIPOpt); spatial
-  branch and bound, so ``optimal`` and ``infeasible`` are global proofs (within SCIP's
-  tolerances; the verifier re-checks every point).  Time limit: SCIP parameter
-  ``limits/time`` (set by Pyomo from ``time_limit``); seed: ``randomization/randomseedshift``.
+(``scip`` runs through PySCIPOpt directly, :mod:`recovery.solvers.scip_direct`.)
+
 * ``gurobi``: ``gurobi_direct_minlp`` with ``NonConvex = 2`` (only when gurobipy is installed).
 * ``maingo``: a ``maingopy.MAiNGOmodel`` built here (only when maingopy is installed), not Pyomo
   APPSI, which feeds maingopy Python floats that it rejects or rounds to single precision (see
@@ -13,7 +11,7 @@
   at all, because APPSI labels MAiNGO's ``FEASIBLE_POINT`` as ``optimal``; MAiNGO's own return
   code ``GLOBALLY_OPTIMAL`` is read directly now and is a global certificate like SCIP's.)
 
-Status mapping for scip / gurobi (Pyomo termination condition -> status):
+Status mapping for gurobi (Pyomo termination condition -> status):
 ``convergenceCriteriaSatisfied`` -> ``optimal`` with an objective / ``feasible`` without;
 ``provenInfeasible`` -> ``infeasible``; ``infeasibleOrUnbounded`` -> ``infeasible`` only for
 feasibility programs (their objective is the constant 0, so they cannot be unbounded), else
@@ -22,7 +20,6 @@ feasibility programs (their objective is the constant 0, so they cannot be unbou
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import math
 import time
@@ -33,15 +30,7 @@ from recovery.solvers.pyomo_model import build_pyomo_model, read_solution
 from recovery.solvers.registry import SolverSpec, register
 from recovery.solvers.result import Outcome
 
-__all__ = ["run_scip", "run_gurobi", "run_maingo", "GLOBAL_AVAILABLE"]
-
-
-def _have(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
-
-
-def GLOBAL_AVAILABLE() -> dict[str, bool]:
-    return {"scip": _have("pyscipopt"), "gurobi": _have("gurobipy"), "maingo": _have("maingopy")}
+__all__ = ["run_gurobi", "run_maingo"]
 
 
 def _status_from_tc(tc_name: str, has_obj: bool, has_solution: bool) -> str:
@@ -87,21 +76,6 @@ def _run_contrib(program: BilinearProgram, factory_name: str, time_limit: float,
                    log=f"{factory_name}: termination={tc} solution_status={res.solution_status.name}\n"
                        + log,
                    proof=f"{factory_name}:{tc}")
-
-
-def run_scip(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
-    options = {
-        "randomization/randomseedshift": int(seed) % 2**31,
-        # tighter than the verifier's 1e-6 so that SCIP-feasible points pass re-checking
-        "numerics/feastol": 1e-8,
-        "timing/clocktype": 2,  # wall clock
-        # Pyomo's scip_direct always captures the C-level stdout through a pipe drained by a Python
-        # thread, while SCIP's optimize() holds the GIL: a chatty long run fills the pipe and
-        # deadlocks (seen on 60 s runs). Silence SCIP's display; the log records Pyomo's verdict.
-        "display/verblevel": 0,
-        "limits/time": float(time_limit),
-    }
-    return _run_contrib(program, "scip_direct", time_limit, options)
 
 
 def run_gurobi(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
