@@ -224,41 +224,58 @@ def run_decide(instance: Mapping[str, Any], solver: str, time_limit: float, seed
     return decide_outcome(decision, problem)
 
 
-def lsa_outcome(result: Any, program: Any) -> dict[str, Any]:
+_LOOKUP = object()
+
+
+def lsa_outcome(result: Any, program: Any, *, reduction: Any = _LOOKUP) -> dict[str, Any]:
     """Outcome of ``recovery.solvers.solve``, classified by what the run PROVED.
 
     The answer is :func:`reductions.certify.answer_for_program`: YES only with an exact witness
     (at the program's source when it was built by a reduction), NO only with a proof (solver
     infeasibility, or a proven dual bound above the YES value), else no answer; ``proof`` records
     the level (``exact``, ``solver proof``, ``none``).  A tolerance-feasible point with objective
-    near 0 is no YES, whatever the status label.
+    near 0 is no YES, whatever the status label.  ``reduction``: the program's provenance when the
+    caller already looked it up (:func:`reductions.certify.checked_provenance`; None: none).
+    ``solve_wall_s`` is the solver call's own wall time, without the certification.
     """
-    from reductions.certify import answer_for_program
+    from reductions.certify import answer_for_program, answer_for_result
 
     status = str(getattr(result, "status", "unknown"))
     obj, bound = getattr(result, "objective", None), getattr(result, "bound", None)
     obj = None if obj is None or not math.isfinite(float(obj)) else float(obj)
     bound = None if bound is None or not math.isfinite(float(bound)) else float(bound)
-    ans = answer_for_program(program, result)
+    ans = answer_for_program(program, result) if reduction is _LOOKUP else answer_for_result(reduction, result)
     out: dict[str, Any] = {"status": status, "answer": {"yes": "YES", "no": "NO"}.get(ans.answer),
                            "proof": ans.proof, "verified": bool(getattr(result, "verified", False)),
                            "objective": obj, "bound": bound,
                            "detail": f"{getattr(result, 'proof', '')}: {ans.reason}"[:300]}
+    if getattr(result, "wall_s", None) is not None:
+        out["solve_wall_s"] = float(result.wall_s)
     return out
 
 
 def run_lsa(instance: Mapping[str, Any], solver: str, time_limit: float, seed: int,
             options: Mapping[str, Any]) -> dict[str, Any]:
-    """Worker entry: ``recovery.solvers.solve(program, solver=..., time_limit, seed)``."""
+    """Worker entry: ``recovery.solvers.solve(program, solver=..., time_limit, seed)``.
+
+    The program's provenance (rebuilding its reduction, seconds for d ~ 400) is looked up before
+    the solve, which gets what is left of ``time_limit``; the run's reported time is the solve's.
+    """
+    import time
+
     from recovery.program import BilinearProgram
     from recovery.solvers import solve
+    from reductions.certify import checked_provenance
 
     data = dict(instance)
     if "program" in data and isinstance(data["program"], Mapping):  # a wrapped LSAProgram JSON
         data = dict(data["program"])
     program = BilinearProgram.from_json(data)
-    result = solve(program, solver=solver, time_limit=float(time_limit), seed=int(seed))
-    return lsa_outcome(result, program)
+    t0 = time.perf_counter()
+    reduction = checked_provenance(program)
+    left = max(0.05, float(time_limit) - (time.perf_counter() - t0))
+    result = solve(program, solver=solver, time_limit=left, seed=int(seed))
+    return lsa_outcome(result, program, reduction=reduction)
 
 
 def lsa_solver_names() -> list[str]:

@@ -22,8 +22,8 @@ from recovery.program import BilinearProgram
 from reductions.base import Reduction, load_problem, to_jsonable
 from reductions.graph import RULES, rule_module
 
-__all__ = ["SourceAnswer", "certify", "provenance", "certify_program_point", "answer_for_program",
-           "answer_for_result", "MAX_PROVENANCE_BOUNDS"]
+__all__ = ["SourceAnswer", "certify", "provenance", "answer_for_program",
+           "answer_for_result", "checked_provenance", "MAX_PROVENANCE_BOUNDS"]
 
 
 @dataclass(frozen=True)
@@ -109,18 +109,6 @@ def provenance(program: BilinearProgram) -> Reduction | None:
     return reduction
 
 
-def certify_program_point(program: BilinearProgram, b: Any, A: Any) -> SourceAnswer | None:
-    """For a program with :func:`provenance`: is ``(b, A)`` a YES at its source?  None without
-    provenance."""
-    reduction = provenance(program)
-    if reduction is None:
-        return None
-    ok, solution, why = _backward_check(reduction, (b, A))
-    if ok:
-        return SourceAnswer("yes", "exact", f"{why} ({reduction.source.PROBLEM})", solution)
-    return SourceAnswer("unknown", "none", f"{why} ({reduction.source.PROBLEM})")
-
-
 #: largest program (number of bounded entries) whose provenance is rebuilt and compared; the
 #: rules build ~1e6 fixed entries in pure Python for d ~ 1000, which takes minutes
 MAX_PROVENANCE_BOUNDS = 200_000
@@ -135,18 +123,23 @@ def answer_for_program(program: BilinearProgram, result: Any) -> SourceAnswer:
     program with more than :data:`MAX_PROVENANCE_BOUNDS` bounds, whose rebuild is too slow) the
     program-level answer of the result is returned unchanged.
     """
-    reduction = provenance(program) if len(program.bounds) <= MAX_PROVENANCE_BOUNDS else None
-    if reduction is None:
-        return SourceAnswer(result.answer, result.answer_proof, result.answer_reason)
-    return answer_for_result(reduction, result)
+    return answer_for_result(checked_provenance(program), result)
 
 
-def answer_for_result(reduction: Reduction, result: Any) -> SourceAnswer:
+def checked_provenance(program: BilinearProgram) -> Reduction | None:
+    """:func:`provenance` for programs up to :data:`MAX_PROVENANCE_BOUNDS` bounds, else None."""
+    return provenance(program) if len(program.bounds) <= MAX_PROVENANCE_BOUNDS else None
+
+
+def answer_for_result(reduction: Reduction | None, result: Any) -> SourceAnswer:
     """The source answer of ``reduction`` proved by a solver ``result`` on its LSA-program target.
 
     YES: the result's point, mapped back, passes the source's exact check.  NO: the program-level
-    NO of the result (:func:`recovery.solvers.answer.program_answer`), with its proof.
+    NO of the result (:func:`recovery.solvers.answer.program_answer`), with its proof.  Without a
+    reduction (``None``: a program without provenance) the program-level answer is returned.
     """
+    if reduction is None:
+        return SourceAnswer(result.answer, result.answer_proof, result.answer_reason)
     source = reduction.source.PROBLEM
     if result.b is not None and result.A is not None:
         ok, solution, why = _backward_check(reduction, (result.b, result.A))
