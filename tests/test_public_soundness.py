@@ -80,7 +80,7 @@ def test_highs_milp_results_do_not_contradict_themselves(name):
 def test_no_wrong_answer_on_any_kissat_cnf(name):
     red = _reduction(name, MAX_D)
     if red is None:
-        pytest.skip(f"{name}: predicted LSA dimension above d = {MAX_D} (swept by benchmarks.public_soundness)")
+        pytest.skip(f"{name}: predicted LSA dimension above d = {MAX_D} (its compact layout is swept by benchmarks.public_soundness)")
     for solver in ("scip", "highs-milp"):
         r, ans = _solve(red, solver, time_limit=3)
         truth = ANSWERS[name]
