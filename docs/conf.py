@@ -33,6 +33,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "plain_docstrings",
+    "api_pages",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}

@@ -1,17 +1,19 @@
-"""lsahard.recovery: the LSA side of lsahard.
+"""recovery: the LSA side of lsahard.
 
-Prompts and model (``prompts``, ``lsa``, ``phi``), the exact one-layer population objective and
-its optimum (``population``, ``optimum``), realisability and the best realisable one-layer LSA
-(``realize``, ``best``), generalised recovery programs, solvers and the exact verifier
-(``program``, ``solvers``, ``verify``), multilayer training and Theorem 4.1 (``training``,
-``thm41``, ``experiments``) and the claims ledger (``claims``).
+Subpackages (the architecture, lowest layer first):
 
-Every submodule stays reachable as an attribute of the package (``recovery.phi``,
-``recovery.verify``, ...): no name exported here is spelled like a submodule.  The functions that
-share a submodule's name are imported from it: ``from recovery.phi import phi`` and
-``from recovery.verify import verify``.
+* :mod:`recovery.lsa` -- prompts, the LSA model, the reparameterisation phi, the exact one-layer
+  population objective and its optimum;
+* :mod:`recovery.programs` -- generalised recovery programs (bilinear), their exact verifier and
+  the solvers;
+* :mod:`recovery.realizability` -- realisability certificates and the best realisable one-layer LSA;
+* :mod:`recovery.training` -- multilayer training and Theorem 4.1;
+* :mod:`recovery.paper` -- the paper's experiments and the claims ledger.
+
+The main functions and classes are re-exported here, e.g. ``from recovery import
+population_quadratic, closed_form_optimum, recover, solve``.
 """
-from .phi import (
+from recovery.lsa.reparam import (
     D_matrix,
     D_pattern,
     S_to_X,
@@ -23,13 +25,14 @@ from .phi import (
     num_pairs,
     pair_position,
     pairs,
+    phi,
     phi_block,
     phi_matrix_in_A,
     phi_matrix_in_b,
     unflat_index,
 )
-from .lsa import lsa_forward, predict, predict_one_layer, sparse_to_dense
-from .prompts import (
+from recovery.lsa.model import lsa_forward, predict, predict_one_layer, sparse_to_dense
+from recovery.lsa.prompts import (
     BernoulliInit,
     CorrelatedInit,
     DirichletPrior,
@@ -39,8 +42,8 @@ from .prompts import (
     UniformInit,
     sample_prompts,
 )
-from .population import Quadratic, factorised_quadratic, monte_carlo_quadratic, population_quadratic
-from .optimum import (
+from recovery.lsa.population import Quadratic, factorised_quadratic, monte_carlo_quadratic, population_quadratic
+from recovery.lsa.optimum import (
     Optimum,
     closed_form_optimum,
     lemma_3_1,
@@ -49,62 +52,108 @@ from .optimum import (
     thm33_check,
     thm33_h,
 )
-from .realize import Recovery, recover
-from .best import BestLSA, best_realizable, inner_solve, psi
-from .program import BilinearObjective, BilinearProgram, BilinearRow, ProgramBuilder
-from .verify import Verification
-from .solvers import SOLVER_NAMES, SolveResult, available_solvers, solve
-# Modules that are also run as scripts (``python -m recovery.experiments ...``) are imported
-# lazily, so that runpy does not find them already imported by the package.
-_LAZY = {
-    "TrainResult": "training",
-    "train": "training",
-    "generational_distance": "thm41",
-    "objectives_per_layer": "thm41",
-    "theta_recursion": "thm41",
-    "run_paper_suite": "experiments",
-    "ClaimResult": "claims",
-    "check_appendix_a": "claims",
-    "check_fig_3": "claims",
-    "check_fig_5": "claims",
-    "check_lemma_3_1": "claims",
-    "check_lemma_3_2": "claims",
-    "check_theorem_3_3": "claims",
-    "check_theorem_3_4": "claims",
-    "check_theorem_3_5": "claims",
-    "check_theorem_4_1": "claims",
-    "run_claims": "claims",
-    "MIN_RTOL": "realize",
-}
-
-
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'recovery' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
+from recovery.realizability.realize import Recovery, recover
+from recovery.realizability.best import BestLSA, best_realizable, inner_solve, psi
+from recovery.programs.program import BilinearObjective, BilinearProgram, BilinearRow, ProgramBuilder
+from recovery.programs.verification import Verification, verify
+from recovery.programs.solvers import SOLVER_NAMES, SolveResult, available_solvers, solve
+from recovery.training.loop import TrainResult, train
+from recovery.training.thm41 import generational_distance, objectives_per_layer, theta_recursion
+from recovery.paper.experiments import run_paper_suite
+from recovery.paper.claims import (
+    ClaimResult,
+    check_appendix_a,
+    check_fig_3,
+    check_fig_5,
+    check_lemma_3_1,
+    check_lemma_3_2,
+    check_theorem_3_3,
+    check_theorem_3_4,
+    check_theorem_3_5,
+    check_theorem_4_1,
+    run_claims,
+)
+from recovery.realizability.realize import MIN_RTOL
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "BernoulliInit", "BestLSA", "BilinearObjective", "BilinearProgram", "BilinearRow",
-    "ClaimResult", "CorrelatedInit", "D_matrix", "D_pattern", "DirichletPrior", "FixedKernel",
-    "MIN_RTOL", "Optimum", "ProgramBuilder", "Prompts", "Quadratic", "Recovery", "SOLVER_NAMES",
-    "S_to_X", "SolveResult", "TrainResult", "UniformBinaryPrior", "UniformInit", "Verification",
-    "X_to_S", "available_solvers", "best", "best_realizable", "check_appendix_a", "check_fig_3",
-    "check_fig_5", "check_lemma_3_1", "check_lemma_3_2", "check_theorem_3_3", "check_theorem_3_4",
-    "check_theorem_3_5", "check_theorem_4_1", "closed_form_optimum", "exact_linalg",
-    "factorised_quadratic", "features", "flat_index", "generational_distance", "gram", "gvec",
-    "inner_solve", "lemma_3_1", "lsa", "lsa_forward", "monte_carlo_quadratic", "num_pairs",
-    "objectives_per_layer", "optimum", "pair_position", "pairs", "phi", "phi_block",
-    "phi_matrix_in_A", "phi_matrix_in_b", "population", "population_quadratic", "predict",
-    "predict_one_layer", "program", "prompts", "psi", "realizable_d1", "realize", "realize_d1",
-    "realize_scip", "recover", "run_claims", "run_paper_suite", "sample_prompts", "solve",
-    "solvers", "sparse_to_dense", "theta_recursion", "thm33_check", "thm33_h", "train",
-    "unflat_index", "verify",
+    "available_solvers",
+    "BernoulliInit",
+    "best_realizable",
+    "BestLSA",
+    "BilinearObjective",
+    "BilinearProgram",
+    "BilinearRow",
+    "check_appendix_a",
+    "check_fig_3",
+    "check_fig_5",
+    "check_lemma_3_1",
+    "check_lemma_3_2",
+    "check_theorem_3_3",
+    "check_theorem_3_4",
+    "check_theorem_3_5",
+    "check_theorem_4_1",
+    "ClaimResult",
+    "closed_form_optimum",
+    "CorrelatedInit",
+    "D_matrix",
+    "D_pattern",
+    "DirichletPrior",
+    "factorised_quadratic",
+    "features",
+    "FixedKernel",
+    "flat_index",
+    "generational_distance",
+    "gram",
+    "gvec",
+    "inner_solve",
+    "lemma_3_1",
+    "lsa",
+    "lsa_forward",
+    "MIN_RTOL",
+    "monte_carlo_quadratic",
+    "num_pairs",
+    "objectives_per_layer",
+    "Optimum",
+    "pair_position",
+    "pairs",
+    "paper",
+    "phi",
+    "phi_block",
+    "phi_matrix_in_A",
+    "phi_matrix_in_b",
+    "population_quadratic",
+    "predict",
+    "predict_one_layer",
+    "ProgramBuilder",
+    "programs",
+    "Prompts",
+    "psi",
+    "Quadratic",
+    "realizability",
+    "realizable_d1",
+    "realize_d1",
+    "recover",
+    "Recovery",
+    "run_claims",
+    "run_paper_suite",
+    "S_to_X",
+    "sample_prompts",
+    "solve",
+    "SOLVER_NAMES",
+    "SolveResult",
+    "sparse_to_dense",
+    "theta_recursion",
+    "thm33_check",
+    "thm33_h",
+    "train",
+    "training",
+    "TrainResult",
+    "unflat_index",
+    "UniformBinaryPrior",
+    "UniformInit",
+    "Verification",
+    "verify",
+    "X_to_S",
 ]

@@ -6,9 +6,9 @@ Problems (graph nodes): ``cnf`` (CNF), ``nae_sat`` (NAESAT), ``set_splitting`` (
 with ``reduce(instance) -> Reduction``; ``path``/``chain`` compose them along the graph.
 """
 
-from reductions.base import Problem, Reduction, load_problem
-from reductions.generators import generate
-from reductions.graph import RULES, chain, format_graph, path, rules_graph
+from reductions.problems.base import Problem, Reduction, load_problem
+from reductions.problems.generators import generate
+from reductions.rules.graph import RULES, chain, format_graph, path, rules_graph
 from reductions.problems.bm_program import BMProgram
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
@@ -17,7 +17,7 @@ from reductions.problems.nae_sat import NAESAT
 from reductions.problems.partition import Partition
 from reductions.problems.separability import Separability
 from reductions.problems.set_splitting import SetSplitting
-from reductions.solvers import Decision, decide
+from reductions.deciders.source import Decision, decide
 
 __all__ = [
     "Problem",

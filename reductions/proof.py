@@ -5,7 +5,7 @@ to one source instance and checks, raising :class:`ReductionCheckError` on any f
 
 1. the size formula: ``predicted_size`` equals the constructed target's size (every step);
 2. the source and the target are decided independently (exact deciders of
-   :mod:`reductions.solvers`) and the answers are equal -- YES and NO instances alike;
+   :mod:`reductions.deciders.source`) and the answers are equal -- YES and NO instances alike;
 3. on YES: ``forward(source witness)`` passes the target's exact ``check``, and
    ``backward(target witness found by the target's decider)`` passes the source's exact ``check``.
 
@@ -20,12 +20,12 @@ from typing import Callable, Iterator
 
 import networkx as nx
 
-from reductions.base import Problem, Reduction
+from reductions.problems.base import Problem, Reduction
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
 from reductions.problems.nae_sat import NAESAT
 from reductions.problems.set_splitting import SetSplitting
-from reductions.solvers import decide
+from reductions.deciders.source import decide
 
 __all__ = [
     "ReductionCheckError",

@@ -1,10 +1,10 @@
 """The documentation site builds with warnings as errors (the README's command, into a tmp dir)."""
 
-from pathlib import Path
+from tests.paths import REPO
 
 import pytest
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = REPO / "docs"
 
 
 def test_docs_build_without_warnings(tmp_path):

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar, Mapping, Sequence
 
-from reductions.base import Problem, as_fraction, check_coordinate, check_header
+from reductions.problems.base import Problem, as_fraction, check_coordinate, check_header
 
 __all__ = [
     "BMProgram",

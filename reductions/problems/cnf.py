@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from reductions.base import Problem, as_bool_tuple, check_header
+from reductions.problems.base import Problem, as_bool_tuple, check_header
 
 __all__ = ["CNF", "ClauseFormula", "validate_clauses", "literal_value"]
 

@@ -26,7 +26,7 @@ from typing import Any, ClassVar, Mapping
 
 import networkx as nx
 
-from reductions.base import Problem, check_header
+from reductions.problems.base import Problem, check_header
 
 __all__ = ["Coloring"]
 

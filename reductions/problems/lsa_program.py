@@ -1,6 +1,6 @@
 """The generalised LSA parameter-recovery program as a decision problem (MATH.md section 5).
 
-Thin wrapper around :class:`recovery.program.BilinearProgram` (paper Problems C.10/C.11): variables
+Thin wrapper around :class:`recovery.programs.program.BilinearProgram` (paper Problems C.10/C.11): variables
 b in R^{d+1}, A in R^{(d+1) x d}; rows ``b^T D A[:, j] (==, <=, >=) rhs``; bounds and fixings; an
 optional bilinear objective.
 
@@ -10,7 +10,7 @@ paper Problem C.11 / Lemma C.12 (a nonnegative objective whose zero minimum cert
 feasibility) this is "is the minimum zero?".
 
 Solution format: ``(b, A)`` with b of shape (d+1,) and A of shape (d+1, d), or a dict
-``{"b": [...], "A": [[...], ...]}``.  ``check`` is :func:`recovery.verify.verify` (exact rational
+``{"b": [...], "A": [[...], ...]}``.  ``check`` is :func:`recovery.programs.verification.verify` (exact rational
 arithmetic on the float point, scaled tolerance ``tol`` = 1e-6 by default).
 
 JSON: exactly the ``BilinearProgram`` JSON (``"schema": "lsahard.bilinear/1"``; no ``"problem"``
@@ -26,10 +26,10 @@ from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
-from recovery.program import BilinearProgram
-from recovery.verify import verify
+from recovery.programs.program import BilinearProgram
+from recovery.programs.verification import verify
 
-from reductions.base import Problem
+from reductions.problems.base import Problem
 
 __all__ = ["LSAProgram"]
 
@@ -45,7 +45,7 @@ class LSAProgram(Problem):
 
     def __post_init__(self) -> None:
         if not isinstance(self.program, BilinearProgram):
-            raise TypeError(f"program: expected a recovery.program.BilinearProgram, got {type(self.program).__name__}")
+            raise TypeError(f"program: expected a recovery.programs.program.BilinearProgram, got {type(self.program).__name__}")
 
     @property
     def d(self) -> int:
@@ -82,7 +82,7 @@ class LSAProgram(Problem):
         return verify(self.program, b, A, tol=self.tol)
 
     def check(self, solution: Any) -> bool:
-        """Rows and bounds verified (``recovery.verify.verify``) and objective <= tol if any."""
+        """Rows and bounds verified (``recovery.programs.verification.verify``) and objective <= tol if any."""
         ver = self.verification(solution)
         if not ver.ok:
             return False

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from reductions.base import as_bool_tuple
+from reductions.problems.base import as_bool_tuple
 from reductions.problems.cnf import ClauseFormula, literal_value
 
 __all__ = ["NAESAT"]

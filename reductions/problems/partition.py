@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from numbers import Integral
 from typing import Any, ClassVar, Iterable, Mapping
 
-from reductions.base import Problem, check_header
+from reductions.problems.base import Problem, check_header
 
 __all__ = ["Partition"]
 

@@ -30,7 +30,7 @@ from typing import Any, ClassVar, Iterable, Mapping
 
 import numpy as np
 
-from reductions.base import Problem, as_fraction, check_coordinate, check_header
+from reductions.problems.base import Problem, as_fraction, check_coordinate, check_header
 
 __all__ = ["Separability", "fraction_json"]
 

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Iterable, Mapping
 
 import numpy as np
 
-from reductions.base import Problem, as_bool_tuple, check_header
+from reductions.problems.base import Problem, as_bool_tuple, check_header
 
 __all__ = ["SetSplitting"]
 

@@ -1,9 +1,9 @@
 """Reduction rules, one module per rule.
 
 Each module defines ``predicted_size(source, ...)`` and ``reduce(instance, ...) -> Reduction`` and
-registers itself once with :func:`reductions.registry.register` (module attribute ``RULE``).
+registers itself once with :func:`reductions.rules.registry.register` (module attribute ``RULE``).
 Importing this package imports every rule module, so the registry is complete; the order below is
-the order of :data:`reductions.graph.RULES` and of the graph's edges.
+the order of :data:`reductions.rules.graph.RULES` and of the graph's edges.
 """
 
 from reductions.rules import (  # noqa: F401  (imported to register the rules)

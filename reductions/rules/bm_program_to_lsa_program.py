@@ -73,9 +73,9 @@ from typing import Any
 
 import numpy as np
 
-from reductions.base import Reduction
+from reductions.problems.base import Reduction
 from reductions.problems.bm_program import BMProgram
-from reductions.registry import Rule, register
+from reductions.rules.registry import Rule, register
 
 __all__ = [
     "RULE",
@@ -320,7 +320,7 @@ def _read(lay: Layout, b: np.ndarray, A: np.ndarray) -> dict[str, Any]:
 
 def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
     """Build the LSA program of a :class:`BMProgram` (layout ``"fixed"`` or ``"compact"``)."""
-    from recovery.program import ProgramBuilder
+    from recovery.programs.program import ProgramBuilder
 
     from reductions.problems.lsa_program import LSAProgram
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reductions.base import Reduction, as_bool_tuple
+from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.cnf import CNF
 from reductions.problems.nae_sat import NAESAT
-from reductions.registry import Rule, register
+from reductions.rules.registry import Rule, register
 
 
 def predicted_size(source: CNF) -> dict[str, int]:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reductions.base import Reduction, as_bool_tuple
+from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
-from reductions.registry import Rule, register
+from reductions.rules.registry import Rule, register
 
 
 def predicted_size(source: Coloring) -> dict[str, int]:

@@ -35,10 +35,10 @@ from fractions import Fraction
 from math import lcm
 from typing import Any
 
-from reductions.base import Reduction, as_bool_tuple
+from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.nae_sat import NAESAT
 from reductions.problems.separability import Separability
-from reductions.registry import Rule, register
+from reductions.rules.registry import Rule, register
 
 
 def predicted_size(source: NAESAT) -> dict[str, int]:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reductions.base import Reduction, as_bool_tuple
+from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.nae_sat import NAESAT
 from reductions.problems.set_splitting import SetSplitting
-from reductions.registry import Rule, register
+from reductions.rules.registry import Rule, register
 
 
 def literal_element(lit: int) -> int:

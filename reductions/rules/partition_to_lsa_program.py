@@ -41,8 +41,8 @@ from typing import Any
 
 import numpy as np
 
-from reductions.base import Reduction
-from reductions.registry import Rule, register
+from reductions.problems.base import Reduction
+from reductions.rules.registry import Rule, register
 
 __all__ = ["RULE", "predicted_size", "reduce"]
 
@@ -61,7 +61,7 @@ def predicted_size(source: Any, box: int | None = 2) -> dict[str, int]:
 
 def reduce(instance: Any, box: int | None = 2) -> Reduction:
     """Build the LSA program of a :class:`reductions.problems.partition.Partition` instance."""
-    from recovery.program import ProgramBuilder
+    from recovery.programs.program import ProgramBuilder
 
     from reductions.problems.lsa_program import LSAProgram
     from reductions.problems.partition import Partition

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reductions.base import Reduction
+from reductions.problems.base import Reduction
 from reductions.problems.bm_program import BMProgram
-from reductions.registry import Rule, register
+from reductions.rules.registry import Rule, register
 
 __all__ = ["RULE", "predicted_size", "reduce"]
 

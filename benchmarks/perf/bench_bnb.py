@@ -1,0 +1,144 @@
+"""Cost of the certified best one-layer LSA (``recovery.realizability.best``, ``method="bnb"``) on the population
+quadratics (binary chains, p = 0.5, n = 100).
+
+Two measurements per ``d``:
+
+* **throughput**: box bounds per second of :class:`recovery.realizability.best._PatchBounds` (exact metric) and of
+  the combined exact + shrunk bound used by the search, on 8192 random boxes of patch 0 with
+  half-widths ``10^U(-3, -1)`` (median of 3 timed calls after one warm-up);
+* **difficulty** (``--profile``): :func:`recovery.realizability.best._bnb_width_profile` with both metrics, i.e. the
+  estimated number of leaves a uniform refinement needs (2000 sampled points).
+
+* **interval** (``--interval``): the rigorous re-verification of :mod:`recovery.realizability.interval`: arb
+  boxes per second on 40 random boxes per metric (half-width ``2^-6``), and the projected
+  verification time ``leaves / rate / workers`` for ``--leaves`` leaves (default: the measured
+  leaf counts, d = 2: 1.4e3, d = 3: 3.7e4, d = 4: about 1.95e6 = half of the 3.9e6 boxes);
+* **certify** (``--certify``): the full rigorous certificate, ``best_realizable(method="bnb",
+  workers=--workers)`` on the exact rational quadratic: float search and interval re-verification
+  times, leaves, the verified enclosure ``[f_lower, f_upper]``.
+
+``OPENBLAS_NUM_THREADS=1 python -m benchmarks.perf.bench_bnb [--d 1 2 3 4] [--profile] [--interval]
+[--certify --workers 2]`` prints one JSON object per line.  Wall-clock numbers are machine dependent; nothing here is asserted by the tests.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+import numpy as np
+
+
+def throughput(d: int, boxes: int = 8192, seed: int = 0) -> dict:
+    from recovery.realizability.best import _as_quad, _BoxBounds, _PatchBounds
+    from recovery.lsa.population import population_quadratic
+    from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+
+    q, _ = _as_quad(population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5)))
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(-1, 1, (boxes, d))
+    w = 10.0 ** rng.uniform(-3, -1, (boxes, d))
+    out: dict = {"d": d, "boxes": boxes, "cond_H": float(np.linalg.cond(q.H))}
+    for name, pb in (("exact", _PatchBounds(q, d)), ("best", _BoxBounds(q, d))):
+        pb.evaluate(0, t, w, q.c)
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            pb.evaluate(0, t, w, q.c)
+            times.append(time.perf_counter() - t0)
+        out[f"boxes_per_s_{name}"] = boxes / statistics.median(times)
+    return out
+
+
+def profile(d: int, samples: int = 2000) -> dict:
+    from recovery.realizability.best import _bnb_width_profile, best_realizable
+    from recovery.lsa.population import population_quadratic
+    from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+
+    q = population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    U = best_realizable(q, starts=6, rng=1).f_best
+    out: dict = {"d": d, "U": U, "samples": samples}
+    for metric in ("exact", "best"):
+        p = _bnb_width_profile(q, U, samples=samples, rng=0, metric=metric)
+        out[metric] = {"estimated_leaves": p["estimated_leaves"], "unresolved": p["unresolved"],
+                       "fraction_per_level": {str(L): v["fraction"] for L, v in p["per_level"].items()}}
+    return out
+
+
+LEAVES = {1: 8, 2: 1.4e3, 3: 3.7e4, 4: 1.95e6}
+
+
+def _exact_quad(d: int):
+    from fractions import Fraction
+
+    from recovery.lsa.population import population_quadratic
+    from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+
+    return population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(Fraction(1, 2)), exact=True)
+
+
+def interval_throughput(d: int, boxes: int = 40, workers: int = 2, seed: int = 0) -> dict:
+    from recovery.realizability.best import _as_quad, _BoxBounds, best_realizable
+    from recovery.realizability.interval import IntervalCertifier, exact_phi, exact_quadratic_data, exact_value
+
+    qe = _exact_quad(d)
+    q, _ = _as_quad(qe.to_float())
+    pb = _BoxBounds(q, d)
+    r = best_realizable(qe.to_float(), starts=2, rng=1)
+    H, h, c, _ = exact_quadratic_data(qe)
+    t0 = time.perf_counter()
+    cert = IntervalCertifier(qe, d, pb, exact_value(H, h, c, exact_phi(r.b, r.A)))
+    out: dict = {"d": d, "interval_setup_s": time.perf_counter() - t0, "metrics": cert.metric_names}
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(-0.9, 0.9, (boxes, d))
+    w = np.full((boxes, d), 2.0**-6)
+    for mi, name in enumerate(cert.metric_names):
+        t0 = time.perf_counter()
+        ok, a, Z = cert.hints(cert.metrics[mi].pb, 0, t, w)
+        for i in range(boxes):
+            cert.box_bound(mi, 0, t[i], w[i], a[i], Z[i])
+        out[f"arb_boxes_per_s_{name}"] = boxes / (time.perf_counter() - t0)
+    rate = out["arb_boxes_per_s_cholesky"]
+    out["leaves_assumed"] = LEAVES.get(d)
+    if d in LEAVES:
+        out[f"projected_verify_s_{workers}_workers"] = LEAVES[d] / rate / workers
+    return out
+
+
+def certify(d: int, workers: int = 2) -> dict:
+    from recovery.realizability.best import best_realizable
+
+    t0 = time.perf_counter()
+    r = best_realizable(_exact_quad(d), method="bnb", starts=4, rng=0, workers=workers, time_limit=3600.0)
+    iv = r.details.get("interval", {})
+    return {"d": d, "workers": workers, "certified": r.certified_global, "f_lower": r.f_lower,
+            "f_best": r.f_best, "f_upper": r.f_upper, "search_s": r.details["bnb"]["seconds"],
+            "nodes": r.details["bnb"]["nodes"], "leaves": iv.get("leaves"),
+            "verify_s": iv.get("verify_seconds"), "resplit_boxes": iv.get("resplit_boxes"),
+            "failed_boxes": iv.get("failed_boxes"), "total_s": time.perf_counter() - t0}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.perf.bench_bnb", description=__doc__.splitlines()[0])
+    ap.add_argument("--d", type=int, nargs="+", default=[1, 2, 3, 4])
+    ap.add_argument("--profile", action="store_true", help="also estimate the leaves (slow at d = 4)")
+    ap.add_argument("--interval", action="store_true", help="arb re-verification throughput and projection")
+    ap.add_argument("--certify", action="store_true", help="full rigorous certificate (slow for d >= 3)")
+    ap.add_argument("--workers", type=int, default=2)
+    a = ap.parse_args(argv)
+    if any(d < 1 or d > 4 for d in a.d):
+        ap.error("--d values must be in 1..4")
+    for d in a.d:
+        print(json.dumps(throughput(d)), flush=True)
+        if a.profile:
+            print(json.dumps(profile(d)), flush=True)
+        if a.interval:
+            print(json.dumps(interval_throughput(d, workers=a.workers)), flush=True)
+        if a.certify:
+            print(json.dumps(certify(d, a.workers)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

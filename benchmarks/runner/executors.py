@@ -1,0 +1,331 @@
+"""Pluggable executors of benchmark runs: ``local`` (the runner's process pool) and ``dask``.
+
+Both take the same :class:`benchmarks.runner.run.Task` list and hand every finished run to
+``on_record(record)`` exactly once, so a results file written under one executor can be resumed
+(``--resume``) or merged under the other.
+
+``local``  :func:`benchmarks.runner.run.execute`: at most ``--jobs`` worker processes forked from a
+           preloaded fork server on this machine (the embedded default).
+``dask``   ``dask.distributed``: ``--scheduler tcp://HOST:PORT`` connects to an existing cluster
+           (SLURM through ``dask-jobqueue``, Kubernetes, ``dask scheduler`` + ``dask worker`` by
+           hand, ...); without it a ``distributed.LocalCluster`` of ``--jobs`` single-threaded
+           worker processes is started and stopped by the command.
+
+Under Dask every task is one ``(family, level, instance, solver, seed)`` run with a deterministic
+key (:func:`dask_key`).  On the worker, :func:`run_on_worker` runs the very same worker entry
+point as the local pool (:func:`benchmarks.runner.run._worker_main`) in a fresh child process
+(``launcher="subprocess"``): the hard kill at ``time_limit + grace``, the process group, the
+parent-death signal and the memory accounting are those of a local run.  Dask itself retries a
+task whose worker was lost (up to ``distributed.scheduler.allowed-failures`` times); the client
+writes a line only when a future finishes, and never twice for one key, so a retry cannot
+duplicate a line.  A task that keeps killing its workers becomes one ``error`` record.
+
+The run directory (instances, logs) must be visible at the same path on every worker (a shared
+filesystem, as on any SLURM cluster).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import sys
+import threading
+import time
+from dataclasses import asdict
+from hashlib import sha256
+from typing import Any, Callable, Iterable, Mapping, Sequence, TextIO
+
+from benchmarks.runner.run import Progress, Task, base_record, execute, machine_info, versions_info
+
+__all__ = ["EXECUTORS", "DASK_MISSING", "require_dask", "dask_key", "run_on_worker", "Executor",
+           "LocalExecutor", "DaskExecutor", "make_executor", "slurm_cluster"]
+
+EXECUTORS = ("local", "dask")
+
+#: the one-line error when ``--executor dask`` is asked for without the extra
+DASK_MISSING = ("--executor dask needs dask.distributed, which is not installed: "
+                "pip install 'lsahard[dask]'")
+
+
+def require_dask() -> Any:
+    """Import ``distributed`` or raise the one-line ValueError :data:`DASK_MISSING`."""
+    try:
+        import distributed
+    except ImportError:
+        raise ValueError(DASK_MISSING) from None
+    return distributed
+
+
+def dask_key(task: Task) -> str:
+    """Deterministic Dask key of a task: its run key plus a hash of everything it runs with.
+
+    The same run (same instance file, limit, options) gets the same key in every session, so a
+    scheduler never holds two copies of it; a different limit or instance gets a different key.
+    """
+    fam, level, inst, solver, seed = task.key()
+    digest = sha256(repr(sorted(asdict(task).items())).encode()).hexdigest()[:12]
+    return f"lsahard-run-{fam}-{level}-{inst}-{solver}-s{seed}-{digest}"
+
+
+@functools.lru_cache(maxsize=1)
+def _worker_info() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Versions and machine of the host a Dask worker runs on (once per worker process)."""
+    return versions_info(), machine_info()
+
+
+_FORK_LOCK = threading.Lock()
+
+
+def _allow_children() -> None:
+    """Let this (daemonic) Dask worker process start ``multiprocessing`` children.
+
+    ``multiprocessing`` refuses children to daemonic processes only so that they are not
+    orphaned; the runner's workers already die with their parent (parent-death signal, and the
+    fork server exits when this process does), so clearing the flag is safe here.
+    """
+    import multiprocessing
+
+    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
+
+
+def run_on_worker(task: Mapping[str, Any], grace: float | None = None,
+                  launcher: str = "forkserver") -> dict[str, Any]:
+    """The Dask task: one run in its own child process, hard-killed at ``limit + grace``.
+
+    ``launcher``: ``"forkserver"`` (default: a fork server per Dask worker preloads the solver
+    stack once, as in a local run) or ``"subprocess"`` (a fresh interpreter per run; no
+    ``multiprocessing`` in the worker at all).  Returns the finished record (versions and
+    machine are those of the worker's host).
+    """
+    t = Task(**dict(task))
+    versions, machine = _worker_info()
+    out: list[dict[str, Any]] = []
+    if launcher == "forkserver":
+        with _FORK_LOCK:  # the first run of a worker starts its fork server; others wait for it
+            _allow_children()
+            from benchmarks.runner.run import _context, preload_modules
+
+            _context(preload_modules([t.runner]))
+    execute([t], jobs=1, on_record=out.append, grace=grace, versions=versions, machine=machine,
+            wrong_stream=io.StringIO(), launcher=launcher)
+    rec = out[0]
+    try:
+        from distributed import get_worker
+
+        rec["worker"] = get_worker().address
+    except Exception:  # noqa: BLE001 - called outside a worker (tests)
+        pass
+    return rec
+
+
+class Executor:
+    """Runs tasks; ``on_record`` is called exactly once per task, as each one finishes."""
+
+    name = "executor"
+
+    def execute(self, tasks: Iterable[Task], *, on_record: Callable[[dict[str, Any]], None],
+                grace: float | None = None, versions: Mapping[str, Any] | None = None,
+                machine: Mapping[str, Any] | None = None, progress: Progress | None = None,
+                wrong_stream: TextIO | None = None) -> int:
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        return {"executor": self.name}
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> "Executor":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class LocalExecutor(Executor):
+    """Today's pool: :func:`benchmarks.runner.run.execute` with ``jobs`` workers."""
+
+    name = "local"
+
+    def __init__(self, jobs: int = 1) -> None:
+        self.jobs = jobs
+
+    def execute(self, tasks: Iterable[Task], *, on_record: Callable[[dict[str, Any]], None],
+                grace: float | None = None, versions: Mapping[str, Any] | None = None,
+                machine: Mapping[str, Any] | None = None, progress: Progress | None = None,
+                wrong_stream: TextIO | None = None) -> int:
+        def tagged(rec: dict[str, Any]) -> None:
+            rec["executor"] = "local"
+            on_record(rec)
+
+        return execute(tasks, jobs=self.jobs, on_record=tagged, grace=grace, versions=versions,
+                       machine=machine, progress=progress, wrong_stream=wrong_stream)
+
+    def describe(self) -> dict[str, Any]:
+        return {"executor": "local", "jobs": self.jobs}
+
+
+def _wrong_line(rec: Mapping[str, Any]) -> str:
+    return (f"\nlsahard bench: WRONG ANSWER: {rec['family']}/{rec['level']}/{rec['instance']} "
+            f"solver {rec['solver']} (seed {rec['seed']}) proved {rec['answer']} but the known "
+            f"answer is {rec['known_answer']}\n")
+
+
+class DaskExecutor(Executor):
+    """Runs on ``dask.distributed``: an existing scheduler, or a LocalCluster of ``jobs`` workers."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, jobs: int = 1, *, poll_s: float = 0.2,
+                 cluster_kwargs: Mapping[str, Any] | None = None, launcher: str = "forkserver") -> None:
+        distributed = require_dask()
+        if launcher not in ("forkserver", "subprocess"):
+            raise ValueError(f"launcher: expected 'forkserver' or 'subprocess', got {launcher!r}")
+        self.launcher = launcher
+        self.scheduler = scheduler
+        self.jobs = jobs
+        self.poll_s = poll_s
+        self._cluster = None
+        if scheduler is None:
+            # the dashboard on a free port (8787 may be taken by another cluster)
+            kw = {"n_workers": int(jobs), "threads_per_worker": 1, "processes": True,
+                  "dashboard_address": ":0"}
+            kw.update(cluster_kwargs or {})
+            self._cluster = distributed.LocalCluster(**kw)
+            self.client = distributed.Client(self._cluster)
+        else:
+            try:
+                self.client = distributed.Client(scheduler, timeout="30s")
+            except (OSError, TimeoutError) as exc:
+                raise ValueError(f"--scheduler: cannot connect to {scheduler!r} ({exc})") from None
+
+    @property
+    def address(self) -> str:
+        return str(self.client.scheduler.address)
+
+    def describe(self) -> dict[str, Any]:
+        try:
+            n = len(self.client.scheduler_info(n_workers=-1).get("workers", {}))
+        except TypeError:  # older distributed: no n_workers argument
+            n = len(self.client.scheduler_info().get("workers", {}))
+        except Exception:  # noqa: BLE001 - only informative
+            n = None
+        return {"executor": "dask", "scheduler": self.address, "local_cluster": self._cluster is not None,
+                "workers": n}
+
+    def _lost_record(self, task: Task, exc: BaseException, versions: Mapping[str, Any],
+                     machine: Mapping[str, Any]) -> dict[str, Any]:
+        """The record of a task Dask gave up on (its workers kept dying), like a local worker
+        that died without a result."""
+        from benchmarks.runner.run import classify
+
+        rec = base_record(task, versions, machine)
+        rec.update({"status": "error", "answer": None, "proof": "none", "verified": None,
+                    "classification": classify(None, "error", task.known_answer, error=True),
+                    "wall_s": 0.0, "process_s": 0.0, "objective": None, "bound": None,
+                    "peak_mem_mb": None, "base_mem_mb": None, "detail": "", "refused": False,
+                    "error": f"the Dask task failed: {type(exc).__name__}: {exc}"[:2000],
+                    "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "log": None})
+        return rec
+
+    def execute(self, tasks: Iterable[Task], *, on_record: Callable[[dict[str, Any]], None],
+                grace: float | None = None, versions: Mapping[str, Any] | None = None,
+                machine: Mapping[str, Any] | None = None, progress: Progress | None = None,
+                wrong_stream: TextIO | None = None) -> int:
+        wrong_stream = sys.stderr if wrong_stream is None else wrong_stream
+        todo: Sequence[Task] = list(tasks)
+        if not todo:
+            return 0
+        versions = versions_info() if versions is None else versions
+        machine = machine_info() if machine is None else machine
+        futures: dict[Any, Task] = {}
+        seen: set[str] = set()
+        for i, task in enumerate(todo):
+            key = dask_key(task)
+            if key in seen:  # the same run twice in one batch: one line only
+                continue
+            seen.add(key)
+            # earlier tasks first (the runner's order); pure=False: never served from a cache
+            fut = self.client.submit(run_on_worker, asdict(task), grace, self.launcher, key=key, pure=False,
+                                     priority=-i)
+            futures[fut] = task
+        written: set[tuple[str, str, str, str, int]] = set()
+        produced = 0
+        pending = dict(futures)
+        try:
+            while pending:
+                finished = [f for f in pending if f.status in ("finished", "error", "cancelled", "lost")]
+                for fut in finished:
+                    task = pending.pop(fut)
+                    if fut.status == "finished":
+                        rec = fut.result()
+                    else:
+                        try:
+                            exc = fut.exception()
+                        except BaseException as e:  # noqa: BLE001 - cancelled futures raise here
+                            exc = e
+                        rec = self._lost_record(task, exc, versions, machine)
+                    fut.release()
+                    rec["executor"] = "dask"
+                    k = task.key()
+                    if k in written:  # never two lines for one key
+                        continue
+                    written.add(k)
+                    on_record(rec)
+                    produced += 1
+                    if rec["classification"] == "wrong":
+                        wrong_stream.write(_wrong_line(rec))
+                        wrong_stream.flush()
+                    if progress is not None:
+                        progress.update(rec["classification"])
+                if progress is not None:
+                    progress.update()
+                if pending and not finished:
+                    time.sleep(self.poll_s)
+        finally:
+            if pending:  # interrupted: drop what is still queued or running
+                try:
+                    self.client.cancel(list(pending), force=True)
+                except Exception:  # noqa: BLE001
+                    pass
+        return produced
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
+                self._cluster = None
+
+
+def make_executor(name: str = "local", *, jobs: int = 1, scheduler: str | None = None) -> Executor:
+    """``local`` or ``dask`` (ValueError for anything else, or for ``--scheduler`` with local)."""
+    if name not in EXECUTORS:
+        raise ValueError(f"--executor: expected one of {', '.join(EXECUTORS)}, got {name!r}")
+    if name == "local":
+        if scheduler is not None:
+            raise ValueError("--scheduler: only with --executor dask")
+        return LocalExecutor(jobs)
+    return DaskExecutor(scheduler, jobs)
+
+
+def slurm_cluster(*, cores: int = 8, memory: str = "16GB", walltime: str = "02:00:00",
+                  python: str | None = None, **kwargs: Any) -> Any:
+    """A ``dask_jobqueue.SLURMCluster`` laid out for benchmark runs (the SLURM recipe).
+
+    One SLURM job per ``cluster.scale(jobs=N)`` job, with ``cores`` single-threaded Dask workers
+    (``processes=cores``): each worker runs one solver run at a time, so a job runs ``cores`` runs
+    side by side, one per core, and the memory of the job is shared by them.  ``python``: the
+    interpreter of the environment where lsahard is installed (default: this one).  Other
+    keyword arguments (``queue``, ``account``, ``job_extra_directives``,
+    ``job_script_prologue``, ...) go to ``SLURMCluster``.  Needs ``pip install dask-jobqueue``.
+    """
+    try:
+        from dask_jobqueue import SLURMCluster
+    except ImportError:
+        raise ValueError("the SLURM recipe needs dask-jobqueue: pip install dask-jobqueue") from None
+    kw: dict[str, Any] = {"cores": int(cores), "processes": int(cores), "memory": memory, "walltime": walltime,
+                          "python": python or sys.executable}
+    kw.update(kwargs)
+    return SLURMCluster(**kw)

@@ -1,0 +1,1 @@
+"""The ``lsahard`` command line: it sits above ``recovery``, ``reductions`` and ``benchmarks``."""

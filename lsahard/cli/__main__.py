@@ -1,0 +1,5 @@
+import sys
+
+from lsahard.cli import main
+
+sys.exit(main())

@@ -1,0 +1,182 @@
+"""``highs-milp``: exact MILP encoding through HiGHS for complementarity-type programs.
+
+Applies when, after substituting fixed variables (lo == hi),
+
+1. every product ``b[u] * A[v, j]`` in the **constraints** has at least one fixed factor, so
+   each row is linear in the remaining variables; and
+2. the objective (if any) is ``constant + sum_t w_t x_t y_t`` where every term either has two
+   fixed factors (a constant) or has ``w_t > 0`` and two free factors with bounds
+   ``0 <= x_t <= U_x``, ``0 <= y_t <= U_y``, both finite (the bilinear-separability objective
+   ``z1^T z2`` of MATH.md section 5 is of this form).
+
+Then every term is >= 0, the objective is >= its floor ``c0 = constant + sum of constant
+terms``, and ``min = c0`` iff some feasible point has ``x_t y_t = 0`` for all t (Lemma C.12
+asks exactly whether the minimum is zero).  We decide that with binaries z_t:
+
+    x_t <= U_x z_t,     y_t <= U_y (1 - z_t),     z_t in {0, 1}.
+
+Big-M: U_x and U_y are the variables' own upper bounds, so the encoding is exact (z_t = 1
+leaves x_t its full range [0, U_x] and forces y_t = 0, z_t = 0 the converse): no valid point is
+cut off and no invalid one is admitted.
+
+Outcome: HiGHS finds a point -> ``optimal`` (objective = c0 = proven lower bound; ``feasible``
+for programs without objective); HiGHS proves the MILP infeasible -> ``infeasible`` with proof
+``"constraints infeasible"`` (LP of the rows alone is infeasible: the program has no feasible
+point) or ``"complementarity infeasible: min > floor"`` (feasible points exist, but the objective
+cannot reach c0, i.e. the answer to "is the minimum zero?" is no; note that the status is then
+``infeasible`` although the rows are feasible -- it is the complementarity system that is
+infeasible, whereas a global solver reports ``optimal`` with a positive objective), or
+``"constraints infeasible or min > floor"`` when the budget ran out before the rows-only LP
+decided which; time limit -> ``timeout``.  A complementarity infeasibility with a big-M above
+:data:`MAX_RELIABLE_BIG_M` is reported as ``unknown`` (not a proof, see there).  Compiling and the rows-only LP count against the
+time limit.
+Programs without this structure get status ``error`` with a log starting ``highs-milp needs``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from scipy import sparse
+
+from recovery.programs.program import BilinearProgram
+from recovery.programs.solvers.compiled import compile_program
+from recovery.programs.solvers.highs_util import highs_solve
+from recovery.programs.solvers.registry import SolverSpec, register
+from recovery.programs.solvers.result import Outcome
+
+__all__ = ["run_highs_milp", "linear_rows_after_fixing", "MAX_RELIABLE_BIG_M"]
+
+#: largest complementarity big-M (a variable's upper bound) for which an infeasibility verdict of
+#: HiGHS counts as a proof; with HiGHS's 1e-6 feasibility tolerances a larger M lets rounding
+#: errors of order 1e-6 M decide the branch (a wrong NO was seen at M = 7e10)
+MAX_RELIABLE_BIG_M = 1e6
+
+
+def _name(c, idx: int) -> str:
+    d = c.d
+    if idx <= d:
+        return f"b[{idx}]"
+    k = idx - (d + 1)
+    return f"A[{k % (d + 1)},{k // (d + 1)}]"
+
+
+def linear_rows_after_fixing(c):
+    """Row matrix M (R x n, CSR) with ``lhs(x) = M x`` when every term has a fixed factor, else
+    the first offending term as ``(row, p, q)``."""
+    pf, qf = ~c.free[c.p], ~c.free[c.q]
+    bad = np.flatnonzero(~(pf | qf))
+    if bad.size:
+        t = bad[0]
+        return None, (int(c.row[t]), int(c.p[t]), int(c.q[t]))
+    # the fixed factor's value times the other variable (if both fixed, q's column: q is fixed)
+    var = np.where(pf, c.q, c.p)
+    coef = c.val * np.where(pf, c.lo[c.p], c.lo[c.q])
+    M = sparse.coo_matrix((coef, (c.row, var)), shape=(c.R, c.n)).tocsr()
+    return M, None
+
+
+def _row_bounds(c):
+    lo = np.where(c.eq | c.ge, c.rhs, -np.inf)
+    hi = np.where(c.eq | c.le, c.rhs, np.inf)
+    return lo, hi
+
+
+def _left(t0: float, time_limit: float) -> float:
+    """Seconds of the budget still available (compiling and a second LP count too)."""
+    return max(0.01, float(time_limit) - (time.perf_counter() - t0))
+
+
+def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    t0 = time.perf_counter()
+    c = compile_program(program)
+    M, bad = linear_rows_after_fixing(c)
+    if bad is not None:
+        r, p, q = bad
+        return Outcome("error", log=(
+            f"highs-milp needs every product in the constraints to have a fixed factor; row {r} "
+            f"has {_name(c, p)} * {_name(c, q)} with both free"), proof="refused")
+    floor = c.obj_const
+    pairs = []
+    if c.has_obj:
+        for p, q, w in zip(c.obj_p, c.obj_q, c.obj_val):
+            if not c.free[p] and not c.free[q]:
+                floor += w * c.lo[p] * c.lo[q]
+                continue
+            if not (c.free[p] and c.free[q]):
+                return Outcome("error", log=(
+                    f"highs-milp needs objective terms with two free factors or none; "
+                    f"{_name(c, p)} * {_name(c, q)} has exactly one fixed"), proof="refused")
+            if w <= 0:
+                return Outcome("error", log=(
+                    f"highs-milp needs positive objective coefficients; {_name(c, p)} * "
+                    f"{_name(c, q)} has {w}"), proof="refused")
+            for i in (p, q):
+                if not (c.lo[i] >= 0 and np.isfinite(c.hi[i])):
+                    return Outcome("error", log=(
+                        f"highs-milp needs objective factors with 0 <= lo and finite hi; "
+                        f"{_name(c, i)} has bounds [{c.lo[i]}, {c.hi[i]}]"), proof="refused")
+            pairs.append((int(p), int(q)))
+    pairs = sorted(set(pairs))
+    K = len(pairs)
+    n = c.n + K
+    row_lo, row_hi = _row_bounds(c)
+    blocks = [sparse.hstack([M, sparse.csr_matrix((c.R, K))])] if c.R else []
+    # x_p - U_p z <= 0 and y_q + U_q z <= U_q
+    if K:
+        rr, cc, vv = [], [], []
+        lo2, hi2 = [], []
+        for k, (p, q) in enumerate(pairs):
+            rr += [2 * k, 2 * k, 2 * k + 1, 2 * k + 1]
+            cc += [p, c.n + k, q, c.n + k]
+            vv += [1.0, -c.hi[p], 1.0, c.hi[q]]
+            lo2 += [-np.inf, -np.inf]
+            hi2 += [0.0, c.hi[q]]
+        blocks.append(sparse.coo_matrix((vv, (rr, cc)), shape=(2 * K, n)))
+        row_lo = np.concatenate([row_lo, lo2])
+        row_hi = np.concatenate([row_hi, hi2])
+    Amat = sparse.vstack(blocks).tocsr() if blocks else sparse.csr_matrix((0, n))
+    col_lo = np.concatenate([c.lo, np.zeros(K)])
+    col_hi = np.concatenate([c.hi, np.ones(K)])
+    integer = np.concatenate([np.zeros(c.n, bool), np.ones(K, bool)])
+    out = highs_solve(np.zeros(n), Amat, row_lo, row_hi, col_lo, col_hi, integer, _left(t0, time_limit), seed)
+    log = [f"highs-milp: {c.R} linear rows, {K} complementarity binaries (big-M = upper bounds), "
+           f"objective floor {floor if c.has_obj else 'n/a'}", out.log]
+    st = out.model_status
+    if st == "kOptimal" and out.x is not None:
+        b, A = c.split(out.x[: c.n])
+        if c.has_obj:
+            return Outcome("optimal", b=b, A=A, bound=float(floor), log="\n".join(log),
+                           proof="highs:kOptimal complementarity attained (objective = floor)")
+        return Outcome("feasible", b=b, A=A, log="\n".join(log), proof="highs:kOptimal")
+    if st in ("kInfeasible", "kUnboundedOrInfeasible"):
+        # zero cost: unbounded is impossible, so kUnboundedOrInfeasible means infeasible
+        why = "constraints infeasible"
+        if K:
+            lp = highs_solve(np.zeros(c.n), M if c.R else sparse.csr_matrix((0, c.n)),
+                             _row_bounds(c)[0], _row_bounds(c)[1], c.lo, c.hi, None,
+                             _left(t0, time_limit), seed)
+            if lp.model_status == "kOptimal":
+                why = "complementarity infeasible: min > floor"
+            elif lp.model_status not in ("kInfeasible", "kUnboundedOrInfeasible"):
+                # the budget ran out before the rows-only LP decided which of the two holds
+                why = f"constraints infeasible or min > floor (rows-only LP: {lp.model_status})"
+            log.append("rows-only LP: " + lp.log)
+        big_m = max([float(c.hi[p]) for p, _ in pairs] + [float(c.hi[q]) for _, q in pairs], default=0.0)
+        if big_m > MAX_RELIABLE_BIG_M and why != "constraints infeasible":
+            # HiGHS "proved" a satisfiable kissat-ite15 program infeasible with big-M 7e10 (twice,
+            # presolve on and off): beyond this range its infeasibility is no proof
+            log.append(f"big-M {big_m:.3g} > {MAX_RELIABLE_BIG_M:g}: the infeasibility is not trusted")
+            return Outcome("unknown", log="\n".join(log), proof=f"highs:{st} {why} (big-M {big_m:.3g}, not trusted)")
+        return Outcome("infeasible", bound=None, log="\n".join(log), proof=f"highs:{st} {why}")
+    if st == "kTimeLimit":
+        b = A = None
+        if out.x is not None:
+            b, A = c.split(out.x[: c.n])
+        return Outcome("timeout", b=b, A=A, log="\n".join(log), proof=f"highs:{st}")
+    return Outcome("unknown", log="\n".join(log), proof=f"highs:{st}")
+
+
+register(SolverSpec(name="highs-milp", requires="highspy", pip_hint="pip install highspy",
+                    proves=("feasible", "optimal", "infeasible"), runner=run_highs_milp))

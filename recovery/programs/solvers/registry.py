@@ -1,0 +1,116 @@
+"""The solver registry: every solver declares itself once, next to its runner.
+
+A runner module registers each of its solvers with ::
+
+    register(SolverSpec(name="scip", requires="pyscipopt", pip_hint="pip install pyscipopt",
+                        proves=("feasible", "optimal", "infeasible"), runner=run_scip))
+
+:mod:`recovery.programs.solvers` imports every runner module (in the order of :data:`SOLVER_NAMES`), and
+derives the solver names, :func:`recovery.programs.solvers.available_solvers`, the runner lookup and the
+set of solvers whose infeasibility is a proof from here.  A spec only names the Python package a
+solver needs; the package itself is imported by the runner when it runs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Callable, Mapping
+
+from recovery.programs.program import BilinearProgram
+from recovery.programs.solvers.result import Outcome
+
+__all__ = ["SolverSpec", "PROVABLE", "register", "unregister", "specs", "get", "names", "proving"]
+
+#: what a solver run can prove: a point (``feasible``), optimality, or infeasibility
+PROVABLE = ("feasible", "optimal", "infeasible")
+
+
+@dataclass(frozen=True)
+class SolverSpec:
+    """One solver of the portfolio.
+
+    Attributes
+    ----------
+    name : str
+        The ``solver=`` / ``--solver`` value.
+    requires : str
+        The Python package (import name) the solver needs; looked up, not imported.
+    pip_hint : str
+        How to install it (shown when it is missing).
+    proves : tuple of str
+        What the solver's statuses prove, a subset of :data:`PROVABLE`; ``"infeasible"`` means its
+        infeasibility (and its lower bound) is a proof.
+    runner : callable
+        ``runner(program, time_limit, seed) -> Outcome``.
+    """
+
+    name: str
+    requires: str
+    pip_hint: str
+    proves: tuple[str, ...]
+    runner: Callable[[BilinearProgram, float, int], Outcome]
+
+    def __post_init__(self) -> None:
+        for attr in ("name", "requires", "pip_hint"):
+            if not isinstance(getattr(self, attr), str) or not getattr(self, attr):
+                raise ValueError(f"{attr}: expected a non-empty str, got {getattr(self, attr)!r}")
+        proves = tuple(self.proves)
+        bad = [p for p in proves if p not in PROVABLE]
+        if bad:
+            raise ValueError(f"proves: expected a subset of {PROVABLE}, got {bad}")
+        object.__setattr__(self, "proves", proves)
+        if not callable(self.runner):
+            raise TypeError(f"runner: expected a callable, got {self.runner!r}")
+
+    @property
+    def proves_infeasible(self) -> bool:
+        """Whether an ``infeasible`` status (or a lower bound) of this solver is a proof."""
+        return "infeasible" in self.proves
+
+    def installed(self) -> bool:
+        """Whether the required package can be imported (without importing it)."""
+        return importlib.util.find_spec(self.requires) is not None
+
+
+_SPECS: dict[str, SolverSpec] = {}
+
+
+def register(spec: SolverSpec) -> SolverSpec:
+    """Add ``spec`` to the registry and return it; ValueError for a name already registered."""
+    if not isinstance(spec, SolverSpec):
+        raise TypeError(f"spec: expected a SolverSpec, got {type(spec).__name__}")
+    if spec.name in _SPECS:
+        raise ValueError(f"solver {spec.name!r} is already registered")
+    _SPECS[spec.name] = spec
+    return spec
+
+
+def unregister(name: str) -> SolverSpec:
+    """Remove and return the solver registered as ``name`` (for plugins and tests)."""
+    spec = get(name)
+    del _SPECS[name]
+    return spec
+
+
+def specs() -> Mapping[str, SolverSpec]:
+    """A read-only view ``{name: SolverSpec}``, in registration order."""
+    return MappingProxyType(_SPECS)
+
+
+def get(name: str) -> SolverSpec:
+    """The spec registered as ``name`` (ValueError for an unknown solver)."""
+    if not isinstance(name, str) or name not in _SPECS:
+        raise ValueError(f"unknown solver {name!r}; choose one of {', '.join(_SPECS)}")
+    return _SPECS[name]
+
+
+def names() -> tuple[str, ...]:
+    """Every registered solver name, in registration order."""
+    return tuple(_SPECS)
+
+
+def proving() -> tuple[str, ...]:
+    """The solvers whose ``infeasible`` status and lower bounds are proofs."""
+    return tuple(n for n, s in _SPECS.items() if s.proves_infeasible)

@@ -1,0 +1,196 @@
+"""``lsahard bench --instances``: DIMACS CNF / .col files with a manifest, known answers, exit codes."""
+
+from __future__ import annotations
+
+from tests.paths import REPO, SHARED
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.suites import instances
+
+from benchmarks.runner import results
+from lsahard.cli import main
+
+EXAMPLES = REPO / "docs" / "examples" / "instances"
+
+#: the example set's truth, from the graphs and formulas themselves (K3, C5: 3-colourable; K4 not)
+TRUTH_3 = {"tiny-sat": "YES", "tiny-unsat": "NO", "triangle": "YES", "c5": "YES", "k4": "NO"}
+
+
+def _recs(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
+
+
+def _examples(tmp_path: Path) -> Path:
+    d = tmp_path / "inst"
+    shutil.copytree(EXAMPLES, d)
+    return d
+
+
+def test_collect_and_names(tmp_path):
+    d = _examples(tmp_path)
+    files = instances.collect_paths([d])
+    assert sorted(instances.instance_name(f) for f in files) == sorted(TRUTH_3)
+    # a glob and a single file; each file once
+    again = instances.collect_paths([str(d / "*.cnf"), d / "tiny-sat.cnf"])
+    assert [f.name for f in again] == ["tiny-sat.cnf", "tiny-unsat.cnf"]
+    assert instances.instance_name("a/uf20-01.cnf.xz") == "uf20-01"
+    with pytest.raises(ValueError, match="no such file"):
+        instances.collect_paths([tmp_path / "nope"])
+    (tmp_path / "x.txt").write_text("hi")
+    with pytest.raises(ValueError, match="not an instance file"):
+        instances.collect_paths([tmp_path / "x.txt"])
+
+
+def test_read_answers_solu_and_json(tmp_path):
+    solu = instances.read_answers(EXAMPLES / "answers.solu")
+    assert solu["tiny-sat"]["answer"] == "YES" and solu["tiny-unsat"]["answer"] == "NO"
+    assert solu["k4"]["chi"] == 4
+    j = tmp_path / "m.json"
+    j.write_text(json.dumps({"tiny-sat.cnf": "SAT", "k4": {"colors": 3, "answer": "NO"}}))
+    got = instances.read_answers(j)
+    assert got["tiny-sat.cnf"]["answer"] == "YES" and got["k4"] == {"answer": "NO", "colors": 3, "chi": None}
+    j.write_text(json.dumps({"a": "maybe"}))
+    with pytest.raises(ValueError, match="YES/NO"):
+        instances.read_answers(j)
+    bad = tmp_path / "bad.solu"
+    bad.write_text("=sat= a\nsomething else\n")
+    with pytest.raises(ValueError, match=r"bad.solu:2"):
+        instances.read_answers(bad)
+
+
+def test_known_answers_manifest_chi_and_decider(tmp_path):
+    d = _examples(tmp_path)
+    got = {fi.name: (fi.answer, fi.provenance, fi.family) for fi in
+           instances.load_instances([d], answers=d / "answers.solu", colors=3)}
+    assert {k: v[0] for k, v in got.items()} == TRUTH_3
+    assert got["k4"][1].startswith("manifest (chi") and got["tiny-sat"][1] == "manifest"
+    assert got["c5"][2] == "coloring-files" and got["tiny-sat"][2] == "cnf-files"
+    # without --colors a graph runs with k = chi (a YES instance)
+    nocol = {fi.name: (fi.answer, fi.problem.k) for fi in
+             instances.load_instances([d / "k4.col"], answers=d / "answers.solu")}
+    assert nocol == {"k4": ("YES", 4)}
+    # no manifest: the exact source decider (PySAT) gives the answers
+    dec = {fi.name: (fi.answer, fi.provenance) for fi in instances.load_instances([d], colors=3)}
+    assert {k: v[0] for k, v in dec.items()} == TRUTH_3
+    assert dec["tiny-sat"][1].startswith("sat decider")
+    # no colours at all for a .col: a clear error
+    with pytest.raises(ValueError, match="colours"):
+        instances.load_instances([d / "c5.col"])
+
+
+def test_levels_parse_and_solvers():
+    assert instances.parse_levels(None) is None and instances.parse_levels("all") is None
+    assert instances.parse_levels("source, separability") == ("source", "separability")
+    with pytest.raises(ValueError, match="unknown level"):
+        instances.parse_levels("source,nonsense")
+    fam = instances.FileFamily("cnf", [])
+    from benchmarks.suites.families import LevelInstance
+
+    names = [s.name for s in fam.solvers(LevelInstance("source", "cnf", {}, {"n_vars": 3}), 3)]
+    assert names == ["sat", "milp", "brute"]
+    names = [s.name for s in fam.solvers(LevelInstance("separability", "separability", {}, {"n_outside": 40}), 3)]
+    assert names == ["scip", "milp"]  # brute refuses 40 outside points: not scheduled
+
+
+def test_instances_run_classified_against_manifest(tmp_path, capsys):
+    d = _examples(tmp_path)
+    out = tmp_path / "run"
+    rc = main(["bench", "--instances", str(d), "--answers", str(d / "answers.solu"), "--colors", "3",
+               "--levels", "source,nae_sat", "--out", str(out), "--jobs", "2", "--time-limit", "5",
+               "--no-progress", "--no-report"])
+    assert rc == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    recs = _recs(out)
+    assert summary["suite"] == "instances" and summary["executed"] == len(recs)
+    assert {r["instance"] for r in recs} == set(TRUTH_3)
+    assert {r["level"] for r in recs} == {"source", "nae_sat"}
+    for r in recs:
+        assert r["known_answer"] == TRUTH_3[r["instance"]]
+        assert r["classification"] == "ok", r
+        assert r["answer"] == TRUTH_3[r["instance"]]
+    assert results.load_known_answers(out) == TRUTH_3
+    manifest = json.loads((out / "instances.json").read_text())
+    assert manifest["k4"]["file"].endswith("k4.col") and manifest["k4"]["provenance"].startswith("manifest")
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["suite"] == "instances" and meta["sessions"][-1]["executor"] == "local"
+    # --resume runs nothing again
+    rc = main(["bench", "--instances", str(d), "--answers", str(d / "answers.solu"), "--colors", "3",
+               "--levels", "source,nae_sat", "--out", str(out), "--time-limit", "5", "--resume",
+               "--no-progress", "--no-report"])
+    assert rc == 0
+    again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert again["executed"] == 0 and again["skipped_done"] == len(recs)
+
+
+def test_wrong_manifest_answer_exits_1(tmp_path, capsys):
+    d = _examples(tmp_path)
+    (d / "answers.solu").unlink()
+    wrong = tmp_path / "wrong.json"
+    # tiny-sat is satisfiable (x1 = x2 = x3 = true): a manifest saying NO makes every proof "wrong"
+    wrong.write_text(json.dumps({"tiny-sat.cnf": "NO", "tiny-unsat": "NO"}))
+    out = tmp_path / "run"
+    rc = main(["bench", "--instances", str(d / "tiny-sat.cnf"), str(d / "tiny-unsat.cnf"), "--answers", str(wrong),
+               "--levels", "source", "--out", str(out), "--time-limit", "5", "--no-progress"])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert "WRONG ANSWER: cnf-files/source/tiny-sat" in err
+    recs = _recs(out)
+    assert {r["classification"] for r in recs if r["instance"] == "tiny-sat"} == {"wrong"}
+    assert {r["classification"] for r in recs if r["instance"] == "tiny-unsat"} == {"ok"}
+    assert "WRONG" in (out / "report.md").read_text()
+
+
+def test_bad_flags_are_one_line_errors(tmp_path, capsys):
+    d = _examples(tmp_path)
+    assert main(["bench", "--instances", str(d / "c5.col"), "--out", str(tmp_path / "a"), "--no-progress"]) == 2
+    assert "colours" in capsys.readouterr().err
+    assert main(["bench", "--instances", str(d), "--suite", "tiny", "--out", str(tmp_path / "b")]) == 2
+    assert "exclude each other" in capsys.readouterr().err
+    assert main(["bench", "--suite", "toy", "--levels", "source", "--out", str(tmp_path / "c")]) == 2
+    assert "--levels applies to --instances only" in capsys.readouterr().err
+    assert main(["bench", "--suite", "toy", "--scheduler", "tcp://127.0.0.1:1", "--out", str(tmp_path / "d")]) == 2
+    assert "only with --executor dask" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"public instances folder {SHARED} is absent")
+def test_public_satlib_and_dimacs_col(tmp_path, capsys):
+    files = [SHARED / "cnf" / "uf20-01.cnf", SHARED / "cnf" / "uuf50-01.cnf", SHARED / "cnf" / "kissat-ph3.cnf",
+             SHARED / "col" / "myciel3.col"]
+    out = tmp_path / "run"
+    rc = main(["bench", "--instances", *map(str, files), "--answers", str(SHARED / "answers.solu"),
+               "--levels", "source", "--out", str(out), "--jobs", "2", "--time-limit", "10",
+               "--answer-budget", "0", "--no-progress", "--no-report"])
+    assert rc == 0
+    recs = _recs(out)
+    known = results.load_known_answers(out)
+    assert known == {"uf20-01": "YES", "uuf50-01": "NO", "kissat-ph3": "NO", "myciel3": "YES"}
+    sat = {r["instance"]: r for r in recs if r["solver"] == "sat"}
+    assert set(sat) == set(known)
+    for r in sat.values():
+        assert r["classification"] == "ok" and r["answer"] == known[r["instance"]]
+    assert all(r["classification"] in ("ok", "timeout", "unknown") for r in recs)
+
+
+def test_compressed_cnf_and_col_in_reduce(tmp_path, capsys):
+    import gzip
+    import lzma
+
+    from reductions import load_problem
+
+    text = (EXAMPLES / "tiny-sat.cnf").read_bytes()
+    (tmp_path / "a.cnf.gz").write_bytes(gzip.compress(text))
+    (tmp_path / "b.cnf.xz").write_bytes(lzma.compress(text))
+    plain = load_problem(EXAMPLES / "tiny-sat.cnf")
+    assert load_problem(tmp_path / "a.cnf.gz") == plain == load_problem(tmp_path / "b.cnf.xz")
+    (tmp_path / "bad.cnf.gz").write_bytes(b"not gzip")
+    with pytest.raises(ValueError, match="cannot decompress"):
+        load_problem(tmp_path / "bad.cnf.gz")
+    assert [instances.instance_name(p) for p in instances.collect_paths([tmp_path / "*.cnf.*z"])] == ["a", "b", "bad"]
+    # lsahard reduce reads DIMACS .col
+    out = tmp_path / "red"
+    assert main(["reduce", str(EXAMPLES / "k4.col"), "--k", "3", "--to", "cnf", "--out", str(out)]) == 0
+    assert (out / "target.cnf").read_text().startswith("c lsahard reduce")

@@ -1,0 +1,377 @@
+"""Tests of the claims ledger: the verdict logic on synthetic evidence for every outcome, the
+result type, the exact helpers, and the checks on small parameters cross-checked independently."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recovery.paper.claims import (
+    CLAIM_IDS,
+    ClaimResult,
+    check_lemma_3_1,
+    check_lemma_3_2,
+    check_theorem_3_3,
+    check_theorem_3_4,
+    check_theorem_3_5,
+    check_theorem_4_1,
+    combine_verdicts,
+    outcome_of,
+    run_claims,
+    run_one,
+    verdict_appendix_a,
+    verdict_fig_3,
+    verdict_fig_5,
+    verdict_from_max_error,
+    verdict_from_scan,
+    verdict_lemma_3_2,
+    verdict_theorem_3_3,
+    verdict_theorem_3_5,
+)
+from recovery.paper.claims import ledger
+from recovery.paper.claims._common import exact_is_positive_definite, exact_solve
+from recovery.paper.claims.result import to_jsonable
+from recovery.paper.claims.verdicts import grows_with, z_threshold
+
+
+def kind(v: str) -> str:
+    return outcome_of(v)
+
+
+# --------------------------------------------------------------------------- verdict logic
+
+
+def grid(ok_of):
+    return [{"p": p, "n": n, "ok": ok_of(p, n)} for p in (0.1, 0.5) for n in (1, 2, 3, 10, 50)]
+
+
+def test_scan_all_outcomes():
+    assert verdict_from_scan(grid(lambda p, n: True), what="P", coord_keys=("p", "n")) == "holds"
+    v = verdict_from_scan(grid(lambda p, n: None if n == 50 else True), what="P", coord_keys=("p", "n"))
+    assert kind(v) == "holds with conditions" and "8/10" in v and "n=50" in v
+    v = verdict_from_scan(grid(lambda p, n: None), what="P", coord_keys=("p", "n"))
+    assert kind(v) == "not checkable"
+    assert kind(verdict_from_scan([], what="P", coord_keys=("p",))) == "not checkable"
+    # violations confined to small n: a condition n >= 10
+    v = verdict_from_scan(grid(lambda p, n: n >= 10), what="P", coord_keys=("p", "n"), threshold_key="n")
+    assert kind(v) == "holds with conditions" and "n >= 10" in v and "6/10" in v
+    # the failing range and the scanned range are stated, taken from the evidence
+    assert "fails for n <= 3 at 6/10 grid points" in v and "10 <= n <= 50" in v
+    v = verdict_from_scan(grid(lambda p, n: n >= 3 if p < 0.3 else n >= 50), what="P", coord_keys=("p", "n"),
+                          threshold_key="n")
+    assert kind(v) == "holds with conditions" and "only for n >= 50" in v
+    assert "fails for n <= 10 at 6/10 grid points" in v and "50 <= n <= 50" in v
+    # same evidence without a threshold key is a failure
+    v = verdict_from_scan(grid(lambda p, n: n >= 10), what="P", coord_keys=("p", "n"))
+    assert kind(v) == "fails" and "6/10" in v
+    # a violation at the largest n cannot be a small-n condition
+    v = verdict_from_scan(grid(lambda p, n: n != 50), what="P", coord_keys=("p", "n"), threshold_key="n")
+    assert kind(v) == "fails" and "n=50" in v
+    with pytest.raises(ValueError, match="ok"):
+        verdict_from_scan([{"p": 0.1, "ok": 1}], what="P", coord_keys=("p",))
+
+
+def test_combine_severity():
+    h, c, n, f = "holds", "holds with conditions: A", "not checkable: B", "fails: C"
+    assert combine_verdicts([h, h]) == "holds"
+    assert combine_verdicts([h, c]) == c
+    v = combine_verdicts([c, n])
+    assert kind(v) == "not checkable" and "B" in v and "A" in v
+    v = combine_verdicts([c, f, n], labels=["x", "y", "z"])
+    assert kind(v) == "fails" and v.startswith("fails: y: C")
+    assert kind(combine_verdicts([])) == "not checkable"
+
+
+def test_max_error_all_outcomes():
+    assert verdict_from_max_error(1e-15, 1e-10, what="e") == "holds"
+    assert kind(verdict_from_max_error(1e-3, 1e-10, what="e")) == "fails"
+    assert kind(verdict_from_max_error(None, 1e-10, what="e")) == "not checkable"
+    assert kind(verdict_from_max_error(float("nan"), 1e-10, what="e")) == "not checkable"
+    with pytest.raises(ValueError):
+        verdict_from_max_error(0.0, -1.0, what="e")
+
+
+def test_lemma_3_2_all_outcomes():
+    assert verdict_lemma_3_2(1.0, 2.0, 4.0, max_rel_diff=0.0) == "holds"
+    v = verdict_lemma_3_2(1.0, 2.0, 4.0, max_rel_diff=0.1)
+    assert kind(v) == "holds with conditions" and "cannot tell" in v
+    v = verdict_lemma_3_2(1.0, 40.0, 4.0)
+    assert kind(v) == "fails" and "factorised" in v and "40" in v
+    assert kind(verdict_lemma_3_2(9.0, 40.0, 4.0)) == "not checkable"
+    assert kind(verdict_lemma_3_2(None, None, 4.0)) == "not checkable"
+
+
+def test_cross_check_outcomes():
+    from recovery.paper.claims.verdicts import verdict_cross_check
+
+    assert verdict_cross_check(0, 5, what="A and B") == "holds"
+    v = verdict_cross_check(2, 5, what="A and B")
+    assert kind(v) == "not checkable" and "2/5" in v
+    assert kind(combine_verdicts(["holds with conditions: x", v])) == "not checkable"
+    with pytest.raises(ValueError):
+        verdict_cross_check(6, 5, what="A")
+
+
+def test_z_threshold_monotone():
+    assert z_threshold(1) == 4.0
+    assert z_threshold(10_000) > z_threshold(100) >= 4.0
+
+
+def test_theorem_3_3_all_outcomes():
+    h_ok = [{"p": 0.1, "n": n, "ok": True} for n in (1, 5)]
+    r_ok = [{"p": 0.1, "n": n, "ok": True} for n in (1, 5)]
+    assert verdict_theorem_3_3(h_ok, r_ok) == "holds"
+    r_small = [{"p": 0.1, "n": 1, "ok": False}, {"p": 0.1, "n": 5, "ok": True}]
+    v = verdict_theorem_3_3(h_ok, r_small)
+    assert kind(v) == "holds with conditions" and "n >= 5" in v
+    h_bad = [{"p": 0.1, "n": 1, "ok": False}, {"p": 0.1, "n": 5, "ok": True}]
+    v = verdict_theorem_3_3(h_bad, r_ok)
+    assert kind(v) == "fails" and "stated h" in v
+    assert kind(verdict_theorem_3_3([], [])) == "not checkable"
+
+
+REC_OK = {"n_instances": 10, "n_correct": 10, "d_min": 1, "d_max": 12, "max_residual": 1e-15, "max_time_s": 1e-3}
+HARD_OK = {"n_agree": 4, "n_disagree": 0, "n_undecided": 0, "n_yes": 2, "n_no": 2, "n_programs": 4,
+           "n_phi_structured": 0}
+
+
+def test_theorem_3_5_all_outcomes():
+    v = verdict_theorem_3_5(REC_OK, HARD_OK)
+    assert kind(v) == "holds with conditions"
+    assert "generalised class C.10/C.11 with free D^(r)" in v and "polynomial" in v and "10/10" in v
+    # the polynomial side failing leaves the hardness confirmed but unrestricted
+    v = verdict_theorem_3_5({**REC_OK, "n_correct": 8}, HARD_OK)
+    assert kind(v) == "holds with conditions" and "2 wrong" in v
+    # a chain disagreeing with its source: our construction is broken -> not checkable
+    v = verdict_theorem_3_5(REC_OK, {**HARD_OK, "n_disagree": 1})
+    assert kind(v) == "not checkable" and "disagreed" in v
+    # phi-structured hard programs contradict polynomial structured recovery
+    assert kind(verdict_theorem_3_5(REC_OK, {**HARD_OK, "n_phi_structured": 1})) == "not checkable"
+    # only NO instances decided: hardness not established
+    v = verdict_theorem_3_5(REC_OK, {**HARD_OK, "n_yes": 0})
+    assert kind(v) == "holds with conditions" and "hardness side not checked" in v
+    assert kind(verdict_theorem_3_5(None, None)) == "not checkable"
+    assert kind(verdict_theorem_3_5({**REC_OK, "n_correct": 3}, None)) == "not checkable"
+
+
+def test_appendix_a_all_outcomes():
+    assert verdict_appendix_a({1: (0.100, 0.101), 2: (0.2, 0.2)}, 0.05) == "holds"
+    v = verdict_appendix_a({1: (0.10, 0.20)}, 0.05)
+    assert kind(v) == "fails" and "L=1" in v and "0.5" in v
+    v = verdict_appendix_a({1: (0.10, 0.1001), 2: (0.10, 0.20)}, 0.05)
+    assert kind(v) == "holds with conditions" and "L=2" in v
+    assert kind(verdict_appendix_a({1: (None, 0.1)}, 0.05)) == "not checkable"
+    assert kind(verdict_appendix_a({1: (float("inf"), 0.1)}, 0.05)) == "not checkable"
+    with pytest.raises(ValueError):
+        verdict_appendix_a({1: (0.1, 0.1)}, 0.0)
+
+
+PAPER = {(2, 2): 0.85, (2, 3): 0.95}
+
+
+def test_fig_3_all_outcomes():
+    good = {(2, 1): 0.5, (2, 2): 0.84, (2, 3): 0.96}
+    assert verdict_fig_3(good, PAPER, tol=0.1) == "holds"
+    off = {(2, 1): 0.5, (2, 2): 0.6, (2, 3): 0.96}
+    v = verdict_fig_3(off, PAPER, tol=0.1)
+    assert kind(v) == "holds with conditions" and "1/2" in v and "L=2" in v
+    down = {(2, 1): 0.9, (2, 2): 0.7, (2, 3): 0.96}
+    v = verdict_fig_3(down, PAPER, tol=0.1)
+    assert kind(v) == "fails" and "|S|=2" in v
+    flat = {(2, 1): 0.84, (2, 2): 0.85, (2, 3): 0.85}
+    v = verdict_fig_3(flat, PAPER, tol=0.1)
+    assert kind(v) == "fails" and "no growth" in v
+    assert kind(verdict_fig_3({}, PAPER, tol=0.1)) == "not checkable"
+    v = verdict_fig_3(off, PAPER, tol=0.1, upper_bounds={2: 0.9})
+    assert "exceed the accuracy of an oracle" in v and "paper 0.95" in v
+    assert "oracle" not in verdict_fig_3(off, PAPER, tol=0.1, upper_bounds={2: 0.99})
+
+
+def test_fig_5_all_outcomes():
+    ds = [1, 2, 3, 4, 5]
+    up, flat = [0.0, 0.01, 0.03, 0.05, 0.08], [0.05, 0.01, 0.04, 0.02, 0.03]
+    assert verdict_fig_5(ds, up, up) == "holds"
+    v = verdict_fig_5(ds, flat, up)
+    assert kind(v) == "holds with conditions" and "sampled reproduction: gap does not grow" in v
+    v = verdict_fig_5(ds, up, None)
+    assert kind(v) == "holds with conditions" and "population side was not available" in v
+    assert kind(verdict_fig_5(ds, flat, flat)) == "fails"
+    assert kind(verdict_fig_5(None, None, None)) == "not checkable"
+    assert grows_with([3, 1, 2], [3.0, 1.0, 2.0])[0] is True  # order of xs does not matter
+
+
+# --------------------------------------------------------------------------- result type
+
+
+def test_claim_result_validation_and_round_trip():
+    r = ClaimResult(id="x", claim="c", check="k", verdict="fails: because",
+                    evidence={"a": np.float64(1.5), "b": np.arange(3), "f": Fraction(1, 3), "nan": float("nan"),
+                              "t": (1, np.int64(2))})
+    assert r.outcome == "fails"
+    assert r.evidence == {"a": 1.5, "b": [0, 1, 2], "f": "1/3", "nan": "nan", "t": [1, 2]}
+    j = json.loads(json.dumps(r.to_json()))
+    assert ClaimResult.from_json(j) == r
+    for bad in ("ok", "fails:", "fails: ", "holds with conditions", "Holds"):
+        with pytest.raises(ValueError, match="verdict"):
+            ClaimResult(id="x", claim="c", check="k", verdict=bad)
+    with pytest.raises(ValueError, match="one line"):
+        ClaimResult(id="x", claim="a\nb", check="k", verdict="holds")
+    with pytest.raises(TypeError):
+        ClaimResult(id="x", claim="c", check="k", verdict="holds", evidence={"o": object()})
+    with pytest.raises(ValueError, match="schema"):
+        ClaimResult.from_json({**j, "schema": "other"})
+    assert to_jsonable({1: math.inf}) == {"1": "inf"}
+
+
+# --------------------------------------------------------------------------- exact helpers
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 5), st.integers(0, 2**31 - 1))
+def test_exact_pd_and_solve_agree_with_float(k, seed):
+    rng = np.random.default_rng(seed)
+    M = rng.integers(-3, 4, size=(k, k))
+    H = M @ M.T + rng.integers(-2, 3) * np.eye(k, dtype=int)
+    eig = np.linalg.eigvalsh(H.astype(float))
+    pd, piv = exact_is_positive_definite(H.astype(object))
+    if abs(eig[0]) > 1e-9:  # the float judgement is reliable away from 0
+        assert pd == (eig[0] > 0)
+    if abs(np.linalg.det(H.astype(float))) > 1e-6:
+        h = rng.integers(-5, 6, size=k)
+        x = exact_solve(H.astype(object), list(h))
+        assert all(isinstance(v, Fraction) for v in x)
+        # exact residual is zero; float solution agrees
+        assert all(sum(Fraction(int(H[i, j])) * x[j] for j in range(k)) == h[i] for i in range(k))
+        np.testing.assert_allclose([float(v) for v in x], np.linalg.solve(H, h), rtol=1e-9, atol=1e-9)
+
+
+# --------------------------------------------------------------------------- checks, small parameters
+
+
+def test_lemma_3_1_small_grid_matches_numpy():
+    from recovery.lsa.population import population_quadratic
+    from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+
+    r = check_lemma_3_1(ds=(1, 3), ns=(1, 7), ps=(0.3,), exact_max_d=1)
+    assert r.id == "lemma-3.1" and r.evidence["num_points"] == 4
+    for pt in r.evidence["points"]:
+        q = population_quadratic(pt["d"], pt["n"], prior=UniformBinaryPrior(), init=BernoulliInit(pt["p"]))
+        lam = np.linalg.eigvalsh(q.H)[0]
+        assert pt["min_eig"] == pytest.approx(lam, rel=1e-8)
+        assert pt["ok"] is True and lam > 0
+    assert r.evidence["num_certified_exact"] == 2
+    assert r.verdict == "holds"
+
+
+def test_theorem_3_3_scan_cross_checked_in_float():
+    """The rational scan's realisability agrees with an independent float computation."""
+    from recovery.lsa.population import population_quadratic
+    from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+
+    ps, ns = (0.2, 0.7), (1, 2, 4, 8, 30)
+    r = check_theorem_3_3(ps=ps, ns=ns)
+    assert r.evidence["h_num_equal"] == r.evidence["h_num_points"] == 10
+    bad = {(pt["p"], pt["n"]) for pt in r.evidence["not_realisable_at"]}
+    for p in ps:
+        for n in ns:
+            q = population_quadratic(1, n, prior=UniformBinaryPrior(), init=BernoulliInit(p))
+            X = np.linalg.solve(q.H, q.h)
+            disc = X[1] ** 2 - 4 * X[0] * X[2]
+            assert ((p, n) in bad) == (disc < 0)
+    # the verdict is the verdict logic applied to the evidence
+    pts = [{"p": p, "n": n, "ok": (p, n) not in bad} for p in ps for n in ns]
+    hpts = [{"p": p, "n": n, "ok": True} for p in ps for n in ns]
+    assert r.verdict == verdict_theorem_3_3(hpts, pts)  # (the cross-check with recovery.lsa.optimum holds)
+    assert r.evidence["optimum_x_star_disagreements"] == 0
+    assert r.evidence["max_realiser_residual"] < 1e-12
+
+
+def test_theorem_3_4_runs_and_differs_from_3_3():
+    r3 = check_theorem_3_3(ps=(0.3,), ns=(2, 20))
+    r4 = check_theorem_3_4(ps=(0.3,), ns=(2, 20))
+    assert "h_num_points" not in r4.evidence
+    # correlated starts change X*
+    assert r3.evidence["scan"] != r4.evidence["scan"]
+    assert kind(r4.verdict) in ("holds", "holds with conditions", "fails")
+
+
+def test_lemma_3_2_small_monte_carlo():
+    r = check_lemma_3_2(ds=(2,), n=3, p=0.5, num_prompts=40_000, seed=1)
+    ev = r.evidence
+    assert ev["max_z_conditional"] < ev["z_threshold"]  # the exact form passes (prob. >= 0.999)
+    assert ev["max_rel_diff_factorised_vs_conditional"] > 0.05
+    assert r.verdict == verdict_lemma_3_2(ev["max_z_conditional"], ev["max_z_factorised"], ev["z_threshold"],
+                                          max_rel_diff=ev["max_rel_diff_factorised_vs_conditional"])
+
+
+def test_theorem_3_5_small():
+    from recovery.paper.claims.recovery_checks import QUICK_HARDNESS_INSTANCES
+
+    r = check_theorem_3_5(ds=(1, 2, 5), per_d=2, instances=QUICK_HARDNESS_INSTANCES[:2],
+                          generated=(("nae_sat", 3),), generated_per_kind=1, seed=3)
+    rec, hard = r.evidence["structured_recovery"], r.evidence["hardness"]
+    assert rec["n_instances"] == 12 and rec["n_correct"] == 12
+    assert hard["n_phi_structured"] == 0 and hard["phi_structure_control_detected"] is True
+    answers = {i["source_answer"] for i in hard["instances"]}
+    assert answers == {True, False} and hard["n_programs"] == 4  # 2 given + 1 planted + 1 random
+    assert all(i["lsa_answer"] == i["source_answer"] for i in hard["instances"])
+    assert kind(r.verdict) == "holds with conditions"
+
+
+def test_missing_dependency_gives_not_checkable(monkeypatch):
+    monkeypatch.setitem(sys.modules, "recovery.realizability.realize", None)  # import now raises ImportError
+    r = check_theorem_3_5(ds=(2,), per_d=1, instances=(), generated_per_kind=0)
+    assert kind(r.verdict) == "not checkable" and "structured recovery not available" in r.verdict
+    monkeypatch.setitem(sys.modules, "recovery.training.thm41", None)
+    r = check_theorem_4_1(quick=True)
+    assert r.verdict.startswith("not checkable: recovery.training.thm41 not available")
+
+
+def test_theorem_4_1_quick_holds():
+    r = check_theorem_4_1(layers=(2,), ds=(2,), ns=(4,), batch=3)
+    assert r.evidence["max_forward_rel_error"] < 1e-12
+    assert r.verdict == "holds"
+
+
+def test_bad_parameters():
+    with pytest.raises(ValueError, match="ps"):
+        check_theorem_3_3(ps=(0.5, 1.0), ns=(1,))
+    with pytest.raises(ValueError, match="ns"):
+        check_theorem_3_3(ps=(0.5,), ns=(0,))
+    with pytest.raises(ValueError, match="ds"):
+        check_lemma_3_1(ds=())
+    with pytest.raises(TypeError):
+        check_lemma_3_2(n=2.5)
+    with pytest.raises(ValueError, match="only"):
+        run_claims(None, quick=True, only=["thm-9"])
+    with pytest.raises(TypeError, match="quick"):
+        run_claims(None, quick="yes")
+
+
+def test_run_one_turns_exceptions_into_rows(monkeypatch):
+    def boom(**kwargs):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setitem(ledger.CHECKS, "fig-3", boom)
+    row = run_one("fig-3", quick=True)
+    assert row.verdict == "not checkable: boom raised RuntimeError: kaput"
+    assert row.command == "lsahard claims --only fig-3 --json --quick"
+
+
+def test_run_claims_writes_files(tmp_path):
+    rows = run_claims(tmp_path / "out", quick=True, only="thm-3.3,thm-4.1")
+    assert [r["id"] for r in rows] == ["thm-3.3", "thm-4.1"]
+    doc = json.loads((tmp_path / "out" / "claims.json").read_text())
+    assert doc["claims"] == rows and doc["quick"] is True
+    assert sum(doc["summary"].values()) == 2
+    md = (tmp_path / "out" / "claims.md").read_text()
+    assert "| thm-3.3 |" in md and "| thm-4.1 |" in md
+    for r in rows:
+        assert {"id", "claim", "check", "verdict", "evidence", "command"} <= set(r)
+        assert r["id"] in CLAIM_IDS
