@@ -1,0 +1,80 @@
+"""Argument types and options shared by the subcommands, declared once.
+
+Each type raises :class:`argparse.ArgumentTypeError` with a message naming the flag and what it
+expects; :class:`lsahard.cli.OneLineParser` prints it as one line and exits with code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Callable
+
+__all__ = ["positive_float", "time_limit", "max_bytes", "seed", "positive_int", "add_json", "add_time_limit",
+           "add_max_bytes", "add_seed"]
+
+
+def _number(text: str, flag: str, what: str) -> float:
+    try:
+        return float(str(text).strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{flag} must be {what}, got {text!r}") from None
+
+
+def positive_float(flag: str, unit: str = "a number") -> Callable[[str], float]:
+    """A type for ``flag``: a finite number > 0."""
+    def parse(text: str) -> float:
+        v = _number(text, flag, f"{unit} > 0")
+        if not (math.isfinite(v) and v > 0):
+            raise argparse.ArgumentTypeError(f"{flag} must be a finite {unit.removeprefix('a ')} > 0, got {text!r}")
+        return v
+    parse.__name__ = flag
+    return parse
+
+
+def positive_int(flag: str, minimum: int = 1) -> Callable[[str], int]:
+    """A type for ``flag``: an integer >= ``minimum`` (``1e3`` is refused: counts are written as integers)."""
+    def parse(text: str) -> int:
+        try:
+            v = int(str(text).strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag} must be an integer >= {minimum}, got {text!r}") from None
+        if v < minimum:
+            raise argparse.ArgumentTypeError(f"{flag} must be an integer >= {minimum}, got {text!r}")
+        return v
+    parse.__name__ = flag
+    return parse
+
+
+#: ``--time-limit``: seconds, finite and > 0
+time_limit = positive_float("--time-limit", "a number of seconds")
+#: ``--seed``: an integer >= 0
+seed = positive_int("--seed", minimum=0)
+
+
+def max_bytes(text: str) -> float:
+    """``--max-bytes``: a number of bytes > 0 (``2e10`` accepted) or ``inf`` for no budget."""
+    v = _number(text, "--max-bytes", "a number of bytes > 0 or 'inf'")
+    if not v > 0:  # also NaN
+        raise argparse.ArgumentTypeError(f"--max-bytes must be a number of bytes > 0 or 'inf', got {text!r}")
+    return v
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """``--json``: print exactly one JSON document on stdout."""
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def add_time_limit(parser: argparse.ArgumentParser, default: float | None, what: str = "seconds") -> None:
+    """``--time-limit`` with ``default`` (None: the library's)."""
+    shown = "" if default is None else f" (default {default:g})"
+    parser.add_argument("--time-limit", type=time_limit, default=default, help=f"{what}{shown}")
+
+
+def add_max_bytes(parser: argparse.ArgumentParser, default: float | None, what: str = "memory budget in bytes") -> None:
+    """``--max-bytes`` with ``default`` (None: the library's); checked before any large allocation."""
+    parser.add_argument("--max-bytes", type=max_bytes, default=default, help=f"{what} ('inf': no budget)")
+
+
+def add_seed(parser: argparse.ArgumentParser, default: int = 0) -> None:
+    """``--seed``: the seed of the ``numpy.random.Generator`` the command creates."""
+    parser.add_argument("--seed", type=seed, default=default, help=f"random seed >= 0 (default {default})")
