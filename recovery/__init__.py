@@ -11,7 +11,9 @@ Subpackages (the architecture, lowest layer first):
 * :mod:`recovery.paper` -- the paper's experiments and the claims ledger.
 
 The main functions and classes are re-exported here, e.g. ``from recovery import
-population_quadratic, closed_form_optimum, recover, solve``.
+population_quadratic, closed_form_optimum, recover, solve``.  The claims ledger builds on the
+reductions too, so it is imported from its own package: ``from recovery.paper.claims import
+run_claims``.
 """
 from recovery.lsa.reparam import (
     D_matrix,
@@ -60,19 +62,6 @@ from recovery.programs.solvers import SOLVER_NAMES, SolveResult, available_solve
 from recovery.training.loop import TrainResult, train
 from recovery.training.thm41 import generational_distance, objectives_per_layer, theta_recursion
 from recovery.paper.experiments import run_paper_suite
-from recovery.paper.claims import (
-    ClaimResult,
-    check_appendix_a,
-    check_fig_3,
-    check_fig_5,
-    check_lemma_3_1,
-    check_lemma_3_2,
-    check_theorem_3_3,
-    check_theorem_3_4,
-    check_theorem_3_5,
-    check_theorem_4_1,
-    run_claims,
-)
 from recovery.realizability.realize import MIN_RTOL
 
 __version__ = "0.1.0"
@@ -85,16 +74,6 @@ __all__ = [
     "BilinearObjective",
     "BilinearProgram",
     "BilinearRow",
-    "check_appendix_a",
-    "check_fig_3",
-    "check_fig_5",
-    "check_lemma_3_1",
-    "check_lemma_3_2",
-    "check_theorem_3_3",
-    "check_theorem_3_4",
-    "check_theorem_3_5",
-    "check_theorem_4_1",
-    "ClaimResult",
     "closed_form_optimum",
     "CorrelatedInit",
     "D_matrix",
@@ -136,7 +115,6 @@ __all__ = [
     "realize_d1",
     "recover",
     "Recovery",
-    "run_claims",
     "run_paper_suite",
     "S_to_X",
     "sample_prompts",

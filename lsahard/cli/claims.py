@@ -1,18 +1,19 @@
-"""``lsahard claims [--json] [--out DIR] [--quick] [--only IDS]``: the claims ledger (issue 8)."""
+"""``lsahard claims [--json] [--out DIR] [--quick] [--only IDS]``: the claims ledger of the paper."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 
+from lsahard.cli import args as cli_args
+from recovery.paper.claims import run_claims
+from recovery.paper.claims.ledger import summarise
+from recovery.paper.claims.result import to_jsonable
+
 __all__ = ["register"]
 
 
 def _handler(args: argparse.Namespace) -> int:
-    from recovery.paper.claims import run_claims
-    from recovery.paper.claims.ledger import summarise
-    from recovery.paper.claims.result import to_jsonable
-
     progress = None if args.json else (lambda line: sys.stderr.write(line + "\n"))
     rows = run_claims(args.out, quick=args.quick, only=args.only, progress=progress)
     if args.json:
@@ -36,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Compute one row per claim of the paper (Lemmas 3.1, 3.2, Theorems 3.3-3.5, 4.1, "
         "App. A, Figs 3 and 5): claim, check, computed verdict, evidence, command.",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    cli_args.add_json(p)
     p.add_argument("--out", metavar="DIR", default=None, help="write claims.json and claims.md to DIR")
     p.add_argument("--quick", action="store_true", help="small grids and short runs (< 1 minute)")
     p.add_argument(

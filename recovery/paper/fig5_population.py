@@ -13,11 +13,10 @@ the fraction of prompts where the prediction rounded to the nearest state in {0,
 label.  The sample MSE of each predictor is reported next to its population value as a Monte Carlo
 check (standard error in the JSON).
 
-``python -m recovery.paper.fig5_population --out DIR`` writes ``DIR/fig5_population.{md,json,png}``.
+``lsahard paper fig5 --out DIR`` (:func:`write_fig5_population`) writes ``DIR/fig5_population.{md,json,png}``.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from fractions import Fraction
@@ -33,7 +32,7 @@ from recovery.lsa.reparam import features, phi
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior, sample_prompts
 
-__all__ = ["fig5_population", "fig5_markdown", "main"]
+__all__ = ["fig5_population", "fig5_markdown", "write_fig5_population"]
 
 
 def _accuracy(pred: np.ndarray, y: np.ndarray) -> float:
@@ -123,38 +122,35 @@ def _plot(rows: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m recovery.paper.fig5_population", description=__doc__.splitlines()[0])
-    ap.add_argument("--out", required=True, help="output directory")
-    ap.add_argument("--dmax", type=int, default=10)
-    ap.add_argument("--n", type=int, default=100)
-    ap.add_argument("--p", type=float, default=0.5)
-    ap.add_argument("--batch", type=int, default=2000)
-    ap.add_argument("--starts", type=int, default=40)
-    ap.add_argument("--certified-max-d", type=int, default=4, help="certify f* for d <= this (at most 4)")
-    ap.add_argument("--time-limit", type=float, default=1800.0, help="branch-and-bound time limit per d (s)")
-    ap.add_argument("--workers", type=int, default=1, help="branch-and-bound processes")
-    ap.add_argument("--seed", type=int, default=0)
-    a = ap.parse_args(argv)
-    if a.dmax < 1 or a.n < 1 or a.batch < 1 or a.starts < 1 or a.seed < 0 or not 0.0 < a.p < 1.0:
-        ap.error("need --dmax >= 1, --n >= 1, --batch >= 1, --starts >= 1, --seed >= 0 and 0 < --p < 1")
-    if not (a.time_limit > 0 and a.time_limit < float("inf")) or a.workers < 1:
-        ap.error("need a finite --time-limit > 0 and --workers >= 1")
-    out = Path(a.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        ap.error(f"--out {a.out}: {exc.strerror}")
-    rows = fig5_population(range(1, a.dmax + 1), n=a.n, p=a.p, batch=a.batch, starts=a.starts,
-                           certified_max_d=a.certified_max_d, rng=a.seed, time_limit=a.time_limit,
-                           workers=a.workers, progress=True)
-    md = fig5_markdown(rows, n=a.n, p=a.p, batch=a.batch)
+def write_fig5_population(out_dir: str | Path, *, dmax: int = 10, n: int = 100, p: float = 0.5, batch: int = 2000,
+                          starts: int = 40, certified_max_d: int = 4, time_limit: float = 1800.0, workers: int = 1,
+                          seed: int = 0, progress: bool = False) -> str:
+    """Run :func:`fig5_population` for ``d = 1..dmax`` and write ``fig5_population.{md,json,png}`` into ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Output directory (created if missing).
+    dmax : int
+        Largest ``d`` (``>= 1``).
+    n, p, batch, starts, certified_max_d, time_limit, workers, progress
+        As in :func:`fig5_population`.
+    seed : int
+        Seed of the generator passed as ``rng`` (``>= 0``).
+
+    Returns
+    -------
+    str
+        The Markdown table (:func:`fig5_markdown`), also written to ``fig5_population.md``.
+    """
+    dmax = check_int(dmax, "dmax", min_value=1)
+    seed = check_int(seed, "seed", min_value=0)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = fig5_population(range(1, dmax + 1), n=n, p=p, batch=batch, starts=starts, certified_max_d=certified_max_d,
+                           rng=seed, time_limit=time_limit, workers=workers, progress=progress)
+    md = fig5_markdown(rows, n=n, p=p, batch=batch)
     (out / "fig5_population.md").write_text(md)
     (out / "fig5_population.json").write_text(json.dumps(rows, indent=1))
     _plot(rows, out / "fig5_population.png")
-    print(md)
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    return md

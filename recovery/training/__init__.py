@@ -1,7 +1,12 @@
 """Multilayer LSA training (Section 4) and the Theorem 4.1 recursion.
 
-Modules: :mod:`~recovery.training.loop` (losses, gradients, the training loop) and
-:mod:`~recovery.training.thm41` (theta recursion and the generational distance of Thm 4.1).
+Modules: :mod:`~recovery.training.loop` (the training loop :func:`train`; its building blocks are
+:mod:`~recovery.training.gram` (prompts in Gram form, forward pass), :mod:`~recovery.training.gradients`
+(objectives and analytic gradients), :mod:`~recovery.training.subspace` (parameter coordinates),
+:mod:`~recovery.training.optim` (Adam, L-BFGS), :mod:`~recovery.training.selection` (which iterate is returned),
+:mod:`~recovery.training.result` (:class:`TrainResult`) and :mod:`~recovery.training.blas` (one BLAS thread)),
+:mod:`~recovery.training.thm41` (theta recursion and the generational distance of Thm 4.1) and
+:mod:`~recovery.training.thm41_check` (the Thm 4.1 check on sampled prompts).
 """
 from recovery.training.loop import TrainResult, train
 

@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
+from scipy.optimize import least_squares
 
 from recovery.validation import check_int, check_real
 
@@ -300,8 +301,6 @@ def r1_front_point(mu: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 def front_distance_r1(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
     """Euclidean distance of ``R1(w)`` to the exact Pareto front of R1 (module docstring); NaN if ``Gxx`` is
     singular (the front is then not described by the formula)."""
-    from scipy.optimize import least_squares
-
     X, y = _data(X, y)
     n, d = X.shape
     Gxx = X.T @ X / n

@@ -1,4 +1,4 @@
-"""The claims ledger (issue 8): which statements of the paper hold, where, and why.
+"""The claims ledger: which statements of the paper hold, where, and why.
 
 Every check is importable and takes its parameters explicitly, e.g.::
 

@@ -1,7 +1,6 @@
-"""Shared plumbing of the claim checks: optional dependencies, result construction, exact helpers."""
+"""Shared plumbing of the claim checks: result construction, the "not checkable" guard, exact rational arithmetic."""
 from __future__ import annotations
 
-import importlib
 import time
 from fractions import Fraction
 from typing import Any, Callable, Mapping, Sequence
@@ -12,7 +11,6 @@ from recovery.paper.claims.result import ClaimResult
 
 __all__ = [
     "MissingDependency",
-    "require",
     "make_result",
     "call_string",
     "exact_fraction",
@@ -22,22 +20,8 @@ __all__ = [
 
 
 class MissingDependency(Exception):
-    """A module or function a claim needs is not importable (an optional dependency is missing)."""
-
-
-def require(module_name: str, *attrs: str) -> Any:
-    """Import ``module_name`` and check that it has ``attrs``; MissingDependency otherwise.
-
-    The ledger turns MissingDependency into ``not checkable: <module>.<attr> not available``.
-    """
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise MissingDependency(f"{module_name} not available ({exc})") from None
-    for attr in attrs:
-        if not hasattr(module, attr):
-            raise MissingDependency(f"{module_name}.{attr} not available")
-    return module
+    """A computation a claim needs is not available (e.g. an experiment returned no summary); the ledger turns
+    it into ``not checkable: <reason>`` (:func:`run_guarded`)."""
 
 
 class Raw(str):

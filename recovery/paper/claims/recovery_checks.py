@@ -16,8 +16,12 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+import reductions
+import recovery.lsa.reparam as lsa_reparam
+import recovery.programs.program as programs_program
+import recovery.realizability.realize as realizability_realize
 from recovery.validation import check_int, check_real
-from recovery.paper.claims._common import Raw, call_string, make_result, require, run_guarded
+from recovery.paper.claims._common import Raw, call_string, make_result, run_guarded
 from recovery.paper.claims.result import ClaimResult
 from recovery.paper.claims.verdicts import verdict_theorem_3_5
 
@@ -53,8 +57,8 @@ QUICK_HARDNESS_INSTANCES: tuple[dict, ...] = DEFAULT_HARDNESS_INSTANCES[:2] + DE
 
 
 def _structured_recovery(ds: list[int], per_d: int, seed: int, noise: float) -> dict:
-    realize = require("recovery.realizability.realize", "recover")
-    phi_mod = require("recovery.lsa.reparam", "phi", "num_pairs")
+    realize = realizability_realize
+    phi_mod = lsa_reparam
     rng = np.random.default_rng(seed)
     rows = []
     n_inst = n_ok = 0
@@ -103,19 +107,16 @@ def _structured_recovery(ds: list[int], per_d: int, seed: int, noise: float) -> 
 
 def _hardness(instances: Sequence[Any], time_limit: float) -> dict:
     """``instances``: problem JSON dicts or ``reductions`` Problem objects."""
-    base = require("reductions.problems.base", "load_problem")
-    graph = require("reductions.rules.graph", "chain")
-    solvers = require("reductions.deciders.source", "decide")
     rows = []
     n_agree = n_dis = n_und = n_yes = n_no = n_phi = 0
     for inst in instances:
-        src = base.load_problem(dict(inst)) if isinstance(inst, Mapping) else inst
-        red = graph.chain(src, "lsa_program")
+        src = reductions.load_problem(dict(inst)) if isinstance(inst, Mapping) else inst
+        red = reductions.chain(src, "lsa_program")
         prog = red.target
         phi_structured = bool(prog.is_phi_structured())
         n_phi += int(phi_structured)
-        ds = solvers.decide(src, "milp", time_limit=time_limit)
-        dt = solvers.decide(prog, "highs-milp", time_limit=time_limit)
+        ds = reductions.decide(src, "milp", time_limit=time_limit)
+        dt = reductions.decide(prog, "highs-milp", time_limit=time_limit)
         row: dict[str, Any] = {
             "problem": src.PROBLEM, "source_size": src.size(), "lsa_d": prog.size().get("d"),
             "lsa_rows": prog.size().get("n_rows"), "rules": [s["rule"] if isinstance(s, Mapping) else str(s) for s in (getattr(red, "steps", ()) or ())],
@@ -141,8 +142,8 @@ def _hardness(instances: Sequence[Any], time_limit: float) -> dict:
     # positive control: the phi-structure test must recognise a genuine phi system
     control = None
     try:
-        program = require("recovery.programs.program", "BilinearProgram")
-        phi_mod = require("recovery.lsa.reparam", "phi")
+        program = programs_program
+        phi_mod = lsa_reparam
         Xc = phi_mod.phi(np.arange(1.0, 4.0), np.arange(1.0, 7.0).reshape(3, 2))
         control = bool(program.BilinearProgram.from_phi(Xc, 2).is_phi_structured())
     except Exception:  # noqa: BLE001 - the control is extra evidence only
@@ -154,6 +155,32 @@ def _hardness(instances: Sequence[Any], time_limit: float) -> dict:
         "max_lsa_d": max((r["lsa_d"] or 0) for r in rows) if rows else 0,
         "instances": rows,
     }
+
+
+def _check_pools(generated: Any, instances: Any) -> tuple[list[tuple[str, int]], list[dict]]:
+    if isinstance(generated, (str, bytes, Mapping)):
+        raise TypeError("generated must be a sequence of (problem, size) pairs")
+    generated = [(str(g[0]), check_int(g[1], f"generated[{i}] size", min_value=1)) for i, g in enumerate(generated)]
+    if isinstance(instances, (str, bytes, Mapping)):
+        raise TypeError("instances must be a sequence of problem JSON objects")
+    return generated, [dict(i) for i in instances]
+
+
+def _call(ds_: list[int], per_d: int, seed: int, noise: float, instances: list[dict],
+          generated: list[tuple[str, int]], generated_per_kind: int, time_limit: float) -> str:
+    """The Python call that reproduces the check (the default instance pools by name)."""
+    inst_repr: Any = instances
+    for name in ("DEFAULT_HARDNESS_INSTANCES", "QUICK_HARDNESS_INSTANCES"):
+        if instances == [dict(i) for i in globals()[name]]:
+            inst_repr = Raw(f"recovery.paper.claims.recovery_checks.{name}")
+    call = call_string(
+        "check_theorem_3_5", ds=tuple(ds_), per_d=per_d, seed=seed, noise=noise,
+        instances=inst_repr, generated=tuple(generated), generated_per_kind=generated_per_kind,
+        time_limit=time_limit,
+    )
+    if isinstance(inst_repr, Raw):
+        call = "import recovery.paper.claims.recovery_checks; " + call
+    return call
 
 
 def check_theorem_3_5(
@@ -186,23 +213,8 @@ def check_theorem_3_5(
     noise = check_real(noise, "noise", low=0.0, low_open=True)
     time_limit = check_real(time_limit, "time_limit", low=0.0, low_open=True)
     generated_per_kind = check_int(generated_per_kind, "generated_per_kind", min_value=0)
-    if isinstance(generated, (str, bytes, Mapping)):
-        raise TypeError("generated must be a sequence of (problem, size) pairs")
-    generated = [(str(g[0]), check_int(g[1], f"generated[{i}] size", min_value=1)) for i, g in enumerate(generated)]
-    if isinstance(instances, (str, bytes, Mapping)):
-        raise TypeError("instances must be a sequence of problem JSON objects")
-    instances = [dict(i) for i in instances]
-    inst_repr: Any = instances
-    for name in ("DEFAULT_HARDNESS_INSTANCES", "QUICK_HARDNESS_INSTANCES"):
-        if instances == [dict(i) for i in globals()[name]]:
-            inst_repr = Raw(f"recovery.paper.claims.recovery_checks.{name}")
-    call = call_string(
-        "check_theorem_3_5", ds=tuple(ds_), per_d=per_d, seed=seed, noise=noise,
-        instances=inst_repr, generated=tuple(generated), generated_per_kind=generated_per_kind,
-        time_limit=time_limit,
-    )
-    if isinstance(inst_repr, Raw):
-        call = "import recovery.paper.claims.recovery_checks; " + call
+    generated, instances = _check_pools(generated, instances)
+    call = _call(ds_, per_d, seed, noise, instances, generated, generated_per_kind, time_limit)
     check = (
         f"(a) spectral structured recovery on {per_d} planted + {per_d} off-image X per d in "
         f"{ds_[0]}..{ds_[-1]}; (b) {len(instances)} small source instances and "
@@ -211,6 +223,8 @@ def check_theorem_3_5(
         "chain to generalised LSA programs, decided on both sides, witnesses mapped back, phi structure tested"
     )
 
+    # the check is a closure run by run_guarded (a missing computation becomes a "not checkable" row), hence
+    # the length of the enclosing function
     def build() -> ClaimResult:
         t0 = time.perf_counter()
         evidence: dict[str, Any] = {}
@@ -225,12 +239,11 @@ def check_theorem_3_5(
         try:
             pool: list[Any] = list(instances)
             if generated_per_kind and generated:
-                gen = require("reductions.problems.generators", "generate")
                 grng = np.random.default_rng([35, seed])
                 for prob, size in generated:
                     for _ in range(generated_per_kind):
                         for planted in (True, False):
-                            pool.append(gen.generate(prob, size, grng, planted)[0])
+                            pool.append(reductions.generate(prob, size, grng, planted)[0])
             hard = _hardness(pool, time_limit) if pool else None
             if hard is not None:
                 evidence["hardness"] = hard

@@ -1,18 +1,30 @@
-"""Pure verdict functions: evidence in, verdict string out.
+"""Pure verdict functions of the claims: evidence in, verdict string out.
 
 Every verdict of the ledger is produced here from numbers, never written by hand. A verdict is
 ``"holds"``, ``"holds with conditions: <reason>"``, ``"fails: <reason>"`` or
 ``"not checkable: <reason>"`` (see :func:`recovery.paper.claims.result.outcome_of`).
 
 These functions do no computation beyond comparing evidence with tolerances, so that the tests
-can feed them synthetic evidence for every outcome.
+can feed them synthetic evidence for every outcome.  The generic rules (combining verdicts, scans, error bounds,
+trends) are in :mod:`recovery.paper.claims.verdict_rules` and importable from here too.
 """
 from __future__ import annotations
 
 import math
 from typing import Any, Mapping, Sequence
 
-from recovery.paper.claims.result import OUTCOMES, outcome_of
+from recovery.paper.claims.verdict_rules import (
+    HOLDS,
+    combine_verdicts,
+    fmt,
+    format_point,
+    grows_with,
+    verdict_cross_check,
+    verdict_from_max_error,
+    verdict_from_scan,
+    z_threshold,
+)
+
 
 __all__ = [
     "HOLDS",
@@ -30,161 +42,6 @@ __all__ = [
     "grows_with",
     "z_threshold",
 ]
-
-HOLDS = "holds"
-
-# severity order used when several partial verdicts are combined: the worst one wins
-_SEVERITY = {"holds": 0, "holds with conditions": 1, "not checkable": 2, "fails": 3}
-
-
-def _reason(verdict: str) -> str:
-    kind = outcome_of(verdict)
-    return "" if kind == "holds" else verdict[len(kind) + 2:]
-
-
-def _fmt(x: Any) -> str:
-    """Short number formatting for verdict reasons."""
-    if isinstance(x, bool) or x is None:
-        return str(x)
-    if isinstance(x, int):
-        return str(x)
-    if isinstance(x, float):
-        if x == 0 or (1e-3 <= abs(x) < 1e4):
-            return f"{x:.4g}"
-        return f"{x:.3e}"
-    return str(x)
-
-
-def format_point(point: Mapping[str, Any], keys: Sequence[str]) -> str:
-    """``"p=0.1, n=3"`` from the coordinate ``keys`` of a scan point."""
-    return ", ".join(f"{k}={_fmt(point[k])}" for k in keys if k in point)
-
-
-def combine_verdicts(parts: Sequence[str], labels: Sequence[str] | None = None) -> str:
-    """Combine partial verdicts of one claim: the most severe kind wins.
-
-    Severity: fails > not checkable > holds with conditions > holds. The reason lists the reasons
-    of the parts of the winning kind (prefixed by their label), then the milder non-``holds`` parts
-    as ``also <kind>: ...``. Empty ``parts`` -> ``not checkable: nothing was checked``.
-    """
-    parts = list(parts)
-    if labels is not None and len(labels) != len(parts):
-        raise ValueError("labels must have the same length as parts")
-    if not parts:
-        return "not checkable: nothing was checked"
-    kinds = [outcome_of(p) for p in parts]
-    worst = max(kinds, key=lambda k: _SEVERITY[k])
-    if worst == "holds":
-        return HOLDS
-
-    def lab(i: int) -> str:
-        return f"{labels[i]}: " if labels is not None and labels[i] else ""
-
-    main = [lab(i) + _reason(p) for i, (p, k) in enumerate(zip(parts, kinds)) if k == worst]
-    extra = [
-        f"also {k} ({lab(i) + _reason(p)})"
-        for i, (p, k) in enumerate(zip(parts, kinds))
-        if k != worst and k != "holds"
-    ]
-    return f"{worst}: " + "; ".join(main + extra)
-
-
-def verdict_from_scan(
-    points: Sequence[Mapping[str, Any]],
-    *,
-    what: str,
-    coord_keys: Sequence[str],
-    threshold_key: str | None = None,
-    max_examples: int = 3,
-) -> str:
-    """Verdict of a claim that should hold at every point of a parameter grid.
-
-    Each point has ``"ok"``: ``True`` (the property holds there, decided), ``False`` (violated,
-    decided) or ``None`` (undecided, e.g. a float quantity within its error bound).
-
-    * no points, or every point undecided -> ``not checkable``;
-    * all decided points hold and none undecided -> ``holds``;
-    * no violation but some undecided -> ``holds with conditions`` (decided on k of N points);
-    * violations, all with ``threshold_key <= t0`` while every point with ``threshold_key > t0``
-      holds (and there is at least one such point) -> ``holds with conditions: ... only for
-      <threshold_key> >= t1 (...); fails for <threshold_key> <= t0 at k/N grid points (...)``,
-      t1 the smallest scanned value above t0;
-    * other violations -> ``fails`` with the count and up to ``max_examples`` examples.
-    """
-    pts = list(points)
-    for i, pt in enumerate(pts):
-        ok = pt.get("ok", "missing")
-        if not (ok is True or ok is False or ok is None):
-            raise ValueError(f"points[{i}]['ok'] must be True, False or None")
-    total = len(pts)
-    if total == 0:
-        return f"not checkable: no grid points were scanned for '{what}'"
-    bad = [pt for pt in pts if pt["ok"] is False]
-    undecided = [pt for pt in pts if pt["ok"] is None]
-    good = [pt for pt in pts if pt["ok"] is True]
-
-    def examples(sel: list) -> str:
-        return "; ".join(format_point(pt, coord_keys) for pt in sel[:max_examples])
-
-    if not bad:
-        if not undecided:
-            return HOLDS
-        if not good:
-            return f"not checkable: '{what}' undecided within tolerance at all {total} points"
-        return (
-            f"holds with conditions: '{what}' decided and true at {len(good)}/{total} points; "
-            f"undecided within tolerance at {len(undecided)} (e.g. {examples(undecided)})"
-        )
-    if threshold_key is not None and all(threshold_key in pt for pt in pts):
-        t0 = max(pt[threshold_key] for pt in bad)
-        above = [pt for pt in pts if pt[threshold_key] > t0]
-        if above and all(pt["ok"] is True for pt in above):
-            t_min = min(pt[threshold_key] for pt in above)
-            t_max = max(pt[threshold_key] for pt in above)
-            # state the failing range explicitly (the paper claims "for every n"), and how far
-            # up the evidence reaches (a finite grid proves nothing beyond its largest point)
-            return (
-                f"holds with conditions: '{what}' only for {threshold_key} >= {_fmt(t_min)} "
-                f"(true at every scanned point with {_fmt(t_min)} <= {threshold_key} <= {_fmt(t_max)}); "
-                f"fails for {threshold_key} <= {_fmt(t0)} at {len(bad)}/{total} grid points "
-                f"(e.g. {examples(bad)})"
-            )
-    return f"fails: '{what}' violated at {len(bad)}/{total} points (e.g. {examples(bad)})"
-
-
-def verdict_from_max_error(max_error: float | None, tol: float, *, what: str) -> str:
-    """``holds`` if ``max_error <= tol``; ``fails`` if larger; ``not checkable`` if missing/NaN."""
-    if tol < 0 or not math.isfinite(tol):
-        raise ValueError(f"tol must be finite and >= 0, got {tol}")
-    if max_error is None or (isinstance(max_error, float) and math.isnan(max_error)):
-        return f"not checkable: no value of {what} was computed"
-    if max_error <= tol:
-        return HOLDS
-    return f"fails: {what} = {_fmt(float(max_error))} exceeds the tolerance {_fmt(float(tol))}"
-
-
-def verdict_cross_check(disagreements: int, checked: int, *, what: str) -> str:
-    """Two independent computations of the same thing: ``holds`` if they never disagree, else
-    ``not checkable`` (the evidence itself is then in doubt, whichever side is wrong)."""
-    if disagreements < 0 or checked < 0 or disagreements > checked:
-        raise ValueError(f"need 0 <= disagreements <= checked, got {disagreements}, {checked}")
-    if disagreements == 0:
-        return HOLDS
-    return f"not checkable: {what} disagree at {disagreements}/{checked} points"
-
-
-def z_threshold(num_tests: int, family_alpha: float = 1e-3, floor: float = 4.0) -> float:
-    """Two-sided |z| threshold for ``num_tests`` entrywise comparisons (Bonferroni, at least 4).
-
-    ``max(floor, Phi^-1(1 - family_alpha / (2 num_tests)))``: with N independent entries the chance
-    that a correct estimator exceeds it anywhere is at most ``family_alpha``.
-    """
-    from statistics import NormalDist
-
-    if num_tests < 1:
-        raise ValueError(f"num_tests must be >= 1, got {num_tests}")
-    q = NormalDist().inv_cdf(1.0 - family_alpha / (2.0 * num_tests))
-    return max(floor, q)
 
 
 def verdict_lemma_3_2(
@@ -206,19 +63,19 @@ def verdict_lemma_3_2(
     if z_conditional > z_tol:
         return (
             "not checkable: the exact kernel-conditional form itself disagrees with Monte Carlo "
-            f"(max |z| = {_fmt(z_conditional)} > {_fmt(z_tol)}), so the comparison is not trusted"
+            f"(max |z| = {fmt(z_conditional)} > {fmt(z_tol)}), so the comparison is not trusted"
         )
     if z_factorised > z_tol:
         return (
             "fails: the paper's factorised form E[xx^T] kron E[gg^T] is rejected by Monte Carlo "
-            f"(max |z| = {_fmt(z_factorised)} > {_fmt(z_tol)}) while the kernel-conditional form "
-            f"E_K[E[xx^T|K] kron E[gg^T|K]] is consistent (max |z| = {_fmt(z_conditional)})"
+            f"(max |z| = {fmt(z_factorised)} > {fmt(z_tol)}) while the kernel-conditional form "
+            f"E_K[E[xx^T|K] kron E[gg^T|K]] is consistent (max |z| = {fmt(z_conditional)})"
         )
     if max_rel_diff is not None and max_rel_diff > rel_tol:
         return (
             "holds with conditions: the factorised and conditional forms differ (max relative "
-            f"difference {_fmt(max_rel_diff)}) but Monte Carlo at this sample size cannot tell them "
-            f"apart (max |z| {_fmt(z_factorised)} vs {_fmt(z_conditional)})"
+            f"difference {fmt(max_rel_diff)}) but Monte Carlo at this sample size cannot tell them "
+            f"apart (max |z| {fmt(z_factorised)} vs {fmt(z_conditional)})"
         )
     return HOLDS
 
@@ -264,6 +121,7 @@ def verdict_theorem_3_5(
     ``n_disagree``, ``n_undecided``, ``n_yes``, ``n_no`` (decided instances agreeing with the
     source, by source answer), ``n_programs``, ``n_phi_structured``.
     """
+    # one branch per outcome of the evidence, from "holds" to "fails", each with its stated reason
     poly_ok = None
     if recovery is not None and recovery.get("n_instances", 0) > 0:
         poly_ok = recovery["n_correct"] == recovery["n_instances"]
@@ -290,8 +148,8 @@ def verdict_theorem_3_5(
             f"recovery through phi itself is polynomial (spectral recovery right on "
             f"{recovery['n_correct']}/{recovery['n_instances']} planted and off-image instances, "
             f"d = {recovery.get('d_min', '?')}..{recovery.get('d_max', '?')}, max residual "
-            f"{_fmt(float(recovery.get('max_residual', float('nan'))))}, max time "
-            f"{_fmt(float(recovery.get('max_time_s', float('nan'))))} s)"
+            f"{fmt(float(recovery.get('max_residual', float('nan'))))}, max time "
+            f"{fmt(float(recovery.get('max_time_s', float('nan'))))} s)"
         )
     if hard_ok:
         hard_txt = (
@@ -356,7 +214,7 @@ def verdict_appendix_a(
     if not off:
         return HOLDS
     txt = "; ".join(
-        f"L={L}: sparse {_fmt(ls)} vs dense {_fmt(ld)} (relative difference {_fmt(rel)} > {_fmt(rel_tol)})"
+        f"L={L}: sparse {fmt(ls)} vs dense {fmt(ld)} (relative difference {fmt(rel)} > {fmt(rel_tol)})"
         for L, ls, ld, rel in off
     )
     if any(L in paper_layers for L, *_ in off):
@@ -382,6 +240,7 @@ def verdict_fig_3(
     knows the kernel); reported values above it are named in the reason. No measured value ->
     ``not checkable``.
     """
+    # one branch per outcome of the evidence, from "holds" to "fails", each with its stated reason
     if not measured:
         return "not checkable: no accuracies were measured"
     states = sorted({s for s, _ in measured})
@@ -391,22 +250,22 @@ def verdict_fig_3(
         for l1, l2 in zip(ls, ls[1:]):
             if measured[(s, l2)] < measured[(s, l1)] - trend_slack:
                 broken.append(
-                    f"|S|={s}: L={l1} {_fmt(measured[(s, l1)])} > L={l2} {_fmt(measured[(s, l2)])}"
+                    f"|S|={s}: L={l1} {fmt(measured[(s, l1)])} > L={l2} {fmt(measured[(s, l2)])}"
                 )
         # growth, not just no decrease: the deepest model must beat the shallowest by > slack
         if len(ls) >= 2 and measured[(s, ls[-1])] - measured[(s, ls[0])] <= trend_slack:
             broken.append(
-                f"|S|={s}: no growth, L={ls[0]} {_fmt(measured[(s, ls[0])])} vs L={ls[-1]} "
-                f"{_fmt(measured[(s, ls[-1])])}"
+                f"|S|={s}: no growth, L={ls[0]} {fmt(measured[(s, ls[0])])} vs L={ls[-1]} "
+                f"{fmt(measured[(s, ls[-1])])}"
             )
     compared = [k for k in sorted(reported) if k in measured]
     off = [
-        f"|S|={s},L={l}: {_fmt(measured[(s, l)])} vs paper {_fmt(reported[(s, l)])}"
+        f"|S|={s},L={l}: {fmt(measured[(s, l)])} vs paper {fmt(reported[(s, l)])}"
         for (s, l) in compared
         if abs(measured[(s, l)] - reported[(s, l)]) > tol
     ]
     above = [
-        f"|S|={s},L={l}: paper {_fmt(reported[(s, l)])} > oracle bound {_fmt(upper_bounds[s])}"
+        f"|S|={s},L={l}: paper {fmt(reported[(s, l)])} > oracle bound {fmt(upper_bounds[s])}"
         for (s, l) in sorted(reported)
         if upper_bounds and s in upper_bounds and reported[(s, l)] > upper_bounds[s] + 0.01
     ]
@@ -424,25 +283,12 @@ def verdict_fig_3(
     if off:
         return (
             f"holds with conditions: accuracy grows with L for every |S| as reported, but "
-            f"{len(off)}/{len(compared)} reported values differ by more than {_fmt(tol)} ("
+            f"{len(off)}/{len(compared)} reported values differ by more than {fmt(tol)} ("
             + "; ".join(off)
             + ")" + note
         )
     return HOLDS
 
-
-def grows_with(xs: Sequence[float], ys: Sequence[float], min_rho: float = 0.5) -> tuple[bool, float]:
-    """(grows, Spearman rho): ``ys`` grows with ``xs`` if rho >= ``min_rho`` and the last y > first y."""
-    from scipy.stats import spearmanr
-
-    if len(xs) != len(ys) or len(xs) < 3:
-        raise ValueError("grows_with needs xs and ys of equal length >= 3")
-    order = sorted(range(len(xs)), key=lambda i: xs[i])
-    y_sorted = [ys[i] for i in order]
-    if max(y_sorted) == min(y_sorted):
-        return False, 0.0
-    rho = float(spearmanr([xs[i] for i in order], y_sorted).statistic)
-    return (rho >= min_rho and y_sorted[-1] > y_sorted[0]), rho
 
 
 def verdict_fig_5(
@@ -473,8 +319,8 @@ def verdict_fig_5(
     def desc(s: tuple) -> str:
         name, g, rho, gaps = s
         return (
-            f"{name}: gap {'grows' if g else 'does not grow'} with d (Spearman rho {_fmt(rho)}, "
-            f"first {_fmt(float(gaps[0]))}, last {_fmt(float(gaps[-1]))})"
+            f"{name}: gap {'grows' if g else 'does not grow'} with d (Spearman rho {fmt(rho)}, "
+            f"first {fmt(float(gaps[0]))}, last {fmt(float(gaps[-1]))})"
         )
 
     grows = [s for s in sides if s[1]]
@@ -488,6 +334,3 @@ def verdict_fig_5(
     if grows:
         return "holds with conditions: " + "; ".join(desc(s) for s in sides)
     return "fails: " + "; ".join(desc(s) for s in sides)
-
-
-assert set(_SEVERITY) == set(OUTCOMES)

@@ -164,7 +164,7 @@ def test_train_divergence_keeps_best_and_says_so(capsys):
     (["--d", "201"], "--d must be <= 200"),
     (["--prompts", "0"], "--prompts must be >= 1, got 0"),
     (["--d", "0"], "--d must be >= 1, got 0"),
-    (["--scale", "0"], "--scale must be > 0"),
+    (["--scale", "0"], "--scale must be a finite number > 0"),
 ])
 def test_thm41_more_bad_input(capsys, extra, msg):
     assert main(["thm41", "--layers", "2", "--d", "2", "--n", "5", "--prompts", "3"] + extra) == 2
@@ -173,12 +173,12 @@ def test_thm41_more_bad_input(capsys, extra, msg):
 
 
 def test_memory_error_becomes_one_line(monkeypatch, capsys):
-    import recovery.training.loop as tr
+    import lsahard.cli.train as cli_train
 
     def oom(**kw):
         raise MemoryError
 
-    monkeypatch.setattr(tr, "train", oom)
+    monkeypatch.setattr(cli_train, "train", oom)
     assert main(["train", "--states", "2", "--layers", "1", "--d", "2", "--n", "4", "--train-size", "7"]) == 2
     err = capsys.readouterr().err
     assert "not enough memory" in err and "--train-size 7" in err and err.count("\n") == 1

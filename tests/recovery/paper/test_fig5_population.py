@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from benchmarks.perf.bench_recovery import instances, markdown, run
-from recovery.paper.fig5_population import fig5_markdown, fig5_population, main
+from recovery.paper.fig5_population import fig5_markdown, fig5_population, write_fig5_population
 
 
 def test_fig5_rows_chain_and_monte_carlo(tmp_path):
@@ -18,10 +18,9 @@ def test_fig5_rows_chain_and_monte_carlo(tmp_path):
             assert abs(r[f"mse_{k}"] - f) <= 5 * r[f"mse_se_{k}"]
             assert 0.0 <= r[f"acc_{k}"] <= 1.0
     assert "| 2 |" in fig5_markdown(rows, n=20, p=0.5, batch=3000)
-    assert main(["--out", str(tmp_path), "--dmax", "1", "--batch", "50", "--starts", "1",
-                 "--certified-max-d", "0"]) == 0
+    md = write_fig5_population(tmp_path, dmax=1, batch=50, starts=1, certified_max_d=0)
     assert (tmp_path / "fig5_population.png").stat().st_size > 0
-    assert (tmp_path / "fig5_population.md").read_text().count("\n| 1 |") == 1
+    assert (tmp_path / "fig5_population.md").read_text() == md and md.count("\n| 1 |") == 1
 
 
 def test_bench_recovery_run_agrees(tmp_path):
@@ -36,17 +35,11 @@ def test_bench_recovery_run_agrees(tmp_path):
         assert k1 == k2 and np.array_equal(X1, X2)
 
 
-@pytest.mark.parametrize("extra", [["--dmax", "0"], ["--p", "1.0"], ["--n", "0"], ["--out", "FILE/sub"],
-                                   ["--workers", "0"], ["--time-limit", "0"], ["--time-limit", "inf"]])
-def test_main_bad_arguments_are_usage_errors(tmp_path, capsys, extra):
-    from recovery.paper.fig5_population import main
-
-    f = tmp_path / "FILE"
-    f.write_text("x")
-    argv = ["--out", str(tmp_path / "o")] + [a.replace("FILE", str(f)) for a in extra]
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    assert exc.value.code == 2 and "error" in capsys.readouterr().err
+@pytest.mark.parametrize("kw, msg", [({"dmax": 0}, "dmax must be >= 1"), ({"p": 1.0}, "p must"),
+                                     ({"n": 0}, "n must be >= 1"), ({"seed": -1}, "seed must be >= 0")])
+def test_write_fig5_population_bad_arguments(tmp_path, kw, msg):
+    with pytest.raises(ValueError, match=msg):
+        write_fig5_population(tmp_path / "o", **{"batch": 10, "starts": 1, **kw})
 
 
 def test_planted_sweep_counts_failures(monkeypatch):

@@ -1,0 +1,150 @@
+"""Prompts in Gram form and the L-layer LSA forward pass on them (MATH.md section 2).
+
+Model (paper eq. for LSA, MATH.md section 2): ``L`` layers, each
+``Z <- Z + (1/n) P_l Z M Z^T Q_l Z`` with ``M = diag(1, ..., 1, 0)`` of size ``n + 1``; the prediction is
+``yhat = Z_L[d, n]`` (0-based; the paper's ``Z_L[d+1, n+1]``).
+
+Gram compression (why training cost does not grow with ``n``)
+--------------------------------------------------------------
+Write ``G_l = (1/n) Z_l M Z_l^T`` (a (d+1) x (d+1) symmetric matrix per prompt).  One layer is
+``Z_{l+1} = E_l Z_l`` with ``E_l = I + P_l G_l Q_l``, hence
+
+* ``G_{l+1} = E_l G_l E_l^T``  and
+* the query column ``v_{l+1} = E_l v_l`` (``v_0 = Z_0[:, n] = (x_{n+1}; 0)``).
+
+So the whole L-layer forward pass needs only ``G_0`` (shape (B, d+1, d+1)) and ``v_0`` (shape (B, d+1)) per
+prompt: cost ``O(B L d^3)`` instead of ``O(B L d^2 n)``.  ``tests/recovery/training/test_loop.py`` checks this
+against ``recovery.lsa.model.lsa_forward`` (the literal Z recursion).
+
+Accuracy: prediction rounded to the nearest state value and clipped to ``[0, S-1]``, compared with the label.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from recovery.lsa.prompts import BernoulliInit, DirichletPrior, UniformBinaryPrior, UniformInit, sample_prompts
+
+__all__ = [
+    "SUPPORTED_STATES",
+    "GramBatch",
+    "Layers",
+    "accuracy_of",
+    "compress_prompts",
+    "forward_gram",
+    "make_prompts",
+    "predict_gram",
+    "prior_and_init",
+]
+
+SUPPORTED_STATES = (2, 3, 4)
+#: per-layer ``(P_l, Q_l)``, each (d+1, d+1)
+Layers = Sequence[tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class GramBatch:
+    """Prompts compressed to what an LSA needs: ``G0`` (B, d+1, d+1), ``v0`` (B, d+1), labels ``y`` (B,)."""
+
+    G0: np.ndarray
+    v0: np.ndarray
+    y: np.ndarray
+
+    def __post_init__(self) -> None:
+        G0 = np.asarray(self.G0, dtype=float)
+        v0 = np.asarray(self.v0, dtype=float)
+        y = np.asarray(self.y, dtype=float)
+        if G0.ndim != 3 or G0.shape[1] != G0.shape[2]:
+            raise ValueError(f"G0 must have shape (B, d+1, d+1), got {G0.shape}")
+        if v0.shape != G0.shape[:2]:
+            raise ValueError(f"v0 must have shape {G0.shape[:2]}, got {v0.shape}")
+        if y.shape != G0.shape[:1]:
+            raise ValueError(f"y must have shape {G0.shape[:1]}, got {y.shape}")
+        object.__setattr__(self, "G0", G0)
+        object.__setattr__(self, "v0", v0)
+        object.__setattr__(self, "y", y)
+
+    @property
+    def size(self) -> int:
+        return int(self.G0.shape[0])
+
+    @property
+    def d(self) -> int:
+        return int(self.G0.shape[1]) - 1
+
+
+def compress_prompts(Z0: np.ndarray, y: np.ndarray) -> GramBatch:
+    """``Z0`` (B, d+1, n+1), ``y`` (B,) -> GramBatch with ``G0 = (1/n) sum_{i<n} z_i z_i^T`` and ``v0 = Z0[:, :, n]``."""
+    Z0 = np.asarray(Z0, dtype=float)
+    if Z0.ndim != 3 or Z0.shape[2] < 2:
+        raise ValueError(f"Z0 must have shape (B, d+1, n+1) with n >= 1, got {Z0.shape}")
+    n = Z0.shape[2] - 1
+    ctx = Z0[:, :, :n]
+    G0 = np.matmul(ctx, ctx.transpose(0, 2, 1)) / n
+    return GramBatch(G0=G0, v0=Z0[:, :, n].copy(), y=np.asarray(y, dtype=float))
+
+
+def prior_and_init(num_states: int, p: float) -> tuple[Any, Any]:
+    """The kernel prior and initial law of :func:`make_prompts` (MATH.md section 1).
+
+    Parameters
+    ----------
+    num_states : int
+        ``|S|``: 2 gives the uniform binary kernel prior and ``Bern(p)`` starts, more states Dirichlet(1) rows
+        and uniform starts.
+    p : float
+        ``P(x_1 = 1)`` of the binary initial law (unused for ``|S| >= 3``).
+
+    Returns
+    -------
+    (prior, init)
+        Objects of :mod:`recovery.lsa.prompts`.
+    """
+    if num_states == 2:
+        return UniformBinaryPrior(), BernoulliInit(p)
+    return DirichletPrior(num_states, 1.0), UniformInit()
+
+
+def make_prompts(
+    size: int, d: int, n: int, *, num_states: int = 2, p: float = 0.5, rng: np.random.Generator
+) -> GramBatch:
+    """Sample ``size`` prompts with ``recovery.lsa.prompts.sample_prompts`` and compress them.
+
+    Binary: kernel prior ``p01, p10 ~ U(0,1)`` and initial state ``Bern(p)``; ``|S| >= 3``: Dirichlet(1) rows and a
+    uniform initial state (MATH.md section 1).
+    """
+    if num_states not in SUPPORTED_STATES:
+        raise ValueError(f"num_states must be one of {SUPPORTED_STATES}, got {num_states}")
+    prior, init = prior_and_init(num_states, p)
+    pr = sample_prompts(size, d, n, prior=prior, init=init, rng=rng)
+    return compress_prompts(pr.Z0, pr.y)
+
+
+def forward_gram(G0: np.ndarray, v0: np.ndarray, layers: Layers, *, keep: bool = False):
+    """L-layer LSA in Gram form.  Returns the final query column ``v_L`` (B, d+1) (prediction ``v_L[:, d]``);
+    with ``keep=True`` also the lists of per-layer inputs ``Gs`` and maps ``Es`` (for the backward pass)."""
+    D = G0.shape[-1]
+    eye = np.eye(D)
+    G, v = G0, v0
+    Gs, Es = [], []
+    for P, Q in layers:
+        E = eye + np.matmul(np.matmul(P, G), Q)
+        if keep:
+            Gs.append(G)
+            Es.append(E)
+        G = np.matmul(np.matmul(E, G), E.transpose(0, 2, 1))
+        v = np.einsum("bij,bj->bi", E, v)
+    return (v, Gs, Es) if keep else v
+
+
+def predict_gram(batch: GramBatch, layers: Layers) -> np.ndarray:
+    """Predictions ``yhat = v_L[:, d]`` (shape (B,)) of the L-layer LSA on ``batch`` (Gram form)."""
+    return forward_gram(batch.G0, batch.v0, layers)[:, batch.d]
+
+
+def accuracy_of(yhat: np.ndarray, y: np.ndarray, num_states: int) -> float:
+    """Fraction of prompts whose prediction rounded to the nearest state (clipped to [0, S-1]) equals the label."""
+    pred = np.clip(np.rint(yhat), 0, num_states - 1)
+    return float(np.mean(pred == np.rint(y)))
