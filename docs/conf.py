@@ -34,6 +34,8 @@ extensions = [
     "sphinx.ext.viewcode",
     "plain_docstrings",
     "api_pages",
+    "package_refs",
+    "sphinx_gallery.gen_gallery",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -46,6 +48,14 @@ exclude_patterns = [
     "figures/**/*.txt",
     "examples",
     "_ext",
+    "results/_generated",  # fragments of docs/regenerate.py, included by the results pages
+    "gallery",  # the example scripts; sphinx-gallery renders them into auto_examples/
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+    "auto_examples/*.zip",
+    "auto_examples/*.json",
+    "auto_examples/*.md5",
+    "auto_examples/*.txt",
 ]
 
 # Markdown
@@ -63,6 +73,31 @@ napoleon_google_docstring = False
 napoleon_use_rtype = False
 add_module_names = False
 
+# A short class name in a docstring (``:class:`Progress```) that two modules define is resolved to
+# the first match instead of failing the build ("more than one target found"); references written
+# with the full module path are unaffected.
+suppress_warnings = ["ref.python"]
+
+# References into the four packages on the hand-written pages must resolve (docs/_ext/package_refs.py):
+# a {mod}/{func}/{class} role naming a module or function that moved fails the -W build, and
+# re-exported names ({func}`recovery.recover`) resolve to the module that defines them.
+
+# Example gallery: docs/gallery/plot_*.py run at build time into docs/auto_examples/ (git-ignored)
+sphinx_gallery_conf = {
+    "examples_dirs": "gallery",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "within_subsection_order": "FileNameSortKey",
+    "matplotlib_animations": False,
+    "image_scrapers": ("matplotlib",),
+    "reset_modules": ("matplotlib",),
+    "show_memory": False,
+    "write_computation_times": False,  # no sg_execution_times.rst in docs/
+    "plot_gallery": "True",
+}
+
 # HTML
 html_theme = "pydata_sphinx_theme"
 html_title = f"lsahard {release}"
@@ -71,4 +106,5 @@ html_theme_options = {
     "navigation_with_keys": False,
     "secondary_sidebar_items": ["page-toc"],
 }
-html_static_path: list[str] = []
+html_static_path = ["_ext/static"]
+html_css_files = ["lsahard.css"]

@@ -70,8 +70,9 @@ def generate(app) -> None:
         _write(api / f"{package}.rst", _package_page(package, modules))
         for m in modules:
             title = f"``{m}``"
-            # a package's __all__ lists what it re-exports; those are documented where they are defined
-            extra = "   :ignore-module-all:\n" if _is_package(m) else ""
+            # __all__ may list re-exports (a package's public names, a module kept for its old import
+            # path); every name is documented once, on the page of the module that defines it
+            extra = "   :ignore-module-all:\n"
             _write(api / "modules" / f"{m}.rst",
                    f"{title}\n{'=' * len(title)}\n\n.. automodule:: {m}\n   :members:\n{extra}")
 
