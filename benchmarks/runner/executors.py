@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import io
+import multiprocessing
 import sys
 import threading
 import time
@@ -35,15 +36,19 @@ from dataclasses import asdict
 from hashlib import sha256
 from typing import Any, Callable, Iterable, Mapping, Sequence, TextIO
 
-from benchmarks.runner.run import Progress, Task, base_record, execute, machine_info, versions_info
+from benchmarks.runner.machine import machine_info, versions_info
+from benchmarks.runner.progress import Progress
+from benchmarks.runner.run import execute
+from benchmarks.runner.task import Task, base_record, classify
+from benchmarks.runner.worker import context, preload_modules
 
 __all__ = ["EXECUTORS", "DASK_MISSING", "require_dask", "dask_key", "run_on_worker", "Executor",
            "LocalExecutor", "DaskExecutor", "make_executor", "slurm_cluster"]
 
 EXECUTORS = ("local", "dask")
 
-#: the one-line error when ``--executor dask`` is asked for without the extra
-DASK_MISSING = ("--executor dask needs dask.distributed, which is not installed: "
+#: the one-line error when the dask executor is asked for without the extra
+DASK_MISSING = ("the dask executor needs dask.distributed, which is not installed: "
                 "pip install 'lsahard[dask]'")
 
 
@@ -83,8 +88,6 @@ def _allow_children() -> None:
     orphaned; the runner's workers already die with their parent (parent-death signal, and the
     fork server exits when this process does), so clearing the flag is safe here.
     """
-    import multiprocessing
-
     multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
 
 
@@ -103,9 +106,7 @@ def run_on_worker(task: Mapping[str, Any], grace: float | None = None,
     if launcher == "forkserver":
         with _FORK_LOCK:  # the first run of a worker starts its fork server; others wait for it
             _allow_children()
-            from benchmarks.runner.run import _context, preload_modules
-
-            _context(preload_modules([t.runner]))
+            context(preload_modules([t.runner]))
     execute([t], jobs=1, on_record=out.append, grace=grace, versions=versions, machine=machine,
             wrong_stream=io.StringIO(), launcher=launcher)
     rec = out[0]
@@ -197,7 +198,7 @@ class DaskExecutor(Executor):
             try:
                 self.client = distributed.Client(scheduler, timeout="30s")
             except (OSError, TimeoutError) as exc:
-                raise ValueError(f"--scheduler: cannot connect to {scheduler!r} ({exc})") from None
+                raise ValueError(f"scheduler: cannot connect to {scheduler!r} ({exc})") from None
 
     @property
     def address(self) -> str:
@@ -217,8 +218,6 @@ class DaskExecutor(Executor):
                      machine: Mapping[str, Any]) -> dict[str, Any]:
         """The record of a task Dask gave up on (its workers kept dying), like a local worker
         that died without a result."""
-        from benchmarks.runner.run import classify
-
         rec = base_record(task, versions, machine)
         rec.update({"status": "error", "answer": None, "proof": "none", "verified": None,
                     "classification": classify(None, "error", task.known_answer, error=True),
@@ -228,6 +227,7 @@ class DaskExecutor(Executor):
                     "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "log": None})
         return rec
 
+    # one loop over Dask futures with its bookkeeping (lost workers, progress); splitting it hides the flow
     def execute(self, tasks: Iterable[Task], *, on_record: Callable[[dict[str, Any]], None],
                 grace: float | None = None, versions: Mapping[str, Any] | None = None,
                 machine: Mapping[str, Any] | None = None, progress: Progress | None = None,
@@ -300,12 +300,12 @@ class DaskExecutor(Executor):
 
 
 def make_executor(name: str = "local", *, jobs: int = 1, scheduler: str | None = None) -> Executor:
-    """``local`` or ``dask`` (ValueError for anything else, or for ``--scheduler`` with local)."""
+    """``local`` or ``dask`` (ValueError for anything else, or for a ``scheduler`` with local)."""
     if name not in EXECUTORS:
-        raise ValueError(f"--executor: expected one of {', '.join(EXECUTORS)}, got {name!r}")
+        raise ValueError(f"name must be one of {', '.join(EXECUTORS)}, got {name!r}")
     if name == "local":
         if scheduler is not None:
-            raise ValueError("--scheduler: only with --executor dask")
+            raise ValueError("scheduler: only with name='dask'")
         return LocalExecutor(jobs)
     return DaskExecutor(scheduler, jobs)
 

@@ -182,7 +182,7 @@ class ResultsWriter:
         self.close()
 
 
-def _iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     with open(path, "rb") as fh:
         data = fh.read()
     lines = data.split(b"\n")
@@ -202,7 +202,7 @@ def read_records(path: str | os.PathLike[str], *, strict: bool = False) -> list[
     if not p.exists():
         return []
     out: list[dict[str, Any]] = []
-    for lineno, raw in _iter_lines(p):
+    for lineno, raw in iter_lines(p):
         try:
             rec = json.loads(raw.decode("utf-8"))  # UnicodeDecodeError is a ValueError too
             if not isinstance(rec, dict):
@@ -299,6 +299,40 @@ def write_json(path: str | os.PathLike[str], data: Any) -> None:
     _atomic_write_json(p, data)
 
 
+def _merge_sources(out_dir: Path, inputs: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The input paths of a merge; ValueError naming ``out`` or ``inputs`` for an unusable one."""
+    if not inputs:
+        raise ValueError("inputs: expected at least one result file or directory to merge")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"out: {str(out_dir)!r} must be a directory (results.jsonl is written inside)")
+    if (out_dir / RESULTS_FILE).exists() and (out_dir / RESULTS_FILE).stat().st_size > 0:
+        raise ValueError(f"out: {str(out_dir)!r} already holds results; choose a new directory")
+    sources = [Path(p) for p in inputs]
+    for src in sources:
+        if not src.exists():
+            raise ValueError(f"inputs: {str(src)!r} does not exist")
+        if src.is_dir() and not (src / RESULTS_FILE).is_file():
+            raise ValueError(f"inputs: directory {str(src)!r} has no {RESULTS_FILE}")
+        if src.resolve() == out_dir.resolve():
+            raise ValueError("out must differ from every input")
+    return sources
+
+
+def _merge_side_files(src: Path, answers: dict[str, str], manifest: dict[str, Any], meta: dict[str, Any]) -> None:
+    """Add the known answers, manifest entries and ``meta.json`` of input directory ``src``."""
+    for k, v in load_known_answers(src).items():
+        if k in answers and answers[k] != v:
+            raise ValueError(f"inputs: known answer conflict for instance {k!r}: {answers[k]} vs {v}")
+        answers[k] = v
+    mpath = src / MANIFEST_FILE
+    if mpath.exists():
+        for k, v in read_json(mpath).items():
+            manifest.setdefault(k, v)
+    mt = src / META_FILE
+    if mt.exists():
+        meta["merged_from"].append(read_json(mt))
+
+
 def merge(out: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]]) -> dict[str, int]:
     """Combine result files/directories ``inputs`` into the run directory ``out``.
 
@@ -308,21 +342,8 @@ def merge(out: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]])
     is a ValueError).  ``out`` must not already hold results (so a merge never mixes silently).
     Returns counts ``{"read": ..., "written": ..., "duplicates": ...}``.
     """
-    if not inputs:
-        raise ValueError("merge: expected at least one input")
     out_dir = Path(out)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(f"merge: OUT {str(out_dir)!r} must be a directory (results.jsonl is written inside)")
-    if (out_dir / RESULTS_FILE).exists() and (out_dir / RESULTS_FILE).stat().st_size > 0:
-        raise ValueError(f"merge: OUT {str(out_dir)!r} already holds results; choose a new directory")
-    sources = [Path(p) for p in inputs]
-    for src in sources:
-        if not src.exists():
-            raise ValueError(f"merge: input {str(src)!r} does not exist")
-        if src.is_dir() and not (src / RESULTS_FILE).is_file():
-            raise ValueError(f"merge: input directory {str(src)!r} has no {RESULTS_FILE}")
-        if src.resolve() == out_dir.resolve():
-            raise ValueError("merge: OUT must differ from every input")
+    sources = _merge_sources(out_dir, inputs)
     seen: set[tuple] = set()
     kept: list[dict[str, Any]] = []
     n_read = 0
@@ -336,22 +357,11 @@ def merge(out: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]])
         n_read += len(recs)
         for rec in recs:
             key = record_key(rec)
-            if key in seen:
-                continue
-            seen.add(key)
-            kept.append(rec)
+            if key not in seen:
+                seen.add(key)
+                kept.append(rec)
         if src.is_dir():
-            for k, v in load_known_answers(src).items():
-                if k in answers and answers[k] != v:
-                    raise ValueError(f"merge: known answer conflict for instance {k!r}: {answers[k]} vs {v}")
-                answers[k] = v
-            mpath = src / MANIFEST_FILE
-            if mpath.exists():
-                for k, v in read_json(mpath).items():
-                    manifest.setdefault(k, v)
-            mt = src / META_FILE
-            if mt.exists():
-                meta["merged_from"].append(read_json(mt))
+            _merge_side_files(src, answers, manifest, meta)
     out_dir.mkdir(parents=True, exist_ok=True)
     with ResultsWriter(out_dir / RESULTS_FILE, fsync=False) as w:
         for rec in kept:

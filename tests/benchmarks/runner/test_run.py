@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 
 from benchmarks.suites import families
@@ -22,9 +21,7 @@ from benchmarks.runner import results
 from benchmarks.runner import run as runner
 
 from benchmarks.suites import catalog as suites
-from benchmarks.runner.run import classify
 from lsahard.cli import main
-
 
 
 def _lines(path: Path) -> list[dict]:
@@ -333,118 +330,6 @@ def test_bad_flags_via_python_m_lsahard(tmp_path):
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "--shard" in r.stderr
 
 
-def test_delegated_suite_missing_is_a_clear_error(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(suites.DELEGATED_SUITES, "claims", ("benchmarks._no_such_module", "run_claims", ""))
-    rc = main(["bench", "--suite", "claims", "--out", str(tmp_path / "c")])
-    err = capsys.readouterr().err
-    assert rc == 2 and "not available" in err and len(err.strip().splitlines()) == 1
-
-
-def test_delegated_suites_receive_out_dir_and_options(tmp_path, capsys, monkeypatch):
-    (tmp_path / "lsahard_fake_paper.py").write_text(
-        "import json, pathlib\n"
-        "def run_paper_suite(out_dir, quick=False):\n"
-        "    pathlib.Path(out_dir, 'args.json').write_text(json.dumps({'quick': quick}))\n"
-        "    return {'a': 1, 'b': 2}\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setitem(suites.DELEGATED_SUITES, "paper", ("lsahard_fake_paper", "run_paper_suite", ""))
-    out = tmp_path / "paper"
-    assert main(["bench", "--suite", "paper", "--out", str(out)]) == 0
-    info = json.loads(capsys.readouterr().out)
-    assert json.loads((out / "args.json").read_text()) == {"quick": True}
-    assert info["results"] == 2 and "args.json" in info["files"]
-    assert main(["bench", "--suite", "paper", "--full", "--out", str(tmp_path / "p2")]) == 0
-    assert json.loads((tmp_path / "p2" / "args.json").read_text()) == {"quick": False}
-    capsys.readouterr()
-    assert main(["bench", "--suite", "paper", "--resume", "--out", str(out)]) == 2
-
-
-def test_classify_table():
-    assert classify("YES", "optimal", "YES", verified=True) == "ok"
-    assert classify("YES", "optimal", "NO", verified=True) == "wrong"
-    assert classify("NO", "infeasible", "YES") == "wrong"
-    assert classify("NO", "infeasible", None) == "ok"
-    assert classify("YES", "optimal", "YES", verified=False) == "unknown"  # unverified claim
-    assert classify(None, "timeout", "YES") == "timeout"
-    assert classify(None, "unknown", "YES") == "unknown"
-    assert classify(None, "unknown", "YES", hit_limit=True) == "timeout"
-    assert classify("YES", "optimal", "YES", verified=True, hit_limit=True) == "ok"
-    assert classify(None, "error", None, hit_limit=True) == "error"
-    assert classify(None, "error", None) == "error"
-    assert classify(None, "optimal", "NO", killed=True) == "timeout"
-    assert classify("YES", "optimal", "YES", error=True) == "error"
-    # a YES without a witness that passed the exact check (verified None/False) proves nothing
-    assert classify("YES", "optimal", "YES", verified=None) == "unknown"
-    assert classify("YES", "feasible", "YES", verified=None, hit_limit=True) == "timeout"
-
-
-# every answer a run can prove, against both known answers: YES = an exact witness (certified at
-# the source for reduced programs), NO = a proof; anything else proves nothing.
-
-
-@pytest.mark.parametrize("answer,proof,proved", [
-    ("yes", "exact", "YES"), ("no", "solver proof", "NO"), ("no", "exact", "NO"), ("unknown", "none", None)])
-def test_every_program_answer_maps_to_a_classification(answer, proof, proved):
-    from recovery.programs.program import ProgramBuilder
-
-    pb = ProgramBuilder(1)
-    pb.add_row(0, [(0, 0, 1)], "==", 1)
-    res = _sr("optimal", verified=answer == "yes", answer=answer, answer_proof=proof)
-    out = families.lsa_outcome(res, pb.build())
-    assert out["answer"] == proved and out["proof"] == proof
-    for known in ("YES", "NO"):
-        cls = classify(out["answer"], out["status"], known, verified=out["verified"])
-        assert (cls == "ok") == (proved == known) and (cls == "wrong") == (proved not in (None, known))
-
-
-@pytest.mark.parametrize("dec_answer,witness_ok,expected", [
-    (True, True, {"YES": "ok", "NO": "wrong"}),
-    (True, False, {"YES": "unknown", "NO": "unknown"}),   # witness fails the exact check
-    (False, None, {"YES": "wrong", "NO": "ok"}),
-    (None, None, {"YES": "unknown", "NO": "unknown"}),
-])
-def test_decision_answer_maps_to_a_classification(dec_answer, witness_ok, expected):
-    inst = SimpleNamespace(check=lambda w: w == "good")
-    witness = None if witness_ok is None else ("good" if witness_ok else "bad")
-    out = families.decide_outcome(SimpleNamespace(answer=dec_answer, witness=witness, status="s"), inst)
-    for known, cls in expected.items():
-        assert classify(out["answer"], out["status"], known, verified=out["verified"]) == cls
-
-
-def _sr(status, verified=False, objective=None, bound=None, answer="unknown", answer_proof="none"):
-    return SimpleNamespace(status=status, verified=verified, objective=objective, bound=bound, proof="",
-                           b=None, A=None, answer=answer, answer_proof=answer_proof, answer_reason="r")
-
-
-def test_lsa_outcome_yes_needs_the_source_check():
-    """A reduced program: a point that satisfies the program within tolerance but maps back to a
-    source solution failing the exact check is no YES; the forward certificate is."""
-    import dataclasses
-
-    from recovery.programs.solvers import SolveResult
-    from reductions import Partition, chain
-
-    red = chain(Partition(values=(1, 1, 2)), "lsa_program")
-    b, A = red.forward((1, 1, -1))
-    good = SolveResult("feasible", b, A, None, None, 0.1, "", solver="lm", verified=True)
-    assert families.lsa_outcome(good, red.target.program)["answer"] == "YES"
-    bad = dataclasses.replace(good, b=np.abs(b), A=np.abs(A))  # all signs +1: 1 + 1 + 2 != 0
-    out = families.lsa_outcome(bad, red.target.program)
-    assert out["answer"] is None and out["proof"] == "none"
-
-
-def test_decide_outcome_rechecks_the_witness():
-    inst = SimpleNamespace(check=lambda w: w == (1, 0))
-    ok = families.decide_outcome(SimpleNamespace(answer=True, witness=(1, 0), status="optimal"), inst)
-    assert ok["answer"] == "YES" and ok["verified"] is True
-    bad = families.decide_outcome(SimpleNamespace(answer=True, witness=(0, 0), status="optimal"), inst)
-    assert bad["answer"] is None and bad["verified"] is False
-    no = families.decide_outcome(SimpleNamespace(answer=False, witness=None, status="infeasible"), inst)
-    assert no["answer"] == "NO"
-    unk = families.decide_outcome(SimpleNamespace(answer=None, witness=None, status="time limit"), inst)
-    assert unk["answer"] is None and classify(unk["answer"], unk["status"], "YES") == "timeout"
-
-
 def test_results_writer_repair_and_partial_lines(tmp_path):
     p = tmp_path / "r.jsonl"
     rec = {"family": "f", "level": "source", "instance": "i", "solver": "s", "seed": 0, "x": 1.5}
@@ -489,26 +374,6 @@ def test_merge_rejects_corrupt_inputs(tmp_path, capsys):
     # a trailing fragment without newline (a torn last write) is not corruption
     (tmp_path / "torn.jsonl").write_bytes((good + '{"family": "f", "le').encode())
     assert results.merge(tmp_path / "o-torn", [tmp_path / "torn.jsonl"])["written"] == 1
-
-
-def test_progress_bar_eta():
-    import io
-
-    s = io.StringIO()
-    bar = runner.Progress(10, stream=s, quiet_interval=0.0)
-    bar.t0 -= 10.0  # pretend 10 s elapsed
-    for _ in range(5):
-        bar.update("ok")
-    assert abs(bar.eta() - 10.0) < 0.5  # 5 done in 10 s -> 5 left take 10 s
-    text = s.getvalue()
-    assert "5/10" in text and "ETA" in text
-
-
-def test_parse_shard():
-    assert runner.parse_shard("2/3") == (2, 3)
-    for bad in ("3/2", "0/1", "a/b", "1", "1/0", "1/2/3"):
-        with pytest.raises(ValueError, match="--shard"):
-            runner.parse_shard(bad)
 
 
 def test_report_after_resume_aggregates_every_session(tmp_path):

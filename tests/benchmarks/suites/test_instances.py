@@ -30,38 +30,6 @@ def _examples(tmp_path: Path) -> Path:
     return d
 
 
-def test_collect_and_names(tmp_path):
-    d = _examples(tmp_path)
-    files = instances.collect_paths([d])
-    assert sorted(instances.instance_name(f) for f in files) == sorted(TRUTH_3)
-    # a glob and a single file; each file once
-    again = instances.collect_paths([str(d / "*.cnf"), d / "tiny-sat.cnf"])
-    assert [f.name for f in again] == ["tiny-sat.cnf", "tiny-unsat.cnf"]
-    assert instances.instance_name("a/uf20-01.cnf.xz") == "uf20-01"
-    with pytest.raises(ValueError, match="no such file"):
-        instances.collect_paths([tmp_path / "nope"])
-    (tmp_path / "x.txt").write_text("hi")
-    with pytest.raises(ValueError, match="not an instance file"):
-        instances.collect_paths([tmp_path / "x.txt"])
-
-
-def test_read_answers_solu_and_json(tmp_path):
-    solu = instances.read_answers(EXAMPLES / "answers.solu")
-    assert solu["tiny-sat"]["answer"] == "YES" and solu["tiny-unsat"]["answer"] == "NO"
-    assert solu["k4"]["chi"] == 4
-    j = tmp_path / "m.json"
-    j.write_text(json.dumps({"tiny-sat.cnf": "SAT", "k4": {"colors": 3, "answer": "NO"}}))
-    got = instances.read_answers(j)
-    assert got["tiny-sat.cnf"]["answer"] == "YES" and got["k4"] == {"answer": "NO", "colors": 3, "chi": None}
-    j.write_text(json.dumps({"a": "maybe"}))
-    with pytest.raises(ValueError, match="YES/NO"):
-        instances.read_answers(j)
-    bad = tmp_path / "bad.solu"
-    bad.write_text("=sat= a\nsomething else\n")
-    with pytest.raises(ValueError, match=r"bad.solu:2"):
-        instances.read_answers(bad)
-
-
 def test_known_answers_manifest_chi_and_decider(tmp_path):
     d = _examples(tmp_path)
     got = {fi.name: (fi.answer, fi.provenance, fi.family) for fi in

@@ -1,0 +1,82 @@
+"""Instance files on disk: which files are instances, their names, and the paths a user gives.
+
+Read are DIMACS CNF ``.cnf`` (also ``.dimacs``, and compressed ``.cnf.gz`` / ``.cnf.xz``), DIMACS
+graph colouring ``.col``, and ``.json`` (lsahard problem JSON, ``lsahard.bilinear/1`` programs).
+A ``.json`` file that is an answers map is a manifest, not an instance.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+from pathlib import Path
+from typing import Sequence
+
+__all__ = ["SUFFIXES", "suffix_of", "instance_name", "collect_paths", "is_manifest"]
+
+#: file endings read as instances (longest first: ``.cnf.gz`` before ``.gz``)
+SUFFIXES = (".cnf.gz", ".cnf.xz", ".cnf", ".dimacs", ".col", ".json")
+
+
+def suffix_of(path: Path) -> str | None:
+    """The instance suffix of ``path`` (one of :data:`SUFFIXES`, lower case), None if it has none."""
+    name = path.name.lower()
+    for s in SUFFIXES:
+        if name.endswith(s):
+            return s
+    return None
+
+
+def instance_name(path: str | os.PathLike[str]) -> str:
+    """The instance id of a file: its name without the instance suffix (``uf20-01.cnf.gz`` ->
+    ``uf20-01``)."""
+    p = Path(path)
+    s = suffix_of(p)
+    return p.name[: -len(s)] if s else p.stem
+
+
+def collect_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Instance files named by ``paths`` (files, directories searched recursively, globs), in a
+    stable order, each once.  ValueError for a path that matches nothing."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        text = str(raw)
+        p = Path(text)
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if q.is_file() and suffix_of(q) is not None
+                           and not q.name.startswith("."))
+            # a manifest in the directory is not an instance
+            found = [q for q in found if not is_manifest(q)]
+        elif p.is_file():
+            if suffix_of(p) is None:
+                raise ValueError(f"paths: {text!r} is not an instance file (expected one of "
+                                 f"{', '.join(SUFFIXES)})")
+            found = [p]
+        elif glob.has_magic(text):
+            found = sorted(Path(q) for q in glob.glob(text, recursive=True)
+                           if Path(q).is_file() and suffix_of(Path(q)) is not None)
+            found = [q for q in found if not is_manifest(q)]
+        else:
+            raise ValueError(f"paths: no such file or directory {text!r}")
+        if not found:
+            raise ValueError(f"paths: no instance files ({', '.join(SUFFIXES)}) in {text!r}")
+        for q in found:
+            r = q.resolve()
+            if r not in seen:
+                seen.add(r)
+                out.append(q)
+    return out
+
+
+def is_manifest(path: Path) -> bool:
+    """A ``.json`` file that is an answers map, not a problem (``{"x.cnf": "YES", ...}``)."""
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "problem" not in data and "schema" not in data and \
+        "nodes" not in data and bool(data) and all(isinstance(v, (str, dict)) for v in data.values())
