@@ -128,7 +128,7 @@ def _seed(v: int) -> None:
         raise ValueError(f"--seed must be a non-negative integer, got {v}")
 
 
-def _load_init(path: Path) -> dict:
+def _load_init(path: Path) -> dict[str, Any]:
     """Read a previous ``lsahard train --json`` output; every failure is a ValueError/OSError naming --init."""
     try:
         text = path.read_bytes().decode("utf-8")

@@ -58,7 +58,7 @@ def plt_agg() -> Any:
     return plt
 
 
-def write_result(out_dir: Path, name: str, res: dict) -> dict:
+def write_result(out_dir: Path, name: str, res: dict[str, Any]) -> dict[str, Any]:
     """Write ``<name>.md`` (title, table, sentence) and ``<name>.json`` into ``out_dir``; returns ``res``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     md = f"### {res['title']}\n\n{res['table']}\n\n{res['sentence']}\n"

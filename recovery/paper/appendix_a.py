@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -12,12 +12,12 @@ from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
 from recovery.paper._shared import PAPER, fmt, log, plt_agg, sample, write_result
 from recovery.training.blas import one_blas_thread
-from recovery.training.loop import compress_prompts, train
+from recovery.training.loop import GramBatch, compress_prompts, train
 
 __all__ = ["appendix_a"]
 
 
-def _population_optimum(d: int, n: int, p: float, data: tuple) -> dict | None:
+def _population_optimum(d: int, n: int, p: float, data: tuple[GramBatch, ...]) -> dict[str, float] | None:
     """``f* = min ftilde(phi(b, A))`` (L-BFGS on the exact population objective, MATH.md section 4) and the convex
     bound ``ftilde* = c - h^T H^{-1} h``; None (with a log line) if they cannot be computed."""
     try:
@@ -31,7 +31,8 @@ def _population_optimum(d: int, n: int, p: float, data: tuple) -> dict | None:
         return None
 
 
-def _plot(layers: Sequence[int], res_l: dict, pop: dict | None, path: Path) -> None:
+def _plot(layers: Sequence[int], res_l: Mapping[int, Mapping[str, Sequence[float]]], pop: Mapping[str, float] | None,
+          path: Path) -> None:
     plt = plt_agg()
     fig, ax = plt.subplots(figsize=(5, 3.5))
     width = 0.35
@@ -68,7 +69,7 @@ def appendix_a(
     lr: float = 0.01,
     layers: Sequence[int] = (1, 2),
     optimizer: str = "lbfgs",
-) -> dict:
+) -> dict[str, Any]:
     """App. A: sparse vs dense parameterisation, chains of length 2 (d = 1), p = 0.3, 30 context chains, 10K
     prompts; full batch, L-BFGS by default (converged losses are what can be compared).  L = 1 is the paper's setting (there the prediction depends only on (b, A), so the
     dense extra entries get exactly zero gradient); L = 2 is added as the non-trivial case.  For L = 1 the exact
@@ -101,13 +102,13 @@ def appendix_a(
             "|---|---|---|---|---|---|---|---|"]
     rels = {}
     for L in layers:
-        e = {k: np.array(v) for k, v in res_l[L].items()}
-        rel = float(np.max(np.abs(e["sparse_train"] - e["dense_train"]) / e["sparse_train"]))
+        arr = {k: np.array(v) for k, v in res_l[L].items()}
+        rel = float(np.max(np.abs(arr["sparse_train"] - arr["dense_train"]) / arr["sparse_train"]))
         rels[L] = rel
-        rows.append(f"| {L} | {fmt(e['sparse_train'].mean(), e['sparse_train'].std())} | "
-                    f"{fmt(e['dense_train'].mean(), e['dense_train'].std())} | {rel:.2e} | "
-                    f"{e['sparse_test'].mean():.5f} | {e['dense_test'].mean():.5f} | {e['sparse_acc'].mean():.3f} | "
-                    f"{e['dense_acc'].mean():.3f} |")
+        rows.append(f"| {L} | {fmt(arr['sparse_train'].mean(), arr['sparse_train'].std())} | "
+                    f"{fmt(arr['dense_train'].mean(), arr['dense_train'].std())} | {rel:.2e} | "
+                    f"{arr['sparse_test'].mean():.5f} | {arr['dense_test'].mean():.5f} | {arr['sparse_acc'].mean():.3f} | "
+                    f"{arr['dense_acc'].mean():.3f} |")
     if pop is not None:
         rows.append("")
         rows.append(f"Exact population values (L = 1): f* = min ftilde(phi(b, A)) = {pop['f_star']:.5f}, "

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from recovery.paper._shared import PAPER, log
 from recovery.paper.appendix_a import appendix_a
@@ -31,11 +31,11 @@ __all__ = ["appendix_a", "bayes_accuracies", "fig2", "fig3", "fig3_sentence", "f
            "run_paper_suite", "FIGURES", "PAPER"]
 
 #: the experiments by the name used on the command line
-FIGURES = {"fig3": fig3, "fig5": fig5, "fig2": fig2, "appa": appendix_a}
+FIGURES: dict[str, Callable[..., dict[str, Any]]] = {"fig3": fig3, "fig5": fig5, "fig2": fig2, "appa": appendix_a}
 
 
 @one_blas_thread
-def run_paper_suite(out_dir: str | Path, quick: bool = False) -> dict:
+def run_paper_suite(out_dir: str | Path, quick: bool = False) -> dict[str, Any]:
     """Run Fig. 3, Fig. 5, Fig. 2 and Appendix A into ``out_dir``; returns ``{name: result dict}`` plus
     ``"total_wall_time"``.  Also writes ``paper_suite.md`` (all tables) and ``paper_suite.json``."""
     out = Path(out_dir)
@@ -55,7 +55,7 @@ def run_paper_suite(out_dir: str | Path, quick: bool = False) -> dict:
     return results
 
 
-def run_figure(figure: str, out_dir: str | Path, *, quick: bool = False) -> dict:
+def run_figure(figure: str, out_dir: str | Path, *, quick: bool = False) -> dict[str, Any]:
     """Run one experiment of :data:`FIGURES` (``fig3``, ``fig5``, ``fig2``, ``appa``) or ``all`` of them.
 
     Parameters

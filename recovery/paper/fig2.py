@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from recovery.training.loop import GramBatch, compress_prompts, train
 __all__ = ["fig2"]
 
 
-def _readout(r: Any, te: Any, sign: int, label: str, eval_prompts: int) -> tuple[str, dict]:
+def _readout(r: Any, te: Any, sign: int, label: str, eval_prompts: int) -> tuple[str, dict[str, Any]]:
     """Table and summary of one trained read-out: per layer R1, R2, GD of R1 and the query MSE (Thm 4.1)."""
     d, num_layers = r.d, r.num_layers
     blocks = t41.blocks_from_theta(r.theta, d, num_layers)
@@ -47,7 +47,7 @@ def _readout(r: Any, te: Any, sign: int, label: str, eval_prompts: int) -> tuple
     return "\n".join(rows), summary
 
 
-def _plot(out_rows: dict, d: int, num_layers: int, path: Path) -> None:
+def _plot(out_rows: Mapping[str, Mapping[str, Any]], d: int, num_layers: int, path: Path) -> None:
     plt = plt_agg()
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
     ls_ = np.arange(num_layers + 1)
@@ -85,7 +85,7 @@ def fig2(
     batch_size: int = 500,
     eval_prompts: int | None = None,
     seed: int = 0,
-) -> dict:
+) -> dict[str, Any]:
     """Fig. 2: a ``num_layers``-layer LSA trained in the Thm 4.1 subspace (100 context chains of length 5,
     Bern(p) start); per layer l = 0..L: R1 and R2 at ``w_l = -theta_l`` (means over held-out prompts), the GD of
     R1(w_l) to the exact R1 Pareto front, and the query prediction error of ``<theta_l, x_{n+1}>``.
@@ -110,7 +110,7 @@ def fig2(
         tables.append(table)
     wall, cpu = time.monotonic() - t0, time.process_time() - c0
 
-    def trend(v):
+    def trend(v: np.ndarray) -> str:
         v = np.asarray(v)
         return "decreases" if v[-1] < v[0] else "increases"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -44,12 +44,19 @@ def bayes_accuracies(prompts: Any, num_states: int) -> tuple[float, float, float
     mean_acc = float(np.mean(np.clip(np.rint(post_mean), 0, S - 1) == y))
     return float(np.mean(pred == y)), oracle, mean_acc
 
-def _train_all(states: Sequence[int], layers: Sequence[int], seeds: Sequence[int], cfg: dict) -> tuple[dict, dict, dict]:
+#: per (|S|, L): one value per seed
+_PerCell = dict[tuple[int, int], list[float]]
+#: per |S|: (Bayes-optimal, oracle, rounded posterior mean) accuracy of every test set
+_Baselines = dict[int, list[tuple[float, float, float]]]
+
+
+def _train_all(states: Sequence[int], layers: Sequence[int], seeds: Sequence[int],
+               cfg: Mapping[str, Any]) -> tuple[_PerCell, _PerCell, _Baselines]:
     """Per (|S|, L): held-out accuracies and MSEs over seeds; per |S|: the baselines of every test set."""
     t0 = time.monotonic()
-    acc: dict[tuple[int, int], list[float]] = {}
-    loss: dict[tuple[int, int], list[float]] = {}
-    base: dict[int, list[tuple[float, float, float]]] = {}
+    acc: _PerCell = {}
+    loss: _PerCell = {}
+    base: _Baselines = {}
     d, n = cfg["d"], cfg["n"]
     for S in states:
         for seed in seeds:
@@ -69,7 +76,8 @@ def _train_all(states: Sequence[int], layers: Sequence[int], seeds: Sequence[int
     return acc, loss, base
 
 
-def _table(states: Sequence[int], layers: Sequence[int], acc: dict, loss: dict, base: dict) -> tuple[list, dict]:
+def _table(states: Sequence[int], layers: Sequence[int], acc: _PerCell, loss: _PerCell,
+           base: _Baselines) -> tuple[list[str], dict[str, Any]]:
     """Markdown rows (ours beside the paper's value, then the baselines) and the per-cell summary."""
     rows = ["| \\|S\\| | " + " | ".join(f"L={L} ours (paper)" for L in layers)
             + " | chance | Bayes-optimal | round(posterior mean) | oracle (K known) |",
@@ -92,7 +100,7 @@ def _table(states: Sequence[int], layers: Sequence[int], acc: dict, loss: dict, 
     return rows, summary
 
 
-def _one_layer_text(states: Sequence[int], layers: Sequence[int], summary: dict) -> str:
+def _one_layer_text(states: Sequence[int], layers: Sequence[int], summary: Mapping[str, Any]) -> str:
     l1 = [summary[f"S{S}_L1"]["mean"] - 1 / S for S in states] if 1 in layers else []
     if l1 and max(l1) <= 0.05:
         return "One layer is near chance (within 0.05) for every |S|, as the paper reports. "
@@ -102,14 +110,14 @@ def _one_layer_text(states: Sequence[int], layers: Sequence[int], summary: dict)
     return ""
 
 
-def fig3_sentence(states: Sequence[int], layers: Sequence[int], summary: dict) -> str:
+def fig3_sentence(states: Sequence[int], layers: Sequence[int], summary: Mapping[str, Any]) -> str:
     """The computed agreement sentence of Fig. 3 from the summary of :func:`fig3`.
 
     Parameters
     ----------
     states, layers : sequence of int
         The |S| and L values of the run.
-    summary : dict
+    summary : mapping
         ``S{S}_L{L}`` -> {"mean", ...} and ``S{S}_bayes``/``_oracle``/``_postmean`` floats.
 
     Returns
@@ -143,7 +151,7 @@ def fig3_sentence(states: Sequence[int], layers: Sequence[int], summary: dict) -
     )
 
 
-def _plot(states: Sequence[int], layers: Sequence[int], summary: dict, path: Path) -> None:
+def _plot(states: Sequence[int], layers: Sequence[int], summary: Mapping[str, Any], path: Path) -> None:
     plt = plt_agg()
     fig, ax = plt.subplots(figsize=(6, 4))
     for i, S in enumerate(states):
@@ -180,7 +188,7 @@ def fig3(
     batch_size: int = 500,
     test_size: int | None = None,
     subspace: str = "dense",
-) -> dict:
+) -> dict[str, Any]:
     """Fig. 3: accuracy of L-layer LSA (L = 1, 2, 3) for |S| = 2, 3, 4; 10 context chains of length 6 (d = 5).
 
     Writes ``fig3.md``, ``fig3.json`` and ``fig3.png`` into ``out_dir`` and returns the same content (keys

@@ -21,7 +21,7 @@ import json
 import time
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -41,7 +41,7 @@ def _accuracy(pred: np.ndarray, y: np.ndarray) -> float:
 
 def fig5_population(ds: Sequence[int] = range(1, 11), *, n: int = 100, p: float = 0.5, batch: int = 2000,
                     starts: int = 40, certified_max_d: int = 4, time_limit: float = 1800.0,
-                    rng: Any = 0, workers: int = 1, progress: bool = False) -> list[dict]:
+                    rng: Any = 0, workers: int = 1, progress: bool = False) -> list[dict[str, Any]]:
     """One row per ``d`` (keys: d, ftilde_star, f_star, f_psi, certified (a proof: interval-verified
     branch-and-bound on the exact rational quadratic, ``f_lower <= f* <= f_upper``), lower_bound,
     f_lower, f_upper, method,
@@ -68,7 +68,7 @@ def fig5_population(ds: Sequence[int] = range(1, 11), *, n: int = 100, p: float 
         preds = {"linear": opt.X_star, "lsa": phi(best.b, best.A), "psi": phi(bp, Ap)}
         P = sample_prompts(batch, d, n, prior=UniformBinaryPrior(), init=BernoulliInit(p), rng=rng)
         F = features(P.Z0)
-        row: dict = {"d": d, "ftilde_star": float(opt.ftilde_star), "f_star": best.f_best,
+        row: dict[str, Any] = {"d": d, "ftilde_star": float(opt.ftilde_star), "f_star": best.f_best,
                      "f_psi": float(q.ftilde(preds["psi"])), "certified": best.certified_global,
                      "lower_bound": best.lower_bound, "f_lower": best.f_lower, "f_upper": best.f_upper,
                      "method": method,
@@ -84,7 +84,7 @@ def fig5_population(ds: Sequence[int] = range(1, 11), *, n: int = 100, p: float 
     return rows
 
 
-def fig5_markdown(rows: list[dict], *, n: int, p: float, batch: int) -> str:
+def fig5_markdown(rows: Sequence[Mapping[str, Any]], *, n: int, p: float, batch: int) -> str:
     head = ("| d | ftilde* (linear) | f* (best 1-layer LSA) | certified | starts at best | ftilde(phi(psi(X*))) | "
             "acc linear | acc LSA | acc psi | sample MSE linear / LSA / psi |\n"
             "|---|---|---|---|---|---|---|---|---|---|\n")
@@ -97,7 +97,7 @@ def fig5_markdown(rows: list[dict], *, n: int, p: float, batch: int) -> str:
             f"{batch} sampled prompts per d (prediction rounded to the nearest state).\n\n" + head + body)
 
 
-def _plot(rows: list[dict], path: Path) -> None:
+def _plot(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")

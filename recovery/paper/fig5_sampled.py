@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -18,13 +18,13 @@ from recovery.training.loop import accuracy_of, compress_prompts, predict_gram, 
 __all__ = ["fig5", "fig5_sentence"]
 
 
-def fig5_sentence(ds: Sequence[int], summary: dict, train_size: int) -> str:
+def fig5_sentence(ds: Sequence[int], summary: Mapping[int, Mapping[str, float]], train_size: int) -> str:
     """The computed agreement sentence of Fig. 5 from the per-d means (keys lsa, ls, lsa_train_acc, ls_train_acc,
     lsa_train, ls_train): the claim "the gap grows with d" is tested on held-out AND on training prompts
     (criterion: the least-squares line of the gap rises by more than 0.01 over the d range)."""
     x = np.array(ds, float)
 
-    def rise(key_ls, key_lsa):
+    def rise(key_ls: str, key_lsa: str) -> tuple[np.ndarray, float]:
         g = np.array([summary[d][key_ls] - summary[d][key_lsa] for d in ds])
         slope = float(np.polyfit(x, g, 1)[0]) if len(ds) > 1 else float("nan")
         return g, slope * (ds[-1] - ds[0])
@@ -33,7 +33,7 @@ def fig5_sentence(ds: Sequence[int], summary: dict, train_size: int) -> str:
     g_tr, r_tr = rise("ls_train_acc", "lsa_train_acc")
     ok = all(summary[d]["ls_train"] <= summary[d]["lsa_train"] + 1e-12 for d in ds)
 
-    def verdict(r):
+    def verdict(r: float) -> str:
         return "grows" if r > 0.01 else "does NOT grow"
 
     return (
@@ -73,7 +73,7 @@ def _one_run(d: int, seed: int, n: int, train_size: int, test_size: int, steps: 
     }
 
 
-def _plot(ds: Sequence[int], rec: dict, path: Path) -> None:
+def _plot(ds: Sequence[int], rec: Mapping[int, Mapping[str, Sequence[float]]], path: Path) -> None:
     plt = plt_agg()
     fig, ax = plt.subplots(figsize=(6, 4))
     for key, lab in (("lsa", "1-layer LSA (Adam)"), ("ls", "least-squares X")):
@@ -101,7 +101,7 @@ def fig5(
     test_size: int | None = None,
     steps: int | None = None,
     lr: float = 0.01,
-) -> dict:
+) -> dict[str, Any]:
     """Fig. 5 (App. B.1), sampled: 1-layer LSA (Adam lr 0.01) vs the reparameterised linear model X fitted by
     least squares on the features ``x_{n+1} kron g``; n+1 = 101, Bern(0.5) start, 1000 training prompts."""
     ds = tuple(range(1, 6) if quick else range(1, 11)) if ds is None else tuple(ds)
@@ -121,12 +121,12 @@ def fig5(
     rows = ["| d | dm (features) | LSA acc | least-squares X acc | gap (LS − LSA) | train acc LSA / LS | LSA train / test MSE | LS train / test MSE |",
             "|---|---|---|---|---|---|---|---|"]
     for d in ds:
-        e = {k: np.array(v) for k, v in rec[d].items()}
-        gap = e["ls"] - e["lsa"]
+        arr = {k: np.array(v) for k, v in rec[d].items()}
+        gap = arr["ls"] - arr["lsa"]
         m = (d + 1) * (d + 2) // 2
-        rows.append(f"| {d} | {d * m} | {fmt(e['lsa'].mean(), e['lsa'].std())} | {fmt(e['ls'].mean(), e['ls'].std())} | "
-                    f"{gap.mean():+.3f} | {e['lsa_train_acc'].mean():.3f} / {e['ls_train_acc'].mean():.3f} | {e['lsa_train'].mean():.4f} / {e['lsa_mse'].mean():.4f} | "
-                    f"{e['ls_train'].mean():.4f} / {e['ls_mse'].mean():.4f} |")
+        rows.append(f"| {d} | {d * m} | {fmt(arr['lsa'].mean(), arr['lsa'].std())} | {fmt(arr['ls'].mean(), arr['ls'].std())} | "
+                    f"{gap.mean():+.3f} | {arr['lsa_train_acc'].mean():.3f} / {arr['ls_train_acc'].mean():.3f} | {arr['lsa_train'].mean():.4f} / {arr['lsa_mse'].mean():.4f} | "
+                    f"{arr['ls_train'].mean():.4f} / {arr['ls_mse'].mean():.4f} |")
     sentence = fig5_sentence(ds, {d: {k: float(np.mean(v)) for k, v in rec[d].items()} for d in ds}, train_size)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -10,9 +10,12 @@ import contextlib
 import ctypes
 import functools
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator, ParamSpec, TypeVar
 
 __all__ = ["one_blas_thread", "single_thread_blas"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 @contextlib.contextmanager
@@ -24,6 +27,8 @@ def single_thread_blas() -> Iterator[None]:
     for pkg in ("numpy", "scipy"):
         try:
             mod = __import__(pkg)
+            if mod.__file__ is None:  # pragma: no cover - namespace package without a file
+                continue
             libdir = Path(mod.__file__).resolve().parent.parent / f"{pkg}.libs"
             for f in sorted(libdir.glob("libscipy_openblas*.so")):
                 lib = ctypes.CDLL(str(f))
@@ -43,7 +48,7 @@ def single_thread_blas() -> Iterator[None]:
             put(old)
 
 
-def one_blas_thread(fn: Callable) -> Callable:
+def one_blas_thread(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     """Decorator: run ``fn`` inside :func:`single_thread_blas` (signature kept via functools.wraps).
 
     Parameters
@@ -66,7 +71,7 @@ def one_blas_thread(fn: Callable) -> Callable:
     """
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         with single_thread_blas():
             return fn(*args, **kwargs)
 

@@ -23,6 +23,8 @@ costs ``O((dm)^2)`` whatever the number of prompts.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 
 from recovery.lsa.reparam import gvec, phi, phi_matrix_in_A, phi_matrix_in_b
@@ -37,9 +39,10 @@ def _bsum_mm(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return X.transpose(1, 0, 2).reshape(D, B * K) @ Y.reshape(B * K, Y.shape[2])
 
 
-def _backward(layers: Layers, Gs, Es, v0: np.ndarray, gv: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def _backward(layers: Layers, Gs: Sequence[np.ndarray], Es: Sequence[np.ndarray], v0: np.ndarray,
+              gv: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Reverse mode through the Gram-form layers (formulas in the module docstring)."""
-    grads: list[tuple[np.ndarray, np.ndarray]] = [None] * len(layers)  # type: ignore[list-item]
+    grads_rev: list[tuple[np.ndarray, np.ndarray]] = []  # last layer first
     # query columns entering each layer (recomputed forward: cheap, O(B L D^2))
     vs = [v0]
     for E in Es[:-1]:
@@ -53,13 +56,13 @@ def _backward(layers: Layers, Gs, Es, v0: np.ndarray, gv: np.ndarray) -> list[tu
             gE = gE + np.matmul(np.matmul(gG + gG.transpose(0, 2, 1), E), G)
         gP = _bsum_mm(np.matmul(gE, Q.T), G)  # sum_b gE Q^T G
         gQ = _bsum_mm(np.matmul(G, P.T), gE)  # sum_b G P^T gE
-        grads[l] = (gP, gQ)
+        grads_rev.append((gP, gQ))
         gG_in = np.matmul(np.matmul(P.T, gE), Q.T)
         if gG is not None:
             gG_in = gG_in + np.matmul(np.matmul(E.transpose(0, 2, 1), gG), E)
         gG = gG_in
         gv = np.einsum("bji,bj->bi", E, gv)
-    return grads
+    return grads_rev[::-1]
 
 
 def loss_and_grad_layers(batch: GramBatch, layers: Layers) -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
@@ -73,7 +76,8 @@ def loss_and_grad_layers(batch: GramBatch, layers: Layers) -> tuple[float, list[
     return loss, _backward(layers, Gs, Es, batch.v0, gv)
 
 
-def population_loss_and_grad_layers(H: np.ndarray, h: np.ndarray, c: float, layers: Layers):
+def population_loss_and_grad_layers(H: np.ndarray, h: np.ndarray, c: float,
+                                    layers: Layers) -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
     """``ftilde(phi(b, A))`` with ``(b, A) = (P[d, :], Q[:, :d])`` of the single layer, and its gradient as
     ``[(gP, gQ)]`` (nonzero only in the last row of gP and the first d columns of gQ)."""
     if len(layers) != 1:

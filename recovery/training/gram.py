@@ -21,7 +21,7 @@ Accuracy: prediction rounded to the nearest state value and clipped to ``[0, S-1
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Literal, Sequence, overload
 
 import numpy as np
 
@@ -122,13 +122,24 @@ def make_prompts(
     return compress_prompts(pr.Z0, pr.y)
 
 
-def forward_gram(G0: np.ndarray, v0: np.ndarray, layers: Layers, *, keep: bool = False):
+@overload
+def forward_gram(G0: np.ndarray, v0: np.ndarray, layers: Layers, *, keep: Literal[False] = False) -> np.ndarray: ...
+
+
+@overload
+def forward_gram(G0: np.ndarray, v0: np.ndarray, layers: Layers, *,
+                 keep: Literal[True]) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]: ...
+
+
+def forward_gram(G0: np.ndarray, v0: np.ndarray, layers: Layers, *,
+                 keep: bool = False) -> np.ndarray | tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
     """L-layer LSA in Gram form.  Returns the final query column ``v_L`` (B, d+1) (prediction ``v_L[:, d]``);
     with ``keep=True`` also the lists of per-layer inputs ``Gs`` and maps ``Es`` (for the backward pass)."""
     D = G0.shape[-1]
     eye = np.eye(D)
     G, v = G0, v0
-    Gs, Es = [], []
+    Gs: list[np.ndarray] = []
+    Es: list[np.ndarray] = []
     for P, Q in layers:
         E = eye + np.matmul(np.matmul(P, G), Q)
         if keep:

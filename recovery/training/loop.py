@@ -70,6 +70,8 @@ DEFAULT_TRAIN_BYTES = 256 * 2**20
 MIN_DEFAULT_TRAIN_SIZE = 2000
 #: Adam minibatch size for L >= 2 when the prompts are sampled by :func:`train` and ``batch_size`` is None
 DEFAULT_BATCH_SIZE = 800
+#: ``layers -> (objective, [(gP, gQ), ...])``: a training objective and its gradient per layer
+LayerObjective = Callable[[Layers], tuple[float, list[tuple[np.ndarray, np.ndarray]]]]
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -188,7 +190,7 @@ def _batches(cfg: _Settings, data: Any, train_size: Any, test_size: Any, p: floa
 
 
 def _layer_objective(cfg: _Settings, train_b: GramBatch, batch_size: int | None, population: Any,
-                     p: float) -> Callable[[Layers], tuple]:
+                     p: float) -> LayerObjective:
     """``layers -> (objective, [(gP, gQ), ...])`` of the full training objective."""
     if cfg.objective == "population":
         if population is None:
@@ -208,7 +210,7 @@ class _Steps:
     ``on_step`` for Adam (minibatch gradients, the whole pool evaluated every ``eval_every`` steps) and
     ``finish`` (track the last iterate)."""
 
-    def __init__(self, sub: Subspace, layer_fg: Callable, sel: Selection, train_b: GramBatch,
+    def __init__(self, sub: Subspace, layer_fg: LayerObjective, sel: Selection, train_b: GramBatch,
                  batch_size: int | None, minibatch: bool, rng: np.random.Generator) -> None:
         self.sub, self.layer_fg, self.sel, self.train_b = sub, layer_fg, sel, train_b
         self.batch_size, self.minibatch, self.rng = batch_size, minibatch, rng
@@ -227,6 +229,8 @@ class _Steps:
         if not self.minibatch:
             return self.fg(theta)[1]
         tb, bs = self.train_b, self.batch_size
+        if bs is None:
+            raise ValueError("minibatch gradients need a batch_size")
         if self.pos + bs > tb.size:
             self.idx, self.pos = self.rng.permutation(tb.size), 0
         sel = self.idx[self.pos : self.pos + bs]
@@ -258,6 +262,7 @@ def _optimise(cfg: _Settings, steps: _Steps, theta0: np.ndarray) -> tuple[bool, 
     # overflow in a diverging run is detected by Selection.record (non-finite loss): no RuntimeWarning noise
     with np.errstate(over="ignore", invalid="ignore"):
         try:
+            theta_last: np.ndarray | None
             if cfg.optimizer == "adam":
                 theta_last = adam(steps.grad, theta0, cfg.steps, cfg.lr, deadline, steps.on_step)
             else:
@@ -415,7 +420,8 @@ def _split(batch: GramBatch, fraction: float, rng: np.random.Generator) -> tuple
             GramBatch(batch.G0[va_i], batch.v0[va_i], batch.y[va_i]))
 
 
-def _population_for(num_states: int, d: int, n: int, p: float, population_quadratic: Callable) -> tuple:
+def _population_for(num_states: int, d: int, n: int, p: float,
+                    population_quadratic: Callable[..., Any]) -> tuple[np.ndarray, np.ndarray, float]:
     """Exact ``(H, h, c)`` from ``recovery.lsa.population.population_quadratic`` for the prior of :func:`make_prompts`
     (binary: uniform kernel prior, Bern(p) start; |S| >= 3: Dirichlet(1) rows, uniform start)."""
     prior, init = prior_and_init(num_states, p)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from typing import Callable
 
 import numpy as np
 from scipy.optimize import minimize
@@ -37,7 +38,9 @@ class _TimeUp(Exception):
     pass
 
 
-def adam(grad, theta, steps, lr, deadline, on_step, betas=(0.9, 0.999), eps=1e-8):
+def adam(grad: Callable[[np.ndarray, int], np.ndarray], theta: np.ndarray, steps: int, lr: float,
+         deadline: float | None, on_step: Callable[[np.ndarray, int], None],
+         betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> np.ndarray:
     """Adam (Kingma & Ba) with bias correction; ``grad(theta, k)`` -> gradient, ``on_step(theta, k)`` after step k."""
     m = np.zeros_like(theta)
     s = np.zeros_like(theta)
@@ -53,10 +56,11 @@ def adam(grad, theta, steps, lr, deadline, on_step, betas=(0.9, 0.999), eps=1e-8
     return theta
 
 
-def lbfgs(fg, theta, steps, deadline):
+def lbfgs(fg: Callable[[np.ndarray], tuple[float, np.ndarray]], theta: np.ndarray, steps: int,
+          deadline: float | None) -> np.ndarray | None:
     """L-BFGS-B (scipy) on ``fg(theta) -> (f, grad)`` for at most ``steps`` iterations; None when ``deadline``
     passed first (the caller keeps the best iterate it tracked through ``fg``)."""
-    def f(th):
+    def f(th: np.ndarray) -> tuple[float, np.ndarray]:
         if deadline is not None and time.monotonic() > deadline:
             raise _TimeUp
         return fg(th)

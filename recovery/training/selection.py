@@ -49,7 +49,11 @@ class Selection:
         self.sub, self.val_b, self.eval_every, self.steps, self.progress = sub, val_b, eval_every, steps, progress
         # loss/theta/step: the selected iterate and its training objective; val: its validation loss;
         # last: the training objective of the latest iterate
-        self.loss, self.theta, self.step, self.val, self.last = math.inf, theta0.copy(), None, math.inf, math.inf
+        self.loss: float = math.inf
+        self.theta: np.ndarray = theta0.copy()
+        self.step: int | None = None
+        self.val: float = math.inf
+        self.last: float = math.inf
         self.history: list[tuple[int, float]] = []
         self.val_history: list[tuple[int, float]] = []
         self.evaluations = 0
@@ -57,9 +61,18 @@ class Selection:
         self.record_every = max(1, steps // 200)
 
     def validation_loss(self, theta: np.ndarray) -> float:
-        """Validation MSE of ``theta`` (``inf`` when not finite)."""
-        yhat = predict_gram(self.val_b, self.sub.to_layers(theta))
-        vl = float(np.mean((yhat - self.val_b.y) ** 2))
+        """Validation MSE of ``theta`` (``inf`` when not finite).
+
+        Raises
+        ------
+        ValueError
+            If the selection has no validation batch.
+        """
+        val_b = self.val_b
+        if val_b is None:
+            raise ValueError("validation_loss needs a validation batch (val_b is None)")
+        yhat = predict_gram(val_b, self.sub.to_layers(theta))
+        vl = float(np.mean((yhat - val_b.y) ** 2))
         return vl if math.isfinite(vl) else math.inf
 
     def record(self, theta: np.ndarray, loss: float, k: int) -> None:

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -45,7 +45,7 @@ class Subspace:
     def size(self) -> int:
         return self.per_layer * self.num_layers
 
-    def _chunks(self, theta: np.ndarray):
+    def _chunks(self, theta: np.ndarray) -> list[np.ndarray]:
         theta = np.asarray(theta, dtype=float)
         if theta.shape != (self.size,):
             raise ValueError(f"theta must have shape ({self.size},), got {theta.shape}")
@@ -101,7 +101,7 @@ class Subspace:
     def init(self, rng: np.random.Generator, scale: float) -> np.ndarray:
         return scale * rng.standard_normal(self.size)
 
-    def named_params(self, theta: np.ndarray) -> list[dict[str, list]]:
+    def named_params(self, theta: np.ndarray) -> list[dict[str, list[Any]]]:
         """Per-layer parameters in the subspace's own names (JSON friendly)."""
         d, D = self.d, self.d + 1
         out = []

@@ -233,7 +233,8 @@ def r1_jacobian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.vstack([X.T @ X / n, (X.T @ (X @ w - y) / n)[None, :]])
 
 
-def _phis(w: np.ndarray, X: np.ndarray, y: np.ndarray):
+def _phis(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                                               np.ndarray, np.ndarray]:
     r = y - X @ w
     xl = X[:, -1]
     nz = xl != 0
@@ -315,13 +316,13 @@ def front_distance_r1(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
 
     # a bound-constrained nonlinear least-squares problem in mu: residual
     # r(mu) = (Gxx (w* - mu) - R1_{<d}(w),  f_d(w*) + mu^T Gxx mu / 2 - f_d(w)),  Jacobian (-Gxx; (Gxx mu)^T)
-    def resid(mu):
+    def resid(mu: np.ndarray) -> np.ndarray:
         return np.concatenate([Gxx @ (wstar - mu) - target[:d], [Fstar + mu @ Gxx @ mu / 2 - target[d]]])
 
-    def jac(mu):
+    def jac(mu: np.ndarray) -> np.ndarray:
         return np.vstack([-Gxx, (Gxx @ mu)[None, :]])
 
-    def solve(mu0):
+    def solve(mu0: np.ndarray) -> float:
         res = least_squares(resid, mu0, jac=jac, bounds=(0.0, np.inf), method="trf", xtol=1e-14, ftol=1e-14, gtol=1e-14)
         return float(resid(res.x) @ resid(res.x))
 
@@ -345,7 +346,7 @@ class ObjectiveTrace:
     gd: np.ndarray
     pareto: np.ndarray
 
-    def summary(self) -> dict[str, list]:
+    def summary(self) -> dict[str, list[Any]]:
         """Means over prompts, per layer (JSON friendly)."""
         return {
             "R1_mean": self.R1.mean(axis=0).tolist(),

@@ -155,7 +155,7 @@ def _check_report_args(layers: Any, d: Any, n: Any, num_states: Any, prompts: An
     return layers, d, n, prompts, scale
 
 
-def _objectives(Z0: np.ndarray, blocks: Sequence[Any], scale: float, layers: int) -> dict[str, list]:
+def _objectives(Z0: np.ndarray, blocks: Sequence[Any], scale: float, layers: int) -> dict[str, list[Any]]:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         # np.nanmean warns "Mean of empty slice" for a layer whose GD is undefined for every prompt (reported as
         # None); overflow is checked below

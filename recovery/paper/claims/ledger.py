@@ -14,7 +14,7 @@ import platform
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from recovery.paper.claims.population_checks import check_lemma_3_1, check_lemma_3_2, check_theorem_3_3, check_theorem_3_4
 from recovery.paper.claims.recovery_checks import QUICK_HARDNESS_INSTANCES, check_theorem_3_5
@@ -145,7 +145,7 @@ def _md_escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def ledger_markdown(rows: list[Mapping[str, Any]], *, quick: bool = False, command: str | None = None) -> str:
+def ledger_markdown(rows: Sequence[Mapping[str, Any]], *, quick: bool = False, command: str | None = None) -> str:
     """The ledger as a Markdown table (id, claim, verdict, key evidence, command)."""
     counts = summarise(rows)
     lines = [
@@ -173,12 +173,12 @@ def ledger_markdown(rows: list[Mapping[str, Any]], *, quick: bool = False, comma
 
 
 def run_claims(
-    out_dir: str | os.PathLike | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
     quick: bool = False,
     *,
     only: Iterable[str] | str | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> list[dict]:
+    progress: Callable[[str], object] | None = None,
+) -> list[dict[str, Any]]:
     """Run the ledger; return one JSON-ready dict per claim (see :class:`ClaimResult.to_json`).
 
     ``out_dir``: if given, writes ``claims.json`` (``{"schema", "quick", "created", "wall_s",
@@ -200,7 +200,7 @@ def run_claims(
         except OSError as exc:
             raise ValueError(f"out_dir: cannot create {str(out_path)!r} ({exc.strerror or exc})") from None
     t0 = time.perf_counter()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for cid in ids:
         row = run_one(cid, quick=quick).to_json()
         rows.append(row)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -277,7 +277,7 @@ THM_3_4 = dict(
 )
 
 
-def _realiser_residual(X: list[Fraction], optimum: Any) -> float | None:
+def _realiser_residual(X: list[Fraction], optimum: Any) -> float:
     """Relative max-residual of ``phi(b, A) - X`` for the explicit d = 1 realiser.
 
     Uses :func:`recovery.lsa.optimum.realize_d1` when available, else the formula of MATH.md section 4
@@ -301,7 +301,7 @@ def _realiser_residual(X: list[Fraction], optimum: Any) -> float | None:
     return float(np.max(np.abs(Xr - Xf)) / max(float(np.max(np.abs(Xf))), 1e-300))
 
 
-def _scan_d1(ps: list[float], ns: list[int], make_init: Any, *, with_h: bool) -> tuple[list, list, dict]:
+def _scan_d1(ps: list[float], ns: list[int], make_init: Any, *, with_h: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """Exact d = 1 scan. X* by our own exact elimination; :mod:`recovery.lsa.optimum` (if present) is
     cross-checked against it: its exact X*, its realisability test and its explicit realiser."""
     pop = lsa_population
@@ -328,6 +328,8 @@ def _scan_d1(ps: list[float], ns: list[int], make_init: Any, *, with_h: bool) ->
             }
             if optimum is not None:
                 opt = optimum.closed_form_optimum(q)
+                if opt.X_star_exact is None:
+                    raise ValueError("closed_form_optimum of an exact quadratic returned no exact X*")
                 if list(opt.X_star_exact) != X:
                     cross["optimum_x_star_disagreements"] += 1
                 if bool(optimum.realizable_d1(np.array(X, dtype=object))) != pt["ok"]:
@@ -348,7 +350,7 @@ def _scan_d1(ps: list[float], ns: list[int], make_init: Any, *, with_h: bool) ->
     return h_points, r_points, cross
 
 
-def _cross_verdict(cross: dict, num_points: int) -> str:
+def _cross_verdict(cross: Mapping[str, Any], num_points: int) -> str:
     """Our exact X* / discriminant vs recovery.lsa.optimum's (when present): any disagreement -> not checkable."""
     if not cross.get("optimum_module"):
         return "holds"
@@ -357,7 +359,8 @@ def _cross_verdict(cross: dict, num_points: int) -> str:
                                what="our exact X*/realisability and recovery.lsa.optimum's")
 
 
-def _scan_evidence(h_points: list, r_points: list, cross: dict) -> dict:
+def _scan_evidence(h_points: Sequence[Mapping[str, Any]], r_points: Sequence[Mapping[str, Any]],
+                   cross: Mapping[str, Any]) -> dict[str, Any]:
     bad = [pt for pt in r_points if not pt["ok"]]
     ev: dict[str, Any] = {
         "num_points": len(r_points),
@@ -444,7 +447,10 @@ def check_theorem_3_4(
         prompts = lsa_prompts
 
         def make_init(pf: Fraction) -> Any:
-            return prompts.CorrelatedInit(pf, lambda x, pf=pf: (x - pf) ** 2)
+            def g(x: Any) -> Any:
+                return (x - pf) ** 2
+
+            return prompts.CorrelatedInit(pf, g)
 
         h_pts, r_pts, cross = _scan_d1(ps_, ns_, make_init, with_h=False)
         verdict = combine_verdicts([verdict_theorem_3_3([], r_pts), _cross_verdict(cross, len(r_pts))])

@@ -34,7 +34,7 @@ THM_3_5 = dict(
 
 #: Small source instances with both answers (JSON, as read by ``reductions.problems.base.load_problem``).
 #: The expected answers are NOT stored: the source side is decided by the exact deciders.
-DEFAULT_HARDNESS_INSTANCES: tuple[dict, ...] = (
+DEFAULT_HARDNESS_INSTANCES: tuple[dict[str, Any], ...] = (
     {"problem": "separability", "inside": [[0, 0]], "outside": [[2, 0], [-2, 0]]},
     {"problem": "separability", "inside": [[0, 0], [2, 0]], "outside": [[1, 0]]},
     {"problem": "separability", "inside": [[0, 0], [1, 1]], "outside": [[0, 1], [1, 0]]},
@@ -53,10 +53,10 @@ DEFAULT_GENERATED: tuple[tuple[str, int], ...] = (
     ("nae_sat", 3),
     ("cnf", 3),
 )
-QUICK_HARDNESS_INSTANCES: tuple[dict, ...] = DEFAULT_HARDNESS_INSTANCES[:2] + DEFAULT_HARDNESS_INSTANCES[4:6]
+QUICK_HARDNESS_INSTANCES: tuple[dict[str, Any], ...] = DEFAULT_HARDNESS_INSTANCES[:2] + DEFAULT_HARDNESS_INSTANCES[4:6]
 
 
-def _structured_recovery(ds: list[int], per_d: int, seed: int, noise: float) -> dict:
+def _structured_recovery(ds: list[int], per_d: int, seed: int, noise: float) -> dict[str, Any]:
     realize = realizability_realize
     phi_mod = lsa_reparam
     rng = np.random.default_rng(seed)
@@ -85,6 +85,8 @@ def _structured_recovery(ds: list[int], per_d: int, seed: int, noise: float) -> 
                 got = bool(r.realizable)
                 right = got == want
                 if got:
+                    if r.b is None or r.A is None:
+                        raise ValueError(f"recover reported X realisable for d = {d} without returning (b, A)")
                     # never trust: recompute the residual of the returned pair ourselves
                     res = float(np.linalg.norm(np.asarray(phi_mod.phi(r.b, r.A)) - X_in) / max(1.0, np.linalg.norm(X_in)))
                     right = right and res <= 1e-8
@@ -105,7 +107,7 @@ def _structured_recovery(ds: list[int], per_d: int, seed: int, noise: float) -> 
     }
 
 
-def _hardness(instances: Sequence[Any], time_limit: float) -> dict:
+def _hardness(instances: Sequence[Any], time_limit: float) -> dict[str, Any]:
     """``instances``: problem JSON dicts or ``reductions`` Problem objects."""
     rows = []
     n_agree = n_dis = n_und = n_yes = n_no = n_phi = 0
@@ -113,6 +115,8 @@ def _hardness(instances: Sequence[Any], time_limit: float) -> dict:
         src = reductions.load_problem(dict(inst)) if isinstance(inst, Mapping) else inst
         red = reductions.chain(src, "lsa_program")
         prog = red.target
+        if not isinstance(prog, reductions.LSAProgram):
+            raise ValueError(f"the chain to lsa_program ended at {type(prog).__name__}, not an LSAProgram")
         phi_structured = bool(prog.is_phi_structured())
         n_phi += int(phi_structured)
         ds = reductions.decide(src, "milp", time_limit=time_limit)
@@ -157,7 +161,7 @@ def _hardness(instances: Sequence[Any], time_limit: float) -> dict:
     }
 
 
-def _check_pools(generated: Any, instances: Any) -> tuple[list[tuple[str, int]], list[dict]]:
+def _check_pools(generated: Any, instances: Any) -> tuple[list[tuple[str, int]], list[dict[str, Any]]]:
     if isinstance(generated, (str, bytes, Mapping)):
         raise TypeError("generated must be a sequence of (problem, size) pairs")
     generated = [(str(g[0]), check_int(g[1], f"generated[{i}] size", min_value=1)) for i, g in enumerate(generated)]
@@ -166,7 +170,7 @@ def _check_pools(generated: Any, instances: Any) -> tuple[list[tuple[str, int]],
     return generated, [dict(i) for i in instances]
 
 
-def _call(ds_: list[int], per_d: int, seed: int, noise: float, instances: list[dict],
+def _call(ds_: list[int], per_d: int, seed: int, noise: float, instances: list[dict[str, Any]],
           generated: list[tuple[str, int]], generated_per_kind: int, time_limit: float) -> str:
     """The Python call that reproduces the check (the default instance pools by name)."""
     inst_repr: Any = instances

@@ -111,7 +111,7 @@ class ClaimResult:
     claim: str
     check: str
     verdict: str
-    evidence: dict = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
     command: str = ""
     call: str = ""
     wall_s: float = 0.0
@@ -140,7 +140,7 @@ class ClaimResult:
         """``holds``, ``holds with conditions``, ``fails`` or ``not checkable``."""
         return outcome_of(self.verdict)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA_VERSION,
             "id": self.id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -168,7 +168,7 @@ FIG_5 = dict(
 )
 
 #: Settings of the quick mode of the experiment checks (a smoke run: 1 seed, few steps, small pools).
-QUICK_EXPERIMENTS = {
+QUICK_EXPERIMENTS: dict[str, dict[str, Any]] = {
     "app-a": {"seeds": (0,), "steps": 150, "train_size": 800, "test_size": 800},
     "fig-3": {"seeds": (0,), "steps": 60, "train_size": 800, "test_size": 800},
     "fig-5": {"ds": (1, 2, 3, 4), "seeds": (0,), "steps": 100, "test_size": 800},
@@ -195,10 +195,10 @@ class _OutDir:
 
 
 #: the experiments of :mod:`recovery.paper.experiments` the ledger runs, by name
-_EXPERIMENTS = {"appendix_a": appendix_a, "fig3": fig3, "fig5": fig5}
+_EXPERIMENTS: dict[str, Callable[..., dict[str, Any]]] = {"appendix_a": appendix_a, "fig3": fig3, "fig5": fig5}
 
 
-def _experiment(name: str, out_dir: Any, **kwargs: Any) -> dict:
+def _experiment(name: str, out_dir: Any, **kwargs: Any) -> dict[str, Any]:
     with _OutDir(out_dir) as od:
         res = _EXPERIMENTS[name](od, **{k: v for k, v in kwargs.items() if v is not None})
     if not isinstance(res, Mapping) or "summary" not in res:
@@ -228,7 +228,7 @@ def check_appendix_a(
     :data:`APP_A_REL_TOL_QUICK`); the paper's setting is L = 1. ``steps``/``train_size``/
     ``test_size`` ``None`` = the experiment's defaults; ``quick`` = :data:`QUICK_EXPERIMENTS`.
     """
-    kw = dict(seeds=_seeds(seeds), layers=tuple(_ints(layers, "layers")), steps=steps,
+    kw: dict[str, Any] = dict(seeds=_seeds(seeds), layers=tuple(_ints(layers, "layers")), steps=steps,
               train_size=train_size, test_size=test_size)
     if quick:
         kw.update(QUICK_EXPERIMENTS["app-a"])
@@ -291,7 +291,7 @@ def check_fig_3(
     with absolute tolerance ``tol`` (default :data:`FIG3_TOL`), trend slack 0.02, and the oracle
     accuracy per |S| (kernel known; computed by the experiment on the test prompts) as upper bound.
     """
-    kw = dict(seeds=_seeds(seeds), steps=steps, train_size=train_size, test_size=test_size)
+    kw: dict[str, Any] = dict(seeds=_seeds(seeds), steps=steps, train_size=train_size, test_size=test_size)
     if quick:
         kw.update(QUICK_EXPERIMENTS["fig-3"])
     for k in ("steps", "train_size", "test_size"):
@@ -357,7 +357,7 @@ def check_fig_5(
     ``population_starts``: random multistarts of f* per d on the population side (the module's own
     default is larger; 10 keeps the ledger within its time budget; quick: 4).
     """
-    kw = dict(ds=tuple(_ints(ds, "ds")), seeds=_seeds(seeds), steps=steps, test_size=test_size)
+    kw: dict[str, Any] = dict(ds=tuple(_ints(ds, "ds")), seeds=_seeds(seeds), steps=steps, test_size=test_size)
     if quick:
         kw.update(QUICK_EXPERIMENTS["fig-5"])
     for k in ("steps", "test_size"):
@@ -396,7 +396,7 @@ def check_fig_5(
         if len(ds_s) >= 3:
             head["sampled_spearman_rho"] = grows_with(ds_s, gs, min_rho)[1]
             head["sampled_gap_last_d"] = gs[-1]
-        if gp is not None and len(gp) >= 3:
+        if ds_p is not None and gp is not None and len(gp) >= 3:
             head["population_spearman_rho"] = grows_with(ds_p, gp, min_rho)[1]
             head["population_gap_last_d"] = gp[-1]
         evidence = {**head, **evidence}
@@ -406,7 +406,7 @@ def check_fig_5(
     return run_guarded(build, **FIG_5, check=check, call=call)
 
 
-def _fig5_population(ds: list[int], quick: bool, starts: int = 10) -> tuple[list[int], list[float], dict]:
+def _fig5_population(ds: list[int], quick: bool, starts: int = 10) -> tuple[list[int], list[float], dict[str, Any]]:
     """Accuracy gap ``acc(X*) - acc(phi(b*, A*))`` per d from :func:`recovery.paper.fig5_population.fig5_population`
     (binary chains, p = 0.5, n = 100, exact quadratics; f* certified rigorously -- interval branch-and-bound,
     :mod:`recovery.realizability.interval` -- for d <= 2, where it costs about a second, multistart above; paired

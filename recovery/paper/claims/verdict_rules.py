@@ -121,7 +121,7 @@ def verdict_from_scan(
     undecided = [pt for pt in pts if pt["ok"] is None]
     good = [pt for pt in pts if pt["ok"] is True]
 
-    def examples(sel: list) -> str:
+    def examples(sel: Sequence[Mapping[str, Any]]) -> str:
         return "; ".join(format_point(pt, coord_keys) for pt in sel[:max_examples])
 
     if not bad:

@@ -121,41 +121,44 @@ def verdict_theorem_3_5(
     ``n_disagree``, ``n_undecided``, ``n_yes``, ``n_no`` (decided instances agreeing with the
     source, by source answer), ``n_programs``, ``n_phi_structured``.
     """
-    # one branch per outcome of the evidence, from "holds" to "fails", each with its stated reason
+    # one branch per outcome of the evidence, from "holds" to "fails", each with its stated reason;
+    # a missing side reads as an empty mapping (poly_ok stays None, hard_ok is only set with hardness given)
+    rec: Mapping[str, Any] = recovery if recovery is not None else {}
+    hard: Mapping[str, Any] = hardness if hardness is not None else {}
     poly_ok = None
-    if recovery is not None and recovery.get("n_instances", 0) > 0:
-        poly_ok = recovery["n_correct"] == recovery["n_instances"]
+    if rec.get("n_instances", 0) > 0:
+        poly_ok = rec["n_correct"] == rec["n_instances"]
     hard_ok = None
     hard_reason = hardness_missing
     if hardness is not None:
-        if hardness.get("n_disagree", 0) > 0:
+        if hard.get("n_disagree", 0) > 0:
             return (
                 f"not checkable: the reduction chain disagreed with the source decision on "
-                f"{hardness['n_disagree']} instance(s) (our construction in the paper's spirit, "
+                f"{hard['n_disagree']} instance(s) (our construction in the paper's spirit, "
                 "not the paper's own index tables)"
             )
-        if hardness.get("n_yes", 0) > 0 and hardness.get("n_no", 0) > 0:
+        if hard.get("n_yes", 0) > 0 and hard.get("n_no", 0) > 0:
             hard_ok = True
         else:
             hard_reason = (
-                f"reduction chain decided {hardness.get('n_yes', 0)} YES and "
-                f"{hardness.get('n_no', 0)} NO instance(s) ({hardness.get('n_undecided', 0)} "
+                f"reduction chain decided {hard.get('n_yes', 0)} YES and "
+                f"{hard.get('n_no', 0)} NO instance(s) ({hard.get('n_undecided', 0)} "
                 "undecided); both answers are needed"
             )
-    n_phi = int(hardness.get("n_phi_structured", 0)) if hardness else 0
+    n_phi = int(hard.get("n_phi_structured", 0)) if hard else 0
     if poly_ok:
         poly_txt = (
             f"recovery through phi itself is polynomial (spectral recovery right on "
-            f"{recovery['n_correct']}/{recovery['n_instances']} planted and off-image instances, "
-            f"d = {recovery.get('d_min', '?')}..{recovery.get('d_max', '?')}, max residual "
-            f"{fmt(float(recovery.get('max_residual', float('nan'))))}, max time "
-            f"{fmt(float(recovery.get('max_time_s', float('nan'))))} s)"
+            f"{rec['n_correct']}/{rec['n_instances']} planted and off-image instances, "
+            f"d = {rec.get('d_min', '?')}..{rec.get('d_max', '?')}, max residual "
+            f"{fmt(float(rec.get('max_residual', float('nan'))))}, max time "
+            f"{fmt(float(rec.get('max_time_s', float('nan'))))} s)"
         )
     if hard_ok:
         hard_txt = (
             f"NP-hard for the generalised class C.10/C.11 with free D^(r) (reduction chain agreed "
-            f"with the source on {hardness['n_agree']} decided instances: {hardness['n_yes']} YES, "
-            f"{hardness['n_no']} NO; {n_phi}/{hardness.get('n_programs', 0)} produced programs "
+            f"with the source on {hard['n_agree']} decided instances: {hard['n_yes']} YES, "
+            f"{hard['n_no']} NO; {n_phi}/{hard.get('n_programs', 0)} produced programs "
             "phi-structured)"
         )
         if poly_ok is None:
@@ -163,7 +166,7 @@ def verdict_theorem_3_5(
         if poly_ok is False:
             return (
                 f"holds with conditions: {hard_txt}; the polynomial structured recovery gave "
-                f"{recovery['n_instances'] - recovery['n_correct']} wrong verdict(s), so "
+                f"{rec['n_instances'] - rec['n_correct']} wrong verdict(s), so "
                 "restricting the claim to the generalised class is not established"
             )
         if n_phi > 0:
@@ -179,7 +182,7 @@ def verdict_theorem_3_5(
         )
     if poly_ok is False:
         return (
-            f"not checkable: structured recovery gave {recovery['n_instances'] - recovery['n_correct']} "
+            f"not checkable: structured recovery gave {rec['n_instances'] - rec['n_correct']} "
             f"wrong verdict(s) and the hardness side was not checked ({hard_reason})"
         )
     return f"not checkable: {recovery_missing}; {hard_reason}"
@@ -316,7 +319,7 @@ def verdict_fig_5(
     if not sides:
         return "not checkable: no per-d gaps were computed (need at least 3 values of d)"
 
-    def desc(s: tuple) -> str:
+    def desc(s: tuple[str, bool, float, Sequence[float]]) -> str:
         name, g, rho, gaps = s
         return (
             f"{name}: gap {'grows' if g else 'does not grow'} with d (Spearman rho {fmt(rho)}, "

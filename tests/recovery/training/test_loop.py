@@ -281,3 +281,23 @@ def test_default_three_layers_do_not_over_fit():
     assert r3.accuracy >= r1.accuracy - 0.01
     # the selected 3-layer parameters generalise: held-out MSE close to the validation MSE
     assert abs(r3.test_loss - r3.val_loss) < 0.05
+
+
+def test_selection_validation_loss_needs_a_validation_batch():
+    from recovery.training.selection import Selection
+
+    sel = Selection(np.zeros(4), Subspace("sparse", 1, 1), None, 1, 10, lambda *a, **k: None)
+    with pytest.raises(ValueError, match="validation batch"):
+        sel.validation_loss(np.zeros(4))
+
+
+def test_one_blas_thread_keeps_the_wrapped_function():
+    from recovery.training.blas import one_blas_thread
+
+    @one_blas_thread
+    def scaled(x: float, *, k: float = 2.0) -> float:
+        """Docstring kept."""
+        return k * x
+
+    assert scaled(3.0, k=4.0) == 12.0
+    assert scaled.__name__ == "scaled" and scaled.__doc__ == "Docstring kept."

@@ -90,6 +90,15 @@ def test_theorem_3_5_all_outcomes():
     assert kind(verdict_theorem_3_5({**REC_OK, "n_correct": 3}, None)) == "not checkable"
 
 
+def test_theorem_3_5_one_side_missing():
+    v = verdict_theorem_3_5(None, HARD_OK, recovery_missing="no recovery run")
+    assert kind(v) == "holds with conditions" and "structured recovery not checked (no recovery run)" in v
+    v = verdict_theorem_3_5(REC_OK, None, hardness_missing="no chain run")
+    assert kind(v) == "holds with conditions" and "10/10" in v and "hardness side not checked (no chain run)" in v
+    # an empty recovery record counts as no recovery evidence
+    assert kind(verdict_theorem_3_5({}, None)) == "not checkable"
+
+
 def test_appendix_a_all_outcomes():
     assert verdict_appendix_a({1: (0.100, 0.101), 2: (0.2, 0.2)}, 0.05) == "holds"
     v = verdict_appendix_a({1: (0.10, 0.20)}, 0.05)
