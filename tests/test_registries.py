@@ -18,10 +18,6 @@ from reductions.rules.graph import RULES, format_graph, path, rule_module, rules
 from reductions.rules.registry import Rule, rules_table
 
 
-def _fake_predicted_size(source, **_):
-    return {}
-
-
 def _fake_reduce(instance):  # pragma: no cover - never called
     raise NotImplementedError
 
@@ -29,8 +25,8 @@ def _fake_reduce(instance):  # pragma: no cover - never called
 @pytest.fixture
 def fake_rule():
     rule = rule_registry.register(Rule(name="lsa_program_to_partition", source="lsa_program",
-                                       target="partition", size_formula="n = d",
-                                       predicted_size=_fake_predicted_size, reduce=_fake_reduce))
+                                       target="partition", size_formula={"n": "d"},
+                                       reduce=_fake_reduce))
     try:
         yield rule
     finally:
@@ -46,8 +42,10 @@ def test_registered_rules_are_the_graph():
         assert G.edges[r.source, r.target]["rule"] == name
         assert G.edges[r.source, r.target]["module"] == f"reductions.rules.{name}"
         mod = rule_module(name)
-        assert mod.RULE is r and mod.reduce is r.reduce and mod.predicted_size is r.predicted_size
-        assert r.size_formula.replace("|", "\\|") in rules_table()
+        assert mod.RULE is r and mod.reduce is r.reduce
+        # the size formula is declared once: no second copy in the module or its docstring
+        assert not hasattr(mod, "SIZE_FORMULA") and "SIZE_FORMULA" not in (mod.__doc__ or "")
+        assert r.size_text.replace("|", "\\|") in rules_table()
 
 
 def test_a_registry_entry_drives_the_graph(fake_rule):
@@ -78,20 +76,56 @@ def test_duplicate_rule_registration_is_refused():
         rule_registry.register(existing)
     with pytest.raises(ValueError, match="already registered"):
         rule_registry.register(Rule(name="another_cnf_to_nae_sat", source="cnf", target="nae_sat",
-                                    size_formula="x", predicted_size=_fake_predicted_size,
-                                    reduce=_fake_reduce))
+                                    size_formula={"x": "1"}, reduce=_fake_reduce))
     assert "another_cnf_to_nae_sat" not in RULES
 
 
 def test_rule_declaration_is_checked():
     with pytest.raises(ValueError, match="unknown problem"):
-        Rule(name="x", source="sudoku", target="cnf", size_formula="x",
-             predicted_size=_fake_predicted_size, reduce=_fake_reduce)
+        Rule(name="x", source="sudoku", target="cnf", size_formula={"x": "1"}, reduce=_fake_reduce)
     with pytest.raises(TypeError, match="callable"):
-        Rule(name="x", source="cnf", target="nae_sat", size_formula="x",
-             predicted_size=_fake_predicted_size, reduce=None)
+        Rule(name="x", source="cnf", target="nae_sat", size_formula={"x": "1"}, reduce=None)
+    with pytest.raises(ValueError, match="size_formula"):
+        Rule(name="x", source="cnf", target="nae_sat", size_formula="n_vars + 1", reduce=_fake_reduce)
+    with pytest.raises(ValueError, match="cannot parse"):
+        Rule(name="x", source="cnf", target="nae_sat", size_formula={"x": "1 +"}, reduce=_fake_reduce)
     with pytest.raises(TypeError, match="Rule"):
         rule_registry.register(("x", "cnf", "nae_sat"))
+
+
+def test_predicted_size_reads_the_declared_formula():
+    from reductions import CNF, Partition
+
+    rule = rule_registry.get("cnf_to_nae_sat")
+    f = CNF(n_vars=3, clauses=((1, -2), (2, 3, -1)))
+    assert rule.predicted_size(f) == rule.reduce(f).target.size()
+    part = rule_registry.get("partition_to_lsa_program")
+    assert part.predicted_size(Partition([1, 2, 3]), box=None)["n_bounded"] == 8
+    with pytest.raises(TypeError, match="keyword parameters"):
+        rule.predicted_size(f, box=2)
+
+
+def test_solver_table_and_memory_models_come_from_the_registry():
+    table = solver_registry.solvers_table()
+    for name, spec in solver_registry.specs().items():
+        assert f"`{name}`" in table and spec.method and spec.memory in solver_registry.MEMORY_MODELS
+    with pytest.raises(ValueError, match="memory"):
+        SolverSpec(name="x", requires="numpy", pip_hint="-", proves=(), runner=print, memory="huge")
+
+
+def test_problems_register_where_they_are_defined():
+    from reductions.problems import problem as problem_registry
+    from reductions.problems.cnf import CNF
+
+    assert problem_registry.problem_class("cnf") is CNF
+    assert list(problem_registry.problems()) == ["cnf", "nae_sat", "set_splitting", "partition", "coloring",
+                                                 "separability", "bm_program", "lsa_program"]
+    with pytest.raises(ValueError, match="already registered"):
+        problem_registry.register_problem(type("OtherCNF", (CNF,), {}))
+    with pytest.raises(TypeError, match="Problem subclass"):
+        problem_registry.register_problem(int)
+    with pytest.raises(ValueError, match="unknown problem name"):
+        problem_registry.problem_class("sudoku")
 
 
 def test_solver_names_come_from_the_registry():

@@ -19,7 +19,11 @@ import sys
 import time
 from typing import Callable, Iterable
 
-from reductions.rules.graph import chain
+from reductions.problems.bm_program import BMProgram
+from reductions.problems.partition import Partition
+from reductions.problems.separability import Separability
+from reductions.rules.bm_program_to_lsa_program import reduce as bm_reduce
+from reductions.rules.graph import chain, rule_module
 from reductions.proof import (
     all_cnfs,
     all_colorings,
@@ -72,8 +76,6 @@ def _merge(*parts: dict) -> dict:
 
 
 def _rule(name: str):
-    from reductions.rules.graph import rule_module
-
     return rule_module(name).reduce
 
 
@@ -176,8 +178,6 @@ def _cnf_to_lsa(limit):
 def _separabilities(dim: int, grid: range, max_inside: int, max_outside: int):
     """Every instance with 1..max_inside inside and 0..max_outside outside points, all distinct,
     on the integer grid ``grid^dim``."""
-    from reductions.problems.separability import Separability
-
     pts = [list(p) for p in itertools.product(grid, repeat=dim)]
     for ni in range(1, max_inside + 1):
         for P in itertools.combinations(range(len(pts)), ni):
@@ -188,8 +188,6 @@ def _separabilities(dim: int, grid: range, max_inside: int, max_outside: int):
 
 
 def _bm_programs(dim: int, grid: range, max_inside: int, max_outside: int):
-    from reductions.problems.bm_program import BMProgram
-
     for sep in _separabilities(dim, grid, max_inside, max_outside):
         yield BMProgram(inside=sep.inside, outside=sep.outside, dim=sep.dim)
 
@@ -207,8 +205,6 @@ def _sep_to_bm(limit):
 
 
 def _bm_to_lsa_check(limit, layout: str):
-    from reductions.rules.bm_program_to_lsa_program import reduce as bm_reduce
-
     a, b = _split(limit, 2)
     r = lambda inst: bm_reduce(inst, layout)  # noqa: E731
     return _merge(
@@ -231,8 +227,6 @@ def _bm_to_lsa_compact(limit):
 
 @register("partition_to_lsa_program")
 def _partition_to_lsa(limit):
-    from reductions.problems.partition import Partition
-
     fam = (Partition(values=v) for n in range(1, 6) for v in itertools.combinations_with_replacement(range(1, 6), n))
     return run_family(_rule("partition_to_lsa_program"), fam, "brute", "scip", limit,
                       "all multisets of n <= 5 values in 1..5 (SCIP on the LSA side)", time_limit=120.0)

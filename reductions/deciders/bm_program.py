@@ -33,6 +33,7 @@ Proof levels (``Decision.proof``, :data:`reductions.deciders.source.PROOF_LEVELS
 from __future__ import annotations
 
 import time
+from math import lcm
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,7 @@ from recovery.programs.solvers.highs_util import highs_solve
 
 from reductions.deciders.decision import Decision
 from reductions.deciders.highs_models import sep_lp
+from reductions.deciders.separability_scip import scip_split
 from reductions.problems.bm_program import BMProgram
 
 __all__ = ["decide_bm", "METHODS"]
@@ -127,10 +129,6 @@ def _decide_milp(inst: BMProgram, time_limit: float | None) -> tuple[bool | None
 
 
 def _decide_scip(inst: BMProgram, time_limit: float | None) -> tuple[bool | None, Any, str]:
-    from math import lcm
-
-    from reductions.deciders.separability_scip import scip_split
-
     # integer data: scale by the common denominator L (the plane (w, g) of the scaled data is the
     # plane (w, g / L) of the original; solution_from_split rescales it exactly anyway)
     L = lcm(1, *(c.denominator for pts in (inst.inside, inst.outside) for p in pts for c in p))

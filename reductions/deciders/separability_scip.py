@@ -28,9 +28,15 @@ proof under its tolerances, proof level "solver proof").
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-__all__ = ["scip_split"]
+from reductions.deciders.highs_models import sep_lp
+from reductions.deciders.separability_planes import exact_planes, integer_points, trivial_planes
+from reductions.deciders.timer import Timer
+
+__all__ = ["scip_split", "scip_separability"]
 
 
 def scip_split(P: np.ndarray, Q: np.ndarray, time_limit: float | None = None) -> tuple[str, np.ndarray | None, str]:
@@ -95,3 +101,19 @@ def scip_split(P: np.ndarray, Q: np.ndarray, time_limit: float | None = None) ->
     if status == "infeasible":
         return "infeasible", None, "SCIP status infeasible"
     return "unknown", None, f"SCIP status {status}"
+
+
+def scip_separability(inst: Any, timer: Timer) -> tuple[str, Any, str]:
+    """Method "scip" for separability: SCIP's split (indicator model of
+    :func:`scip_split`) -> the two margin-1 LPs of that split (HiGHS,
+    :func:`reductions.deciders.highs_models.sep_lp`) -> exact planes.  Returns (kind, witness or None, SCIP's status text)."""
+    P, Q, L = integer_points(inst)
+    if Q.shape[0] == 0:
+        return "feasible", trivial_planes(inst.dim), "no outside point"
+    kind, split, text = scip_split(P, Q, timer.remaining())
+    if split is None:
+        return kind, None, text
+    s1, s2 = sep_lp(P, Q[split]), sep_lp(P, Q[~split])
+    if s1 is None or s2 is None:
+        return "unverified", None, text + "; a margin-1 LP of SCIP's split is infeasible (tolerance point)"
+    return kind, exact_planes(inst, L, s1, s2), text + "; split re-solved by two margin-1 LPs"

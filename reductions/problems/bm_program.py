@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar, Mapping, Sequence
 
-from reductions.problems.base import Problem, as_fraction, check_coordinate, check_header
+from reductions.problems.problem import Problem, check_header, register_problem
+from reductions.problems.values import as_fraction, check_coordinate
 
 __all__ = [
     "BMProgram",
@@ -248,6 +249,7 @@ def vertex_box(inside: Sequence[Point], outside: Sequence[Point], dim: int) -> t
     return W, G, Z
 
 
+@register_problem
 @dataclass(frozen=True)
 class BMProgram(Problem):
     """Bennett-Mangasarian bilinear program (see module docstring); YES iff ``min z1^T z2 = 0``.

@@ -19,7 +19,8 @@ from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from reductions.problems.base import Problem, as_bool_tuple, check_header
+from reductions.problems.problem import Problem, check_header, register_problem
+from reductions.problems.values import as_bool_tuple
 
 __all__ = ["CNF", "ClauseFormula", "validate_clauses", "literal_value"]
 
@@ -68,6 +69,35 @@ def _check_n_vars(n_vars: Any) -> int:
     if n_vars < 0:
         raise ValueError(f"n_vars: expected >= 0, got {n_vars}")
     return int(n_vars)
+
+
+def _dimacs_header(line: str, lineno: int, source: str) -> tuple[int, int]:
+    """``(n_vars, n_clauses)`` of a DIMACS ``p cnf`` line (ValueError naming the line)."""
+    parts = line.split()
+    if len(parts) != 4 or parts[1] != "cnf":
+        raise ValueError(f"{source}: line {lineno}: malformed problem line {_clip(line)} (expected 'p cnf <vars> <clauses>')")
+    try:
+        n_vars, n_clauses = int(parts[2]), int(parts[3])
+    except ValueError:
+        raise ValueError(f"{source}: line {lineno}: malformed problem line {_clip(line)} (expected "
+                         "'p cnf <vars> <clauses>' with decimal integers of at most 4300 digits)") from None
+    if n_vars < 0 or n_clauses < 0:
+        raise ValueError(f"{source}: line {lineno}: negative count in problem line")
+    return n_vars, n_clauses
+
+
+def _dimacs_literal(tok: str, lineno: int, source: str, n_vars: int) -> int:
+    """One DIMACS literal in ``-n_vars..n_vars`` (0 ends a clause; ValueError naming the line)."""
+    try:
+        lit = int(tok)
+    except ValueError:
+        if tok.lstrip("+-").isdigit():  # more than Python's 4300 digits for int(str)
+            raise ValueError(f"{source}: line {lineno}: literal {_clip(tok)} out of range "
+                             f"(1..{n_vars})") from None
+        raise ValueError(f"{source}: line {lineno}: {_clip(tok)} is not an integer literal") from None
+    if abs(lit) > n_vars:
+        raise ValueError(f"{source}: line {lineno}: literal {lit} out of range (1..{n_vars})")
+    return lit
 
 
 @dataclass(frozen=True)
@@ -122,6 +152,7 @@ class ClauseFormula(Problem):
         return cls(n_vars=data["n_vars"], clauses=data["clauses"])
 
 
+@register_problem
 @dataclass(frozen=True)
 class CNF(ClauseFormula):
     """A CNF formula: is there an assignment making every clause true?"""
@@ -175,37 +206,20 @@ class CNF(ClauseFormula):
                 break
             last_line = lineno
             if line.startswith("p"):
-                parts = line.split()
                 if n_vars is not None:
                     raise ValueError(f"{source}: line {lineno}: second problem line")
-                if len(parts) != 4 or parts[1] != "cnf":
-                    raise ValueError(f"{source}: line {lineno}: malformed problem line {_clip(line)} (expected 'p cnf <vars> <clauses>')")
-                try:
-                    n_vars, n_clauses = int(parts[2]), int(parts[3])
-                except ValueError:
-                    raise ValueError(f"{source}: line {lineno}: malformed problem line {_clip(line)} (expected "
-                                     "'p cnf <vars> <clauses>' with decimal integers of at most 4300 digits)") from None
-                if n_vars < 0 or n_clauses < 0:
-                    raise ValueError(f"{source}: line {lineno}: negative count in problem line")
+                n_vars, n_clauses = _dimacs_header(line, lineno, source)
                 continue
             if n_vars is None:
                 raise ValueError(f"{source}: line {lineno}: clause before the 'p cnf' problem line")
             for tok in line.split():
-                try:
-                    lit = int(tok)
-                except ValueError:
-                    if tok.lstrip("+-").isdigit():  # more than Python's 4300 digits for int(str)
-                        raise ValueError(f"{source}: line {lineno}: literal {_clip(tok)} out of range "
-                                         f"(1..{n_vars})") from None
-                    raise ValueError(f"{source}: line {lineno}: {_clip(tok)} is not an integer literal") from None
+                lit = _dimacs_literal(tok, lineno, source, n_vars)
                 if lit == 0:
                     if not current and not cls.ALLOW_EMPTY_CLAUSE:
                         raise ValueError(f"{source}: line {lineno}: empty clause")
                     clauses.append(tuple(current))
                     current = []
                     continue
-                if abs(lit) > n_vars:
-                    raise ValueError(f"{source}: line {lineno}: literal {lit} out of range (1..{n_vars})")
                 if not current:
                     current_line = lineno
                 current.append(lit)

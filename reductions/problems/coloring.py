@@ -26,7 +26,7 @@ from typing import Any, ClassVar, Mapping
 
 import networkx as nx
 
-from reductions.problems.base import Problem, check_header
+from reductions.problems.problem import Problem, check_header, register_problem
 
 __all__ = ["Coloring"]
 
@@ -47,6 +47,34 @@ def _simple_graph(graph: Any) -> nx.Graph:
     return nx.freeze(G)
 
 
+def _col_header(parts: list[str], line: str, where: str) -> tuple[int, int]:
+    """``(nodes, edges)`` of a DIMACS ``p edge`` line (ValueError naming the line)."""
+    if len(parts) < 4 or parts[1] not in ("edge", "edges", "col"):
+        raise ValueError(f"{where}: malformed problem line {line!r} (expected 'p edge <nodes> <edges>')")
+    try:
+        n, m = int(parts[2]), int(parts[3])
+    except ValueError:
+        raise ValueError(f"{where}: malformed problem line {line!r}") from None
+    if n < 0 or m < 0:
+        raise ValueError(f"{where}: negative count in problem line")
+    return n, m
+
+
+def _col_edge(parts: list[str], line: str, where: str, n: int) -> tuple[int, int]:
+    """The edge ``(u, v)`` of a DIMACS ``e u v`` line, 1 <= u, v <= n (ValueError naming the line)."""
+    if len(parts) != 3:
+        raise ValueError(f"{where}: malformed edge line {line!r} (expected 'e u v')")
+    try:
+        u, v = int(parts[1]), int(parts[2])
+    except ValueError:
+        raise ValueError(f"{where}: malformed edge line {line!r}") from None
+    for x in (u, v):
+        if not 1 <= x <= n:
+            raise ValueError(f"{where}: node {x} out of range (1..{n})")
+    return u, v
+
+
+@register_problem
 @dataclass(frozen=True, eq=False)
 class Coloring(Problem):
     """Graph k-colouring."""
@@ -170,8 +198,7 @@ class Coloring(Problem):
         if not isinstance(text, str):
             raise TypeError(f"{source}: expected text, got {type(text).__name__}")
         if k is None:
-            raise ValueError(f"k: the DIMACS graph {source} has no number of colours; pass it "
-                             "(--colors K / --k K, or k=...)")
+            raise ValueError(f"k: the DIMACS graph {source} has no number of colours; pass k")
         n = m = None
         edges: list[tuple[int, int]] = []
         for lineno, raw in enumerate(text.splitlines(), start=1):
@@ -179,32 +206,16 @@ class Coloring(Problem):
             if not line or line[0] in "c%n":
                 continue
             parts = line.split()
+            where = f"{source}: line {lineno}"
             if parts[0] == "p":
                 if n is not None:
-                    raise ValueError(f"{source}: line {lineno}: second problem line")
-                if len(parts) < 4 or parts[1] not in ("edge", "edges", "col"):
-                    raise ValueError(f"{source}: line {lineno}: malformed problem line {line!r} "
-                                     "(expected 'p edge <nodes> <edges>')")
-                try:
-                    n, m = int(parts[2]), int(parts[3])
-                except ValueError:
-                    raise ValueError(f"{source}: line {lineno}: malformed problem line {line!r}") from None
-                if n < 0 or m < 0:
-                    raise ValueError(f"{source}: line {lineno}: negative count in problem line")
+                    raise ValueError(f"{where}: second problem line")
+                n, m = _col_header(parts, line, where)
                 continue
             if parts[0] == "e":
                 if n is None:
-                    raise ValueError(f"{source}: line {lineno}: edge before the 'p edge' problem line")
-                if len(parts) != 3:
-                    raise ValueError(f"{source}: line {lineno}: malformed edge line {line!r} (expected 'e u v')")
-                try:
-                    u, v = int(parts[1]), int(parts[2])
-                except ValueError:
-                    raise ValueError(f"{source}: line {lineno}: malformed edge line {line!r}") from None
-                for x in (u, v):
-                    if not 1 <= x <= n:
-                        raise ValueError(f"{source}: line {lineno}: node {x} out of range (1..{n})")
-                edges.append((u, v))
+                    raise ValueError(f"{where}: edge before the 'p edge' problem line")
+                edges.append(_col_edge(parts, line, where, n))
                 continue
             raise ValueError(f"{source}: line {lineno}: unexpected line {line!r} (expected c, p, e or n)")
         if n is None:

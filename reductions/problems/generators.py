@@ -34,7 +34,7 @@ import numpy as np
 
 from recovery.validation import check_rng
 
-from reductions.problems.base import Problem
+from reductions.problems.problem import Problem
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
 from reductions.problems.nae_sat import NAESAT

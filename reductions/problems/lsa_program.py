@@ -29,11 +29,12 @@ import numpy as np
 from recovery.programs.program import BilinearProgram
 from recovery.programs.verification import verify
 
-from reductions.problems.base import Problem
+from reductions.problems.problem import Problem, register_problem
 
 __all__ = ["LSAProgram"]
 
 
+@register_problem
 @dataclass(frozen=True)
 class LSAProgram(Problem):
     """A :class:`BilinearProgram` seen as a decision problem."""

@@ -18,12 +18,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from reductions.problems.base import as_bool_tuple
+from reductions.problems.problem import register_problem
+from reductions.problems.values import as_bool_tuple
 from reductions.problems.cnf import ClauseFormula, literal_value
 
 __all__ = ["NAESAT"]
 
 
+@register_problem
 @dataclass(frozen=True)
 class NAESAT(ClauseFormula):
     """NAE-SAT: every clause must contain a true and a false literal."""

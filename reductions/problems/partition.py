@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from numbers import Integral
 from typing import Any, ClassVar, Iterable, Mapping
 
-from reductions.problems.base import Problem, check_header
+from reductions.problems.problem import Problem, check_header, register_problem
 
 __all__ = ["Partition"]
 
 
+@register_problem
 @dataclass(frozen=True)
 class Partition(Problem):
     """Partition: split the values into two halves of equal sum."""

@@ -30,7 +30,8 @@ from typing import Any, ClassVar, Iterable, Mapping
 
 import numpy as np
 
-from reductions.problems.base import Problem, as_fraction, check_coordinate, check_header
+from reductions.problems.problem import Problem, check_header, register_problem
+from reductions.problems.values import as_fraction, check_coordinate
 
 __all__ = ["Separability", "fraction_json"]
 
@@ -59,6 +60,7 @@ def _points(pts: Any, name: str, dim: int | None) -> tuple[tuple[Point, ...], in
     return tuple(out), dim
 
 
+@register_problem
 @dataclass(frozen=True)
 class Separability(Problem):
     """Two-plane separability of inside points P from outside points Q."""

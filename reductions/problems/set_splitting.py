@@ -21,11 +21,13 @@ from typing import Any, ClassVar, Iterable, Mapping
 
 import numpy as np
 
-from reductions.problems.base import Problem, as_bool_tuple, check_header
+from reductions.problems.problem import Problem, check_header, register_problem
+from reductions.problems.values import as_bool_tuple
 
 __all__ = ["SetSplitting"]
 
 
+@register_problem
 @dataclass(frozen=True)
 class SetSplitting(Problem):
     """Set splitting: 2-colour the ground set so that no subset is monochromatic."""

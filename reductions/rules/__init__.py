@@ -1,7 +1,8 @@
 """Reduction rules, one module per rule.
 
-Each module defines ``predicted_size(source, ...)`` and ``reduce(instance, ...) -> Reduction`` and
-registers itself once with :func:`reductions.rules.registry.register` (module attribute ``RULE``).
+Each module defines ``reduce(instance, ...) -> Reduction`` and registers itself once, with its
+symbolic size formula, through :func:`reductions.rules.registry.register` (module attribute
+``RULE``; ``predicted_size`` evaluates ``RULE.size_formula``).
 Importing this package imports every rule module, so the registry is complete; the order below is
 the order of :data:`reductions.rules.graph.RULES` and of the graph's edges.
 """

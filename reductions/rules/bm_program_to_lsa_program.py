@@ -56,10 +56,8 @@ Hadamard bound on a basic zero-objective point for integer data): it keeps every
 YES, and a box only removes points, so NO stays NO.  ``forward`` first moves the BM solution to
 such a basic point (:meth:`BMProgram.basic_solution`, exact purification), so it lands in the box.
 
-SIZE_FORMULA (exact; ``d`` as above per layout)::
-
-    n_rows = 2 m + 2 k,  n_bounded = (d + 1)^2,  n_fixed = (d + 1)^2 - (2 k + 2 n + 2),
-    has_objective = 1.
+Target size (exact; ``d`` from :func:`lsa_dimension` per layout): ``RULE.size_formula``, declared
+once at the end of this module.
 
 The programs are NOT phi-structured (``is_phi_structured()`` is False: bounds, inequality rows
 and an objective, rows not the phi pattern), see the README section "Down to the LSA program".
@@ -73,8 +71,11 @@ from typing import Any
 
 import numpy as np
 
-from reductions.problems.base import Reduction
+from recovery.programs.program import BilinearProgram, ProgramBuilder
+
 from reductions.problems.bm_program import BMProgram
+from reductions.problems.lsa_program import LSAProgram
+from reductions.problems.reduction import Reduction
 from reductions.rules.registry import Rule, register
 
 __all__ = [
@@ -109,20 +110,6 @@ def lsa_dimension(m: int, k: int, n: int, layout: str = "fixed") -> int:
     while (d - 1) * (d // n) < m:
         d += 1
     return d
-
-
-def predicted_size(source: Any, layout: str = "fixed") -> dict[str, int]:
-    """Target size from the source size (``RULE.size_formula``)."""
-    s = source.size()
-    m, k, n = s["n_inside"], s["n_outside"], s["dim"]
-    d = lsa_dimension(m, k, n, layout)
-    return {
-        "d": d,
-        "n_rows": 2 * m + 2 * k,
-        "n_fixed": (d + 1) ** 2 - (2 * k + 2 * n + 2),
-        "n_bounded": (d + 1) ** 2,
-        "has_objective": 1,
-    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -318,15 +305,8 @@ def _read(lay: Layout, b: np.ndarray, A: np.ndarray) -> dict[str, Any]:
     return out
 
 
-def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
-    """Build the LSA program of a :class:`BMProgram` (layout ``"fixed"`` or ``"compact"``)."""
-    from recovery.programs.program import ProgramBuilder
-
-    from reductions.problems.lsa_program import LSAProgram
-
-    if not isinstance(instance, BMProgram):
-        raise TypeError(f"instance: expected a BMProgram, got {type(instance).__name__}")
-    lay = layout_of(instance, layout)
+def _program(instance: BMProgram, lay: Layout, layout: str) -> BilinearProgram:
+    """The LSA program of ``instance`` in layout ``lay``: boxes, fixings, rows, objective."""
     m, k, n, d = lay.m, lay.k, lay.n, lay.d
     W, G, Z = instance.vertex_box()
     b_fix, A_fix = _fixed_entries(instance, lay)
@@ -357,9 +337,17 @@ def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
         "yes_iff": "minimum objective == 0",
     }
     program = pb.build(name=f"bm_program m={m} k={k} dim={n} layout={layout}", metadata=metadata)
-    phi_structured = program.is_phi_structured()
-    program = dataclasses.replace(program, metadata={**metadata, "is_phi_structured": phi_structured})
-    target = LSAProgram(program=program)
+    return dataclasses.replace(program, metadata={**metadata, "is_phi_structured": program.is_phi_structured()})
+
+
+def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
+    """Build the LSA program of a :class:`BMProgram` (layout ``"fixed"`` or ``"compact"``)."""
+    if not isinstance(instance, BMProgram):
+        raise TypeError(f"instance: expected a BMProgram, got {type(instance).__name__}")
+    lay = layout_of(instance, layout)
+    k, d = lay.k, lay.d
+    target = LSAProgram(program=_program(instance, lay, layout))
+    phi_structured = target.program.metadata["is_phi_structured"]
 
     def forward(solution: Any) -> tuple[np.ndarray, np.ndarray]:
         """Zero-objective BM solution -> (b, A) (float64; exact values of a basic point in the box)."""
@@ -405,10 +393,14 @@ def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
 
 RULE = register(Rule(
     name="bm_program_to_lsa_program", source="bm_program", target="lsa_program",
-    size_formula=(
-        "fixed: d = min{d' >= max(k+2n+2, k(n+1), 1) : (d'-1) floor(d'/n) >= m}; compact: d = k+n+1; "
-        "n_rows = 2m + 2k; n_bounded = (d+1)^2; n_fixed = (d+1)^2 - (2k+2n+2); has_objective = 1 "
-        "(m = |P|, k = |Q|, n = dim)"
-    ),
-    predicted_size=predicted_size, reduce=reduce,
+    size_formula={"d": "lsa_dimension(n_inside, n_outside, dim, layout)",
+                  "n_rows": "2 * n_inside + 2 * n_outside", "n_fixed": "(d + 1)**2 - (2 * n_outside + 2 * dim + 2)",
+                  "n_bounded": "(d + 1)**2", "has_objective": "1"},
+    functions={"lsa_dimension": lsa_dimension},
+    reduce=reduce,
 ))
+
+
+def predicted_size(source: Any, layout: str = "fixed") -> dict[str, int]:
+    """Target size of ``reduce(source, layout=layout)``: ``RULE.size_formula`` on ``source.size()``."""
+    return RULE.predicted_size(source, layout=layout)

@@ -7,9 +7,7 @@ Add one fresh variable z = x_{n+1} to every clause:  C  ->  C or z.
 * Backward: for a NAE assignment t, flip all variables if t(z) is True (NAE solutions are closed
   under complement); now z is False, so each clause has a true literal among C: drop z.
 
-SIZE_FORMULA: n_vars' = n_vars + 1, n_clauses' = n_clauses, n_literals' = n_literals + n_clauses,
-max_width' = max_width + 1 (3-SAT gives NAE-4-SAT).  Any CNF is accepted (clause widths w give
-widths w + 1).
+Target size: ``RULE.size_formula`` (declared once, at the end of this module).
 """
 
 from __future__ import annotations
@@ -20,16 +18,6 @@ from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.cnf import CNF
 from reductions.problems.nae_sat import NAESAT
 from reductions.rules.registry import Rule, register
-
-
-def predicted_size(source: CNF) -> dict[str, int]:
-    s = source.size()
-    return {
-        "n_vars": s["n_vars"] + 1,
-        "n_clauses": s["n_clauses"],
-        "n_literals": s["n_literals"] + s["n_clauses"],
-        "max_width": s["max_width"] + 1 if s["n_clauses"] else 0,
-    }
 
 
 def reduce(instance: CNF) -> Reduction:
@@ -53,6 +41,10 @@ def reduce(instance: CNF) -> Reduction:
 
 RULE = register(Rule(
     name="cnf_to_nae_sat", source="cnf", target="nae_sat",
-    size_formula="n_vars+1 variables, n_clauses clauses, n_literals+n_clauses literals, width+1",
-    predicted_size=predicted_size, reduce=reduce,
+    size_formula={"n_vars": "n_vars + 1", "n_clauses": "n_clauses", "n_literals": "n_literals + n_clauses",
+                  "max_width": "max_width + 1 if n_clauses else 0"},
+    reduce=reduce,
 ))
+
+#: target size of ``reduce(source)``: ``RULE.size_formula`` on ``source.size()``
+predicted_size = RULE.predicted_size

@@ -12,8 +12,7 @@ Variable x_{v,c} (node v in ``instance.nodes`` order, colour c in 0..k-1) has DI
 * Backward: colour(v) = the smallest c with x_{v,c} true (exists by the at-least-one clauses; the
   edge clauses forbid equal colours on an edge).
 
-SIZE_FORMULA: n_vars = n_nodes k, n_clauses = n_nodes (1 + k(k-1)/2) + n_edges k,
-n_literals = n_nodes k^2 + 2 n_edges k.
+Target size: ``RULE.size_formula`` (declared once, at the end of this module).
 """
 
 from __future__ import annotations
@@ -24,16 +23,6 @@ from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
 from reductions.rules.registry import Rule, register
-
-
-def predicted_size(source: Coloring) -> dict[str, int]:
-    s = source.size()
-    n, e, k = s["n_nodes"], s["n_edges"], s["k"]
-    return {
-        "n_vars": n * k,
-        "n_clauses": n * (1 + k * (k - 1) // 2) + e * k,
-        "n_literals": n * k * k + 2 * e * k,
-    }
 
 
 def reduce(instance: Coloring) -> Reduction:
@@ -75,6 +64,10 @@ def reduce(instance: Coloring) -> Reduction:
 
 RULE = register(Rule(
     name="coloring_to_cnf", source="coloring", target="cnf",
-    size_formula="n k variables, n (1 + k(k-1)/2) + |E| k clauses",
-    predicted_size=predicted_size, reduce=reduce,
+    size_formula={"n_vars": "n_nodes * k", "n_clauses": "n_nodes * (1 + k * (k - 1) // 2) + n_edges * k",
+                  "n_literals": "n_nodes * k**2 + 2 * n_edges * k"},
+    reduce=reduce,
 ))
+
+#: target size of ``reduce(source)``: ``RULE.size_formula`` on ``source.size()``
+predicted_size = RULE.predicted_size

@@ -1,8 +1,8 @@
 """The reduction graph: problems are nodes, rules are directed edges.
 
 Every rule module ``reductions.rules.<src>_to_<dst>`` declares itself once with
-:func:`reductions.rules.registry.register` (its name, source, target, size formula, ``predicted_size``
-and ``reduce``); :mod:`reductions.rules` imports all of them, and everything here is read from that
+:func:`reductions.rules.registry.register` (its name, source, target, symbolic size formula and
+``reduce``); :mod:`reductions.rules` imports all of them, and everything here is read from that
 registry.  Edge attributes: ``rule`` (rule name), ``module`` (dotted path), ``available``.
 
 * ``rules_graph()`` -> ``networkx.DiGraph`` (a fresh copy),
@@ -19,7 +19,9 @@ import networkx as nx
 
 import reductions.rules  # noqa: F401  (imports every rule module, which fills the registry)
 from reductions.rules import registry
-from reductions.problems.base import PROBLEM_MODULES, Problem, Reduction, load_problem
+from reductions.problems.loading import load_problem
+from reductions.problems.problem import Problem, problems
+from reductions.problems.reduction import Reduction
 from reductions.rules.registry import rules_table
 
 __all__ = ["RULES", "rules_graph", "path", "chain", "rule_module", "format_graph", "rules_table"]
@@ -40,16 +42,16 @@ def rules_graph() -> nx.DiGraph:
     Node attributes: ``module``, ``cls``.  Edge attributes: ``rule``, ``module``, ``available``
     (always True: a registered rule's module is imported)."""
     G = nx.DiGraph()
-    for name, (module, cls) in PROBLEM_MODULES.items():
-        G.add_node(name, module=module, cls=cls)
+    for name, cls in problems().items():
+        G.add_node(name, module=cls.__module__, cls=cls.__name__)
     for rule in registry.rules().values():
         G.add_edge(rule.source, rule.target, rule=rule.name, module=rule.module, available=True)
     return G
 
 
 def _check_name(name: str, what: str) -> None:
-    if not isinstance(name, str) or name not in PROBLEM_MODULES:
-        raise ValueError(f"{what}: unknown problem {name!r}; expected one of {sorted(PROBLEM_MODULES)}")
+    if not isinstance(name, str) or name not in problems():
+        raise ValueError(f"{what}: unknown problem {name!r}; expected one of {sorted(problems())}")
 
 
 def path(src: str, dst: str, via: Iterable[str] = ()) -> list[str]:

@@ -26,7 +26,7 @@ iff +L e_j is cut by plane 1.  A true literal l then has L v(l).w_1 < g_1 and a 
 L v(l).w_2 < g_2.  If all literals of C were true, p_C.w_1 = (L/k_C) sum v(l_i).w_1 < g_1,
 so p_C would be cut by plane 1 -- impossible; likewise all false and plane 2.
 
-SIZE_FORMULA: dim = max(1, n_vars), n_inside = 1 + n_clauses, n_outside = 2 n_vars.
+Target size: ``RULE.size_formula`` (declared once, at the end of this module).
 """
 
 from __future__ import annotations
@@ -39,10 +39,6 @@ from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.nae_sat import NAESAT
 from reductions.problems.separability import Separability
 from reductions.rules.registry import Rule, register
-
-
-def predicted_size(source: NAESAT) -> dict[str, int]:
-    return {"dim": max(1, source.n_vars), "n_inside": 1 + source.n_clauses, "n_outside": 2 * source.n_vars}
 
 
 def scale(instance: NAESAT) -> tuple[int, int]:
@@ -88,6 +84,9 @@ def reduce(instance: NAESAT) -> Reduction:
 
 RULE = register(Rule(
     name="nae_sat_to_separability", source="nae_sat", target="separability",
-    size_formula="dim = n_vars, |P| = 1 + n_clauses, |Q| = 2 n_vars",
-    predicted_size=predicted_size, reduce=reduce,
+    size_formula={"dim": "max(1, n_vars)", "n_inside": "1 + n_clauses", "n_outside": "2 * n_vars"},
+    reduce=reduce,
 ))
+
+#: target size of ``reduce(source)``: ``RULE.size_formula`` on ``source.size()``
+predicted_size = RULE.predicted_size

@@ -13,7 +13,7 @@ Repeated literals collapse (the NAE condition only depends on the set of literal
 single distinct literal becomes a singleton, which no splitting splits (matches: no NAE
 assignment).
 
-SIZE_FORMULA: n' = 2 n_vars, n_subsets' = n_clauses + n_vars.
+Target size: ``RULE.size_formula`` (declared once, at the end of this module).
 """
 
 from __future__ import annotations
@@ -29,10 +29,6 @@ from reductions.rules.registry import Rule, register
 def literal_element(lit: int) -> int:
     """0-based ground-set element of a DIMACS literal."""
     return 2 * (abs(lit) - 1) + (0 if lit > 0 else 1)
-
-
-def predicted_size(source: NAESAT) -> dict[str, int]:
-    return {"n": 2 * source.n_vars, "n_subsets": source.n_clauses + source.n_vars}
 
 
 def reduce(instance: NAESAT) -> Reduction:
@@ -62,6 +58,9 @@ def reduce(instance: NAESAT) -> Reduction:
 
 RULE = register(Rule(
     name="nae_sat_to_set_splitting", source="nae_sat", target="set_splitting",
-    size_formula="n = 2 n_vars elements, n_clauses + n_vars subsets",
-    predicted_size=predicted_size, reduce=reduce,
+    size_formula={"n": "2 * n_vars", "n_subsets": "n_clauses + n_vars"},
+    reduce=reduce,
 ))
+
+#: target size of ``reduce(source)``: ``RULE.size_formula`` on ``source.size()``
+predicted_size = RULE.predicted_size

@@ -30,8 +30,7 @@ the LSA side is decided by a global solver (``scip``) or found by ``multistart``
 The program is NOT phi-structured (``copy`` uses ``E_0i - E_i0`` and the rows are not the dm phi
 rows), see the README section "Down to the LSA program".
 
-SIZE_FORMULA: ``d = n``, ``n_rows = 2n + 2``, ``n_fixed = (n + 1)(n - 1)``,
-``n_bounded = (n + 1)^2`` (``(n + 1)(n - 1)`` with ``box=None``), ``has_objective = 0``.
+Target size: ``RULE.size_formula`` (declared once, at the end of this module).
 """
 
 from __future__ import annotations
@@ -41,38 +40,20 @@ from typing import Any
 
 import numpy as np
 
-from reductions.problems.base import Reduction
+from recovery.programs.program import BilinearProgram, ProgramBuilder
+
+from reductions.problems.lsa_program import LSAProgram
+from reductions.problems.partition import Partition
+from reductions.problems.reduction import Reduction
 from reductions.rules.registry import Rule, register
 
 __all__ = ["RULE", "predicted_size", "reduce"]
 
 
-def predicted_size(source: Any, box: int | None = 2) -> dict[str, int]:
-    """Target size from the source size (``RULE.size_formula``)."""
-    n = source.size()["n"]
-    return {
-        "d": n,
-        "n_rows": 2 * n + 2,
-        "n_fixed": (n + 1) * (n - 1),
-        "n_bounded": (n + 1) ** 2 if box is not None else (n + 1) * (n - 1),
-        "has_objective": 0,
-    }
-
-
-def reduce(instance: Any, box: int | None = 2) -> Reduction:
-    """Build the LSA program of a :class:`reductions.problems.partition.Partition` instance."""
-    from recovery.programs.program import ProgramBuilder
-
-    from reductions.problems.lsa_program import LSAProgram
-    from reductions.problems.partition import Partition
-
-    if not isinstance(instance, Partition):
-        raise TypeError(f"instance: expected a Partition instance, got {type(instance).__name__}")
-    if box is not None and (isinstance(box, bool) or not isinstance(box, int) or box < 1):
-        raise ValueError(f"box: expected an int >= 1 or None, got {box!r}")
+def _program(instance: Partition, box: int | None) -> BilinearProgram:
+    """The program of the module docstring: gauge, copy, sign and balance rows, optional box."""
     a = instance.values
-    n = len(a)
-    d = n
+    n = d = len(a)
     pb = ProgramBuilder(d)
     if box is not None:
         for i in range(n + 1):
@@ -89,9 +70,18 @@ def reduce(instance: Any, box: int | None = 2) -> Reduction:
     pb.add_row(0, [(i, 0, int(a[i - 1])) for i in range(1, n + 1)], "==", 0)  # balance
     metadata = {"rule": RULE.name, "source": instance.to_json(), "box": box}
     program = pb.build(name=f"partition n={n}", metadata=metadata)
-    phi_structured = program.is_phi_structured()
-    program = dataclasses.replace(program, metadata={**metadata, "is_phi_structured": phi_structured})
-    target = LSAProgram(program=program)
+    return dataclasses.replace(program, metadata={**metadata, "is_phi_structured": program.is_phi_structured()})
+
+
+def reduce(instance: Partition, box: int | None = 2) -> Reduction:
+    """Build the LSA program of a :class:`reductions.problems.partition.Partition` instance."""
+    if not isinstance(instance, Partition):
+        raise TypeError(f"instance: expected a Partition instance, got {type(instance).__name__}")
+    if box is not None and (isinstance(box, bool) or not isinstance(box, int) or box < 1):
+        raise ValueError(f"box: expected an int >= 1 or None, got {box!r}")
+    n = d = len(instance.values)
+    target = LSAProgram(program=_program(instance, box))
+    phi_structured = target.program.metadata["is_phi_structured"]
 
     def forward(solution: Any) -> tuple[np.ndarray, np.ndarray]:
         """Signs s -> (b, A) with b = (1, s), A[:, 0] = (1, s), other entries 0."""
@@ -135,6 +125,12 @@ def reduce(instance: Any, box: int | None = 2) -> Reduction:
 
 RULE = register(Rule(
     name="partition_to_lsa_program", source="partition", target="lsa_program",
-    size_formula="d = n; n_rows = 2n + 2; n_fixed = (n+1)(n-1); n_bounded = (n+1)^2; has_objective = 0",
-    predicted_size=predicted_size, reduce=reduce,
+    size_formula={"d": "n", "n_rows": "2 * n + 2", "n_fixed": "(n + 1) * (n - 1)",
+                  "n_bounded": "(n + 1)**2 if box is not None else (n + 1) * (n - 1)", "has_objective": "0"},
+    reduce=reduce,
 ))
+
+
+def predicted_size(source: Any, box: int | None = 2) -> dict[str, int]:
+    """Target size of ``reduce(source, box=box)``: ``RULE.size_formula`` on ``source.size()``."""
+    return RULE.predicted_size(source, box=box)

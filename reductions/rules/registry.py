@@ -3,7 +3,11 @@
 A rule module ends with ::
 
     RULE = register(Rule(name="cnf_to_nae_sat", source="cnf", target="nae_sat",
-                         size_formula="...", predicted_size=predicted_size, reduce=reduce))
+                         size_formula={"n_vars": "n_vars + 1", ...}, reduce=reduce))
+    predicted_size = RULE.predicted_size
+
+(the size formula is declared once, as text, and evaluated by :meth:`Rule.predicted_size`,
+:mod:`reductions.rules.size_formula`)
 
 and :mod:`reductions.rules` imports every rule module, so importing it fills the registry.  The
 graph (:func:`reductions.rules.graph.rules_graph`), ``reductions.rules.graph.RULES``, the CLI's listing and the
@@ -12,46 +16,89 @@ docs table (:func:`rules_table`) are all read from here.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from dataclasses import dataclass, field
 from types import MappingProxyType, ModuleType
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
-from reductions.problems.base import PROBLEM_MODULES, Reduction
+import reductions.problems  # noqa: F401  (imports every problem module, which fills the problem registry)
+from reductions.problems.problem import problems
+from reductions.problems.reduction import Reduction
+from reductions.rules.size_formula import evaluate_formula, formula_text, parse_formula
 
 __all__ = ["Rule", "register", "unregister", "rules", "get", "ENDPOINTS", "rules_table"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     """One reduction rule: an edge ``source -> target`` of the reduction graph.
 
-    ``size_formula`` is the symbolic target size (text); ``predicted_size(source, ...)`` computes
-    it; ``reduce(instance, ...)`` builds the :class:`~reductions.problems.base.Reduction`.  ``module`` is the
-    dotted name of the defining module (by default the module of ``reduce``).
+    ``size_formula`` is the symbolic target size, ``{target size key: expression}`` over the
+    source's size, the keyword parameters of ``reduce`` and ``functions``
+    (:mod:`reductions.rules.size_formula`); :meth:`predicted_size` evaluates it.
+    ``reduce(instance, ...)`` builds the :class:`~reductions.problems.base.Reduction`.  ``module``
+    is the dotted name of the defining module (by default the module of ``reduce``).
     """
 
     name: str
     source: str
     target: str
-    size_formula: str
-    predicted_size: Callable[..., dict[str, int]]
+    size_formula: Mapping[str, str]
     reduce: Callable[..., Reduction]
+    functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     module: str = field(default="")
 
     def __post_init__(self) -> None:
-        for attr in ("name", "source", "target", "size_formula"):
+        object.__setattr__(self, "size_formula", dict(self.size_formula) if isinstance(self.size_formula, Mapping)
+                           else self.size_formula)
+        object.__setattr__(self, "_parsed", parse_formula(self.size_formula))
+        for attr in ("name", "source", "target"):
             if not isinstance(getattr(self, attr), str) or not getattr(self, attr):
                 raise ValueError(f"{attr}: expected a non-empty str, got {getattr(self, attr)!r}")
         for attr in ("source", "target"):
-            if getattr(self, attr) not in PROBLEM_MODULES:
+            if getattr(self, attr) not in problems():
                 raise ValueError(f"{attr}: unknown problem {getattr(self, attr)!r}; "
-                                 f"expected one of {sorted(PROBLEM_MODULES)}")
-        for attr in ("predicted_size", "reduce"):
-            if not callable(getattr(self, attr)):
-                raise TypeError(f"{attr}: expected a callable, got {getattr(self, attr)!r}")
+                                 f"expected one of {sorted(problems())}")
+        if not callable(self.reduce):
+            raise TypeError(f"reduce: expected a callable, got {self.reduce!r}")
+        if not all(callable(f) for f in self.functions.values()):
+            raise TypeError(f"functions: expected callables, got {dict(self.functions)!r}")
         if not self.module:
             object.__setattr__(self, "module", self.reduce.__module__)
+
+    @property
+    def size_text(self) -> str:
+        """The size formula as one line ``key = expression; ...`` (the docs table, the CLI)."""
+        return formula_text(self.size_formula)
+
+    def predicted_size(self, source: Any, **params: Any) -> dict[str, int]:
+        """The target size the formula predicts for ``source``.
+
+        Parameters
+        ----------
+        source : Problem
+            An instance of the rule's source problem.
+        **params
+            Keyword parameters of ``reduce`` (its defaults fill the others).
+
+        Returns
+        -------
+        dict
+            ``{target size key: int}``, to compare with ``reduce(source, **params).target.size()``.
+
+        Examples
+        --------
+        >>> from reductions import CNF
+        >>> get("cnf_to_nae_sat").predicted_size(CNF(n_vars=2, clauses=((1, 2),)))["n_vars"]
+        3
+        """
+        defaults = {p.name: p.default for p in list(inspect.signature(self.reduce).parameters.values())[1:]
+                    if p.default is not inspect.Parameter.empty}
+        unknown = set(params) - set(defaults)
+        if unknown:
+            raise TypeError(f"params: {sorted(unknown)} are not keyword parameters of rule {self.name}")
+        return evaluate_formula(self._parsed, source.size(), {**defaults, **params}, self.functions)
 
     def module_object(self) -> ModuleType:
         """The module that defines the rule (already imported: it registered the rule)."""
@@ -103,6 +150,6 @@ def rules_table() -> str:
     """A Markdown table of every registered rule: name, source, target, size formula."""
     lines = ["| rule | source | target | target size |", "|---|---|---|---|"]
     for r in _RULES.values():
-        formula = r.size_formula.replace("|", "\\|")
+        formula = r.size_text.replace("|", "\\|")
         lines.append(f"| `{r.name}` | `{r.source}` | `{r.target}` | {formula} |")
     return "\n".join(lines)

@@ -14,7 +14,7 @@ Correctness (both directions, exact):
   ``z1_l z2_l = 0`` with ``z >= 0``, some ``z_i,l = 0 >= q_l.w_i - g_i + 1``, i.e.
   ``q_l.w_i < g_i``: the same planes separate.
 
-SIZE_FORMULA: ``dim = dim``, ``n_inside = |P|``, ``n_outside = |Q|`` (identical point sets).
+Target size: ``RULE.size_formula`` (declared once, at the end of this module).
 """
 
 from __future__ import annotations
@@ -23,21 +23,14 @@ from typing import Any
 
 from reductions.problems.base import Reduction
 from reductions.problems.bm_program import BMProgram
+from reductions.problems.separability import Separability
 from reductions.rules.registry import Rule, register
 
 __all__ = ["RULE", "predicted_size", "reduce"]
 
 
-def predicted_size(source: Any) -> dict[str, int]:
-    """Target size from the source size (see ``RULE.size_formula``)."""
-    s = source.size()
-    return {"dim": s["dim"], "n_inside": s["n_inside"], "n_outside": s["n_outside"]}
-
-
-def reduce(instance: Any) -> Reduction:
+def reduce(instance: Separability) -> Reduction:
     """Build the BM program of a :class:`reductions.problems.separability.Separability` instance."""
-    from reductions.problems.separability import Separability
-
     if not isinstance(instance, Separability):
         raise TypeError(f"instance: expected a Separability instance, got {type(instance).__name__}")
     target = BMProgram(inside=instance.inside, outside=instance.outside, dim=instance.dim)
@@ -71,6 +64,9 @@ def reduce(instance: Any) -> Reduction:
 
 RULE = register(Rule(
     name="separability_to_bm_program", source="separability", target="bm_program",
-    size_formula="dim = dim, n_inside = |P|, n_outside = |Q|",
-    predicted_size=predicted_size, reduce=reduce,
+    size_formula={"dim": "dim", "n_inside": "n_inside", "n_outside": "n_outside"},
+    reduce=reduce,
 ))
+
+#: target size of ``reduce(source)``: ``RULE.size_formula`` on ``source.size()``
+predicted_size = RULE.predicted_size

@@ -12,7 +12,7 @@ Q = {e_1, ..., e_n}.
   2).  If a subset c had all its elements cut by plane i, then 1_c = sum_{t in c} e_t has
   1_c.w_i < |c| g_i <= g_i (g_i < 0 because 0 is inside), so 1_c would be cut -- impossible.
 
-SIZE_FORMULA: dim = max(1, n), n_inside = 1 + n_subsets, n_outside = n.
+Target size: ``RULE.size_formula`` (declared once, at the end of this module).
 """
 
 from __future__ import annotations
@@ -23,10 +23,6 @@ from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.separability import Separability
 from reductions.problems.set_splitting import SetSplitting
 from reductions.rules.registry import Rule, register
-
-
-def predicted_size(source: SetSplitting) -> dict[str, int]:
-    return {"dim": max(1, source.n), "n_inside": 1 + len(source.subsets), "n_outside": source.n}
 
 
 def reduce(instance: SetSplitting) -> Reduction:
@@ -64,6 +60,9 @@ def reduce(instance: SetSplitting) -> Reduction:
 
 RULE = register(Rule(
     name="set_splitting_to_separability", source="set_splitting", target="separability",
-    size_formula="dim = n, |P| = 1 + n_subsets, |Q| = n",
-    predicted_size=predicted_size, reduce=reduce,
+    size_formula={"dim": "max(1, n)", "n_inside": "1 + n_subsets", "n_outside": "n"},
+    reduce=reduce,
 ))
+
+#: target size of ``reduce(source)``: ``RULE.size_formula`` on ``source.size()``
+predicted_size = RULE.predicted_size

@@ -1,28 +1,10 @@
-"""Solver portfolio for :class:`recovery.programs.program.BilinearProgram` (issue 4, MATH.md section 5).
+"""Solver portfolio for :class:`recovery.programs.program.BilinearProgram` (MATH.md section 5).
 
-``solve(program, solver=NAME, time_limit=S, seed=K) -> SolveResult``.  Names (also the CLI's
-``--solver`` values):
-
-=============== ============================================ ===================================
-name            method                                       can prove
-=============== ============================================ ===================================
-scip            global spatial B&B (Pyomo scip_direct)       feasible, optimal, infeasible
-maingo          global B&B (maingopy, if installed)          feasible, optimal, infeasible *
-gurobi          NonConvex=2 B&B (if installed)               feasible, optimal, infeasible
-highs-milp      exact MILP for linear-after-fixing rows +    feasible / optimal (objective at its
-                complementarity objective (big-M binaries)   floor), infeasible
-multistart      penalty least squares, L-BFGS-B restarts     feasible only
-lm              least_squares (lm / trf) on equalities       feasible only
-alternating-lp  LP in A for fixed b, LP in b for fixed A     feasible only
-mccormick       McCormick LP relaxation (HiGHS)              infeasible; lower bound
-shor            Shor SDP relaxation (cvxpy)                  infeasible; lower bound
-z3              exact QF_NRA decision (z3-solver, optional;  feasible, infeasible (exact)
-                at most 200 free variables)
-=============== ============================================ ===================================
-
-``*`` MAiNGO needs finite bounds: variables without them get an artificial box, and then it
-proves ``optimal`` never and ``infeasible`` only from the rows whose variables all have finite
-bounds (see :func:`recovery.programs.solvers.global_solvers.run_maingo`).
+``solve(program, solver=NAME, time_limit=S, seed=K) -> SolveResult``.  Every solver declares itself
+once, next to its runner, in :mod:`recovery.programs.solvers.registry` (its name -- also the CLI's
+``--solver`` value --, what it needs, what it proves, its method and memory model);
+:func:`recovery.programs.solvers.registry.solvers_table` lists them, and
+:func:`recovery.programs.solvers.registry.proving` names those whose infeasibility is a proof.
 
 Every solver runs in a child process under a hard wall-clock limit
 (:mod:`recovery.programs.solvers.isolation`).  Every returned point is clipped to its bounds and passes
@@ -80,16 +62,16 @@ def estimate_bytes(program: BilinearProgram, solver: str) -> int:
     """Bytes of the dense arrays ``solver`` allocates for ``program`` (an estimate, before any).
 
     Every solver holds a few dense vectors over the ``(d+1)^2`` entries (bounds, point:
-    ``64 (d+1)^2`` bytes); the local heuristics and the MILP/LP compilers also hold a dense
-    ``rows x free entries`` Jacobian (8 bytes per entry); ``shor`` a ``(f+1)^2`` moment matrix over
-    the ``f`` free entries with cvxpy's overhead (about 40 bytes per entry).
+    ``64 (d+1)^2`` bytes), plus what its registered memory model says
+    (:data:`recovery.programs.solvers.registry.MEMORY_MODELS`).
     """
     n = (program.d + 1) ** 2
     free = n - len(program.fixed_values())
     base = 64 * n
-    if solver in ("multistart", "lm", "alternating-lp", "highs-milp", "mccormick"):
+    memory = registry.get(solver).memory
+    if memory == "jacobian":
         return base + 8 * max(1, program.num_rows) * free
-    if solver == "shor":
+    if memory == "moment":
         return base + 40 * (free + 1) ** 2
     return base
 
@@ -110,8 +92,9 @@ def _check_solve_args(program, solver, time_limit, seed, max_bytes) -> tuple[flo
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
     if int(seed) < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) or max_bytes <= 0:
-        raise ValueError(f"max_bytes must be an int > 0, got {max_bytes!r}")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, float, np.integer, np.floating)) \
+            or not max_bytes > 0:  # also NaN; inf means no budget
+        raise ValueError(f"max_bytes must be a number of bytes > 0, got {max_bytes!r}")
     need = estimate_bytes(program, solver)
     if need > max_bytes:
         raise ValueError(f"program: d={program.d} with {program.num_rows} rows needs about {need:.2g} bytes "
@@ -120,7 +103,7 @@ def _check_solve_args(program, solver, time_limit, seed, max_bytes) -> tuple[flo
 
 
 def solve(program: BilinearProgram, solver: str = "scip", time_limit: float = 60.0, seed: int = 0,
-          *, tol: float = 1e-6, max_bytes: int = MAX_BYTES) -> SolveResult:
+          *, tol: float = 1e-6, max_bytes: float = MAX_BYTES) -> SolveResult:
     """Run ``solver`` on ``program`` under a hard time limit and verify the returned point.
 
     Parameters
@@ -136,8 +119,9 @@ def solve(program: BilinearProgram, solver: str = "scip", time_limit: float = 60
         Seed (>= 0) of every randomised component.
     tol : float
         Row tolerance of :func:`recovery.programs.verification.verify`.
-    max_bytes : int
-        Memory budget checked before anything is allocated (:func:`estimate_bytes`).
+    max_bytes : int or float
+        Memory budget in bytes checked before anything is allocated (:func:`estimate_bytes`;
+        ``inf``: no budget).
 
     Returns
     -------

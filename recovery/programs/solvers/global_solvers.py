@@ -308,6 +308,8 @@ def run_maingo(program: BilinearProgram, time_limit: float, seed: int) -> Outcom
 
 
 register(SolverSpec(name="maingo", requires="maingopy", pip_hint="pip install maingopy",
-                    proves=("feasible", "optimal", "infeasible"), runner=run_maingo))
+                    proves=("feasible", "optimal", "infeasible"), runner=run_maingo,
+                    method="global branch and bound (maingopy); unbounded variables get an artificial box, see run_maingo"))
 register(SolverSpec(name="gurobi", requires="gurobipy", pip_hint="pip install gurobipy",
-                    proves=("feasible", "optimal", "infeasible"), runner=run_gurobi))
+                    proves=("feasible", "optimal", "infeasible"), runner=run_gurobi,
+                    method="NonConvex=2 branch and bound"))

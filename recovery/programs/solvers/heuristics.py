@@ -294,26 +294,35 @@ def run_alternating_lp(program: BilinearProgram, time_limit: float, seed: int) -
         if best_v <= FEAS_TOL or clock.out():
             break
     if best_v <= FEAS_TOL and c.has_obj:
-        x = best_x
-        for it in range(50):
-            if clock.out():
-                break
-            before = c.objective(x)
-            for block in (A_block, b_block):
-                y, _ = _lp_step(c, x, block, phase2=True)
-                if y is not None and c.max_violation(y) <= FEAS_TOL:
-                    x = y
-            if c.objective(x) >= before - 1e-12 * max(1.0, abs(before)):
-                break
-        if c.objective(x) < c.objective(best_x):
-            log.append(f"objective improved {c.objective(best_x):.6g} -> {c.objective(x):.6g}")
-            best_x = x
+        best_x = _improve_objective(c, best_x, (A_block, b_block), clock, log)
     return _finish(c, best_x, best_v, "alternating-lp", log, k)
 
 
+def _improve_objective(c, x0: np.ndarray, blocks, clock: _Clock, log: list) -> np.ndarray:
+    """Phase 2 of alternating-lp: block LPs that lower the objective while staying feasible."""
+    x = x0
+    for it in range(50):
+        if clock.out():
+            break
+        before = c.objective(x)
+        for block in blocks:
+            y, _ = _lp_step(c, x, block, phase2=True)
+            if y is not None and c.max_violation(y) <= FEAS_TOL:
+                x = y
+        if c.objective(x) >= before - 1e-12 * max(1.0, abs(before)):
+            break
+    if c.objective(x) < c.objective(x0):
+        log.append(f"objective improved {c.objective(x0):.6g} -> {c.objective(x):.6g}")
+        return x
+    return x0
+
+
 register(SolverSpec(name="multistart", requires="scipy", pip_hint="pip install scipy",
-                    proves=("feasible",), runner=run_multistart))
+                    proves=("feasible",), runner=run_multistart,
+                    method="penalty least squares, L-BFGS-B restarts", memory="jacobian"))
 register(SolverSpec(name="lm", requires="scipy", pip_hint="pip install scipy",
-                    proves=("feasible",), runner=run_lm))
+                    proves=("feasible",), runner=run_lm,
+                    method="least_squares (lm / trf) on the equalities", memory="jacobian"))
 register(SolverSpec(name="alternating-lp", requires="scipy", pip_hint="pip install scipy",
-                    proves=("feasible",), runner=run_alternating_lp))
+                    proves=("feasible",), runner=run_alternating_lp,
+                    method="LP in A for fixed b, LP in b for fixed A", memory="jacobian"))

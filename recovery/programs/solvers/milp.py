@@ -46,7 +46,7 @@ from recovery.programs.solvers.highs_util import highs_solve
 from recovery.programs.solvers.registry import SolverSpec, register
 from recovery.programs.solvers.result import Outcome
 
-__all__ = ["run_highs_milp", "linear_rows_after_fixing", "MAX_RELIABLE_BIG_M"]
+__all__ = ["run_highs_milp", "linear_rows_after_fixing", "entry_name", "row_bounds", "MAX_RELIABLE_BIG_M"]
 
 #: largest complementarity big-M (a variable's upper bound) for which an infeasibility verdict of
 #: HiGHS counts as a proof; with HiGHS's 1e-6 feasibility tolerances a larger M lets rounding
@@ -54,7 +54,8 @@ __all__ = ["run_highs_milp", "linear_rows_after_fixing", "MAX_RELIABLE_BIG_M"]
 MAX_RELIABLE_BIG_M = 1e6
 
 
-def _name(c, idx: int) -> str:
+def entry_name(c, idx: int) -> str:
+    """The variable name (``"b[i]"`` / ``"A[k,j]"``) of entry ``idx`` of a compiled program's vector."""
     d = c.d
     if idx <= d:
         return f"b[{idx}]"
@@ -77,7 +78,8 @@ def linear_rows_after_fixing(c):
     return M, None
 
 
-def _row_bounds(c):
+def row_bounds(c):
+    """Row bounds ``(lo, hi)`` of a compiled program's rows: ``==`` both rhs, ``<=``/``>=`` one side."""
     lo = np.where(c.eq | c.ge, c.rhs, -np.inf)
     hi = np.where(c.eq | c.le, c.rhs, np.inf)
     return lo, hi
@@ -88,42 +90,41 @@ def _left(t0: float, time_limit: float) -> float:
     return max(0.01, float(time_limit) - (time.perf_counter() - t0))
 
 
-def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
-    t0 = time.perf_counter()
-    c = compile_program(program)
-    M, bad = linear_rows_after_fixing(c)
-    if bad is not None:
-        r, p, q = bad
-        return Outcome("error", log=(
-            f"highs-milp needs every product in the constraints to have a fixed factor; row {r} "
-            f"has {_name(c, p)} * {_name(c, q)} with both free"), proof="refused")
+def _objective_pairs(c) -> tuple[float, list[tuple[int, int]]] | Outcome:
+    """The objective's floor (its fixed terms) and its complementarity pairs (both factors free,
+    positive weight, factors in [0, finite hi]); a refusal Outcome when the objective has another form."""
     floor = c.obj_const
     pairs = []
-    if c.has_obj:
-        for p, q, w in zip(c.obj_p, c.obj_q, c.obj_val):
-            if not c.free[p] and not c.free[q]:
-                floor += w * c.lo[p] * c.lo[q]
-                continue
-            if not (c.free[p] and c.free[q]):
+    if not c.has_obj:
+        return floor, pairs
+    for p, q, w in zip(c.obj_p, c.obj_q, c.obj_val):
+        if not c.free[p] and not c.free[q]:
+            floor += w * c.lo[p] * c.lo[q]
+            continue
+        if not (c.free[p] and c.free[q]):
+            return Outcome("error", log=(
+                f"highs-milp needs objective terms with two free factors or none; "
+                f"{entry_name(c, p)} * {entry_name(c, q)} has exactly one fixed"), proof="refused")
+        if w <= 0:
+            return Outcome("error", log=(
+                f"highs-milp needs positive objective coefficients; {entry_name(c, p)} * "
+                f"{entry_name(c, q)} has {w}"), proof="refused")
+        for i in (p, q):
+            if not (c.lo[i] >= 0 and np.isfinite(c.hi[i])):
                 return Outcome("error", log=(
-                    f"highs-milp needs objective terms with two free factors or none; "
-                    f"{_name(c, p)} * {_name(c, q)} has exactly one fixed"), proof="refused")
-            if w <= 0:
-                return Outcome("error", log=(
-                    f"highs-milp needs positive objective coefficients; {_name(c, p)} * "
-                    f"{_name(c, q)} has {w}"), proof="refused")
-            for i in (p, q):
-                if not (c.lo[i] >= 0 and np.isfinite(c.hi[i])):
-                    return Outcome("error", log=(
-                        f"highs-milp needs objective factors with 0 <= lo and finite hi; "
-                        f"{_name(c, i)} has bounds [{c.lo[i]}, {c.hi[i]}]"), proof="refused")
-            pairs.append((int(p), int(q)))
-    pairs = sorted(set(pairs))
+                    f"highs-milp needs objective factors with 0 <= lo and finite hi; "
+                    f"{entry_name(c, i)} has bounds [{c.lo[i]}, {c.hi[i]}]"), proof="refused")
+        pairs.append((int(p), int(q)))
+    return floor, sorted(set(pairs))
+
+
+def _milp_model(c, M, pairs: list[tuple[int, int]]):
+    """Rows, row bounds and columns of the MILP: the linear rows, then per pair (p, q) with binary
+    z: ``x_p - U_p z <= 0`` and ``y_q + U_q z <= U_q`` (big-M = the upper bounds)."""
     K = len(pairs)
     n = c.n + K
-    row_lo, row_hi = _row_bounds(c)
+    row_lo, row_hi = row_bounds(c)
     blocks = [sparse.hstack([M, sparse.csr_matrix((c.R, K))])] if c.R else []
-    # x_p - U_p z <= 0 and y_q + U_q z <= U_q
     if K:
         rr, cc, vv = [], [], []
         lo2, hi2 = [], []
@@ -140,8 +141,49 @@ def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Ou
     col_lo = np.concatenate([c.lo, np.zeros(K)])
     col_hi = np.concatenate([c.hi, np.ones(K)])
     integer = np.concatenate([np.zeros(c.n, bool), np.ones(K, bool)])
-    out = highs_solve(np.zeros(n), Amat, row_lo, row_hi, col_lo, col_hi, integer, _left(t0, time_limit), seed)
-    log = [f"highs-milp: {c.R} linear rows, {K} complementarity binaries (big-M = upper bounds), "
+    return Amat, row_lo, row_hi, col_lo, col_hi, integer
+
+
+def _infeasible(c, M, pairs, st: str, log: list[str], t0: float, time_limit: float, seed: int) -> Outcome:
+    """HiGHS's infeasibility: which part is infeasible (a rows-only LP tells), and whether to trust it."""
+    # zero cost: unbounded is impossible, so kUnboundedOrInfeasible means infeasible
+    why = "constraints infeasible"
+    if pairs:
+        lp = highs_solve(np.zeros(c.n), M if c.R else sparse.csr_matrix((0, c.n)),
+                         row_bounds(c)[0], row_bounds(c)[1], c.lo, c.hi, None,
+                         _left(t0, time_limit), seed)
+        if lp.model_status == "kOptimal":
+            why = "complementarity infeasible: min > floor"
+        elif lp.model_status not in ("kInfeasible", "kUnboundedOrInfeasible"):
+            # the budget ran out before the rows-only LP decided which of the two holds
+            why = f"constraints infeasible or min > floor (rows-only LP: {lp.model_status})"
+        log.append("rows-only LP: " + lp.log)
+    big_m = max([float(c.hi[p]) for p, _ in pairs] + [float(c.hi[q]) for _, q in pairs], default=0.0)
+    if big_m > MAX_RELIABLE_BIG_M and why != "constraints infeasible":
+        # HiGHS "proved" a satisfiable kissat-ite15 program infeasible with big-M 7e10 (twice,
+        # presolve on and off): beyond this range its infeasibility is no proof
+        log.append(f"big-M {big_m:.3g} > {MAX_RELIABLE_BIG_M:g}: the infeasibility is not trusted")
+        return Outcome("unknown", log="\n".join(log), proof=f"highs:{st} {why} (big-M {big_m:.3g}, not trusted)")
+    return Outcome("infeasible", bound=None, log="\n".join(log), proof=f"highs:{st} {why}")
+
+
+def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    t0 = time.perf_counter()
+    c = compile_program(program)
+    M, bad = linear_rows_after_fixing(c)
+    if bad is not None:
+        r, p, q = bad
+        return Outcome("error", log=(
+            f"highs-milp needs every product in the constraints to have a fixed factor; row {r} "
+            f"has {entry_name(c, p)} * {entry_name(c, q)} with both free"), proof="refused")
+    objective = _objective_pairs(c)
+    if isinstance(objective, Outcome):
+        return objective
+    floor, pairs = objective
+    Amat, row_lo, row_hi, col_lo, col_hi, integer = _milp_model(c, M, pairs)
+    out = highs_solve(np.zeros(Amat.shape[1]), Amat, row_lo, row_hi, col_lo, col_hi, integer,
+                      _left(t0, time_limit), seed)
+    log = [f"highs-milp: {c.R} linear rows, {len(pairs)} complementarity binaries (big-M = upper bounds), "
            f"objective floor {floor if c.has_obj else 'n/a'}", out.log]
     st = out.model_status
     if st == "kOptimal" and out.x is not None:
@@ -151,25 +193,7 @@ def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Ou
                            proof="highs:kOptimal complementarity attained (objective = floor)")
         return Outcome("feasible", b=b, A=A, log="\n".join(log), proof="highs:kOptimal")
     if st in ("kInfeasible", "kUnboundedOrInfeasible"):
-        # zero cost: unbounded is impossible, so kUnboundedOrInfeasible means infeasible
-        why = "constraints infeasible"
-        if K:
-            lp = highs_solve(np.zeros(c.n), M if c.R else sparse.csr_matrix((0, c.n)),
-                             _row_bounds(c)[0], _row_bounds(c)[1], c.lo, c.hi, None,
-                             _left(t0, time_limit), seed)
-            if lp.model_status == "kOptimal":
-                why = "complementarity infeasible: min > floor"
-            elif lp.model_status not in ("kInfeasible", "kUnboundedOrInfeasible"):
-                # the budget ran out before the rows-only LP decided which of the two holds
-                why = f"constraints infeasible or min > floor (rows-only LP: {lp.model_status})"
-            log.append("rows-only LP: " + lp.log)
-        big_m = max([float(c.hi[p]) for p, _ in pairs] + [float(c.hi[q]) for _, q in pairs], default=0.0)
-        if big_m > MAX_RELIABLE_BIG_M and why != "constraints infeasible":
-            # HiGHS "proved" a satisfiable kissat-ite15 program infeasible with big-M 7e10 (twice,
-            # presolve on and off): beyond this range its infeasibility is no proof
-            log.append(f"big-M {big_m:.3g} > {MAX_RELIABLE_BIG_M:g}: the infeasibility is not trusted")
-            return Outcome("unknown", log="\n".join(log), proof=f"highs:{st} {why} (big-M {big_m:.3g}, not trusted)")
-        return Outcome("infeasible", bound=None, log="\n".join(log), proof=f"highs:{st} {why}")
+        return _infeasible(c, M, pairs, st, log, t0, time_limit, seed)
     if st == "kTimeLimit":
         b = A = None
         if out.x is not None:
@@ -179,4 +203,6 @@ def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Ou
 
 
 register(SolverSpec(name="highs-milp", requires="highspy", pip_hint="pip install highspy",
-                    proves=("feasible", "optimal", "infeasible"), runner=run_highs_milp))
+                    proves=("feasible", "optimal", "infeasible"), runner=run_highs_milp,
+                    method="exact MILP: rows linear after fixing, complementarity objective by big-M binaries",
+                    memory="jacobian"))

@@ -97,10 +97,12 @@ def is_linear_after_fixing(program: BilinearProgram) -> bool:
     return True
 
 
-def export_program(program: BilinearProgram, path: str | os.PathLike, fmt: str) -> str:
+def export_program(program: BilinearProgram | str | os.PathLike, path: str | os.PathLike, fmt: str) -> str:
     """Write ``program`` with Pyomo ``model.write`` as ``lp``, ``mps`` (linear after fixing
-    only), ``nl`` or ``gms``.  Returns the path written.  ValueError for unknown formats or a
-    nonlinear program in MPS."""
+    only), ``nl`` or ``gms``.  ``program`` is a BilinearProgram or its ``lsahard.bilinear/1`` JSON
+    file.  Returns the path written.  ValueError for unknown formats or a nonlinear program in MPS."""
+    if not isinstance(program, BilinearProgram):
+        program = BilinearProgram.load(program)
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {EXPORT_FORMATS}, got {fmt!r}")
     if fmt == "mps" and not is_linear_after_fixing(program):

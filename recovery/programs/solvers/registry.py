@@ -5,8 +5,9 @@ A runner module registers each of its solvers with ::
     register(SolverSpec(name="scip", requires="pyscipopt", pip_hint="pip install pyscipopt",
                         proves=("feasible", "optimal", "infeasible"), runner=run_scip))
 
-:mod:`recovery.programs.solvers` imports every runner module (in the order of :data:`SOLVER_NAMES`), and
-derives the solver names, :func:`recovery.programs.solvers.available_solvers`, the runner lookup and the
+:mod:`recovery.programs.solvers` imports every runner module (their registration order is the order
+of ``SOLVER_NAMES``), and derives the solver names, the memory estimate, the documentation table
+(:func:`solvers_table`), :func:`recovery.programs.solvers.available_solvers`, the runner lookup and the
 set of solvers whose infeasibility is a proof from here.  A spec only names the Python package a
 solver needs; the package itself is imported by the runner when it runs.
 """
@@ -21,10 +22,17 @@ from typing import Callable, Mapping
 from recovery.programs.program import BilinearProgram
 from recovery.programs.solvers.result import Outcome
 
-__all__ = ["SolverSpec", "PROVABLE", "register", "unregister", "specs", "get", "names", "proving"]
+__all__ = ["SolverSpec", "PROVABLE", "MEMORY_MODELS", "register", "unregister", "specs", "get", "names", "proving",
+           "solvers_table"]
 
 #: what a solver run can prove: a point (``feasible``), optimality, or infeasibility
 PROVABLE = ("feasible", "optimal", "infeasible")
+
+#: the dense arrays a solver holds beyond the point and the bounds (``64 (d+1)^2`` bytes):
+#: ``"point"`` nothing more, ``"jacobian"`` a dense ``rows x free entries`` matrix (8 bytes per
+#: entry: the local heuristics, the MILP and LP compilers), ``"moment"`` a ``(f+1)^2`` moment
+#: matrix over the ``f`` free entries with cvxpy's overhead (about 40 bytes per entry)
+MEMORY_MODELS = ("point", "jacobian", "moment")
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,11 @@ class SolverSpec:
         infeasibility (and its lower bound) is a proof.
     runner : callable
         ``runner(program, time_limit, seed) -> Outcome``.
+    method : str
+        One line saying what the solver does (the documentation table, :func:`solvers_table`).
+    memory : str
+        Its memory model, one of :data:`MEMORY_MODELS` (read by
+        :func:`recovery.programs.solvers.estimate_bytes`).
     """
 
     name: str
@@ -51,6 +64,8 @@ class SolverSpec:
     pip_hint: str
     proves: tuple[str, ...]
     runner: Callable[[BilinearProgram, float, int], Outcome]
+    method: str = ""
+    memory: str = "point"
 
     def __post_init__(self) -> None:
         for attr in ("name", "requires", "pip_hint"):
@@ -63,6 +78,8 @@ class SolverSpec:
         object.__setattr__(self, "proves", proves)
         if not callable(self.runner):
             raise TypeError(f"runner: expected a callable, got {self.runner!r}")
+        if self.memory not in MEMORY_MODELS:
+            raise ValueError(f"memory: expected one of {MEMORY_MODELS}, got {self.memory!r}")
 
     @property
     def proves_infeasible(self) -> bool:
@@ -114,3 +131,18 @@ def names() -> tuple[str, ...]:
 def proving() -> tuple[str, ...]:
     """The solvers whose ``infeasible`` status and lower bounds are proofs."""
     return tuple(n for n, s in _SPECS.items() if s.proves_infeasible)
+
+
+def solvers_table() -> str:
+    """A Markdown table of every registered solver: name, method, what it proves, package.
+
+    Examples
+    --------
+    >>> import recovery.programs.solvers
+    >>> solvers_table().splitlines()[0]
+    '| solver | method | proves | package |'
+    """
+    lines = ["| solver | method | proves | package |", "|---|---|---|---|"]
+    for s in _SPECS.values():
+        lines.append(f"| `{s.name}` | {s.method} | {', '.join(s.proves)} | `{s.requires}` |")
+    return "\n".join(lines)

@@ -33,7 +33,7 @@ from scipy import sparse
 from recovery.programs.program import BilinearProgram
 from recovery.programs.solvers.compiled import compile_program
 from recovery.programs.solvers.highs_util import highs_solve
-from recovery.programs.solvers.milp import _name, _row_bounds
+from recovery.programs.solvers.milp import entry_name, row_bounds
 from recovery.programs.solvers.registry import SolverSpec, register
 from recovery.programs.solvers.result import Outcome
 
@@ -63,34 +63,9 @@ def _claim(c, x, bound, name, log):
     return Outcome("unknown", b=b, A=A, bound=bound, log=log, proof=f"{name}: lower bound only")
 
 
-def run_mccormick(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
-    t0 = time.perf_counter()
-    c = compile_program(program)
-    rows, p, q, v = _terms(c)
-    both = c.free[p] & c.free[q]
-    pairs = sorted(set(zip(p[both].tolist(), q[both].tolist())))
-    for pp, qq in pairs:
-        for i in (pp, qq):
-            if not (np.isfinite(c.lo[i]) and np.isfinite(c.hi[i])):
-                return Outcome("error", log=(
-                    f"mccormick needs finite bounds on both factors of every product of free "
-                    f"variables; {_name(c, i)} has [{c.lo[i]}, {c.hi[i]}]"), proof="refused")
-    K = len(pairs)
-    pid = {pq: k for k, pq in enumerate(pairs)}
-    n = c.n + K
-    # linear parts: fixed factor -> coefficient on the other variable; free pair -> w column
-    pf = ~c.free[p]
-    col = np.where(both, -1, np.where(pf, q, p))
-    coef = v * np.where(pf, c.lo[p], c.lo[q])
-    wcol = np.array([c.n + pid[(a, b_)] if f else -1 for a, b_, f in zip(p, q, both)], np.int64)
-    col = np.where(both, wcol, col)
-    coef = np.where(both, v, coef)
-    isrow = rows >= 0
-    M = sparse.coo_matrix((coef[isrow], (rows[isrow], col[isrow])), shape=(c.R, n)).tocsr()
-    cost = np.zeros(n)
-    np.add.at(cost, col[~isrow], coef[~isrow])
-    rlo, rhi = _row_bounds(c)
-    # envelopes, each written as  a x + b y - w (<= or >=) const
+def _envelopes(c, pairs: list[tuple[int, int]], n: int):
+    """The four McCormick envelope rows of each lifted product w = x y (column ``c.n + k`` for
+    pair k), each written as ``a x + b y - w (<= or >=) const``; returns (rows, lo, hi)."""
     rr, cc, vv, elo, ehi = [], [], [], [], []
     for k, (x, y) in enumerate(pairs):
         lx, ux, ly, uy = c.lo[x], c.hi[x], c.lo[y], c.hi[y]
@@ -106,7 +81,37 @@ def run_mccormick(program: BilinearProgram, time_limit: float, seed: int) -> Out
                 elo.append(-np.inf), ehi.append(const)
             else:
                 elo.append(const), ehi.append(np.inf)
-    E = sparse.coo_matrix((vv, (rr, cc)), shape=(len(elo), n))
+    return sparse.coo_matrix((vv, (rr, cc)), shape=(len(elo), n)), elo, ehi
+
+
+def run_mccormick(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    t0 = time.perf_counter()
+    c = compile_program(program)
+    rows, p, q, v = _terms(c)
+    both = c.free[p] & c.free[q]
+    pairs = sorted(set(zip(p[both].tolist(), q[both].tolist())))
+    for pp, qq in pairs:
+        for i in (pp, qq):
+            if not (np.isfinite(c.lo[i]) and np.isfinite(c.hi[i])):
+                return Outcome("error", log=(
+                    f"mccormick needs finite bounds on both factors of every product of free "
+                    f"variables; {entry_name(c, i)} has [{c.lo[i]}, {c.hi[i]}]"), proof="refused")
+    K = len(pairs)
+    pid = {pq: k for k, pq in enumerate(pairs)}
+    n = c.n + K
+    # linear parts: fixed factor -> coefficient on the other variable; free pair -> w column
+    pf = ~c.free[p]
+    col = np.where(both, -1, np.where(pf, q, p))
+    coef = v * np.where(pf, c.lo[p], c.lo[q])
+    wcol = np.array([c.n + pid[(a, b_)] if f else -1 for a, b_, f in zip(p, q, both)], np.int64)
+    col = np.where(both, wcol, col)
+    coef = np.where(both, v, coef)
+    isrow = rows >= 0
+    M = sparse.coo_matrix((coef[isrow], (rows[isrow], col[isrow])), shape=(c.R, n)).tocsr()
+    cost = np.zeros(n)
+    np.add.at(cost, col[~isrow], coef[~isrow])
+    rlo, rhi = row_bounds(c)
+    E, elo, ehi = _envelopes(c, pairs, n)
     Amat = sparse.vstack([M, E]).tocsr()
     row_lo = np.concatenate([rlo, elo])
     row_hi = np.concatenate([rhi, ehi])
@@ -127,6 +132,97 @@ def run_mccormick(program: BilinearProgram, time_limit: float, seed: int) -> Out
     return Outcome("unknown", log=log, proof=f"highs:{st}")
 
 
+def _shor_lifted(c, pos: np.ndarray, N1: int, pp, qq, vv):
+    """Column index into vec(Y), coefficient and the constant part of each product term."""
+    fa, fb = c.free[pp], c.free[qq]
+    ia = np.where(fa, 1 + pos[pp], 0)
+    ib = np.where(fb, 1 + pos[qq], 0)
+    coef = vv * np.where(fa, 1.0, c.lo[pp]) * np.where(fb, 1.0, c.lo[qq])
+    const = np.where(fa | fb, 0.0, coef)
+    return ia + N1 * ib, np.where(fa | fb, coef, 0.0), const, fa | fb
+
+
+def _shor_bounds(cp, Y, c, free: np.ndarray) -> list:
+    """Y PSD with Y[0, 0] = 1, the bounds on x = Y[0, 1:] and diag(Y) <= max(lo^2, hi^2) on boxes."""
+    x = Y[0, 1:]
+    cons = [Y >> 0, Y[0, 0] == 1]
+    fin_lo, fin_hi = np.isfinite(c.lo[free]), np.isfinite(c.hi[free])
+    if fin_lo.any():
+        cons.append(x[np.flatnonzero(fin_lo)] >= c.lo[free][fin_lo])
+    if fin_hi.any():
+        cons.append(x[np.flatnonzero(fin_hi)] <= c.hi[free][fin_hi])
+    box = fin_lo & fin_hi
+    if box.any():
+        idx = np.flatnonzero(box)
+        cap = np.maximum(c.lo[free][box] ** 2, c.hi[free][box] ** 2)
+        cons.append(cp.diag(Y)[1 + idx] <= cap)
+    return cons
+
+
+def _shor_rlt_cuts(cp, vecY, c, pos: np.ndarray, N1: int) -> list:
+    """RLT (McCormick) cuts on the lifted products whose factors have finite boxes: the SDP then
+    is at least as tight as the mccormick LP on those products."""
+    pp_all = np.concatenate([c.p, c.obj_p])
+    qq_all = np.concatenate([c.q, c.obj_q])
+    both = c.free[pp_all] & c.free[qq_all]
+    prs = np.array(sorted(set(zip(pp_all[both].tolist(), qq_all[both].tolist()))), np.int64).reshape(-1, 2)
+    if not prs.size:
+        return []
+    a, b_ = prs[:, 0], prs[:, 1]
+    la, ua, lb, ub = c.lo[a], c.hi[a], c.lo[b_], c.hi[b_]
+    fin = np.isfinite(la) & np.isfinite(ua) & np.isfinite(lb) & np.isfinite(ub)
+    a, b_, la, ua, lb, ub = a[fin], b_[fin], la[fin], ua[fin], lb[fin], ub[fin]
+    if not a.size:
+        return []
+    w = vecY[(1 + pos[a]) + N1 * (1 + pos[b_])]
+    xa, xb = vecY[1 + pos[a]], vecY[1 + pos[b_]]
+    return [w >= cp.multiply(la, xb) + cp.multiply(lb, xa) - la * lb,
+            w >= cp.multiply(ua, xb) + cp.multiply(ub, xa) - ua * ub,
+            w <= cp.multiply(ua, xb) + cp.multiply(lb, xa) - ua * lb,
+            w <= cp.multiply(la, xb) + cp.multiply(ub, xa) - la * ub]
+
+
+def _shor_rows(vecY, c, pos: np.ndarray, N1: int) -> list | Outcome:
+    """The rows as linear constraints on vec(Y); an infeasible Outcome for a violated constant row."""
+    colr, coefr, constr, varr = _shor_lifted(c, pos, N1, c.p, c.q, c.val)
+    Mrow = sparse.coo_matrix((coefr, (c.row, colr)), shape=(c.R, N1 * N1)).tocsr()
+    rhs = c.rhs - np.bincount(c.row, weights=constr, minlength=c.R)
+    has_var = np.bincount(c.row, weights=varr.astype(float), minlength=c.R) > 0
+    for r in np.flatnonzero(~has_var):  # rows that read a constant after fixing
+        k = c.rhs[r] - rhs[r]
+        ok = (abs(rhs[r]) <= 1e-12) if c.eq[r] else ((rhs[r] >= -1e-12) if c.le[r] else (rhs[r] <= 1e-12))
+        if not ok:
+            return Outcome("infeasible", log=f"shor: row {r} reads constant {k} vs rhs {c.rhs[r]}",
+                           proof="shor: constant row violated")
+    cons = []
+    for mask, op in ((c.eq, "=="), (c.le, "<="), (c.ge, ">=")):
+        rows = np.flatnonzero(mask & has_var)
+        if rows.size:
+            e, v = Mrow[rows] @ vecY, rhs[rows]
+            cons.append(e == v if op == "==" else (e <= v if op == "<=" else e >= v))
+    return cons
+
+
+def _shor_outcome(cp, prob, Y, c, free: np.ndarray, solver: str, log: str) -> Outcome:
+    """What the SDP's status proves: infeasibility, a lower bound with its point, or nothing."""
+    st = prob.status
+    if st == cp.INFEASIBLE:
+        return Outcome("infeasible", log=log, proof=f"shor:{solver}:{st} (SDP relaxation infeasible)")
+    if st in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) and Y.value is not None:
+        xf = c.lo.copy()
+        xf[free] = Y.value[0, 1:]
+        # interior-point optimum is only accurate to ~1e-8: back off the bound accordingly
+        bound = (float(prob.value) - 1e-6 * max(1.0, abs(prob.value))) if c.has_obj else 0.0
+        if st == cp.OPTIMAL_INACCURATE:
+            return Outcome("unknown", log=log, proof=f"shor:{st}")
+        return _claim(c, xf, bound, "shor", log)
+    if st == cp.UNBOUNDED:
+        return Outcome("unknown", bound=None, log=log, proof=f"shor:{solver}:{st}")
+    if st == cp.USER_LIMIT:  # the conic solver stopped at its (time) limit
+        return Outcome("timeout", log=log, proof=f"shor:{solver}:{st}")
+    return Outcome("unknown", log=log, proof=f"shor:{solver}:{st}")
+
+
 def run_shor(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
     # the budget covers importing cvxpy, building and canonicalising the SDP, not only the
     # conic solver's own clock (canonicalisation alone can exceed a 1 s limit at 50 variables)
@@ -142,70 +238,17 @@ def run_shor(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
     pos = -np.ones(c.n, np.int64)
     pos[free] = np.arange(nf)
     Y = cp.Variable((nf + 1, nf + 1), symmetric=True)
-    x = Y[0, 1:]
-    cons = [Y >> 0, Y[0, 0] == 1]
-    fin_lo, fin_hi = np.isfinite(c.lo[free]), np.isfinite(c.hi[free])
-    if fin_lo.any():
-        cons.append(x[np.flatnonzero(fin_lo)] >= c.lo[free][fin_lo])
-    if fin_hi.any():
-        cons.append(x[np.flatnonzero(fin_hi)] <= c.hi[free][fin_hi])
-    box = fin_lo & fin_hi
-    if box.any():
-        idx = np.flatnonzero(box)
-        cap = np.maximum(c.lo[free][box] ** 2, c.hi[free][box] ** 2)
-        cons.append(cp.diag(Y)[1 + idx] <= cap)
-
-    # Everything below is linear in the entries of Y: build it as sparse matrices acting on
+    # Everything past the bounds is linear in the entries of Y: built as sparse matrices acting on
     # vec(Y) (column-major), so the model is a handful of vector constraints, not one cvxpy
     # expression per term (that made building alone exceed 1 s time limits at 50 variables).
     N1 = nf + 1
     vecY = cp.vec(Y, order="F")
-
-    def lifted(pp, qq, vv):
-        """Column index into vec(Y), coefficient and the constant part of each product term."""
-        fa, fb = c.free[pp], c.free[qq]
-        ia = np.where(fa, 1 + pos[pp], 0)
-        ib = np.where(fb, 1 + pos[qq], 0)
-        coef = vv * np.where(fa, 1.0, c.lo[pp]) * np.where(fb, 1.0, c.lo[qq])
-        const = np.where(fa | fb, 0.0, coef)
-        return ia + N1 * ib, np.where(fa | fb, coef, 0.0), const, fa | fb
-
-    # RLT (McCormick) cuts on the lifted products whose factors have finite boxes: the SDP then
-    # is at least as tight as the mccormick LP on those products
-    pp_all = np.concatenate([c.p, c.obj_p])
-    qq_all = np.concatenate([c.q, c.obj_q])
-    both = c.free[pp_all] & c.free[qq_all]
-    prs = np.array(sorted(set(zip(pp_all[both].tolist(), qq_all[both].tolist()))), np.int64).reshape(-1, 2)
-    if prs.size:
-        a, b_ = prs[:, 0], prs[:, 1]
-        la, ua, lb, ub = c.lo[a], c.hi[a], c.lo[b_], c.hi[b_]
-        fin = np.isfinite(la) & np.isfinite(ua) & np.isfinite(lb) & np.isfinite(ub)
-        a, b_, la, ua, lb, ub = a[fin], b_[fin], la[fin], ua[fin], lb[fin], ub[fin]
-        if a.size:
-            w = vecY[(1 + pos[a]) + N1 * (1 + pos[b_])]
-            xa, xb = vecY[1 + pos[a]], vecY[1 + pos[b_]]
-            cons += [w >= cp.multiply(la, xb) + cp.multiply(lb, xa) - la * lb,
-                     w >= cp.multiply(ua, xb) + cp.multiply(ub, xa) - ua * ub,
-                     w <= cp.multiply(ua, xb) + cp.multiply(lb, xa) - ua * lb,
-                     w <= cp.multiply(la, xb) + cp.multiply(ub, xa) - la * ub]
-
-    colr, coefr, constr, varr = lifted(c.p, c.q, c.val)
-    Mrow = sparse.coo_matrix((coefr, (c.row, colr)), shape=(c.R, N1 * N1)).tocsr()
-    rhs = c.rhs - np.bincount(c.row, weights=constr, minlength=c.R)
-    has_var = np.bincount(c.row, weights=varr.astype(float), minlength=c.R) > 0
-    for r in np.flatnonzero(~has_var):  # rows that read a constant after fixing
-        k = c.rhs[r] - rhs[r]
-        ok = (abs(rhs[r]) <= 1e-12) if c.eq[r] else ((rhs[r] >= -1e-12) if c.le[r] else (rhs[r] <= 1e-12))
-        if not ok:
-            return Outcome("infeasible", log=f"shor: row {r} reads constant {k} vs rhs {c.rhs[r]}",
-                           proof="shor: constant row violated")
-    for mask, op in ((c.eq, "=="), (c.le, "<="), (c.ge, ">=")):
-        rows = np.flatnonzero(mask & has_var)
-        if rows.size:
-            e, v = Mrow[rows] @ vecY, rhs[rows]
-            cons.append(e == v if op == "==" else (e <= v if op == "<=" else e >= v))
+    rows = _shor_rows(vecY, c, pos, N1)
+    if isinstance(rows, Outcome):
+        return rows
+    cons = _shor_bounds(cp, Y, c, free) + _shor_rlt_cuts(cp, vecY, c, pos, N1) + rows
     if c.has_obj:
-        colo, coefo, consto, _ = lifted(c.obj_p, c.obj_q, c.obj_val)
+        colo, coefo, consto, _ = _shor_lifted(c, pos, N1, c.obj_p, c.obj_q, c.obj_val)
         cost = np.bincount(colo, weights=coefo, minlength=N1 * N1)
         objective = cp.Minimize(cost @ vecY + float(consto.sum()) + c.obj_const)
     else:
@@ -230,28 +273,15 @@ def run_shor(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
         warnings.simplefilter("always")                    # not on the user's stderr
         raw = chain.solve_via_data(prob, data, False, False, kw)
         prob.unpack_results(raw, chain, inverse)
-    st = prob.status
-    log = f"shor: {nf} free variables, {c.R} rows, cvxpy/{solver} status {st}, value {prob.value}"
+    log = f"shor: {nf} free variables, {c.R} rows, cvxpy/{solver} status {prob.status}, value {prob.value}"
     for w in caught:
         log += f"\ncvxpy warning: {w.message}"
-    if st == cp.INFEASIBLE:
-        return Outcome("infeasible", log=log, proof=f"shor:{solver}:{st} (SDP relaxation infeasible)")
-    if st in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) and Y.value is not None:
-        xf = c.lo.copy()
-        xf[free] = Y.value[0, 1:]
-        # interior-point optimum is only accurate to ~1e-8: back off the bound accordingly
-        bound = (float(prob.value) - 1e-6 * max(1.0, abs(prob.value))) if c.has_obj else 0.0
-        if st == cp.OPTIMAL_INACCURATE:
-            return Outcome("unknown", log=log, proof=f"shor:{st}")
-        return _claim(c, xf, bound, "shor", log)
-    if st == cp.UNBOUNDED:
-        return Outcome("unknown", bound=None, log=log, proof=f"shor:{solver}:{st}")
-    if st == cp.USER_LIMIT:  # the conic solver stopped at its (time) limit
-        return Outcome("timeout", log=log, proof=f"shor:{solver}:{st}")
-    return Outcome("unknown", log=log, proof=f"shor:{solver}:{st}")
+    return _shor_outcome(cp, prob, Y, c, free, solver, log)
 
 
 register(SolverSpec(name="mccormick", requires="highspy", pip_hint="pip install highspy",
-                    proves=("infeasible",), runner=run_mccormick))
+                    proves=("infeasible",), runner=run_mccormick,
+                    method="McCormick LP relaxation (HiGHS); a lower bound", memory="jacobian"))
 register(SolverSpec(name="shor", requires="cvxpy", pip_hint="pip install cvxpy",
-                    proves=("infeasible",), runner=run_shor))
+                    proves=("infeasible",), runner=run_shor,
+                    method="Shor SDP relaxation (cvxpy); a lower bound", memory="moment"))

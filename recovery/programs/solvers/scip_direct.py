@@ -182,4 +182,5 @@ def _outcome(program, m, variables, t, scip_status: str, log: list[str]) -> Outc
 
 
 register(SolverSpec(name="scip", requires="pyscipopt", pip_hint="pip install pyscipopt",
-                    proves=("feasible", "optimal", "infeasible"), runner=run_scip))
+                    proves=("feasible", "optimal", "infeasible"), runner=run_scip,
+                    method="global spatial branch and bound (Pyomo scip_direct)"))

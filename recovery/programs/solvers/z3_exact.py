@@ -105,4 +105,5 @@ def run_z3(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
 
 
 register(SolverSpec(name="z3", requires="z3", pip_hint="pip install z3-solver",
-                    proves=("feasible", "infeasible"), runner=run_z3))
+                    proves=("feasible", "infeasible"), runner=run_z3,
+                    method="exact QF_NRA decision (at most 200 free variables)"))

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from reductions import Partition, Separability, decide, generate
 from reductions.proof import all_cnfs, all_colorings, all_nae_sats, all_set_splittings
-from reductions.deciders.source import METHOD_PROBLEMS, PROOF_LEVELS, Decision, _sep_lp, separability_box_bound
+from reductions.deciders.source import METHOD_PROBLEMS, PROOF_LEVELS, Decision
 
 #: proof level of a NO per method (brute separability: its split enumeration rests on HiGHS's LP
 #: infeasibility claims, so it is a solver proof, not an exact one)
@@ -163,31 +163,6 @@ def test_separability_rational_data_equals_scaled_integer_data():
         assert _agree(frac) == _agree(whole)
 
 
-def test_separability_box_bound_covers_lp_vertices():
-    """The box B of the big-M must contain a margin-1 separation whenever one exists: minimise
-    random objectives over the margin-1 polyhedron intersected with a 10x larger box and check
-    that feasibility within B itself is never lost (an LP within B exists iff one within 10B)."""
-    import scipy.sparse as sp
-
-    from reductions.deciders.source import highs_milp
-
-    rng = np.random.default_rng(11)
-    for _ in range(40):
-        dim = int(rng.integers(1, 4))
-        P = rng.integers(-3, 4, size=(int(rng.integers(1, 4)), dim)).astype(float)
-        Q = rng.integers(-3, 4, size=(int(rng.integers(1, 4)), dim)).astype(float)
-        B = separability_box_bound(P, Q)
-        A = np.vstack([np.hstack([-P, np.ones((len(P), 1))]), np.hstack([Q, -np.ones((len(Q), 1))])])
-        free = _sep_lp(P, Q) is not None
-
-        def boxed(b):
-            status, x = highs_milp(np.zeros(dim + 1), sp.csr_matrix(A), np.full(len(A), -np.inf), -np.ones(len(A)),
-                                   np.full(dim + 1, -b), np.full(dim + 1, b), np.zeros(dim + 1, bool))
-            return x is not None
-
-        assert boxed(B) == free
-
-
 def test_time_limit_and_bad_arguments():
     big = Partition([3] * 24 + [2])  # even total 74, no solution, 2^24 sign vectors to enumerate
     d = decide(big, "brute", time_limit=0.01)
@@ -215,50 +190,6 @@ def test_coloring_with_string_nodes_and_self_loop():
 # ---------------------------------------------------------------------------------------------
 # soundness of NO answers: only a solver's proof of infeasibility may become answer False
 # ---------------------------------------------------------------------------------------------
-def test_milp_answer_counts_only_infeasibility_proofs():
-    """Every HiGHS model status: only kInfeasible / kUnboundedOrInfeasible (zero objective) are
-    proofs; "Model error", "Solve error", time limits ... must stay unknown."""
-    import highspy
-
-    from reductions.deciders.source import _milp_answer
-
-    h = highspy.Highs()
-    proofs = {highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible}
-    seen = 0
-    for name in dir(highspy.HighsModelStatus):
-        if not name.startswith("k"):
-            continue
-        st_ = getattr(highspy.HighsModelStatus, name)
-        text = h.modelStatusToString(st_)
-        assert (_milp_answer(text, None) == "infeasible") == (st_ in proofs), text
-        seen += 1
-    assert seen >= 15
-
-
-@pytest.mark.parametrize("status", ["Model error", "Solve error", "Unknown", "Time limit reached", "Unbounded"])
-def test_failed_highs_run_never_answers_no(monkeypatch, status):
-    import reductions.deciders.source as S
-    from reductions import CNF
-
-    unsat = CNF(n_vars=1, clauses=((1,), (-1,)))
-    assert decide(unsat, "milp").answer is False  # the real proof
-    monkeypatch.setattr(S, "highs_milp", lambda *a, **k: (status, None))
-    for inst in (unsat, Partition([1, 2]), Separability(inside=[[0]], outside=[[0]])):
-        d = decide(inst, "milp")
-        assert d.answer is None, (status, d)
-
-
-def test_brute_separability_shares_no_solver_helper_with_the_milp(monkeypatch):
-    """The split enumeration must not go through highs_milp (two independent deciders)."""
-    import reductions.deciders.source as S
-
-    def boom(*a, **k):
-        raise AssertionError("brute force used highs_milp")
-
-    monkeypatch.setattr(S, "highs_milp", boom)
-    monkeypatch.setattr(S, "_integer_points", boom)
-    assert decide(Separability(inside=[[0, 0]], outside=[[1, 0], [-1, 0]]), "brute").answer is True
-    assert decide(Separability(inside=[[-1, 0], [1, 0]], outside=[[0, 0]]), "brute").answer is False
 
 
 def test_lsa_optimal_point_above_tol_is_no_only_with_a_proven_bound(monkeypatch):
@@ -344,15 +275,6 @@ def test_decision_proof_field_is_validated_and_serialised():
         Decision(None, None, "x", 0.0, proof="exact")  # an unknown proves nothing
     with pytest.raises(ValueError, match="proof"):
         Decision(True, (True,), "x", 0.0, proof="solver proof")  # a YES is proved by its witness
-
-
-def test_brute_no_is_exact_and_timeouts_prove_nothing():
-    from reductions import CNF
-
-    d = decide(CNF(n_vars=1, clauses=((1,), (-1,))), "brute")
-    assert d.answer is False and d.proof == "exact"
-    d = decide(Partition([3] * 24 + [2]), "brute", time_limit=0.01)
-    assert d.answer is None and d.proof == "none"
 
 
 def test_sat_method_rejects_unsupported_problems_by_naming_the_method():

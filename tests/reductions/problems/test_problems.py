@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reductions import CNF, NAESAT, Coloring, Partition, Separability, SetSplitting, load_problem
-from reductions.problems.base import Problem, Reduction, _jsonable, problem_class
+from reductions.problems.base import problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,48 +244,6 @@ def test_separability_json_and_errors():
 # ---------------------------------------------------------------------------------------------
 # base: load_problem dispatch, Reduction composition
 # ---------------------------------------------------------------------------------------------
-def test_load_problem_dispatch_and_errors(tmp_path):
-    with pytest.raises(ValueError, match="unknown problem"):
-        load_problem({"problem": "sudoku"})
-    with pytest.raises(ValueError, match='"problem"'):
-        load_problem({"n": 3})
-    bad = tmp_path / "x.txt"
-    bad.write_text("hi")
-    with pytest.raises(ValueError, match="suffix"):
-        load_problem(bad)
-    with pytest.raises(OSError):
-        load_problem(tmp_path / "missing.json")
-    broken = tmp_path / "b.json"
-    broken.write_text("{")
-    with pytest.raises(ValueError, match="JSON"):
-        load_problem(broken)
-    for name in ("cnf", "nae_sat", "set_splitting", "partition", "coloring", "separability", "lsa_program"):
-        cls = problem_class(name)
-        assert issubclass(cls, Problem) and cls.PROBLEM == name
-
-
-def test_reduction_compose_maps_and_metadata():
-    from reductions.rules import cnf_to_nae_sat, nae_sat_to_set_splitting
-
-    f = CNF(2, [(1, 2), (-1,)])
-    r1 = cnf_to_nae_sat.reduce(f)
-    r2 = nae_sat_to_set_splitting.reduce(r1.target)
-    r = Reduction.compose(r1, r2)
-    assert r.source is f and r.target is r2.target
-    assert [s["rule"] for s in r.steps] == ["cnf_to_nae_sat", "nae_sat_to_set_splitting"]
-    sol = (False, True)
-    assert r.forward(sol) == r2.forward(r1.forward(sol))
-    assert r.target.check(r.forward(sol)) and f.check(r.backward(r.forward(sol)))
-    meta = r.chain_json()
-    assert meta["rules"] == ["cnf_to_nae_sat", "nae_sat_to_set_splitting"] and meta["size_matches"]
-    json.dumps(meta)
-    with pytest.raises(ValueError, match="compose"):
-        Reduction.compose(r2, r1)
-
-
-def test_jsonable_converts_solutions():
-    out = _jsonable({1: (Fraction(1, 2), np.float64(2.0), np.array([1, 2])), "x": [True, None]})
-    assert out == {"1": ["1/2", 2.0, [1, 2]], "x": [True, None]}
 
 
 def test_numpy_booleans_and_integers_are_accepted_as_assignments():
@@ -302,7 +260,6 @@ def test_every_problem_json_has_its_name_and_round_trips_through_text():
     import json as _json
 
     from reductions import chain, generate
-    from reductions.problems.base import PROBLEM_MODULES
 
     seen = {}
     for name in ("cnf", "nae_sat", "set_splitting", "partition", "coloring", "separability"):
@@ -310,7 +267,7 @@ def test_every_problem_json_has_its_name_and_round_trips_through_text():
     sep = seen["separability"]
     seen["bm_program"] = chain(sep, "bm_program").target
     seen["lsa_program"] = chain(sep, "lsa_program").target
-    assert set(seen) == set(PROBLEM_MODULES)
+    assert set(seen) == set(problems())
     for name, inst in seen.items():
         data = _json.loads(_json.dumps(inst.to_json()))
         if name == "lsa_program":

@@ -12,14 +12,14 @@ import networkx as nx
 import pytest
 
 from reductions import CNF, Coloring, LSAProgram, chain, decide, load_problem, path, rules_graph
-from reductions.problems.base import PROBLEM_MODULES, Reduction
+from reductions.problems.base import Reduction, problems
 from reductions.rules.graph import RULES, format_graph
 from reductions.proof import all_cnfs, all_colorings, check_reduction
 
 
 def test_graph_nodes_edges_and_rule_modules():
     G = rules_graph()
-    assert set(G.nodes) == set(PROBLEM_MODULES)
+    assert set(G.nodes) == set(problems())
     assert {d["rule"] for _, _, d in G.edges(data=True)} == set(RULES)
     for rule, (src, dst) in RULES.items():
         assert G.edges[src, dst]["rule"] == rule

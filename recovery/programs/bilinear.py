@@ -1,0 +1,306 @@
+"""The bilinear program (paper Problems C.10 / C.11): rows, bounds, objective, evaluation and JSON.
+
+See :mod:`recovery.programs.program` for the conventions (0-based indices, variable names, the
+``"lsahard.bilinear/1"`` JSON schema).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+
+from recovery.lsa.reparam import D_pattern
+from recovery.programs.rows import BilinearObjective, BilinearRow, check_keys, read_triplets
+from recovery.programs.values import Number, Triplet, as_dimension, as_number, json_number, read_number
+from recovery.programs.variables import all_names, normalise_bounds, parse_variable_name
+
+__all__ = ["SCHEMA", "BilinearProgram"]
+
+SCHEMA = "lsahard.bilinear/1"
+
+
+@dataclass(frozen=True)
+class BilinearProgram:
+    """Bilinear feasibility / optimisation program over ``b in R^{d+1}``, ``A in R^{(d+1) x d}``.
+
+    Paper Problem C.10 (all rows equalities, no objective, free variables; with the phi pattern
+    ``D = E_uv + E_vu`` / ``E_uu`` this is Problem C.9) and Problem C.11 (one row as objective),
+    generalised with inequality rows, per-variable bounds (fixings, sign constraints, boxes).
+    All indices 0-based (see module docstring).  ``constraints`` is stored as a tuple;
+    ``bounds`` as a dict in canonical variable order with free entries dropped.
+    """
+
+    d: int
+    constraints: tuple[BilinearRow, ...]
+    bounds: Mapping[str, tuple[Number | None, Number | None]] = field(default_factory=dict)
+    objective: BilinearObjective | None = None
+    name: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        d = as_dimension(self.d)
+        object.__setattr__(self, "d", d)
+        if isinstance(self.constraints, (str, bytes)) or not isinstance(self.constraints, Iterable):
+            raise TypeError("constraints must be a sequence of BilinearRow")
+        rows = tuple(self.constraints)
+        for r, row in enumerate(rows):
+            if not isinstance(row, BilinearRow):
+                raise TypeError(f"constraints[{r}] must be a BilinearRow, got {type(row).__name__}")
+            self._check_ranges(row.j, row.D, f"constraints[{r}]")
+        object.__setattr__(self, "constraints", rows)
+        if self.objective is not None:
+            if not isinstance(self.objective, BilinearObjective):
+                raise TypeError(
+                    f"objective must be a BilinearObjective or None, got {type(self.objective).__name__}"
+                )
+            self._check_ranges(self.objective.j, self.objective.D, "objective")
+        object.__setattr__(self, "bounds", normalise_bounds(self.bounds, d))
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a str, got {type(self.name).__name__}")
+        if not isinstance(self.metadata, Mapping):
+            raise TypeError(f"metadata must be a mapping, got {type(self.metadata).__name__}")
+        try:
+            json.dumps(dict(self.metadata), allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"metadata must be JSON-serialisable: {exc}") from None
+        object.__setattr__(self, "metadata", dict(self.metadata))
+
+    def _check_ranges(self, j: int, D: tuple[Triplet, ...], where: str) -> None:
+        d = self.d
+        if j >= d:
+            raise ValueError(f"{where}: column j={j} out of range 0..{d - 1} (d={d})")
+        for t, (r, c, _) in enumerate(D):
+            if r > d:
+                raise ValueError(f"{where}: D[{t}] row={r} out of range 0..{d} (indexes b)")
+            if c > d:
+                raise ValueError(f"{where}: D[{t}] col={c} out of range 0..{d} (indexes rows of A)")
+
+    # ---------------------------------------------------------------- basic facts
+    @property
+    def num_rows(self) -> int:
+        return len(self.constraints)
+
+    def variable_names(self) -> list[str]:
+        """All (d+1) + (d+1)d names: ``b[0..d]`` then A column by column (Fortran order)."""
+        return all_names(self.d)
+
+    def fixed_values(self) -> dict[str, Number]:
+        """Variables with ``lo == hi`` mapped to that value (as stored)."""
+        return {n: lo for n, (lo, hi) in self.bounds.items() if lo is not None and lo == hi}
+
+    def point_from_values(self, values: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """``(b, A)`` from a solver's values by variable name.
+
+        Fixed variables take their value, named ones the given value, every other entry 0
+        clipped into its bounds (entries that occur in no row are left to the verifier).
+        """
+        b_lo, b_hi, A_lo, A_hi = self._bound_arrays
+        b = np.clip(np.zeros(self.d + 1), b_lo, b_hi)
+        A = np.clip(np.zeros((self.d + 1, self.d)), A_lo, A_hi)
+        for name, value in list(self.fixed_values().items()) + list(values.items()):
+            kind, i, j = parse_variable_name(name)
+            if kind == "b":
+                b[i] = float(value)
+            else:
+                A[i, j] = float(value)
+        return b, A
+
+    def bound_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Float bound arrays ``(b_lo, b_hi, A_lo, A_hi)`` with shapes (d+1,), (d+1,), (d+1, d), (d+1, d); +-inf = free.
+
+        Fresh copies of arrays computed once per program (a reduction output has ~1e6 bounds).
+        """
+        return tuple(a.copy() for a in self._bound_arrays)  # type: ignore[return-value]
+
+    @cached_property
+    def _bound_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        d = self.d
+        b_lo, b_hi = np.full(d + 1, -np.inf), np.full(d + 1, np.inf)
+        A_lo, A_hi = np.full((d + 1, d), -np.inf), np.full((d + 1, d), np.inf)
+        for n, (lo, hi) in self.bounds.items():
+            kind, i, j = parse_variable_name(n)
+            if kind == "b":
+                if lo is not None:
+                    b_lo[i] = float(lo)
+                if hi is not None:
+                    b_hi[i] = float(hi)
+            else:
+                if lo is not None:
+                    A_lo[i, j] = float(lo)
+                if hi is not None:
+                    A_hi[i, j] = float(hi)
+        return b_lo, b_hi, A_lo, A_hi
+
+    @cached_property
+    def _coo(self) -> tuple[np.ndarray, ...]:
+        """Flattened triplets of all rows: (row_id, b_index, A_row, A_col, value) float/int arrays."""
+        rid, bi, ak, aj, val = [], [], [], [], []
+        for r, row in enumerate(self.constraints):
+            for (u, v, w) in row.D:
+                rid.append(r)
+                bi.append(u)
+                ak.append(v)
+                aj.append(row.j)
+                val.append(float(w))
+        return (
+            np.asarray(rid, dtype=np.int64),
+            np.asarray(bi, dtype=np.int64),
+            np.asarray(ak, dtype=np.int64),
+            np.asarray(aj, dtype=np.int64),
+            np.asarray(val, dtype=np.float64),
+        )
+
+    def _check_point(self, b: Any, A: Any) -> tuple[np.ndarray, np.ndarray]:
+        b = np.asarray(b, dtype=np.float64)
+        A = np.asarray(A, dtype=np.float64)
+        if b.shape != (self.d + 1,):
+            raise ValueError(f"b must have shape ({self.d + 1},), got {b.shape}")
+        if A.shape != (self.d + 1, self.d):
+            raise ValueError(f"A must have shape ({self.d + 1}, {self.d}), got {A.shape}")
+        return b, A
+
+    def evaluate_rows(self, b: Any, A: Any) -> np.ndarray:
+        """Row values ``b^T D_r A[:, j_r]`` as float64 array of shape (num_rows,)."""
+        b, A = self._check_point(b, A)
+        rid, bi, ak, aj, val = self._coo
+        return np.bincount(rid, weights=val * b[bi] * A[ak, aj], minlength=self.num_rows).astype(
+            np.float64
+        )
+
+    def evaluate_objective(self, b: Any, A: Any) -> float | None:
+        """``b^T D A[:, j] + constant`` in float64, or None without objective."""
+        if self.objective is None:
+            return None
+        b, A = self._check_point(b, A)
+        o = self.objective
+        return float(sum(float(w) * b[u] * A[v, o.j] for u, v, w in o.D) + float(o.constant))
+
+    def rhs_array(self) -> np.ndarray:
+        return np.array([float(r.rhs) for r in self.constraints], dtype=np.float64)
+
+    def senses(self) -> list[str]:
+        return [r.sense for r in self.constraints]
+
+    # ---------------------------------------------------------------- phi structure
+    @classmethod
+    def from_phi(cls, X: Any, d: int, *, name: str = "", metadata: Mapping[str, Any] | None = None
+                 ) -> "BilinearProgram":
+        """Problem C.9 as a program: rows ``b^T D^(r) A[:, j(r)] == X[r]`` for r in 0..dm-1.
+
+        ``X`` has shape (d*m,), m = (d+1)(d+2)/2, ordered as ``recovery.lsa.reparam.phi`` (0-based
+        ``r = j*m + pair_position(u, v)``); D^(r) from ``recovery.lsa.reparam.D_pattern(d)``.
+        """
+        d = as_dimension(d)
+        pattern = D_pattern(d)
+        X = np.asarray(X)
+        if X.shape != (len(pattern),):
+            raise ValueError(f"X must have shape ({len(pattern)},) = (d*m,) for d={d}, got {X.shape}")
+        rows = []
+        for r, (j, trip) in enumerate(pattern):
+            x = X[r]
+            rhs = x if isinstance(x, Fraction) else as_number(x.item() if hasattr(x, "item") else x,
+                                                            f"X[{r}]")
+            rows.append(BilinearRow(int(j), tuple((int(u), int(v), w) for u, v, w in trip), "==", rhs))
+        return cls(d=d, constraints=tuple(rows), bounds={}, objective=None, name=name,
+                   metadata=dict(metadata or {}))
+
+    def is_phi_structured(self) -> bool:
+        """True iff no objective, no bounds, and the rows are exactly the d*m equality rows of
+        ``recovery.lsa.reparam.D_pattern(d)`` (any order, each once; D values compared numerically, any rhs)."""
+        if self.objective is not None or self.bounds:
+            return False
+        pattern = D_pattern(self.d)
+        if len(self.constraints) != len(pattern):
+            return False
+
+        def key(j: int, trip: Iterable) -> tuple:
+            return (int(j), tuple(sorted((int(u), int(v), Fraction(w)) for u, v, w in trip)))
+
+        want = sorted(key(j, t) for j, t in pattern)
+        if any(r.sense != "==" for r in self.constraints):
+            return False
+        have = sorted(key(r.j, r.D) for r in self.constraints)
+        return want == have
+
+    # ---------------------------------------------------------------- JSON
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {
+            "schema": SCHEMA,
+            "d": self.d,
+            "bounds": {
+                n: [None if lo is None else json_number(lo), None if hi is None else json_number(hi)]
+                for n, (lo, hi) in self.bounds.items()
+            },
+            "constraints": [r.to_json() for r in self.constraints],
+            "objective": None if self.objective is None else self.objective.to_json(),
+        }
+        if self.name:
+            out["name"] = self.name
+        if self.metadata:
+            out["metadata"] = dict(self.metadata)
+        return out
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> "BilinearProgram":
+        if not isinstance(obj, Mapping):
+            raise TypeError(f"program JSON must be an object, got {type(obj).__name__}")
+        if obj.get("schema") != SCHEMA:
+            raise ValueError(f"schema must be {SCHEMA!r}, got {obj.get('schema')!r}")
+        check_keys(obj, {"schema", "d", "bounds", "constraints"}, {"objective", "name", "metadata"},
+                    "program")
+        bounds_in = obj["bounds"]
+        if not isinstance(bounds_in, Mapping):
+            raise TypeError("program.bounds must be an object {name: [lo, hi]}")
+        bounds = {}
+        for n, val in bounds_in.items():
+            if not isinstance(val, list) or len(val) != 2:
+                raise ValueError(f"bounds[{n!r}] must be [lo, hi], got {val!r}")
+            bounds[n] = tuple(None if v is None else read_number(v, f"bounds[{n!r}]") for v in val)
+        cons_in = obj["constraints"]
+        if not isinstance(cons_in, list):
+            raise TypeError("program.constraints must be a list")
+        rows = []
+        for r, c in enumerate(cons_in):
+            where = f"constraints[{r}]"
+            check_keys(c, {"j", "D", "sense", "rhs"}, set(), where)
+            rows.append(BilinearRow(c["j"], tuple(read_triplets(c["D"], where)), c["sense"],
+                                    read_number(c["rhs"], f"{where}.rhs")))
+        objective = None
+        if obj.get("objective") is not None:
+            o = obj["objective"]
+            check_keys(o, {"j", "D"}, {"constant"}, "objective")
+            objective = BilinearObjective(o["j"], tuple(read_triplets(o["D"], "objective")),
+                                          read_number(o.get("constant", 0.0), "objective.constant"))
+        return cls(d=obj["d"], constraints=tuple(rows), bounds=bounds, objective=objective,
+                   name=obj.get("name", ""), metadata=obj.get("metadata", {}) or {})
+
+    def dumps(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_json(), allow_nan=False, **kwargs)
+
+    @classmethod
+    def loads(cls, text: str) -> "BilinearProgram":
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"program is not valid JSON: {exc}") from None
+        except ValueError as exc:  # a JSON integer of more than 4300 digits (Python's int(str) limit)
+            raise ValueError(f"program: a number in the JSON text is too long to read ({exc})") from None
+        except RecursionError:
+            raise ValueError("program: the JSON text is nested too deeply to read") from None
+        return cls.from_json(obj)
+
+    def save(self, path: str | os.PathLike) -> None:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(self.dumps(indent=1))
+            fh.write("\n")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "BilinearProgram":
+        with open(path, encoding="utf-8") as fh:
+            return cls.loads(fh.read())

@@ -1,0 +1,28 @@
+"""load_problem (reductions.problems.loading): dispatch through the problem registry, file formats, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from reductions import load_problem
+from reductions.problems.base import Problem, problem_class
+
+
+def test_load_problem_dispatch_and_errors(tmp_path):
+    with pytest.raises(ValueError, match="unknown problem"):
+        load_problem({"problem": "sudoku"})
+    with pytest.raises(ValueError, match='"problem"'):
+        load_problem({"n": 3})
+    bad = tmp_path / "x.txt"
+    bad.write_text("hi")
+    with pytest.raises(ValueError, match="suffix"):
+        load_problem(bad)
+    with pytest.raises(OSError):
+        load_problem(tmp_path / "missing.json")
+    broken = tmp_path / "b.json"
+    broken.write_text("{")
+    with pytest.raises(ValueError, match="JSON"):
+        load_problem(broken)
+    for name in ("cnf", "nae_sat", "set_splitting", "partition", "coloring", "separability", "lsa_program"):
+        cls = problem_class(name)
+        assert issubclass(cls, Problem) and cls.PROBLEM == name
