@@ -72,7 +72,8 @@ def _run_meta(d: Path, recs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any
     sessions = session_rows(meta, recs)
     warnings: list[str] = []
     for m in (meta.get("merged_from") or [meta]):
-        parts = m.get("sessions") if isinstance(m, dict) and isinstance(m.get("sessions"), list) else [m]
+        listed = m.get("sessions") if isinstance(m, dict) else None
+        parts = listed if isinstance(listed, list) else [m]
         for part in parts:  # every session's warnings, each once
             for w in (part.get("warnings") or []) if isinstance(part, dict) else []:
                 if w not in warnings:

@@ -26,7 +26,7 @@ class SizeRow:
     ratio: dict[float, float] = field(default_factory=dict)
 
 
-def config_sort_key(config: str, levels: Sequence[str]) -> tuple:
+def config_sort_key(config: str, levels: Sequence[str]) -> tuple[int, str, str]:
     level, _, solver = config.partition("/")
     if level in levels:
         rank = list(levels).index(level)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, Union
 
 import numpy as np
 
@@ -18,11 +18,14 @@ from benchmarks.report.stats import size_geomeans
 
 __all__ = ["draw_figures"]
 
+#: a matplotlib line style: a name ("-", "--", ...) or a dash pattern ``(offset, (on, off, ...))``
+LineStyle = Union[str, tuple[int, tuple[int, ...]]]
 
-def _level_styles(configs: Sequence[str]) -> dict[str, str]:
+
+def _level_styles(configs: Sequence[str]) -> dict[str, LineStyle]:
     """One line style per level (solid, dashed, dash-dot, dotted, ...) so levels stay apart even
     when colours repeat."""
-    cycle = ["-", "--", "-.", (0, (1, 1)), (0, (5, 1, 1, 1, 1, 1))]
+    cycle: list[LineStyle] = ["-", "--", "-.", (0, (1, 1)), (0, (5, 1, 1, 1, 1, 1))]
     levels: list[str] = []
     for c in configs:
         lv = c.split("/", 1)[0]

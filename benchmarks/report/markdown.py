@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from benchmarks.report.build import Report
 from benchmarks.report.comparisons import LevelRow
@@ -34,7 +34,7 @@ def _fmt_t(x: float) -> str:
     return f"{x:.3f}"
 
 
-def proof_counts_text(records: list[dict[str, Any]]) -> str:
+def proof_counts_text(records: Sequence[Mapping[str, Any]]) -> str:
     """``"YES exact 12, NO solver proof 3, undecided 5"``: decided answers by what proves them
     (``exact``: a witness passing an exact check, or an exact refutation; ``solver proof``: a
     solver's infeasibility or dual bound; records written before proofs were recorded count as

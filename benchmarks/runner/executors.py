@@ -88,7 +88,9 @@ def _allow_children() -> None:
     orphaned; the runner's workers already die with their parent (parent-death signal, and the
     fork server exits when this process does), so clearing the flag is safe here.
     """
-    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
+    # ``_config`` is private to CPython's BaseProcess (not in the typeshed stubs): reached by name
+    config: dict[str, Any] = getattr(multiprocessing.current_process(), "_config")
+    config["daemon"] = False
 
 
 def run_on_worker(task: Mapping[str, Any], grace: float | None = None,

@@ -127,7 +127,9 @@ def _finish(run: _Running, msg: Mapping[str, Any] | None, *, killed: bool, now: 
     if answer not in ("YES", "NO"):
         answer = None
     verified = outcome.get("verified")
-    peak = max(run.peak_mb, float((msg or {}).get("peak_mem_mb") or 0.0))
+    reported: Mapping[str, Any] = msg or {}
+    peak = max(run.peak_mb, float(reported.get("peak_mem_mb") or 0.0))
+    base_mem = reported.get("base_mem_mb")
     rec.update({
         "status": status,
         "answer": answer,
@@ -141,7 +143,7 @@ def _finish(run: _Running, msg: Mapping[str, Any] | None, *, killed: bool, now: 
         "objective": outcome.get("objective"),
         "bound": outcome.get("bound"),
         "peak_mem_mb": round(peak, 1) if peak > 0 else None,
-        "base_mem_mb": None if not (msg or {}).get("base_mem_mb") else round(float(msg["base_mem_mb"]), 1),
+        "base_mem_mb": None if not base_mem else round(float(base_mem), 1),
         "detail": str(outcome.get("detail", ""))[:500],
         # the solver declined this program class (not applicable): still an error run, but the
         # report lists it apart instead of timing it
@@ -203,9 +205,9 @@ class _Pool:
         ready = mp_wait(list(self.running), timeout=timeout)
         now = time.monotonic()
         for conn in ready:
-            run = self.running[conn]
+            run = self.running[conn]  # run.conn is conn: the pipe end the worker writes to
             try:
-                msg = conn.recv()
+                msg = run.conn.recv()
             except (EOFError, OSError):
                 msg = None
             if msg == STARTED and not run.started:
@@ -214,7 +216,7 @@ class _Pool:
                 run.deadline = now + run.hard
                 continue
             self.running.pop(conn)
-            conn.close()
+            run.conn.close()
             run.proc.join(2.0)
             if run.proc.is_alive():
                 _kill(run.proc)

@@ -86,10 +86,12 @@ def _detach_from_runner(parent_pid: int) -> Callable[[], bool]:
     # runner died.  Close it, so that the server exits with the runner and the kernel's
     # parent-death signal kills us even while a solver holds the GIL in C code.
     try:
-        fd = getattr(forkserver._forkserver, "_forkserver_alive_fd", None)
+        # a private CPython attribute (not in the typeshed stubs): read and cleared by name
+        server = forkserver._forkserver
+        fd = getattr(server, "_forkserver_alive_fd", None)
         if fd is not None:
             os.close(fd)
-            forkserver._forkserver._forkserver_alive_fd = None
+            setattr(server, "_forkserver_alive_fd", None)
     except Exception:  # noqa: BLE001 - not a forkserver child (spawn)
         pass
     server_pid = os.getppid()
@@ -157,7 +159,7 @@ def _solve(task: Mapping[str, Any]) -> dict[str, Any]:
                 "wall_s": wall}
 
 
-def worker_main(task: dict[str, Any], conn: Any, parent_pid: int, hard_s: float) -> None:
+def worker_main(task: Mapping[str, Any], conn: Any, parent_pid: int, hard_s: float) -> None:
     """Run one task in this (fresh) process and send one result dict through ``conn``."""
     runner_alive = _detach_from_runner(parent_pid)
     if not runner_alive():

@@ -113,7 +113,7 @@ class ChainFamily(Family):
                 data = dict(data["program"])
             levels.append(LevelInstance(b, b, data, dict(inst.size())))
         kept = tuple(lv for lv in levels if lv.level not in skip_levels)
-        return kept or levels[:1]
+        return kept or tuple(levels[:1])
 
     def cases(self, size: int, count: int, base_seed: int = 0, *, skip_levels: frozenset[str] = frozenset(),
               warn: Callable[[str], None] | None = None) -> list[Case]:

@@ -68,8 +68,7 @@ def plan_round(out_dir: Path, suite: Suite, plan: FamilyPlan, family: Family, si
     if alive is not None:  # adaptive: levels none of whose solvers is still in the race
         names = getattr(family, "level_names", lambda: ())()
         skip |= {lv for lv in names if not any(a[0] == lv for a in alive)}
-    skip = frozenset(skip)
-    cases = family.cases(size, plan.per_size, suite.base_seed, skip_levels=skip, warn=warn)
+    cases = family.cases(size, plan.per_size, suite.base_seed, skip_levels=frozenset(skip), warn=warn)
     tasks: list[Task] = []
     for case in cases:
         for lv in case.levels:

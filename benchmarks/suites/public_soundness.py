@@ -26,10 +26,10 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping, Sequence
 
 from recovery.programs.solvers import available_solvers, solve
-from reductions import chain, decide, load_problem
+from reductions import LSAProgram, chain, decide, load_problem
 from reductions.problems.base import Reduction
 from reductions.deciders.certify import answer_for_result
 from reductions.rules.graph import rule_module
@@ -53,7 +53,7 @@ def read_answers(path: Path) -> dict[str, Any]:
     return out
 
 
-def _sources(shared: Path, answers: dict[str, Any]) -> Iterator[tuple[str, Any, bool]]:
+def _sources(shared: Path, answers: Mapping[str, Any]) -> Iterator[tuple[str, Any, bool]]:
     for path in sorted((shared / "cnf").glob("*.cnf")):
         if path.stem in answers:
             yield path.stem, load_problem(path), bool(answers[path.stem])
@@ -100,10 +100,14 @@ def _runs(name: str, source: Any, truth: bool, solvers: tuple[str, ...], time_li
         for method in LEVEL_METHODS.get(level, ("sat",)):
             yield _decide_level(name, red, method, truth, time_limit)
     for level, red in _lsa_reductions(source, max_d):
+        target = red.target
+        if not isinstance(target, LSAProgram):
+            raise ValueError(f"{name}: {level}: expected the chain to end in an lsa_program, "
+                             f"got {type(target).__name__}")
         for solver in solvers:
             t0 = time.perf_counter()
             try:
-                r = solve(red.target.program, solver, time_limit=time_limit)
+                r = solve(target.program, solver, time_limit=time_limit)
             except ValueError as exc:  # over the memory budget: refused before allocation
                 yield _record(name, level, solver, truth, "unknown", "none", time.perf_counter() - t0, str(exc))
                 continue
@@ -136,7 +140,7 @@ def sweep(shared: Path, out: Path, *, solvers: tuple[str, ...] = DEFAULT_SOLVERS
     return records
 
 
-def summary_markdown(records: list[dict[str, Any]]) -> str:
+def summary_markdown(records: Sequence[Mapping[str, Any]]) -> str:
     """Markdown table: runs per (level, method) by answer and proof level, and the wrong ones."""
     rows: dict[tuple[str, str], Counter] = {}
     for r in records:
@@ -154,7 +158,7 @@ def summary_markdown(records: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.suites.public_soundness", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--shared", default=str(DEFAULT_SHARED), help="folder with cnf/, col/ and answers.solu")

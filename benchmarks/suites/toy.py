@@ -76,8 +76,8 @@ class ToyFamily(Family):
             src = {"problem": "toy", "values": values}
             # the "reduced" level appends an even number: same answer by construction
             mid = {"problem": "toy", "values": values + [2]}
-            levels = (LevelInstance("source", "toy", src, {"n": size}),
-                      LevelInstance("toy_mid", "toy", mid, {"n": size + 1}))
+            levels: tuple[LevelInstance, ...] = (LevelInstance("source", "toy", src, {"n": size}),
+                                                 LevelInstance("toy_mid", "toy", mid, {"n": size + 1}))
             levels = tuple(lv for lv in levels if lv.level not in skip_levels) or levels[:1]
             out.append(Case(instance_id(self.name, size, k, planted), self.name, size, planted,
                             answer, "construction" if planted else "brute", levels))

@@ -1,27 +1,32 @@
 """The ``lsahard`` command line.
 
-Every module in this package defines ``register(subparsers)`` that adds its sub-command(s) and
-sets ``func=handler`` with ``handler(args) -> int``. ``main`` turns the library's ``ValueError``/
-``TypeError`` (and file errors) into one line on stderr and exit code 2, never a traceback.
+Every module of :data:`COMMANDS` defines ``register(subparsers)`` that adds its sub-command(s) and
+sets ``func=handler`` with ``handler(args) -> int``; a new sub-command module is imported here and
+added to :data:`COMMANDS`. ``main`` turns the library's ``ValueError``/``TypeError`` (and file
+errors) into one line on stderr and exit code 2, never a traceback.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import io
 import os
-import pkgutil
 import sys
-from typing import Sequence
+from types import ModuleType
+from typing import NoReturn, Sequence
 
-__all__ = ["main", "build_parser", "OneLineParser"]
+from lsahard.cli import bench, claims, optimum, paper, recover, reduce, solve, train
+
+__all__ = ["main", "build_parser", "OneLineParser", "COMMANDS"]
+
+#: the sub-command modules, in the order their commands are listed by ``lsahard --help``
+COMMANDS: tuple[ModuleType, ...] = (bench, claims, optimum, paper, recover, reduce, solve, train)
 
 
 class OneLineParser(argparse.ArgumentParser):
     """An ``ArgumentParser`` whose usage errors are one line on stderr and exit code 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(2)
 
@@ -41,13 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lsahard {ver}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(sub)
+    for module in COMMANDS:
+        module.register(sub)
     return parser
 
 

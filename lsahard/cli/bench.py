@@ -233,8 +233,9 @@ def handle(args: argparse.Namespace) -> int:
 def _run_recovery(out_dir: Path, *, quick: bool, time_limit: float | None, progress: bool) -> Any:
     # the structured-recovery comparison has one size only (no quick version); without a time
     # limit its own default applies
-    limit = {} if time_limit is None else {"time_limit": time_limit}
-    return bench_recovery.run(out_dir, progress=progress, **limit)
+    if time_limit is None:
+        return bench_recovery.run(out_dir, progress=progress)
+    return bench_recovery.run(out_dir, time_limit=time_limit, progress=progress)
 
 
 #: the performance scripts sit above the suites, so the recovery suite is registered from here

@@ -51,3 +51,14 @@ def test_brute_is_not_scheduled_beyond_its_limit():
     assert names == ["milp"]
     lv_small = families.LevelInstance("separability", "separability", {}, {"n_outside": 4})
     assert "brute" in [s.name for s in families.get_family("sat3").solvers(lv_small, 3)]
+
+
+def test_every_level_skipped_keeps_the_source_as_a_tuple():
+    # with every level skipped the source level is kept, still as a tuple: Case.levels is a tuple,
+    # and the case equals the one built with only the source level requested
+    fam = families.get_family("sat3")
+    skipped = fam.cases(3, 1, skip_levels=frozenset(fam.level_names()))
+    source_only = fam.cases(3, 1, skip_levels=frozenset(fam.level_names()[1:]))
+    assert isinstance(skipped[0].levels, tuple)
+    assert [lv.level for lv in skipped[0].levels] == ["source"]
+    assert skipped == source_only
