@@ -16,7 +16,9 @@ Docstrings that already parse cleanly are left untouched.  The source files are 
 from __future__ import annotations
 
 import io
+import os
 import re
+from pathlib import Path
 
 import docutils.core
 import docutils.utils
@@ -90,9 +92,21 @@ def process(app, what, name, obj, options, lines):
     candidate = _fix_underlines([_escape_pipes(line) for line in lines])
     if _problems(candidate, is_module):
         candidate = _literal(lines)
+        _LITERAL.append(name)
     lines[:] = candidate
+
+
+#: objects whose docstring is shown (after its first paragraph) as a literal block
+_LITERAL: list[str] = []
+
+
+def _report(app, exception) -> None:
+    path = os.environ.get("LSAHARD_LITERAL_DOCSTRINGS")
+    if path:
+        Path(path).write_text("\n".join(sorted(set(_LITERAL))) + "\n")
 
 
 def setup(app):
     app.connect("autodoc-process-docstring", process, priority=900)
+    app.connect("build-finished", _report)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
