@@ -23,7 +23,9 @@ from recovery.programs.solvers.pyomo_model import export_program
 
 from reductions.deciders.certify import certify
 from reductions.deciders.source import decide
+from reductions.problems.cnf import CNF
 from reductions.problems.loading import load_problem
+from reductions.problems.lsa_program import LSAProgram
 from reductions.problems.reduction import Reduction
 from reductions.problems.values import to_jsonable
 from reductions.rules.graph import chain
@@ -52,10 +54,10 @@ def write_target(red: Reduction, out: Path) -> list[str]:
     written = []
     (out / "target.json").write_text(json.dumps(target.to_json(), indent=1) + "\n")
     written.append(str(out / "target.json"))
-    if target.PROBLEM == "lsa_program":
+    if isinstance(target, LSAProgram):
         for fmt in ("nl", "gms"):
             written.append(export_program(target.program, out / f"target.{fmt}", fmt))
-    elif target.PROBLEM == "cnf":
+    elif isinstance(target, CNF):
         target.write_dimacs(out / "target.cnf", comment=f"lsahard reduce: {red.rule}")
         written.append(str(out / "target.cnf"))
     (out / "chain.json").write_text(json.dumps(red.chain_json(), indent=1) + "\n")

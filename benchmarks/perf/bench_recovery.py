@@ -197,6 +197,8 @@ def planted_sweep(n: int, seed: int = 0) -> dict:
         r = recover(X, d)
         ok = r.realizable
         if ok:  # independent re-check, scaled so that nothing overflows
+            if r.b is None or r.A is None:
+                raise ValueError(f"recover reported X realisable for d = {d} without returning (b, A)")
             ok = np.linalg.norm(phi(r.b, r.A) / xmax - X / xmax) <= 1e-9 * np.linalg.norm(X / xmax) * (1 + 1e-12)
         if not ok:
             fails.append({"t": t, "d": d, "mode": t % 10, "certificate": r.certificate})

@@ -17,11 +17,12 @@ import itertools
 import json
 import sys
 import time
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from reductions.problems.bm_program import BMProgram
 from reductions.problems.partition import Partition
 from reductions.problems.separability import Separability
+from reductions.problems.values import as_points
 from reductions.rules.bm_program_to_lsa_program import reduce as bm_reduce
 from reductions.rules.graph import chain, rule_module
 from reductions.proof import (
@@ -64,8 +65,8 @@ def run_family(reduce, instances: Iterable, source_method: str, target_method: s
     }
 
 
-def _merge(*parts: dict) -> dict:
-    out = {"instances": 0, "yes": 0, "no": 0, "family": [], "seconds": 0.0}
+def _merge(*parts: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"instances": 0, "yes": 0, "no": 0, "family": [], "seconds": 0.0}
     for p in parts:
         for k in ("instances", "yes", "no", "seconds"):
             out[k] += p[k]
@@ -184,7 +185,7 @@ def _separabilities(dim: int, grid: range, max_inside: int, max_outside: int):
             rest = [i for i in range(len(pts)) if i not in P]
             for nq in range(0, max_outside + 1):
                 for Q in itertools.combinations(rest, nq):
-                    yield Separability(inside=[pts[i] for i in P], outside=[pts[i] for i in Q])
+                    yield Separability(inside=as_points(pts[i] for i in P), outside=as_points(pts[i] for i in Q))
 
 
 def _bm_programs(dim: int, grid: range, max_inside: int, max_outside: int):

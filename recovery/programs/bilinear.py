@@ -116,7 +116,8 @@ class BilinearProgram:
 
         Fresh copies of arrays computed once per program (a reduction output has ~1e6 bounds).
         """
-        return tuple(a.copy() for a in self._bound_arrays)  # type: ignore[return-value]
+        b_lo, b_hi, A_lo, A_hi = self._bound_arrays
+        return b_lo.copy(), b_hi.copy(), A_lo.copy(), A_hi.copy()
 
     @cached_property
     def _bound_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -257,11 +258,12 @@ class BilinearProgram:
         bounds_in = obj["bounds"]
         if not isinstance(bounds_in, Mapping):
             raise TypeError("program.bounds must be an object {name: [lo, hi]}")
-        bounds = {}
+        bounds: dict[str, tuple[Number | None, Number | None]] = {}
         for n, val in bounds_in.items():
             if not isinstance(val, list) or len(val) != 2:
                 raise ValueError(f"bounds[{n!r}] must be [lo, hi], got {val!r}")
-            bounds[n] = tuple(None if v is None else read_number(v, f"bounds[{n!r}]") for v in val)
+            lo, hi = (None if v is None else read_number(v, f"bounds[{n!r}]") for v in val)
+            bounds[n] = (lo, hi)
         cons_in = obj["constraints"]
         if not isinstance(cons_in, list):
             raise TypeError("program.constraints must be a list")

@@ -63,8 +63,8 @@ def _rng(rng: Any) -> np.random.Generator:
 
 
 def _arrays(inst: BMProgram) -> tuple[np.ndarray, np.ndarray]:
-    P = np.array([[float(c) for c in p] for p in inst.inside], dtype=float).reshape(-1, inst.dim)
-    Q = np.array([[float(c) for c in q] for q in inst.outside], dtype=float).reshape(-1, inst.dim)
+    P = np.array([[float(c) for c in p] for p in inst.inside], dtype=float).reshape(-1, inst.dimension)
+    Q = np.array([[float(c) for c in q] for q in inst.outside], dtype=float).reshape(-1, inst.dimension)
     return P, Q
 
 
@@ -76,39 +76,49 @@ def _certify(inst: BMProgram, w1, g1, w2, g2, split) -> dict | None:
 
 
 def _trivial(inst: BMProgram) -> dict:
-    zero = [0] * int(inst.dim)
+    zero = [0] * inst.dimension
     return inst.complete(zero, -1, zero, -1)
 
 
 def _decide_milp(inst: BMProgram, time_limit: float | None) -> tuple[bool | None, Any, str]:
     P, Q = _arrays(inst)
-    n, k = int(inst.dim), Q.shape[0]
+    n, k = inst.dimension, Q.shape[0]
     W, G, Z = inst.vertex_box()
     # variable layout: w1 (n), g1, w2 (n), g2, z1 (k), z2 (k), y (k)
     nv = 2 * (n + 1) + 3 * k
     o_w = [0, n + 1]
     o_z = [2 * (n + 1), 2 * (n + 1) + k]
     o_y = 2 * (n + 1) + 2 * k
-    rows, lo, hi = [], [], []
+    rows: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
     for i in range(2):
         for p in P:  # p.w_i - g_i >= 1
             r = np.zeros(nv)
             r[o_w[i]:o_w[i] + n] = p
             r[o_w[i] + n] = -1.0
-            rows.append(r), lo.append(1.0), hi.append(np.inf)
+            rows.append(r)
+            lo.append(1.0)
+            hi.append(np.inf)
         for l, q in enumerate(Q):  # z_il - q.w_i + g_i >= 1
             r = np.zeros(nv)
             r[o_w[i]:o_w[i] + n] = -q
             r[o_w[i] + n] = 1.0
             r[o_z[i] + l] = 1.0
-            rows.append(r), lo.append(1.0), hi.append(np.inf)
+            rows.append(r)
+            lo.append(1.0)
+            hi.append(np.inf)
     for l in range(k):  # z1_l <= Z y_l ; z2_l <= Z (1 - y_l)
         r = np.zeros(nv)
         r[o_z[0] + l], r[o_y + l] = 1.0, -float(Z)
-        rows.append(r), lo.append(-np.inf), hi.append(0.0)
+        rows.append(r)
+        lo.append(-np.inf)
+        hi.append(0.0)
         r = np.zeros(nv)
         r[o_z[1] + l], r[o_y + l] = 1.0, float(Z)
-        rows.append(r), lo.append(-np.inf), hi.append(float(Z))
+        rows.append(r)
+        lo.append(-np.inf)
+        hi.append(float(Z))
     lb = np.concatenate([[-W] * n + [-G], [-W] * n + [-G], [0.0] * (2 * k), [0.0] * k]).astype(float)
     ub = np.concatenate([[W] * n + [G], [W] * n + [G], [float(Z)] * (2 * k), [1.0] * k]).astype(float)
     integrality = np.concatenate([np.zeros(nv - k, bool), np.ones(k, bool)])
@@ -172,7 +182,7 @@ def _decide_alternating(
     inst: BMProgram, time_limit: float | None, rng: np.random.Generator, restarts: int, max_iter: int
 ) -> tuple[bool | None, Any, str]:
     P, Q = _arrays(inst)
-    n, k = int(inst.dim), Q.shape[0]
+    n, k = inst.dimension, Q.shape[0]
     t0 = time.perf_counter()
     best = np.inf
     for restart in range(restarts):

@@ -43,10 +43,11 @@ class ProgramSolve:
                  f"max_violation: {res.max_violation}",
                  f"objective: {res.objective}  bound: {res.bound}  wall_s: {res.wall_s:.3f}",
                  f"proof: {res.proof}"]
-        if res.b is not None and res.A.size <= 400:
-            lines += [f"b: {res.b.tolist()}", f"A: {res.A.tolist()}"]
-        elif res.b is not None:
-            lines.append(f"point: {res.b.size + res.A.size} entries (the JSON form lists them)")
+        if res.b is not None and res.A is not None:
+            if res.A.size <= 400:
+                lines += [f"b: {res.b.tolist()}", f"A: {res.A.tolist()}"]
+            else:
+                lines.append(f"point: {res.b.size + res.A.size} entries (the JSON form lists them)")
         if res.status in ("error", "unknown"):
             lines.append(f"log: {res.log.strip().splitlines()[0] if res.log.strip() else ''}")
         return "\n".join(lines)

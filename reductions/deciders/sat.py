@@ -39,6 +39,8 @@ from __future__ import annotations
 import time
 from typing import Any, Sequence
 
+from pysat.solvers import NoSuchSolverError, Solver
+
 __all__ = ["SAT_SOLVER", "SAT_PROBLEMS", "encode", "solve_clauses", "decode"]
 
 #: problems that ``decide(..., "sat")`` accepts
@@ -46,10 +48,6 @@ SAT_PROBLEMS = ("cnf", "nae_sat", "set_splitting", "coloring")
 
 
 def _pick_solver() -> str | None:
-    try:
-        from pysat.solvers import NoSuchSolverError, Solver
-    except ImportError:  # pragma: no cover - python-sat is a dependency
-        return None
     for name in ("cadical195", "glucose4"):
         try:
             s = Solver(name=name)
@@ -60,8 +58,8 @@ def _pick_solver() -> str | None:
     return None  # pragma: no cover
 
 
-#: PySAT solver name used by :func:`solve_clauses` ("cadical195", else "glucose4"; None if
-#: python-sat is missing)
+#: PySAT solver name used by :func:`solve_clauses` ("cadical195", else "glucose4"; None if the
+#: installed PySAT has neither)
 SAT_SOLVER = _pick_solver()
 
 _FIRST_BUDGET = 1_000
@@ -159,8 +157,7 @@ def solve_clauses(n_vars: int, clauses: Sequence[Sequence[int]], time_limit: flo
         return "empty clause", None, "the formula contains the empty clause"
     name = solver or SAT_SOLVER
     if name is None:  # pragma: no cover
-        raise RuntimeError("method: 'sat' needs python-sat (pip install python-sat)")
-    from pysat.solvers import Solver
+        raise RuntimeError("method: 'sat' needs a PySAT build with CaDiCaL 1.9.5 or Glucose 4")
 
     t0 = time.perf_counter()
     with Solver(name=name, bootstrap_with=[list(map(int, c)) for c in clauses]) as s:

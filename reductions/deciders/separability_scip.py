@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from pyscipopt import Model, quicksum
 
 from reductions.deciders.highs_models import sep_lp
 from reductions.deciders.separability_planes import exact_planes, integer_points, trivial_planes
@@ -60,8 +61,6 @@ def scip_split(P: np.ndarray, Q: np.ndarray, time_limit: float | None = None) ->
     text : str
         SCIP's status (and the error message, if any) for the Decision status.
     """
-    from pyscipopt import Model, quicksum
-
     P = np.asarray(P, dtype=float)
     Q = np.asarray(Q, dtype=float)
     if Q.ndim != 2 or Q.shape[0] == 0:

@@ -67,6 +67,8 @@ from reductions.deciders.sat import decode, encode, solve_clauses
 from reductions.deciders.separability_scip import scip_separability
 from reductions.deciders.source_milp import MAX_MILP_ENTRIES, highs_milp, milp_decide, separability_box_bound
 from reductions.deciders.timer import Timer
+from reductions.problems.bm_program import BMProgram
+from reductions.problems.lsa_program import LSAProgram
 from reductions.problems.problem import Problem
 
 __all__ = ["decide", "Decision", "PROOF_LEVELS", "METHODS", "METHOD_PROBLEMS", "MAX_BRUTE_VARS",
@@ -106,6 +108,8 @@ def _sat_decide(inst: Problem, timer: Timer) -> "Decision":
     kind, model, text = solve_clauses(n_vars, clauses, timer.remaining())
     status = f"sat ({text}; {n_vars} variables, {len(clauses)} clauses)"
     if kind == "sat":
+        if model is None:
+            raise ValueError(f"sat: the solver reported a model but returned none ({text})")
         return _finish(inst, "sat", "feasible", decode(inst, model, info), timer, status)
     if kind == "empty clause":  # unsatisfiable by definition
         return _finish(inst, "sat", "infeasible", None, timer, status, no_proof="exact")
@@ -143,7 +147,7 @@ def _milp_decide(inst: Problem, timer: Timer) -> Decision:
     return _finish(inst, "milp", kind, witness, timer, status)
 
 
-def _decide_lsa(inst, method: str, time_limit: float | None) -> Decision:
+def _decide_lsa(inst: LSAProgram, method: str, time_limit: float | None) -> Decision:
     """Solve the program and keep only what the run proves (:func:`reductions.deciders.certify.answer_for_program`):
     YES with a point certified exactly (at the program's source when it has provenance), NO
     with the solver's proof (infeasibility, or a proven dual bound above the YES value)."""
@@ -208,8 +212,12 @@ def decide(instance: Problem, method: str = "milp", time_limit: float | None = N
         time_limit = float(time_limit)
     name = instance.PROBLEM
     if name == "lsa_program":
+        if not isinstance(instance, LSAProgram):
+            raise TypeError(f"instance: expected an LSAProgram for problem lsa_program, got {type(instance).__name__}")
         return _decide_lsa(instance, method, time_limit)
     if name == "bm_program":
+        if not isinstance(instance, BMProgram):
+            raise TypeError(f"instance: expected a BMProgram, got {type(instance).__name__}")
         return decide_bm(instance, method, time_limit)
     if method not in METHODS:
         raise ValueError(f"method: expected one of {METHODS} for {name}, got {method!r}")

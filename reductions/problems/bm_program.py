@@ -281,6 +281,13 @@ class BMProgram(Problem):
         object.__setattr__(self, "outside", outside)
         object.__setattr__(self, "dim", dim)
 
+    @property
+    def dimension(self) -> int:
+        """``dim`` as an int (``__post_init__`` always sets it; ValueError if it is unset)."""
+        if self.dim is None:
+            raise ValueError("dim: unset (the instance was not built by its constructor)")
+        return self.dim
+
     # ------------------------------------------------------------------ JSON
     def to_json(self) -> dict:
         out = self.header()
@@ -299,7 +306,7 @@ class BMProgram(Problem):
 
     def size(self) -> dict[str, int]:
         """``{"dim": dim, "n_inside": m, "n_outside": k}`` (same keys as ``separability``)."""
-        return {"dim": int(self.dim), "n_inside": len(self.inside), "n_outside": len(self.outside)}
+        return {"dim": self.dimension, "n_inside": len(self.inside), "n_outside": len(self.outside)}
 
     # ------------------------------------------------------------------ solutions
     def parse_solution(self, solution: Any) -> dict[str, Any]:
@@ -384,7 +391,7 @@ class BMProgram(Problem):
 
     def vertex_box(self) -> tuple[int, int, int]:
         """``(W, G, Z)`` of :func:`vertex_box` for this instance."""
-        return vertex_box(self.inside, self.outside, int(self.dim))
+        return vertex_box(self.inside, self.outside, self.dimension)
 
     def basic_solution(self, solution: Any) -> dict[str, Any]:
         """A zero-objective solution inside :meth:`vertex_box` from any zero-objective one (exact).

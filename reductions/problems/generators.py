@@ -41,6 +41,7 @@ from reductions.problems.nae_sat import NAESAT
 from reductions.problems.partition import Partition
 from reductions.problems.separability import Separability
 from reductions.problems.set_splitting import SetSplitting
+from reductions.problems.values import as_points
 
 __all__ = ["generate", "GENERATORS", "random_clause"]
 
@@ -76,10 +77,10 @@ def _cnf(size: int, rng, planted: bool):
     width = min(3, n)
     m = max(1, round(4.26 * n))
     if not planted:
-        return CNF(n, _clauses(n, m, width, rng, lambda c: True)), None
+        return CNF(n, tuple(_clauses(n, m, width, rng, lambda c: True))), None
     hidden = _assignment(n, rng)
     val = lambda l: hidden[abs(l) - 1] == (l > 0)
-    return CNF(n, _clauses(n, m, width, rng, lambda c: any(val(l) for l in c))), hidden
+    return CNF(n, tuple(_clauses(n, m, width, rng, lambda c: any(val(l) for l in c)))), hidden
 
 
 def _nae(size: int, rng, planted: bool):
@@ -89,10 +90,10 @@ def _nae(size: int, rng, planted: bool):
     width = min(3, n)
     m = max(1, round(2.1 * n))
     if not planted:
-        return NAESAT(n, _clauses(n, m, width, rng, lambda c: True)), None
+        return NAESAT(n, tuple(_clauses(n, m, width, rng, lambda c: True))), None
     hidden = _assignment(n, rng)
     val = lambda l: hidden[abs(l) - 1] == (l > 0)
-    return NAESAT(n, _clauses(n, m, width, rng, lambda c: len({val(l) for l in c}) == 2)), hidden
+    return NAESAT(n, tuple(_clauses(n, m, width, rng, lambda c: len({val(l) for l in c}) == 2))), hidden
 
 
 def _set_splitting(size: int, rng, planted: bool):
@@ -101,12 +102,12 @@ def _set_splitting(size: int, rng, planted: bool):
         raise ValueError("size: set_splitting needs at least 2 elements")
     width = min(3, n)
     m = max(1, round(2.1 * n))
-    hidden = None
+    hidden: tuple[int, ...] | None = None
     if planted:
-        hidden = [int(v) for v in rng.integers(0, 2, size=n)]
-        if len(set(hidden)) == 1:  # both sides must be used, else no subset can be split
-            hidden[int(rng.integers(0, n))] ^= 1
-        hidden = tuple(hidden)
+        sides = [int(v) for v in rng.integers(0, 2, size=n)]
+        if len(set(sides)) == 1:  # both sides must be used, else no subset can be split
+            sides[int(rng.integers(0, n))] ^= 1
+        hidden = tuple(sides)
     subsets = []
     for _ in range(m):
         for _ in range(_MAX_REDRAWS):
@@ -114,7 +115,7 @@ def _set_splitting(size: int, rng, planted: bool):
             if hidden is None or len({hidden[t] for t in s}) == 2:
                 break
         subsets.append(s)
-    return SetSplitting(n, subsets), hidden
+    return SetSplitting(n, tuple(subsets)), hidden
 
 
 def _partition(size: int, rng, planted: bool):
@@ -122,7 +123,7 @@ def _partition(size: int, rng, planted: bool):
     hi = 2 ** min(n, 60)
     values = [int(v) for v in rng.integers(1, hi + 1, size=n)]
     if not planted:
-        return Partition(values), None
+        return Partition(tuple(values)), None
     if n < 2:
         raise ValueError("size: a planted partition needs at least 2 values")
     signs = [int(s) for s in rng.choice([-1, 1], size=n)]
@@ -134,7 +135,7 @@ def _partition(size: int, rng, planted: bool):
         light = -1 if diff > 0 else 1
         i = next(i for i, s in enumerate(signs) if s == light)
         values[i] += abs(diff)
-    return Partition(values), tuple(signs)
+    return Partition(tuple(values)), tuple(signs)
 
 
 def _coloring(size: int, rng, planted: bool, k: int = 3):
@@ -155,7 +156,8 @@ def _separability(size: int, rng, planted: bool, dim: int = 2, box: int = 6):
     if not planted:
         pts = rng.integers(-box, box + 1, size=(n, dim))
         n_in = max(1, n // 2)
-        return Separability(inside=pts[:n_in].tolist(), outside=pts[n_in:].tolist(), dim=dim), None
+        in_pts, out_pts = as_points(pts[:n_in].tolist()), as_points(pts[n_in:].tolist())
+        return Separability(inside=in_pts, outside=out_pts, dim=dim), None
     for _ in range(_MAX_REDRAWS):
         W = rng.integers(-3, 4, size=(2, dim))
         if np.all(W.any(axis=1)):
@@ -163,7 +165,8 @@ def _separability(size: int, rng, planted: bool, dim: int = 2, box: int = 6):
     # planes through a random point near the origin; g_i = c.w_i + 1/2 keeps integer points off them
     c = rng.integers(-2, 3, size=dim)
     g = [Fraction(int(W[i] @ c)) + Fraction(1, 2) for i in range(2)]
-    inside, outside = [], []
+    inside: list[list[int]] = []
+    outside: list[list[int]] = []
     n_in = max(1, n // 2)
     for _ in range(_MAX_REDRAWS * 10):
         if len(inside) >= n_in and len(outside) >= n - n_in:
@@ -176,7 +179,7 @@ def _separability(size: int, rng, planted: bool, dim: int = 2, box: int = 6):
         elif len(outside) < n - n_in:
             outside.append(x.tolist())
     hidden = (tuple(Fraction(int(t)) for t in W[0]), g[0], tuple(Fraction(int(t)) for t in W[1]), g[1])
-    return Separability(inside=inside, outside=outside, dim=dim), hidden
+    return Separability(inside=as_points(inside), outside=as_points(outside), dim=dim), hidden
 
 
 GENERATORS = {

@@ -12,6 +12,8 @@ import lzma
 from pathlib import Path
 from typing import Any, Mapping
 
+from reductions.problems.cnf import CNF
+from reductions.problems.coloring import Coloring
 from reductions.problems.problem import Problem, problem_class
 
 __all__ = ["load_problem", "BILINEAR_SCHEMA", "GRAPH_SUFFIXES"]
@@ -64,20 +66,36 @@ def _read_json(path: Path, k: int | None) -> Problem:
     return _load_dict(data, k)
 
 
+def _cnf_class() -> type[CNF]:
+    """The class registered as ``cnf`` (TypeError unless it derives from CNF, whose DIMACS reader is used)."""
+    cls = problem_class("cnf")
+    if not issubclass(cls, CNF):
+        raise TypeError(f"problem 'cnf' is registered as {cls.__qualname__}, which does not derive from CNF")
+    return cls
+
+
+def _coloring_class() -> type[Coloring]:
+    """The class registered as ``coloring`` (TypeError unless it derives from Coloring)."""
+    cls = problem_class("coloring")
+    if not issubclass(cls, Coloring):
+        raise TypeError(f"problem 'coloring' is registered as {cls.__qualname__}, which does not derive from Coloring")
+    return cls
+
+
 def _load_path(path: Path, k: int | None) -> Problem:
     if not path.exists():
         raise OSError(f"instance: no such file {str(path)!r}")
     suffix = path.suffix.lower()
     if path.name.lower().endswith((".cnf.gz", ".cnf.xz")):
-        return problem_class("cnf").from_dimacs(_read_compressed(path), source=str(path))
+        return _cnf_class().from_dimacs(_read_compressed(path), source=str(path))
     if suffix == ".col":
-        return problem_class("coloring").read_dimacs(path, k=k)
+        return _coloring_class().read_dimacs(path, k=k)
     if suffix == ".json":
         return _read_json(path, k)
     if suffix in (".cnf", ".dimacs"):
-        return problem_class("cnf").read_dimacs(path)
+        return _cnf_class().read_dimacs(path)
     if suffix in GRAPH_SUFFIXES:
-        return problem_class("coloring").read_graph(path, k=k)
+        return _coloring_class().read_graph(path, k=k)
     raise ValueError(
         f"instance: unsupported file suffix {suffix!r}; expected .json, .cnf, .cnf.gz, .cnf.xz, .col "
         f"or one of {GRAPH_SUFFIXES}"

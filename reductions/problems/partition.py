@@ -33,7 +33,7 @@ class Partition(Problem):
         vals = self.values
         if isinstance(vals, (str, bytes, Mapping)) or not isinstance(vals, Iterable):
             raise TypeError(f"values: expected a list of positive integers, got {type(vals).__name__}")
-        out = []
+        out: list[int] = []
         for i, v in enumerate(vals):
             if isinstance(v, bool) or not isinstance(v, Integral):
                 raise ValueError(f"values[{i}]: expected a positive integer, got {v!r}")

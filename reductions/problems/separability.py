@@ -87,14 +87,21 @@ class Separability(Problem):
         object.__setattr__(self, "outside", outside)
         object.__setattr__(self, "dim", dim)
 
+    @property
+    def dimension(self) -> int:
+        """``dim`` as an int (``__post_init__`` always sets it; ValueError if it is unset)."""
+        if self.dim is None:
+            raise ValueError("dim: unset (the instance was not built by its constructor)")
+        return self.dim
+
     def size(self) -> dict[str, int]:
-        return {"dim": self.dim, "n_inside": len(self.inside), "n_outside": len(self.outside)}
+        return {"dim": self.dimension, "n_inside": len(self.inside), "n_outside": len(self.outside)}
 
     # -- numeric views -----------------------------------------------------------------------
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(P, Q) as float64 arrays of shapes (|P|, dim), (|Q|, dim)."""
-        P = np.array([[float(c) for c in p] for p in self.inside], dtype=float).reshape(-1, self.dim)
-        Q = np.array([[float(c) for c in q] for q in self.outside], dtype=float).reshape(-1, self.dim)
+        P = np.array([[float(c) for c in p] for p in self.inside], dtype=float).reshape(-1, self.dimension)
+        Q = np.array([[float(c) for c in q] for q in self.outside], dtype=float).reshape(-1, self.dimension)
         return P, Q
 
     def integer_scale(self) -> int:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 from numbers import Integral, Rational, Real
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-__all__ = ["as_fraction", "as_bool_tuple", "check_coordinate", "MAX_COORDINATE", "to_jsonable"]
+__all__ = ["as_fraction", "as_points", "as_bool_tuple", "check_coordinate", "MAX_COORDINATE", "to_jsonable"]
 
 
 def as_fraction(x: Any, name: str = "value") -> Fraction:
@@ -52,6 +52,17 @@ def as_fraction(x: Any, name: str = "value") -> Fraction:
             raise ValueError(f"{name}: expected a finite number, got {x!r}")
         return Fraction(xf)
     raise TypeError(f"{name}: expected a number, got {type(x).__name__}")
+
+
+def as_points(rows: Iterable[Iterable[Any]], name: str = "points") -> tuple[tuple[Fraction, ...], ...]:
+    """Exact points: every row a tuple of :func:`as_fraction` values (``name`` in error messages).
+
+    Examples
+    --------
+    >>> as_points([[1, "1/2"]])
+    ((Fraction(1, 1), Fraction(1, 2)),)
+    """
+    return tuple(tuple(as_fraction(c, f"{name}[{i}]") for c in row) for i, row in enumerate(rows))
 
 
 #: largest |numerator| / denominator accepted for a point coordinate (separability, bm_program):

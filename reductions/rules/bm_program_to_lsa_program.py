@@ -201,7 +201,7 @@ class Layout:
 def layout_of(instance: BMProgram, layout: str = "fixed") -> Layout:
     """The :class:`Layout` used for ``instance``."""
     _check_layout(layout)
-    m, k, n = len(instance.inside), len(instance.outside), int(instance.dim)
+    m, k, n = len(instance.inside), len(instance.outside), instance.dimension
     return Layout(layout, m, k, n, lsa_dimension(m, k, n, layout))
 
 
@@ -232,7 +232,8 @@ def _fixed_entries(instance: BMProgram, lay: Layout) -> tuple[np.ndarray, np.nda
 
 def _variable_entries(lay: Layout) -> tuple[set[int], set[int]]:
     """(indices of b, rows of A[:, 0]) that hold BM variables."""
-    in_b, in_a = set(), set()
+    in_b: set[int] = set()
+    in_a: set[int] = set()
     for var, size in (("z1", lay.k), ("z2", lay.k), ("w1", lay.n), ("w2", lay.n), ("g1", 1), ("g2", 1)):
         for i in range(size):
             kind, idx = lay.place(var, i)

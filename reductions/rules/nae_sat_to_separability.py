@@ -38,6 +38,7 @@ from typing import Any
 from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.nae_sat import NAESAT
 from reductions.problems.separability import Separability
+from reductions.problems.values import as_points
 from reductions.rules.registry import Rule, register
 
 
@@ -66,7 +67,7 @@ def reduce(instance: NAESAT) -> Reduction:
         for lit in c:
             p[abs(lit) - 1] += f if lit > 0 else -f
         inside.append(p)
-    target = Separability(inside=inside, outside=outside, dim=dim)
+    target = Separability(inside=as_points(inside), outside=as_points(outside), dim=dim)
     t = Fraction(L - L // K) if K >= 2 else Fraction(L, 2)
 
     def forward(sol: Any) -> tuple:

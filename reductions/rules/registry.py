@@ -16,6 +16,7 @@ docs table (:func:`rules_table`) are all read from here.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import sys
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ class Rule:
     reduce: Callable[..., Reduction]
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     module: str = field(default="")
+    #: the parsed ``size_formula`` (set by ``__post_init__``)
+    _parsed: dict[str, ast.Expression] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "size_formula", dict(self.size_formula) if isinstance(self.size_formula, Mapping)

@@ -21,6 +21,7 @@ from typing import Any
 
 from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.separability import Separability
+from reductions.problems.values import as_points
 from reductions.problems.set_splitting import SetSplitting
 from reductions.rules.registry import Rule, register
 
@@ -41,7 +42,7 @@ def reduce(instance: SetSplitting) -> Reduction:
         q = [0] * dim
         q[t] = 1
         outside.append(q)
-    target = Separability(inside=inside, outside=outside, dim=dim)
+    target = Separability(inside=as_points(inside), outside=as_points(outside), dim=dim)
 
     def forward(sol: Any) -> tuple:
         side = as_bool_tuple(sol, n)

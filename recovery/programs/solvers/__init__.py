@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -140,7 +140,7 @@ def solve(program: BilinearProgram, solver: str = "scip", time_limit: float = 60
     """
     time_limit, seed = _check_solve_args(program, solver, time_limit, seed, max_bytes)
     t0 = time.perf_counter()
-    common = dict(solver=solver, seed=seed, time_limit=time_limit)
+    common: dict[str, Any] = dict(solver=solver, seed=seed, time_limit=time_limit)
     spec = registry.get(solver)
     if not spec.installed():
         return SolveResult("error", None, None, None, None, time.perf_counter() - t0,
@@ -161,7 +161,7 @@ def _run_solver(solver: str, program: BilinearProgram, time_limit: float, seed: 
     return _runner(solver)(program, time_limit, seed)
 
 
-def _verified(program: BilinearProgram, out: Outcome, tol: float, wall: float, common: dict):
+def _verified(program: BilinearProgram, out: Outcome, tol: float, wall: float, common: Mapping[str, Any]):
     """Verify the outcome's point (clipped, exact) and make its label agree with its numbers."""
     status, log = out.status, out.log
     b = A = ver = None

@@ -87,6 +87,8 @@ def exact_point(program: BilinearProgram, b: np.ndarray, A: np.ndarray) -> tuple
             continue
         ver = verify(program, cb, cA, tol=0.0)
         if ver.exact and (ver.objective_exact is None or ver.objective_exact <= 0):
+            if ver.b is None or ver.A is None:
+                raise ValueError("verify: an exact verdict without the clipped point (b, A)")
             return ver.b, ver.A
     return None
 

@@ -133,7 +133,9 @@ def run_multistart(program: BilinearProgram, time_limit: float, seed: int) -> Ou
     c = compile_program(program)
     rng = np.random.default_rng(seed)
     free_idx = np.flatnonzero(c.free)
-    best_x, best_v, k, log = None, np.inf, 0, []
+    best_x: np.ndarray | None = None
+    best_v, k = np.inf, 0
+    log: list[str] = []
     while True:
         x0 = c.random_start(rng)
         x = _lbfgsb(c, free_idx, x0, clock) if free_idx.size else x0
@@ -145,7 +147,7 @@ def run_multistart(program: BilinearProgram, time_limit: float, seed: int) -> Ou
             best_x, best_v = x, v
         if best_v <= FEAS_TOL or clock.out():
             break
-    if best_v <= FEAS_TOL and c.has_obj and not clock.out() and free_idx.size:
+    if best_x is not None and best_v <= FEAS_TOL and c.has_obj and not clock.out() and free_idx.size:
         x = _polish(c, _lbfgsb(c, free_idx, best_x, clock, rho=1e4), clock)
         if c.max_violation(x) <= FEAS_TOL and c.objective(x) < c.objective(best_x):
             log.append(f"objective improved {c.objective(best_x):.6g} -> {c.objective(x):.6g}")
@@ -268,7 +270,9 @@ def run_alternating_lp(program: BilinearProgram, time_limit: float, seed: int) -
     d = c.d
     b_block = np.arange(d + 1)
     A_block = np.arange(d + 1, c.n)
-    best_x, best_v, k, log = None, np.inf, 0, []
+    best_x: np.ndarray | None = None
+    best_v, k = np.inf, 0
+    log: list[str] = []
     while True:
         x = c.random_start(rng)
         k += 1
@@ -293,7 +297,7 @@ def run_alternating_lp(program: BilinearProgram, time_limit: float, seed: int) -
             prev = v
         if best_v <= FEAS_TOL or clock.out():
             break
-    if best_v <= FEAS_TOL and c.has_obj:
+    if best_x is not None and best_v <= FEAS_TOL and c.has_obj:
         best_x = _improve_objective(c, best_x, (A_block, b_block), clock, log)
     return _finish(c, best_x, best_v, "alternating-lp", log, k)
 

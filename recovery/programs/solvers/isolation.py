@@ -107,7 +107,7 @@ def _child(fn: Callable[..., Any], args: tuple, write_fd: int, log_fd: int) -> N
 
 def _read_until(read_fd: int, pid: int, deadline: float) -> tuple[bytes, bool]:
     """Read the child's result until EOF or ``deadline``; True when the deadline passed."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         left = deadline - time.monotonic()
         if left <= 0:

@@ -94,7 +94,7 @@ def _objective_pairs(c) -> tuple[float, list[tuple[int, int]]] | Outcome:
     """The objective's floor (its fixed terms) and its complementarity pairs (both factors free,
     positive weight, factors in [0, finite hi]); a refusal Outcome when the objective has another form."""
     floor = c.obj_const
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     if not c.has_obj:
         return floor, pairs
     for p, q, w in zip(c.obj_p, c.obj_q, c.obj_val):
@@ -195,10 +195,10 @@ def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Ou
     if st in ("kInfeasible", "kUnboundedOrInfeasible"):
         return _infeasible(c, M, pairs, st, log, t0, time_limit, seed)
     if st == "kTimeLimit":
-        b = A = None
         if out.x is not None:
             b, A = c.split(out.x[: c.n])
-        return Outcome("timeout", b=b, A=A, log="\n".join(log), proof=f"highs:{st}")
+            return Outcome("timeout", b=b, A=A, log="\n".join(log), proof=f"highs:{st}")
+        return Outcome("timeout", log="\n".join(log), proof=f"highs:{st}")
     return Outcome("unknown", log="\n".join(log), proof=f"highs:{st}")
 
 

@@ -66,7 +66,11 @@ def _claim(c, x, bound, name, log):
 def _envelopes(c, pairs: list[tuple[int, int]], n: int):
     """The four McCormick envelope rows of each lifted product w = x y (column ``c.n + k`` for
     pair k), each written as ``a x + b y - w (<= or >=) const``; returns (rows, lo, hi)."""
-    rr, cc, vv, elo, ehi = [], [], [], [], []
+    rr: list[int] = []
+    cc: list[int] = []
+    vv: list[float] = []
+    elo: list[float] = []
+    ehi: list[float] = []
     for k, (x, y) in enumerate(pairs):
         lx, ux, ly, uy = c.lo[x], c.hi[x], c.lo[y], c.hi[y]
         w = c.n + k
@@ -78,9 +82,11 @@ def _envelopes(c, pairs: list[tuple[int, int]], n: int):
             cc += [x, y, w]
             vv += [ax, ay, -1.0]
             if ge:
-                elo.append(-np.inf), ehi.append(const)
+                elo.append(-np.inf)
+                ehi.append(const)
             else:
-                elo.append(const), ehi.append(np.inf)
+                elo.append(const)
+                ehi.append(np.inf)
     return sparse.coo_matrix((vv, (rr, cc)), shape=(len(elo), n)), elo, ehi
 
 
@@ -125,7 +131,11 @@ def run_mccormick(program: BilinearProgram, time_limit: float, seed: int) -> Out
     if st == "kInfeasible":
         return Outcome("infeasible", log=log, proof="highs:kInfeasible (McCormick relaxation infeasible)")
     if st == "kOptimal" and out.x is not None:
-        bound = float(out.objective) if c.has_obj else 0.0
+        bound = 0.0
+        if c.has_obj:
+            if out.objective is None:
+                raise ValueError("highs: status kOptimal with a point but without its objective value")
+            bound = float(out.objective)
         return _claim(c, out.x[: c.n], bound, "mccormick", log)
     if st == "kTimeLimit":
         return Outcome("timeout", log=log, proof=f"highs:{st}")

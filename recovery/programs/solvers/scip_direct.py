@@ -23,10 +23,12 @@ from __future__ import annotations
 import math
 import time
 from fractions import Fraction
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
 from recovery.programs.program import BilinearProgram, Number
+from recovery.programs.values import Triplet
 from recovery.programs.solvers.registry import SolverSpec, register
 from recovery.programs.solvers.result import Outcome
 
@@ -43,7 +45,7 @@ SCIP_STATUS = {
 #: parameter sets tried in order when SoPlex fails ("error in LP solver"): without LP scaling and
 #: the LP stability/feasibility re-checks that raise the error, SCIP finished on the public
 #: instances where the defaults failed (kissat-and2, kissat-ite1)
-_RETRY_SETTINGS = (
+_RETRY_SETTINGS: tuple[dict[str, int | bool], ...] = (
     {},
     {"lp/scaling": 0, "lp/checkstability": False, "lp/checkprimfeas": False, "lp/checkdualfeas": False},
     {"lp/checkstability": False, "lp/checkprimfeas": False, "lp/checkdualfeas": False,
@@ -59,22 +61,23 @@ def _var_values(program: BilinearProgram):
     return fixed, bounds
 
 
-def build_scip_model(program: BilinearProgram, settings: dict | None = None):
+def build_scip_model(program: BilinearProgram, settings: Mapping[str, Any] | None = None):
     """PySCIPOpt ``Model`` of ``program`` (see module docstring) and its variables by name.
 
     Returns ``(model, variables, objective_var)``; ``objective_var`` is None for feasibility
     programs.  ``settings``: extra SCIP parameters.
     """
     from pyscipopt import Model, quicksum
+    from pyscipopt.scip import Expr, Variable
 
     fixed, bounds = _var_values(program)
     m = Model(program.name or "bilinear")
     m.hideOutput()
     for key, value in (settings or {}).items():
         m.setParam(key, value)
-    variables: dict[str, object] = {}
+    variables: dict[str, Variable] = {}
 
-    def operand(name: str):
+    def operand(name: str) -> float | Variable:
         if name in fixed:
             return fixed[name]
         if name not in variables:
@@ -82,7 +85,7 @@ def build_scip_model(program: BilinearProgram, settings: dict | None = None):
             variables[name] = m.addVar(name=name, lb=lo, ub=hi, vtype="C")
         return variables[name]
 
-    def expression(j: int, D) -> object:
+    def expression(j: int, D: Iterable[Triplet]) -> Expr:
         return quicksum(float(w) * operand(f"b[{u}]") * operand(f"A[{v},{j}]") for u, v, w in D)
 
     exact_fixed = program.fixed_values()
@@ -128,7 +131,7 @@ def _point(program: BilinearProgram, m, variables: dict) -> tuple[np.ndarray, np
 SCIP_MAX_TIME = 1e20
 
 
-def _solve_once(program: BilinearProgram, limit: float, seed: int, settings: dict):
+def _solve_once(program: BilinearProgram, limit: float, seed: int, settings: Mapping[str, Any]):
     params = {"limits/time": min(SCIP_MAX_TIME, max(0.05, limit)), "randomization/randomseedshift": int(seed) % 2**31,
               "timing/clocktype": 2, **settings}
     m, variables, t = build_scip_model(program, params)

@@ -18,12 +18,17 @@ Fixed variables are substituted before the formula is built.  Only small program
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 
 from recovery.programs.program import BilinearProgram
+from recovery.programs.values import Triplet
 from recovery.programs.solvers.registry import SolverSpec, register
 from recovery.programs.solvers.result import Outcome
+
+if TYPE_CHECKING:  # z3 is optional and imported where it is used
+    from z3 import ArithRef
 
 __all__ = ["run_z3", "MAX_FREE"]
 
@@ -31,7 +36,7 @@ __all__ = ["run_z3", "MAX_FREE"]
 MAX_FREE = 200
 
 
-def _q(x) -> "object":
+def _q(x: Any) -> ArithRef:
     import z3
 
     f = Fraction(x)
@@ -42,16 +47,16 @@ def _formula(program: BilinearProgram):
     import z3
 
     fixed = program.fixed_values()
-    names: dict[str, object] = {}
+    names: dict[str, ArithRef] = {}
 
-    def operand(name: str):
+    def operand(name: str) -> ArithRef:
         if name in fixed:
             return _q(fixed[name])
         if name not in names:
             names[name] = z3.Real(name)
         return names[name]
 
-    def expression(j: int, D):
+    def expression(j: int, D: Iterable[Triplet]) -> ArithRef:
         return z3.Sum([_q(w) * operand(f"b[{u}]") * operand(f"A[{v},{j}]") for u, v, w in D]) if D else _q(0)
 
     facts = []

@@ -1,4 +1,4 @@
-"""Fuzz suite (issue 12): malformed problem files, program files, DIMACS files and CLI flag values.
+"""Fuzz suite: malformed problem files, program files, DIMACS files and CLI flag values.
 
 Every case runs through ``lsahard.cli.main`` in-process and must end either with exit code 2 and
 exactly one line on stderr (``lsahard: error: ...`` or argparse's ``lsahard CMD: error: ...``), or

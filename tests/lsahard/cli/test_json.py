@@ -1,4 +1,4 @@
-"""Strict machine output (issue 12, item 2): for every sub-command that has ``--json`` (and every
+"""Strict machine output: for every sub-command that has ``--json`` (and every
 solver of :data:`recovery.programs.solvers.SOLVER_NAMES` for ``solve``) stdout is exactly one JSON document.
 
 Each command runs in a subprocess, so that what C code writes to file descriptor 1 (HiGHS's

@@ -169,7 +169,7 @@ def test_every_graph_is_coloured_at_chi_and_refuted_below(name, chi):
 
 
 #: separability level in the default run: 5 uf20 (YES), 3 uuf50 (NO), and kissat files
-#: including the ones whose LSA level was answered wrongly in issue 14 (congr2, strash2, ph4)
+#: including the ones whose LSA level was answered wrongly before the soundness checks (congr2, strash2, ph4)
 SEPARABILITY_SELECTION = ("uf20-01", "uf20-02", "uf20-03", "uf20-010", "uf20-025",
                           "uuf50-01", "uuf50-02", "uuf50-03",
                           "kissat-congr2", "kissat-strash2", "kissat-ph4", "kissat-ph5", "kissat-prime4",

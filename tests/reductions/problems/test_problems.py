@@ -315,3 +315,15 @@ def test_dimacs_col_public_myciel3():
     assert load_problem(path, k=4).size() == {"n_nodes": 11, "n_edges": 20, "k": 4}
     assert decide(load_problem(path, k=4), method="sat").answer is True
     assert decide(load_problem(path, k=3), method="sat").answer is False
+
+
+def test_point_problems_state_their_dimension():
+    from reductions.problems.bm_program import BMProgram
+
+    for cls in (Separability, BMProgram):
+        assert cls(inside=[[1, 2]], outside=[]).dimension == 2
+        assert cls(inside=[], outside=[], dim=3).dimension == 3
+        inst = cls(inside=[[1]], outside=[[0]])
+        object.__setattr__(inst, "dim", None)  # only a bypassed constructor leaves it unset
+        with pytest.raises(ValueError, match="dim: unset"):
+            inst.size()
