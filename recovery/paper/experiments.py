@@ -36,8 +36,22 @@ FIGURES: dict[str, Callable[..., dict[str, Any]]] = {"fig3": fig3, "fig5": fig5,
 
 @one_blas_thread
 def run_paper_suite(out_dir: str | Path, quick: bool = False) -> dict[str, Any]:
-    """Run Fig. 3, Fig. 5, Fig. 2 and Appendix A into ``out_dir``; returns ``{name: result dict}`` plus
-    ``"total_wall_time"``.  Also writes ``paper_suite.md`` (all tables) and ``paper_suite.json``."""
+    """Run Fig. 3, Fig. 5, Fig. 2 and Appendix A into ``out_dir``.
+
+    Also writes ``paper_suite.md`` (all tables) and ``paper_suite.json``.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Output directory (created if missing).
+    quick : bool, optional
+        Fewer seeds, steps and prompts (a smoke run).
+
+    Returns
+    -------
+    dict
+        ``{name: result dict}`` plus ``"total_wall_time"`` and ``"total_cpu_time"``.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     t0, c0 = time.monotonic(), time.process_time()
@@ -70,8 +84,13 @@ def run_figure(figure: str, out_dir: str | Path, *, quick: bool = False) -> dict
     Returns
     -------
     dict
-        The experiment's result (``markdown``: path of its table, ``wall_time``), or for ``all`` the suite's
-        (``total_wall_time``).
+        The experiment's result (``markdown``: path of its table, ``wall_time``), or for ``all`` the
+        suite's (``total_wall_time``).
+
+    Raises
+    ------
+    ValueError
+        If ``figure`` is unknown.
     """
     if figure != "all" and figure not in FIGURES:
         raise ValueError(f"figure must be one of {[*FIGURES, 'all']}, got {figure!r}")

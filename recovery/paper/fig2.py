@@ -86,11 +86,51 @@ def fig2(
     eval_prompts: int | None = None,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """Fig. 2: a ``num_layers``-layer LSA trained in the Thm 4.1 subspace (100 context chains of length 5,
-    Bern(p) start); per layer l = 0..L: R1 and R2 at ``w_l = -theta_l`` (means over held-out prompts), the GD of
-    R1(w_l) to the exact R1 Pareto front, and the query prediction error of ``<theta_l, x_{n+1}>``.
-    Two read-outs: the paper's ``yhat = Z_L[d, n]`` and the sign-flipped ``yhat = -Z_L[d, n]`` of
-    transformers-as-gradient-descent constructions (trained with target ``-y``)."""
+    """Reproduce Fig. 2: an L-layer LSA trained in the Theorem 4.1 subspace, read layer by layer.
+
+    A ``num_layers``-layer LSA is trained in the Theorem 4.1 subspace (100 context chains of length 5,
+    Bern(p) start); per layer l = 0..L: R1 and R2 at ``w_l = -theta_l`` (means over held-out
+    prompts), the GD of ``R1(w_l)`` to the exact R1 Pareto front, and the query prediction error of
+    ``<theta_l, x_{n+1}>`` (MATH.md sections 6 and 7).  Two read-outs: the paper's
+    ``yhat = Z_L[d, n]`` and the sign-flipped ``yhat = -Z_L[d, n]`` of
+    transformers-as-gradient-descent constructions (trained with target ``-y``).  Writes ``fig2.md``,
+    ``fig2.json`` and ``fig2.png`` into ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Output directory (created if missing).
+    quick : bool, optional
+        Fewer seeds, steps and prompts (a smoke run).
+        Quick: 100 steps, 2000 training prompts, 20 evaluation prompts (full: 400, 10000, 50).
+    num_layers : int, optional
+        Number of layers (default 10).
+    d : int, optional
+        Chain length minus one (default 4).
+    n : int, optional
+        Number of context chains (default 100).
+    p : float, optional
+        ``P(x_1 = 1)`` (default 0.5).
+    steps : int, optional
+        Adam steps; default from ``quick``.
+    lr : float, optional
+        Adam learning rate (default 0.005).
+    train_size : int, optional
+        Training prompts; default from ``quick``.
+    batch_size : int, optional
+        Adam minibatch size (default 500).
+    eval_prompts : int, optional
+        Held-out prompts for the per-layer objectives; default from ``quick``.
+    seed : int, optional
+        Seed (default 0).
+
+    Returns
+    -------
+    dict
+        ``name``, ``title``, ``table``, ``sentence``, ``png``, ``markdown``, ``wall_time``,
+        ``cpu_time``, ``config``, ``summary`` (per read-out: ``R1_mean``, ``R2_mean``, ``gd_mean``,
+        ``pareto_fraction``, ``query_mse``, ``max_abs_error``, ``test_mse``) and ``paper``.
+    """
     # long for its keyword signature, docstring and result record; the per-read-out work is in _readout
     steps = steps or (100 if quick else 400)
     train_size = train_size or (2000 if quick else 10000)

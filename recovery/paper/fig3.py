@@ -1,4 +1,4 @@
-"""Fig. 3 of the paper: held-out accuracy of L-layer LSA (L = 1, 2, 3) for |S| = 2, 3, 4 (MATH.md section 7).
+"""Fig. 3 of the paper: held-out accuracy of L-layer LSA (L = 1, 2, 3) for ``|S|`` = 2, 3, 4 (MATH.md section 7).
 
 Baselines printed beside it: chance ``1/|S|``, the exact Bayes-optimal accuracy given the prompt (posterior-mean
 transition row from the Dirichlet(1)/uniform prior and the transition counts of the context and query chains), the
@@ -20,11 +20,36 @@ __all__ = ["bayes_accuracies", "fig3", "fig3_sentence"]
 
 
 def bayes_accuracies(prompts: Any, num_states: int) -> tuple[float, float, float]:
-    """(Bayes-optimal accuracy, oracle accuracy, rounded-posterior-mean accuracy) on sampled prompts whose kernel rows have a Dirichlet(1) prior
-    (binary: ``p01, p10 ~ U(0,1)`` = Beta(1,1)).  Bayes: predict ``argmax_s (c[x_d, s] + 1)`` with ``c`` the
-    transition counts of all context chains and of the query input; score against the sampled label.
-    Oracle: ``mean_b max_s K_b[x_d, s]`` (expected accuracy when the kernel is known).  Rounded posterior mean:
-    accuracy of ``round(E[y | prompt])``, the limit of a squared-loss regressor read out by rounding."""
+    """Return the Bayes-optimal, oracle and rounded-posterior-mean accuracies on sampled prompts.
+
+    The kernel rows have a Dirichlet(1) prior (binary: ``p01, p10 ~ U(0,1)`` = Beta(1,1)).
+    Bayes: predict ``argmax_s (c[x_d, s] + 1)`` with ``c`` the transition counts of all context
+    chains and of the query input; score against the sampled label.  Oracle:
+    ``mean_b max_s K_b[x_d, s]`` (expected accuracy when the kernel is known).  Rounded posterior
+    mean: accuracy of ``round(E[y | prompt])``, the limit of a squared-loss regressor read out by
+    rounding.
+
+    Parameters
+    ----------
+    prompts : Prompts
+        Sampled prompts with ``states`` (shape ``(B, n+1, d+1)``) and ``kernels`` (shape
+        ``(B, S, S)``).
+    num_states : int
+        ``|S|``.
+
+    Returns
+    -------
+    tuple of float
+        ``(Bayes-optimal accuracy, oracle accuracy, rounded-posterior-mean accuracy)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from recovery.paper._shared import sample
+    >>> bayes, oracle, post = bayes_accuracies(sample(200, 3, 10, 3, 0.5, np.random.default_rng(0)), 3)
+    >>> 0.0 <= bayes <= 1.0 and 1 / 3 <= oracle <= 1.0
+    True
+    """
     st = np.asarray(prompts.states)  # (B, n+1, d+1)
     B, n1, d1 = st.shape
     S = num_states
@@ -52,7 +77,7 @@ _Baselines = dict[int, list[tuple[float, float, float]]]
 
 def _train_all(states: Sequence[int], layers: Sequence[int], seeds: Sequence[int],
                cfg: Mapping[str, Any]) -> tuple[_PerCell, _PerCell, _Baselines]:
-    """Per (|S|, L): held-out accuracies and MSEs over seeds; per |S|: the baselines of every test set."""
+    """Per (``|S|``, L): held-out accuracies and MSEs over seeds; per ``|S|``: the baselines of every test set."""
     t0 = time.monotonic()
     acc: _PerCell = {}
     loss: _PerCell = {}
@@ -111,20 +136,23 @@ def _one_layer_text(states: Sequence[int], layers: Sequence[int], summary: Mappi
 
 
 def fig3_sentence(states: Sequence[int], layers: Sequence[int], summary: Mapping[str, Any]) -> str:
-    """The computed agreement sentence of Fig. 3 from the summary of :func:`fig3`.
+    """Return the computed agreement sentence of Fig. 3 from the summary of :func:`fig3`.
 
     Parameters
     ----------
-    states, layers : sequence of int
-        The |S| and L values of the run.
+    states : sequence of int
+        The ``|S|`` values of the run.
+    layers : sequence of int
+        The L values of the run.
     summary : mapping
         ``S{S}_L{L}`` -> {"mean", ...} and ``S{S}_bayes``/``_oracle``/``_postmean`` floats.
 
     Returns
     -------
     str
-        Monotonicity in L, the paper values matched within 0.05, the gaps to the Bayes-optimal and the rounded
-        posterior-mean accuracy, the one-layer verdict and the paper values above the oracle bound.
+        Monotonicity in L, the paper values matched within 0.05, the gaps to the Bayes-optimal and
+        the rounded posterior-mean accuracy, the one-layer verdict and the paper values above the
+        oracle bound.
     """
     reported = [(S, L, pv) for (S, L), pv in PAPER["fig3"].items() if pv is not None and S in states and L in layers]
     above = [(S, L, pv) for S, L, pv in reported if pv > summary[f"S{S}_oracle"] + 0.01]
@@ -189,11 +217,48 @@ def fig3(
     test_size: int | None = None,
     subspace: str = "dense",
 ) -> dict[str, Any]:
-    """Fig. 3: accuracy of L-layer LSA (L = 1, 2, 3) for |S| = 2, 3, 4; 10 context chains of length 6 (d = 5).
+    """Reproduce Fig. 3: accuracy of L-layer LSA (L = 1, 2, 3) for ``|S|`` = 2, 3, 4.
 
-    Writes ``fig3.md``, ``fig3.json`` and ``fig3.png`` into ``out_dir`` and returns the same content (keys
-    ``table``, ``sentence``, ``summary``, ``config``, ``wall_time``, ...).  ``quick``: 2 seeds, 150 Adam steps,
-    3000 training and 2000 test prompts (full: 5 seeds, 600 steps, 10000 and 5000).
+    10 context chains of length 6 (d = 5); held-out accuracy (prediction rounded to the nearest
+    state) beside the paper's values and the baselines of the module docstring (MATH.md section 7).
+    Writes ``fig3.md``, ``fig3.json`` and ``fig3.png`` into ``out_dir`` and returns the same content.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Output directory (created if missing).
+    quick : bool, optional
+        Fewer seeds, steps and prompts (a smoke run).
+        Quick: 2 seeds, 150 Adam steps, 3000 training and 2000 test prompts (full: 5 seeds, 600
+        steps, 10000 and 5000).
+    states : sequence of int, optional
+        The ``|S|`` values (default ``(2, 3, 4)``).
+    layers : sequence of int, optional
+        The L values (default ``(1, 2, 3)``).
+    seeds : sequence of int, optional
+        Seeds; default from ``quick``.
+    d : int, optional
+        Chain length minus one (default 5).
+    n : int, optional
+        Number of context chains (default 10).
+    steps : int, optional
+        Adam steps; default from ``quick``.
+    lr : float, optional
+        Adam learning rate (default 0.01).
+    train_size : int, optional
+        Training prompts per seed; default from ``quick``.
+    batch_size : int, optional
+        Adam minibatch size (default 500).
+    test_size : int, optional
+        Test prompts per seed; default from ``quick``.
+    subspace : str, optional
+        Parameter subspace (default ``"dense"``).
+
+    Returns
+    -------
+    dict
+        Keys ``name``, ``title``, ``table``, ``sentence``, ``png``, ``markdown``, ``wall_time``,
+        ``cpu_time``, ``num_trainings``, ``config`` and ``summary``.
     """
     seeds = tuple(range(2 if quick else 5)) if seeds is None else tuple(seeds)
     cfg = {"d": d, "n": n, "steps": steps or (150 if quick else 600), "lr": lr,

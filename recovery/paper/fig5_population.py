@@ -42,11 +42,53 @@ def _accuracy(pred: np.ndarray, y: np.ndarray) -> float:
 def fig5_population(ds: Sequence[int] = range(1, 11), *, n: int = 100, p: float = 0.5, batch: int = 2000,
                     starts: int = 40, certified_max_d: int = 4, time_limit: float = 1800.0,
                     rng: Any = 0, workers: int = 1, progress: bool = False) -> list[dict[str, Any]]:
-    """One row per ``d`` (keys: d, ftilde_star, f_star, f_psi, certified (a proof: interval-verified
-    branch-and-bound on the exact rational quadratic, ``f_lower <= f* <= f_upper``), lower_bound,
-    f_lower, f_upper, method,
-    starts_total, starts_at_best (multistart runs ending within 1e-9 of f*), acc_*, mse_*, mse_se_*,
-    seconds); ``acc_linear``/``acc_lsa``/``acc_psi`` refer to ``X*``, ``phi(b*, A*)``, ``phi(psi(X*))``."""
+    """Compute the population version of Fig. 5: one row per ``d``.
+
+    For binary chains (uniform kernel prior, Bern(p) start, ``n`` context chains) with the exact
+    population quadratic: ``ftilde*`` (the reparameterised linear model, ``X* = H^{-1} h``, paper
+    Lemma 3.1), ``f* = min ftilde(phi(b, A))`` (best one-layer LSA) and
+    ``f_psi = ftilde(phi(psi(X*)))`` (paper Remark C.15), with sampled accuracies and MSEs of the three
+    predictors (module docstring).
+
+    Parameters
+    ----------
+    ds : sequence of int, optional
+        The ``d`` values (default 1..10).
+    n : int, optional
+        Number of context chains (default 100).
+    p : float, optional
+        ``P(x_1 = 1)`` in (0, 1) (default 0.5).
+    batch : int, optional
+        Sampled prompts per ``d`` for accuracies and MSEs (default 2000).
+    starts : int, optional
+        Multistarts of ``f*`` and ``psi`` (default 40).
+    certified_max_d : int, optional
+        Largest ``d`` (at most 4) certified by branch-and-bound; multistart above.
+    time_limit : float, optional
+        Seconds per ``best_realizable`` call (default 1800).
+    rng : int or numpy.random.Generator, optional
+        Seed or generator (default 0).
+    workers : int, optional
+        Worker processes of ``best_realizable``.
+    progress : bool, optional
+        Progress output of ``best_realizable``.
+
+    Returns
+    -------
+    list of dict
+        Keys: d, ftilde_star, f_star, f_psi, certified (a proof: interval-verified branch-and-bound on
+        the exact rational quadratic, ``f_lower <= f* <= f_upper``), lower_bound, f_lower, f_upper,
+        method, starts_total, starts_at_best (multistart runs ending within 1e-9 of f*), acc_*,
+        mse_*, mse_se_*, seconds; ``acc_linear``/``acc_lsa``/``acc_psi`` refer to ``X*``,
+        ``phi(b*, A*)``, ``phi(psi(X*))``.
+
+    Raises
+    ------
+    TypeError
+        If a count is not an integer or ``rng`` is neither a seed nor a Generator.
+    ValueError
+        If a count is below 1, ``p`` is outside (0, 1) or the seed is negative.
+    """
     n = check_int(n, "n", min_value=1)
     p = check_probability_open(p, "p")
     batch = check_int(batch, "batch", min_value=1)
@@ -85,6 +127,24 @@ def fig5_population(ds: Sequence[int] = range(1, 11), *, n: int = 100, p: float 
 
 
 def fig5_markdown(rows: Sequence[Mapping[str, Any]], *, n: int, p: float, batch: int) -> str:
+    """Return the rows of :func:`fig5_population` as a Markdown table with a one-line preamble.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        Rows of :func:`fig5_population`.
+    n : int
+        Number of context chains (for the preamble).
+    p : float
+        ``P(x_1 = 1)`` (for the preamble).
+    batch : int
+        Sampled prompts per ``d`` (for the preamble).
+
+    Returns
+    -------
+    str
+        The Markdown text.
+    """
     head = ("| d | ftilde* (linear) | f* (best 1-layer LSA) | certified | starts at best | ftilde(phi(psi(X*))) | "
             "acc linear | acc LSA | acc psi | sample MSE linear / LSA / psi |\n"
             "|---|---|---|---|---|---|---|---|---|---|\n")
@@ -133,15 +193,36 @@ def write_fig5_population(out_dir: str | Path, *, dmax: int = 10, n: int = 100, 
         Output directory (created if missing).
     dmax : int
         Largest ``d`` (``>= 1``).
-    n, p, batch, starts, certified_max_d, time_limit, workers, progress
+    n : int, optional
+        Number of context chains, as in :func:`fig5_population`.
+    p : float, optional
+        ``P(x_1 = 1)``, as in :func:`fig5_population`.
+    batch : int, optional
+        Sampled prompts per ``d``, as in :func:`fig5_population`.
+    starts : int, optional
+        Multistarts, as in :func:`fig5_population`.
+    certified_max_d : int, optional
         As in :func:`fig5_population`.
-    seed : int
+    time_limit : float, optional
+        As in :func:`fig5_population`.
+    workers : int, optional
+        As in :func:`fig5_population`.
+    seed : int, optional
         Seed of the generator passed as ``rng`` (``>= 0``).
+    progress : bool, optional
+        As in :func:`fig5_population`.
 
     Returns
     -------
     str
         The Markdown table (:func:`fig5_markdown`), also written to ``fig5_population.md``.
+
+    Raises
+    ------
+    TypeError
+        If ``dmax`` or ``seed`` is not an integer.
+    ValueError
+        If ``dmax < 1`` or ``seed < 0``.
     """
     dmax = check_int(dmax, "dmax", min_value=1)
     seed = check_int(seed, "seed", min_value=0)

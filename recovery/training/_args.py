@@ -1,5 +1,7 @@
-"""Argument checks shared by the training modules (kept local so that their messages name the parameters of
-:func:`recovery.training.loop.train` exactly)."""
+"""Argument checks shared by the training modules.
+
+They are kept local so that their messages name the parameters of :func:`recovery.training.loop.train` exactly.
+"""
 from __future__ import annotations
 
 import math
@@ -11,6 +13,29 @@ __all__ = ["check_count", "check_fraction", "check_positive", "make_rng"]
 
 
 def check_count(x: Any, name: str, min_value: int | None = None) -> int:
+    """Return ``x`` as an ``int`` count.
+
+    Parameters
+    ----------
+    x : int
+        The value to check (Python or numpy integer; bools are refused).
+    name : str
+        Argument name used in the error messages.
+    min_value : int, optional
+        Smallest allowed value (inclusive); ``None`` for no bound.
+
+    Returns
+    -------
+    int
+        ``x`` as a Python ``int``.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is a bool or not an integer.
+    ValueError
+        If ``x < min_value``.
+    """
     if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, got {type(x).__name__}")
     x = int(x)
@@ -20,6 +45,27 @@ def check_count(x: Any, name: str, min_value: int | None = None) -> int:
 
 
 def check_positive(x: Any, name: str) -> float:
+    """Return ``x`` as a finite positive float.
+
+    Parameters
+    ----------
+    x : real number
+        The value to check (Python or numpy int/float; bools are refused).
+    name : str
+        Argument name used in the error messages.
+
+    Returns
+    -------
+    float
+        ``x`` as a float, ``0 < x < inf``.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is a bool or not a real number.
+    ValueError
+        If ``x`` is not finite or ``x <= 0``.
+    """
     if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a real number, got {type(x).__name__}")
     x = float(x)
@@ -29,7 +75,7 @@ def check_positive(x: Any, name: str) -> float:
 
 
 def check_fraction(x: Any, name: str) -> float:
-    """``x`` as a float in ``[0, 1)``.
+    """Return ``x`` as a float in ``[0, 1)``.
 
     Parameters
     ----------
@@ -59,6 +105,23 @@ def check_fraction(x: Any, name: str) -> float:
 
 
 def make_rng(seed: Any) -> np.random.Generator:
+    """Return a ``numpy.random.Generator`` from a seed or a Generator.
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator
+        An integer seed (``numpy.random.default_rng(seed)``) or a Generator, returned as is.
+
+    Returns
+    -------
+    numpy.random.Generator
+        The generator to draw from.
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is a bool or neither an integer nor a Generator.
+    """
     if isinstance(seed, np.random.Generator):
         return seed
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):

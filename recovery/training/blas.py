@@ -20,9 +20,26 @@ _R = TypeVar("_R")
 
 @contextlib.contextmanager
 def single_thread_blas() -> Iterator[None]:
-    """Best effort: run the block with the bundled OpenBLAS libraries of numpy and scipy limited to one thread
-    (restored afterwards).  On a shared, oversubscribed 2-core machine multi-threaded OpenBLAS spins and made
-    e.g. a 1000 x 660 ``lstsq`` 30x slower in our measurements; without such libraries this does nothing."""
+    """Run the block with the bundled OpenBLAS of numpy and scipy limited to one thread.
+
+    Best effort: the ``libscipy_openblas*`` libraries shipped in the ``numpy.libs`` and
+    ``scipy.libs`` folders are set to one thread on entry and restored to their previous thread
+    counts on exit.  On a shared, oversubscribed 2-core machine multi-threaded OpenBLAS spins and made
+    e.g. a 1000 x 660 ``lstsq`` 30x slower in our measurements; without such libraries this does
+    nothing.
+
+    Yields
+    ------
+    None
+        Control to the ``with`` block.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> with single_thread_blas():
+    ...     float(np.ones((2, 2)) @ np.ones(2) @ np.ones(2))
+    4.0
+    """
     handles = []
     for pkg in ("numpy", "scipy"):
         try:
@@ -49,7 +66,9 @@ def single_thread_blas() -> Iterator[None]:
 
 
 def one_blas_thread(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Decorator: run ``fn`` inside :func:`single_thread_blas` (signature kept via functools.wraps).
+    """Decorate ``fn`` so that it runs inside :func:`single_thread_blas`.
+
+    The signature, name and docstring of ``fn`` are kept via ``functools.wraps``.
 
     Parameters
     ----------

@@ -4,7 +4,7 @@ Sampled objective: the mean squared error ``(1/B) sum_b (yhat_b - y_b)^2`` over 
 gradient by hand-written reverse mode through the Gram-form layers of :mod:`recovery.training.gram`.
 
 Analytic gradients (hand-written reverse mode)
------------------------------------------------
+----------------------------------------------
 With upstream gradients ``gG' = dLoss/dG_{l+1}`` and ``gv' = dLoss/dv_{l+1}`` and ``G = G_l`` symmetric:
 
 * ``gE = (gG' + gG'^T) E G + gv' v^T``
@@ -66,7 +66,38 @@ def _backward(layers: Layers, Gs: Sequence[np.ndarray], Es: Sequence[np.ndarray]
 
 
 def loss_and_grad_layers(batch: GramBatch, layers: Layers) -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
-    """Mean squared error ``(1/B) sum (yhat - y)^2`` and its gradient w.r.t. every ``(P_l, Q_l)``."""
+    """Return the mean squared error of an L-layer LSA on a batch and its gradient w.r.t. every layer.
+
+    The loss is ``(1/B) sum_b (yhat_b - y_b)^2`` with ``yhat_b = v_L[b, d]`` from the Gram-form forward
+    pass (:func:`recovery.training.gram.forward_gram`; the LSA layer of paper eq. (2.2)).  The
+    gradient is computed by hand-written reverse mode through the layers (formulas in the module
+    docstring) and checked against central finite differences by the tests.
+
+    Parameters
+    ----------
+    batch : GramBatch
+        Prompts in Gram form: ``G0`` of shape ``(B, d+1, d+1)``, ``v0`` of shape ``(B, d+1)`` and
+        labels ``y`` of shape ``(B,)``.
+    layers : sequence of (numpy.ndarray, numpy.ndarray)
+        Per-layer ``(P_l, Q_l)``, each of shape ``(d+1, d+1)``.
+
+    Returns
+    -------
+    loss : float
+        The mean squared error over the batch.
+    grads : list of (numpy.ndarray, numpy.ndarray)
+        ``[(gP_l, gQ_l), ...]``, one pair per layer, each of shape ``(d+1, d+1)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from recovery.training.gram import make_prompts
+    >>> batch = make_prompts(8, 2, 4, rng=np.random.default_rng(0))
+    >>> zero = [(np.zeros((3, 3)), np.zeros((3, 3)))]
+    >>> loss, grads = loss_and_grad_layers(batch, zero)
+    >>> bool(np.isclose(loss, np.mean(batch.y ** 2))), grads[0][0].shape
+    (True, (3, 3))
+    """
     d = batch.d
     v, Gs, Es = forward_gram(batch.G0, batch.v0, layers, keep=True)
     r = v[:, d] - batch.y
@@ -78,8 +109,48 @@ def loss_and_grad_layers(batch: GramBatch, layers: Layers) -> tuple[float, list[
 
 def population_loss_and_grad_layers(H: np.ndarray, h: np.ndarray, c: float,
                                     layers: Layers) -> tuple[float, list[tuple[np.ndarray, np.ndarray]]]:
-    """``ftilde(phi(b, A))`` with ``(b, A) = (P[d, :], Q[:, :d])`` of the single layer, and its gradient as
-    ``[(gP, gQ)]`` (nonzero only in the last row of gP and the first d columns of gQ)."""
+    """Return the exact population objective of a one-layer LSA and its gradient.
+
+    The objective is ``ftilde(phi(b, A)) = X^T H X - 2 h^T X + c`` (MATH.md section 4; strictly
+    convex in ``X`` when ``H`` is positive definite, paper Lemma 3.1) with
+    ``(b, A) = (P[d, :], Q[:, :d])`` of the single layer and ``X = phi(b, A)`` (MATH.md section 3).
+    By the chain rule through the bilinear ``phi``: ``grad_b = C(A)^T (2 H X - 2 h)`` and
+    ``grad_vec(A) = M(b)^T (2 H X - 2 h)`` (column-major vec), with ``C(A) = phi_matrix_in_b(A)`` and
+    ``M(b) = phi_matrix_in_A(b)``.  Also used for the empirical quadratic of
+    :func:`empirical_quadratic`.
+
+    Parameters
+    ----------
+    H : numpy.ndarray
+        Quadratic term, shape ``(dm, dm)`` with ``m = (d+1)(d+2)/2``.
+    h : numpy.ndarray
+        Linear term, shape ``(dm,)``.
+    c : float
+        Constant term ``E[y^2]``.
+    layers : sequence of (numpy.ndarray, numpy.ndarray)
+        Exactly one pair ``(P, Q)``, each of shape ``(d+1, d+1)``.
+
+    Returns
+    -------
+    loss : float
+        ``ftilde(phi(b, A))``.
+    grads : list of (numpy.ndarray, numpy.ndarray)
+        ``[(gP, gQ)]``; nonzero only in the last row of ``gP`` and the first ``d`` columns of ``gQ``.
+
+    Raises
+    ------
+    ValueError
+        If ``layers`` does not hold exactly one layer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d, m = 1, 3
+    >>> P, Q = np.zeros((2, 2)), np.zeros((2, 2))
+    >>> loss, [(gP, gQ)] = population_loss_and_grad_layers(np.eye(d * m), np.ones(d * m), 0.5, [(P, Q)])
+    >>> loss, gP.shape
+    (0.5, (2, 2))
+    """
     if len(layers) != 1:
         raise ValueError(f"the population objective needs exactly 1 layer, got {len(layers)}")
     P, Q = layers[0]
@@ -100,8 +171,36 @@ def population_loss_and_grad_layers(H: np.ndarray, h: np.ndarray, c: float,
 
 
 def empirical_quadratic(batch: GramBatch) -> tuple[np.ndarray, np.ndarray, float]:
-    """``(H, h, c)`` with ``(1/B) sum (F_b X - y_b)^2 = X^T H X - 2 h^T X + c``, ``F_b = x_{n+1} kron g`` the
-    one-layer features (``recovery.lsa.reparam.features``): ``H = F^T F / B``, ``h = F^T y / B``, ``c = mean(y^2)``."""
+    """Return the empirical quadratic ``(H, h, c)`` of the one-layer sampled loss.
+
+    For one layer the sampled mean squared error is a quadratic in ``X = phi(b, A)``:
+    ``(1/B) sum_b (F_b X - y_b)^2 = X^T H X - 2 h^T X + c`` with the one-layer features
+    ``F_b = x_{n+1} kron g`` (``recovery.lsa.reparam.features``; MATH.md section 3), so
+    ``H = F^T F / B``, ``h = F^T y / B`` and ``c = mean(y^2)``.  A full-batch training step then costs
+    ``O((dm)^2)`` whatever the number of prompts.
+
+    Parameters
+    ----------
+    batch : GramBatch
+        ``B`` prompts in Gram form (``G0`` of shape ``(B, d+1, d+1)``).
+
+    Returns
+    -------
+    H : numpy.ndarray
+        Shape ``(dm, dm)``, ``m = (d+1)(d+2)/2``.
+    h : numpy.ndarray
+        Shape ``(dm,)``.
+    c : float
+        The mean squared label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from recovery.training.gram import make_prompts
+    >>> H, h, c = empirical_quadratic(make_prompts(10, 2, 4, rng=np.random.default_rng(0)))
+    >>> H.shape, h.shape
+    ((12, 12), (12,))
+    """
     d = batch.d
     g = gvec(batch.G0)
     x = batch.v0[:, :d]

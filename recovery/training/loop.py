@@ -17,12 +17,12 @@ with the bundled OpenBLAS limited to one thread (:func:`single_thread_blas`): on
 multi-threaded OpenBLAS was up to 30x slower for the small matrices used here.
 
 Model selection (``validation=``)
---------------------------------
+---------------------------------
 With a validation split (by default a fifth of the prompts that :func:`train` samples for training; none when the
 caller passes ``data``), the validation MSE is computed every ``eval_every`` steps and at the last iterate, and the
 parameters with the LOWEST VALIDATION LOSS are returned (early stopping without stopping: the run goes on, the
 selection keeps the best validated iterate).  A deeper LSA fits its training prompts better and better while its
-held-out error grows (|S| = 3, L = 3, 2000 prompts: training MSE 0.55, held-out 0.79); selecting on prompts it
+held-out error grows (``|S| = 3``, L = 3, 2000 prompts: training MSE 0.55, held-out 0.79); selecting on prompts it
 never trained on returns the iterate from before that point.  Without a split the parameters with the lowest
 training objective are returned (:class:`recovery.training.selection.Selection`).
 
@@ -304,35 +304,109 @@ def train(
     init_theta: np.ndarray | None = None,
     validation: float | None = None,
 ) -> TrainResult:
-    """Train an L-layer LSA and return the selected parameters (see "Model selection" in the module docstring).
+    """Train an L-layer LSA and return the selected parameters.
 
-    Data: ``train_size`` training (default :func:`default_train_size`) and ``test_size`` held-out prompts are
-    sampled from ``seed`` (or given as
-    ``data=(train_batch, test_batch)`` or ``data=(train_batch, validation_batch, test_batch)``).
-    ``validation``: fraction in ``[0, 1)`` of the training prompts held out (a random subset) for model
-    selection; default :data:`DEFAULT_VALIDATION` when the prompts are sampled here, 0 when ``data`` is given
-    (a three-part ``data`` brings its own validation prompts), always 0 for ``objective='population'``.  With
-    a split, the validation MSE is computed every ``eval_every`` steps and at the last iterate, and the
-    parameters with the lowest validation MSE are returned; without one, those with the lowest training
-    objective.  With ``batch_size`` smaller than the training pool Adam uses minibatches drawn without
-    replacement from the pool and the tracked objective is the loss on the whole pool, evaluated every
-    ``eval_every`` steps; otherwise every step is full batch.  ``batch_size=None``: full batch, except for
-    ``L >= 2`` on prompts sampled here (no ``data``), where minibatches of :data:`DEFAULT_BATCH_SIZE` keep a
-    step's cost independent of ``train_size`` (one layer needs no minibatches: its full-batch step costs
-    ``O((dm)^2)`` whatever the number of prompts).  ``objective='population'`` (L = 1) minimises the exact
-    ``ftilde(phi(b, A))``; ``population=(H, h, c)`` may be passed, else it is computed with
-    ``recovery.lsa.population.population_quadratic``.  ``optimizer`` is ``adam`` (``lr``) or ``lbfgs``.
-    Stops after ``steps`` iterations or ``time_limit`` seconds; Ctrl-C returns the result selected so far with
-    ``interrupted=True``.  ``final_loss`` is the training objective at the last iterate, ``best_loss`` the
-    training objective at the returned parameters, ``val_loss`` their validation MSE, ``test_loss``/``accuracy``
-    are on the held-out test prompts.  Runs with the bundled OpenBLAS limited to one thread
+    The model is the L-layer LSA of paper eq. (2.2) (``Z <- Z + (1/n) P_l Z M Z^T Q_l Z``,
+    prediction ``Z_L[d, n]``), trained on in-context Markov prompts as in paper Section 4, in the
+    Gram form of :mod:`recovery.training.gram`.  Which iterate is returned is described under "Model
+    selection" in the module docstring.
+
+    Data: ``train_size`` training (default :func:`default_train_size`) and ``test_size`` held-out
+    prompts are sampled from ``seed``, or given as ``data=(train_batch, test_batch)`` or
+    ``data=(train_batch, validation_batch, test_batch)``.  With a validation split, the validation MSE
+    is computed every ``eval_every`` steps and at the last iterate, and the parameters with the lowest
+    validation MSE are returned; without one, those with the lowest training objective.
+
+    Minibatches: with ``batch_size`` smaller than the training pool Adam uses minibatches drawn
+    without replacement from the pool and the tracked objective is the loss on the whole pool,
+    evaluated every ``eval_every`` steps; otherwise every step is full batch.  One layer needs no
+    minibatches: its full-batch step costs ``O((dm)^2)`` whatever the number of prompts
+    (:func:`empirical_quadratic`).
+
+    Stops after ``steps`` iterations or ``time_limit`` seconds; Ctrl-C returns the result selected so
+    far with ``interrupted=True``.  Runs with the bundled OpenBLAS limited to one thread
     (:func:`single_thread_blas`).
+
+    Parameters
+    ----------
+    num_states : int, optional
+        ``|S|``, one of :data:`SUPPORTED_STATES` (2, 3, 4); default 2.
+    layers : int, optional
+        Number of layers ``L >= 1``; default 1.
+    d : int, optional
+        Chain length minus one (``d >= 1``); default 5.
+    n : int, optional
+        Number of context chains (``n >= 1``); default 10.
+    subspace : {"dense", "sparse", "thm41"}, optional
+        Parameter subspace (:class:`Subspace`); default ``"dense"``.
+    optimizer : {"adam", "lbfgs"}, optional
+        ``adam`` (learning rate ``lr``) or ``lbfgs`` (L-BFGS-B, full batch); default ``"adam"``.
+    objective : {"sampled", "population"}, optional
+        ``sampled``: mean squared error on the training prompts; ``population`` (``L = 1`` only):
+        minimises the exact ``ftilde(phi(b, A))`` (MATH.md section 4).  Default ``"sampled"``.
+    steps : int, optional
+        Iteration budget (``>= 1``); default 1000.
+    lr : float, optional
+        Adam learning rate (``> 0``); default 0.01.
+    seed : int or numpy.random.Generator, optional
+        Source of the prompts, the validation split, the minibatches and the initial parameters;
+        default 0.  A Generator is recorded as ``seed = -1`` in the result.
+    train_size : int, optional
+        Prompts sampled for training, validation split included (``>= 1``); default
+        :func:`default_train_size` ``(d)``.  Ignored with ``data``.
+    test_size : int, optional
+        Held-out prompts sampled for ``test_loss`` and ``accuracy`` (``>= 1``); default 2000.
+    batch_size : int, optional
+        Adam minibatch size (``>= 1``; not allowed with ``lbfgs``).  ``None``: full batch, except for
+        ``L >= 2`` on prompts sampled here (no ``data``), where minibatches of
+        :data:`DEFAULT_BATCH_SIZE` keep a step's cost independent of ``train_size``.
+    eval_every : int, optional
+        Validation (and, with minibatches, pool evaluation) period in steps (``>= 1``); default 25.
+    p : float, optional
+        ``P(x_1 = 1)`` of the binary initial law; default 0.5.
+    init_scale : float, optional
+        Standard deviation of the random initial coordinates (``> 0``); default 0.1.
+    time_limit : float, optional
+        Wall-clock limit in seconds (``> 0``); ``None`` for none.
+    progress : bool, optional
+        Print a throttled progress line on stderr.
+    data : tuple of GramBatch, optional
+        ``(train, test)`` or ``(train, validation, test)`` prompts instead of sampling them.
+    population : tuple (H, h, c), optional
+        The population quadratic for ``objective='population'``; computed with
+        ``recovery.lsa.population.population_quadratic`` when not given.
+    init_theta : numpy.ndarray, optional
+        Initial coordinates, shape ``(Subspace(subspace, d, layers).size,)``; random when not given.
+    validation : float, optional
+        Fraction in ``[0, 1)`` of the training prompts held out (a random subset) for model
+        selection.  Default :data:`DEFAULT_VALIDATION` when the prompts are sampled here, 0 when
+        ``data`` is given (a three-part ``data`` brings its own validation prompts), always 0 for
+        ``objective='population'``.
+
+    Returns
+    -------
+    TrainResult
+        ``params``: the selected coordinates; ``final_loss``: the training objective at the last
+        iterate; ``best_loss``: the training objective at the returned parameters; ``val_loss``: their
+        validation MSE; ``test_loss`` and ``accuracy``: on the held-out test prompts.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type (e.g. ``data`` is not a tuple of :class:`GramBatch`).
+    ValueError
+        If an argument is out of range or the arguments do not fit together (e.g.
+        ``objective='population'`` with ``layers > 1``, ``batch_size`` with ``lbfgs``, a validation
+        split that leaves an empty part, ``data`` of another ``d``, ``init_theta`` of the wrong shape).
 
     Examples
     --------
-    >>> r = train(layers=1, d=2, n=4, steps=5, train_size=50, test_size=20)
+    >>> import numpy as np
+    >>> r = train(layers=1, d=2, n=4, steps=5, train_size=50, test_size=20, seed=np.random.default_rng(0))
     >>> r.num_layers, r.val_size, len(r.params) == Subspace("dense", 2, 1).size
     (1, 10, True)
+    >>> 0.0 <= r.accuracy <= 1.0 and r.best_loss <= r.history[0][1]
+    True
     """
     # long for its keyword signature and docstring only: the body is the sequence of steps defined above
     cfg = _check_settings(num_states, layers, d, n, steps, lr, init_scale, time_limit, batch_size, eval_every,
@@ -369,7 +443,7 @@ def train(
 
 
 def default_train_size(d: int) -> int:
-    """Number of training prompts :func:`train` samples when ``train_size`` is not given.
+    """Return the number of training prompts :func:`train` samples when ``train_size`` is not given.
 
     Parameters
     ----------
@@ -382,6 +456,18 @@ def default_train_size(d: int) -> int:
         :data:`DEFAULT_TRAIN_SIZE`, lowered for large ``d`` so that the compressed prompts
         (``8 (d+1)^2`` bytes each) stay within :data:`DEFAULT_TRAIN_BYTES`, but never below
         :data:`MIN_DEFAULT_TRAIN_SIZE` (8000 up to d = 63, 2000 from d = 129 on).
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not an integer.
+    ValueError
+        If ``d < 1``.
+
+    Examples
+    --------
+    >>> default_train_size(5), default_train_size(200)
+    (8000, 2000)
     """
     d = check_count(d, "d", 1)
     fits = DEFAULT_TRAIN_BYTES // (8 * (d + 1) ** 2)
@@ -422,8 +508,10 @@ def _split(batch: GramBatch, fraction: float, rng: np.random.Generator) -> tuple
 
 def _population_for(num_states: int, d: int, n: int, p: float,
                     population_quadratic: Callable[..., Any]) -> tuple[np.ndarray, np.ndarray, float]:
-    """Exact ``(H, h, c)`` from ``recovery.lsa.population.population_quadratic`` for the prior of :func:`make_prompts`
-    (binary: uniform kernel prior, Bern(p) start; |S| >= 3: Dirichlet(1) rows, uniform start)."""
+    """Exact ``(H, h, c)`` from ``population_quadratic`` for the prior of :func:`make_prompts`.
+
+    Binary: uniform kernel prior, Bern(p) start; ``|S| >= 3``: Dirichlet(1) rows, uniform start.
+    """
     prior, init = prior_and_init(num_states, p)
     q = population_quadratic(d, n, prior=prior, init=init)
     return np.asarray(q.H, dtype=float), np.asarray(q.h, dtype=float), float(q.c)

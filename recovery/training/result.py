@@ -17,14 +17,79 @@ SCHEMA = "lsahard.train_result/1"
 
 @dataclass(frozen=True)
 class TrainResult:
-    """Outcome of :func:`train`.  ``params`` are the SELECTED parameters, as flat subspace coordinates: those with
-    the lowest validation loss when a validation split was used (``val_size > 0``), else those with the lowest
-    training objective; ``layers()`` gives the dense ``(P_l, Q_l)``.  ``best_loss`` is the training objective at
-    the selected parameters, ``best_step`` the step at which they were reached, ``val_loss`` their validation
-    MSE (None without a split).  ``history`` is ``((step, training loss), ...)``, ``val_history``
-    ``((step, validation loss), ...)``.  ``interrupted``: stopped by Ctrl-C; ``diverged``: stopped because the
-    loss became non-finite (the selection is among the finite iterates and ``final_loss`` is the last finite
-    loss)."""
+    """Outcome of :func:`recovery.training.loop.train`.
+
+    ``params`` are the SELECTED parameters, as flat subspace coordinates: those with the lowest
+    validation loss when a validation split was used (``val_size > 0``), else those with the lowest
+    training objective; :meth:`layers` gives the dense ``(P_l, Q_l)``.  The fields are validated and
+    normalised (floats, tuples) on construction; :meth:`to_json` and :meth:`from_json` give the JSON
+    form (schema :data:`SCHEMA`).
+
+    Attributes
+    ----------
+    subspace : str
+        ``"dense"``, ``"sparse"`` or ``"thm41"`` (:class:`recovery.training.subspace.Subspace`).
+    num_states : int
+        ``|S|``.
+    num_layers : int
+        Number of layers ``L``.
+    d : int
+        Chain length minus one.
+    n : int
+        Number of context chains.
+    seed : int
+        The integer seed, ``-1`` when a Generator was passed.
+    optimizer : str
+        ``"adam"`` or ``"lbfgs"``.
+    objective : str
+        ``"sampled"`` or ``"population"``.
+    final_loss : float
+        Training objective at the last iterate (the last finite one if ``diverged``).
+    best_loss : float
+        Training objective at the selected parameters.
+    test_loss : float
+        MSE on the held-out test prompts.
+    accuracy : float
+        Held-out accuracy (rounded prediction equals the label).
+    params : tuple of float
+        Selected coordinates, length ``Subspace(subspace, d, num_layers).size``.
+    history : tuple of (int, float)
+        ``((step, training loss), ...)``.
+    steps_done : int
+        Objective or gradient evaluations performed.
+    wall_time : float
+        Seconds spent optimising.
+    interrupted : bool, optional
+        Stopped by Ctrl-C.
+    diverged : bool, optional
+        Stopped because the loss became non-finite (the selection is among the finite iterates).
+    val_loss : float or None, optional
+        Validation MSE of the selected parameters (None without a split).
+    val_size : int, optional
+        Number of validation prompts (0 without a split).
+    best_step : int or None, optional
+        Step at which the selected parameters were reached.
+    val_history : tuple of (int, float), optional
+        ``((step, validation loss), ...)``.
+    schema : str, optional
+        Must equal :data:`SCHEMA`.
+
+    Raises
+    ------
+    ValueError
+        If ``schema`` is wrong, ``params`` has the wrong length for the subspace, or ``val_size`` or
+        ``best_step`` is negative.
+
+    Examples
+    --------
+    >>> r = TrainResult(subspace="sparse", num_states=2, num_layers=1, d=1, n=5, seed=0, optimizer="adam",
+    ...                 objective="sampled", final_loss=0.2, best_loss=0.2, test_loss=0.25, accuracy=0.7,
+    ...                 params=(0.0,) * 4, history=((0, 0.3),), steps_done=1, wall_time=0.0)
+    >>> TrainResult.from_json(r.to_json()) == r
+    True
+    >>> [P.shape for P in r.layers()[0]]
+    [(2, 2), (2, 2)]
+    """
 
     subspace: str
     num_states: int
@@ -67,12 +132,35 @@ class TrainResult:
 
     @property
     def theta(self) -> np.ndarray:
+        """The selected coordinates as an array.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``params`` as float64, shape ``(Subspace(subspace, d, num_layers).size,)``.
+        """
         return np.array(self.params)
 
     def layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Return the selected parameters as dense per-layer matrices.
+
+        Returns
+        -------
+        list of (numpy.ndarray, numpy.ndarray)
+            ``[(P_l, Q_l), ...]``, each of shape ``(d+1, d+1)``.
+        """
         return Subspace(self.subspace, self.d, self.num_layers).to_layers(self.theta)
 
     def to_json(self) -> dict[str, Any]:
+        """Return the JSON form (schema ``lsahard.train_result/1``).
+
+        Returns
+        -------
+        dict
+            The fields (``num_layers`` as ``layers``, ``params`` as ``theta``) plus ``params``: the
+            per-layer parameters in the subspace's own names
+            (:meth:`recovery.training.subspace.Subspace.named_params`).
+        """
         sub = Subspace(self.subspace, self.d, self.num_layers)
         return {
             "schema": self.schema,
@@ -103,6 +191,28 @@ class TrainResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "TrainResult":
+        """Build a result from its JSON form (:meth:`to_json`).
+
+        The fields ``diverged``, ``val_loss``, ``val_size``, ``best_step`` and ``val_history`` may be
+        absent (files written by earlier versions of the schema); they then take their defaults.
+
+        Parameters
+        ----------
+        data : dict
+            The JSON object.
+
+        Returns
+        -------
+        TrainResult
+            The result.
+
+        Raises
+        ------
+        TypeError
+            If ``data`` is not a dict.
+        ValueError
+            If a required field is missing or a value is invalid.
+        """
         if not isinstance(data, dict):
             raise TypeError("data must be a dict")
         try:
@@ -136,4 +246,11 @@ class TrainResult:
             raise ValueError(f"train result JSON lacks field {exc.args[0]!r}") from None
 
     def dumps(self) -> str:
+        """Return :meth:`to_json` as a JSON string.
+
+        Returns
+        -------
+        str
+            The serialised result.
+        """
         return json.dumps(self.to_json())

@@ -61,7 +61,17 @@ class Selection:
         self.record_every = max(1, steps // 200)
 
     def validation_loss(self, theta: np.ndarray) -> float:
-        """Validation MSE of ``theta`` (``inf`` when not finite).
+        """Return the validation MSE of ``theta`` (``inf`` when not finite).
+
+        Parameters
+        ----------
+        theta : numpy.ndarray
+            Coordinates, shape ``(sub.size,)``.
+
+        Returns
+        -------
+        float
+            Mean squared error on the validation batch, or ``inf``.
 
         Raises
         ------
@@ -76,7 +86,27 @@ class Selection:
         return vl if math.isfinite(vl) else math.inf
 
     def record(self, theta: np.ndarray, loss: float, k: int) -> None:
-        """Record the training objective ``loss`` of iterate ``theta`` at step ``k`` and update the selection."""
+        """Record the training objective ``loss`` of iterate ``theta`` at step ``k`` and update the selection.
+
+        Without a validation batch the iterate is selected if its training objective is the lowest so
+        far; with one, it is validated at steps that are multiples of ``eval_every`` and at the final
+        iterate (once per step) and selected if its validation loss is the lowest so far.  Every
+        ``record_every`` steps ``(k, loss)`` is appended to ``history``; the progress callable is called.
+
+        Parameters
+        ----------
+        theta : numpy.ndarray
+            Coordinates, shape ``(sub.size,)``.
+        loss : float
+            Its training objective.
+        k : int
+            The step.
+
+        Raises
+        ------
+        FloatingPointError
+            If ``loss`` is not finite (training diverged).
+        """
         if not math.isfinite(loss):
             raise FloatingPointError(f"training diverged (loss = {loss}); lower lr")
         self.last = loss
@@ -94,5 +124,11 @@ class Selection:
 
     @property
     def shown_val(self) -> float | None:
-        """The selected validation loss, None without a validation batch."""
+        """The selected validation loss, None without a validation batch.
+
+        Returns
+        -------
+        float or None
+            ``val``, or None.
+        """
         return None if self.val_b is None else self.val

@@ -24,7 +24,42 @@ SUBSPACES = ("dense", "sparse", "thm41")
 
 @dataclass(frozen=True)
 class Subspace:
-    """Coordinates ``theta`` (flat float64 vector) of a family of L-layer LSA parameters (see module docstring)."""
+    """Coordinates ``theta`` (flat float64 vector) of a family of L-layer LSA parameters.
+
+    The families (module docstring): ``dense`` (every ``P_l, Q_l`` free, ``2 (d+1)^2`` coordinates per
+    layer), ``sparse`` (the last row ``b_l`` of ``P_l`` and the first ``d`` columns ``A_l`` of
+    ``Q_l``; for ``L = 1`` the ``(b, A)`` of MATH.md section 3) and ``thm41`` (the same set, with
+    coordinates ``(b_l, Abar_l, a_l)``, ``A_l = -[Abar_l; a_l^T]``, of paper Theorem 4.1).  The last
+    two have ``(d+1) + (d+1) d`` coordinates per layer.
+
+    Attributes
+    ----------
+    name : {"dense", "sparse", "thm41"}
+        The family.
+    d : int
+        Chain length minus one (``d >= 1``).
+    num_layers : int
+        Number of layers ``L >= 1``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown or ``d``/``num_layers`` is below 1.
+    TypeError
+        If ``d`` or ``num_layers`` is not an integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sub = Subspace("sparse", 2, 1)
+    >>> sub.size
+    9
+    >>> P, Q = sub.to_layers(np.arange(9.0))[0]
+    >>> P[2].tolist(), Q[:, :2].tolist()
+    ([0.0, 1.0, 2.0], [[3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])
+    >>> sub.from_layers([(P, Q)]).tolist() == list(range(9))
+    True
+    """
 
     name: str
     d: int
@@ -38,11 +73,25 @@ class Subspace:
 
     @property
     def per_layer(self) -> int:
+        """Number of coordinates per layer.
+
+        Returns
+        -------
+        int
+            ``2 (d+1)^2`` for ``dense``, ``(d+1) + (d+1) d`` otherwise.
+        """
         D = self.d + 1
         return 2 * D * D if self.name == "dense" else D + D * self.d
 
     @property
     def size(self) -> int:
+        """Total number of coordinates.
+
+        Returns
+        -------
+        int
+            ``per_layer * num_layers``.
+        """
         return self.per_layer * self.num_layers
 
     def _chunks(self, theta: np.ndarray) -> list[np.ndarray]:
@@ -53,6 +102,26 @@ class Subspace:
         return [theta[l * k : (l + 1) * k] for l in range(self.num_layers)]
 
     def to_layers(self, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Return the dense per-layer matrices of coordinates ``theta``.
+
+        For ``thm41`` the coordinates of a layer are ``(b, vec Abar (d x d, row-major), a)`` and
+        ``A = -[Abar; a^T]``.
+
+        Parameters
+        ----------
+        theta : numpy.ndarray
+            Coordinates, shape ``(size,)``.
+
+        Returns
+        -------
+        list of (numpy.ndarray, numpy.ndarray)
+            ``[(P_l, Q_l), ...]``, each of shape ``(d+1, d+1)`` (fresh arrays).
+
+        Raises
+        ------
+        ValueError
+            If ``theta`` has the wrong shape.
+        """
         d, D = self.d, self.d + 1
         out = []
         for c in self._chunks(theta):
@@ -71,7 +140,18 @@ class Subspace:
         return out
 
     def grad_to_theta(self, grads: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-        """Pull back per-layer gradients (gP, gQ) to the coordinates theta."""
+        """Pull back per-layer gradients ``(gP, gQ)`` to the coordinates theta.
+
+        Parameters
+        ----------
+        grads : sequence of (numpy.ndarray, numpy.ndarray)
+            ``[(gP_l, gQ_l), ...]``, each of shape ``(d+1, d+1)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The gradient w.r.t. ``theta``, shape ``(size,)``.
+        """
         d = self.d
         parts = []
         for gP, gQ in grads:
@@ -84,7 +164,19 @@ class Subspace:
         return np.concatenate(parts)
 
     def from_layers(self, layers: Layers) -> np.ndarray:
-        """Coordinates of given layers (projection onto the subspace for sparse/thm41)."""
+        """Return the coordinates of given layers (projection onto the subspace for sparse/thm41).
+
+        Parameters
+        ----------
+        layers : sequence of (array_like, array_like)
+            ``[(P_l, Q_l), ...]``, each of shape ``(d+1, d+1)``; for ``sparse``/``thm41`` entries outside
+            the subspace are ignored.
+
+        Returns
+        -------
+        numpy.ndarray
+            Coordinates, shape ``(size,)``.
+        """
         d = self.d
         parts = []
         for P, Q in layers:
@@ -99,10 +191,36 @@ class Subspace:
         return np.concatenate(parts)
 
     def init(self, rng: np.random.Generator, scale: float) -> np.ndarray:
+        """Return random initial coordinates with i.i.d. ``N(0, scale^2)`` entries.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Source of the entries.
+        scale : float
+            Standard deviation.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(size,)``.
+        """
         return scale * rng.standard_normal(self.size)
 
     def named_params(self, theta: np.ndarray) -> list[dict[str, list[Any]]]:
-        """Per-layer parameters in the subspace's own names (JSON friendly)."""
+        """Return the per-layer parameters in the subspace's own names (JSON friendly).
+
+        Parameters
+        ----------
+        theta : numpy.ndarray
+            Coordinates, shape ``(size,)``.
+
+        Returns
+        -------
+        list of dict
+            Per layer: ``{"P", "Q"}`` (dense), ``{"b", "A"}`` (sparse) or ``{"b", "Abar", "a"}`` (thm41),
+            as nested lists.
+        """
         d, D = self.d, self.d + 1
         out = []
         for c, (P, Q) in zip(self._chunks(theta), self.to_layers(theta)):

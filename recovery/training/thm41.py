@@ -16,7 +16,7 @@ and the prediction is ``yhat_{n+1}^(L) = <theta_L, x_{n+1}>`` (:func:`theta_recu
 against ``recovery.lsa.model.lsa_forward`` to 1e-10).
 
 Our derivation of the objective groups R1 and R2
------------------------------------------------
+------------------------------------------------
 Put ``w = -theta``, so ``yhat_i = r_i(w) := y_i - w^T x_i`` (the residual of the linear model ``w``).  Split
 ``b = (b_x, b_y)`` and write ``G = [[Gxx, g_xr], [g_xr^T, g_rr]]`` with ``Gxx = (1/n) sum x_i x_i^T``,
 ``g_xr = (1/n) sum r_i x_i``, ``g_rr = (1/n) sum r_i^2``.  Then ``-A^T = [Abar^T, a]`` and
@@ -91,7 +91,32 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Thm41Block:
-    """One layer of the Thm 4.1 subspace: ``b`` (d+1,), ``Abar`` (d, d), ``a`` (d,)."""
+    """One layer of the Theorem 4.1 subspace: ``P = [0; b^T]``, ``Q = [A, 0]``, ``A = -[Abar; a^T]``.
+
+    The arrays are copied to float and validated on construction (paper Theorem 4.1, MATH.md
+    section 6).
+
+    Attributes
+    ----------
+    b : array_like
+        The last row of ``P``, shape ``(d+1,)`` with ``d >= 1``.
+    Abar : array_like
+        Shape ``(d, d)``.
+    a : array_like
+        Shape ``(d,)``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit together or an entry is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> blk = Thm41Block(np.ones(3), np.eye(2), np.array([1.0, 2.0]))
+    >>> blk.d, blk.A.tolist()
+    (2, [[-1.0, -0.0], [-0.0, -1.0], [-1.0, -2.0]])
+    """
 
     b: np.ndarray
     Abar: np.ndarray
@@ -117,14 +142,36 @@ class Thm41Block:
 
     @property
     def d(self) -> int:
+        """Input length ``d``.
+
+        Returns
+        -------
+        int
+            ``len(b) - 1``.
+        """
         return self.b.shape[0] - 1
 
     @property
     def A(self) -> np.ndarray:
-        """``A = -[Abar; a^T]`` of shape (d+1, d)."""
+        """``A = -[Abar; a^T]`` of shape (d+1, d).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(d+1, d)``.
+        """
         return -np.vstack([self.Abar, self.a[None, :]])
 
     def layer(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the dense layer ``(P, Q)`` of the block.
+
+        Returns
+        -------
+        P : numpy.ndarray
+            Shape ``(d+1, d+1)``, zero except the last row ``b``.
+        Q : numpy.ndarray
+            Shape ``(d+1, d+1)``, ``[A, 0]``.
+        """
         d = self.d
         P = np.zeros((d + 1, d + 1))
         Q = np.zeros((d + 1, d + 1))
@@ -145,11 +192,53 @@ def _blocks(blocks: Sequence[Any]) -> list[Thm41Block]:
 
 
 def blocks_to_layers(blocks: Sequence[Any]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return the dense layers ``[(P_l, Q_l), ...]`` of Theorem 4.1 blocks.
+
+    Parameters
+    ----------
+    blocks : sequence of Thm41Block or (b, Abar, a) triples
+        ``L >= 1`` blocks of the same ``d``.
+
+    Returns
+    -------
+    list of (numpy.ndarray, numpy.ndarray)
+        Each of shape ``(d+1, d+1)``, for ``recovery.lsa.model.lsa_forward``.
+
+    Raises
+    ------
+    ValueError
+        If ``blocks`` is empty or not a list/tuple, or the blocks differ in ``d``.
+    """
     return [bl.layer() for bl in _blocks(blocks)]
 
 
 def blocks_from_theta(theta: np.ndarray, d: int, num_layers: int) -> list[Thm41Block]:
-    """Blocks from the flat coordinates of ``recovery.training.loop.Subspace('thm41', d, L)``."""
+    """Return the blocks of the flat coordinates of ``Subspace('thm41', d, L)``.
+
+    Per layer the coordinates are ``(b, vec Abar (row-major), a)``, ``(d+1) + d^2 + d`` numbers
+    (:class:`recovery.training.subspace.Subspace`).
+
+    Parameters
+    ----------
+    theta : numpy.ndarray
+        Coordinates, shape ``(num_layers ((d+1) + d^2 + d),)``.
+    d : int
+        Input length (``>= 1``).
+    num_layers : int
+        Number of layers (``>= 1``).
+
+    Returns
+    -------
+    list of Thm41Block
+        One block per layer.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``num_layers`` is not an integer.
+    ValueError
+        If ``d`` or ``num_layers`` is below 1 or ``theta`` has the wrong shape.
+    """
     d = check_int(d, "d", min_value=1)
     num_layers = check_int(num_layers, "num_layers", min_value=1)
     theta = np.asarray(theta, dtype=float)
@@ -164,7 +253,38 @@ def blocks_from_theta(theta: np.ndarray, d: int, num_layers: int) -> list[Thm41B
 
 
 def random_blocks(d: int, num_layers: int, rng: np.random.Generator, scale: float = 0.3) -> list[Thm41Block]:
-    """``num_layers`` blocks with i.i.d. ``N(0, scale^2)`` entries (``d >= 1``, ``num_layers >= 1``)."""
+    """Return ``num_layers`` blocks with i.i.d. ``N(0, scale^2)`` entries.
+
+    Parameters
+    ----------
+    d : int
+        Input length (``>= 1``).
+    num_layers : int
+        Number of layers (``>= 1``).
+    rng : numpy.random.Generator
+        Source of the entries.
+    scale : float, optional
+        Standard deviation (default 0.3).
+
+    Returns
+    -------
+    list of Thm41Block
+        The blocks.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` or ``num_layers`` is not an integer or ``scale`` not a real number.
+    ValueError
+        If ``d`` or ``num_layers`` is below 1 or ``scale`` is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bl = random_blocks(2, 3, np.random.default_rng(0))
+    >>> len(bl), bl[0].b.shape, bl[0].Abar.shape, bl[0].a.shape
+    (3, (3,), (2, 2), (2,))
+    """
     d = check_int(d, "d", min_value=1)
     num_layers = check_int(num_layers, "num_layers", min_value=1)
     scale = check_real(scale, "scale")
@@ -190,8 +310,45 @@ def _split(Z0: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
 
 
 def theta_recursion(Z0: np.ndarray, blocks: Sequence[Any]) -> np.ndarray:
-    """``theta_0 = 0``, ``theta_{l+1} = theta_l + A_l^T G^(l) b_l``; returns ``thetas`` of shape (B, L+1, d)
-    (or (L+1, d) for a single prompt).  Computed from the context columns directly, not via the LSA forward."""
+    """Return the Theorem 4.1 weights ``theta_0, ..., theta_L`` of prompts under given blocks.
+
+    ``theta_0 = 0`` and ``theta_{l+1} = theta_l + A_l^T G^(l) b_l`` with
+    ``G^(l) = (1/n) sum_{i<n} [x_i; yhat_i^(l)] [x_i; yhat_i^(l)]^T`` and
+    ``yhat_i^(l) = y_i + <theta_l, x_i>`` (paper Theorem 4.1, MATH.md section 6); the L-layer LSA then
+    predicts ``<theta_L, x_{n+1}>`` for the query.  Computed from the context columns directly, not via
+    the LSA forward pass.
+
+    Parameters
+    ----------
+    Z0 : numpy.ndarray
+        Prompts, shape ``(B, d+1, n+1)``, or one prompt of shape ``(d+1, n+1)``.
+    blocks : sequence of Thm41Block or (b, Abar, a) triples
+        ``L`` blocks of dimension ``d``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``thetas`` of shape ``(B, L+1, d)``, or ``(L+1, d)`` for a single prompt.
+
+    Raises
+    ------
+    ValueError
+        If ``Z0`` has the wrong shape or is not finite, or the blocks do not match its ``d``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from recovery.lsa.model import lsa_forward
+    >>> rng = np.random.default_rng(0)
+    >>> Z0 = rng.integers(0, 2, (4, 3, 6)).astype(float); Z0[:, 2, 5] = 0.0
+    >>> blocks = random_blocks(2, 3, rng)
+    >>> thetas = theta_recursion(Z0, blocks)
+    >>> thetas.shape
+    (4, 4, 2)
+    >>> ZL = lsa_forward(Z0, blocks_to_layers(blocks))
+    >>> bool(np.allclose(ZL[:, 2, 5], np.einsum("bk,bk->b", thetas[:, -1], Z0[:, :2, 5])))
+    True
+    """
     X, y, _, single = _split(Z0)
     bl = _blocks(blocks)
     B, n, d = X.shape
@@ -219,7 +376,36 @@ def _data(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def r1_values(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """R1(w) in R^{d+1}: ``f_k = (1/n) sum_j x_{j,k} w^T x_j`` (k < d), ``f_d = (1/2n) sum_j (w^T x_j - y_j)^2``."""
+    """Return the R1 objectives at ``w``.
+
+    ``f_k = (1/n) sum_j x_{j,k} w^T x_j`` (k < d, linear) and ``f_d = (1/2n) sum_j (w^T x_j - y_j)^2``
+    (least squares); the convex group of Theorem 4.1 (module docstring).
+
+    Parameters
+    ----------
+    w : numpy.ndarray
+        Linear model, shape ``(d,)`` (``w = -theta``).
+    X : numpy.ndarray
+        Context inputs, shape ``(n, d)``.
+    y : numpy.ndarray
+        Context labels, shape ``(n,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``R1(w)``, shape ``(d+1,)``.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not ``(n, d)`` or ``y`` not ``(n,)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r1_values(np.zeros(2), np.eye(2), np.array([1.0, 3.0])).tolist()
+    [0.0, 0.0, 2.5]
+    """
     X, y = _data(X, y)
     n = X.shape[0]
     p = X @ w
@@ -227,7 +413,29 @@ def r1_values(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def r1_jacobian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """(d+1, d) Jacobian of R1: rows ``Gxx[k]`` and ``(1/n) sum (w^T x_j - y_j) x_j``."""
+    """Return the analytic Jacobian of R1.
+
+    Rows ``Gxx[k] = ((1/n) X^T X)[k]`` (k < d) and ``(1/n) sum_j (w^T x_j - y_j) x_j``.
+
+    Parameters
+    ----------
+    w : numpy.ndarray
+        Shape ``(d,)``.
+    X : numpy.ndarray
+        Shape ``(n, d)``.
+    y : numpy.ndarray
+        Shape ``(n,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(d+1, d)`` (rows = gradients).
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not ``(n, d)`` or ``y`` not ``(n,)``.
+    """
     X, y = _data(X, y)
     n = X.shape[0]
     return np.vstack([X.T @ X / n, (X.T @ (X @ w - y) / n)[None, :]])
@@ -246,7 +454,31 @@ def _phis(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def r2_values(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """R2(w) in R^{d+1}: ``h_k = (1/n) sum_j x_{j,k} phi1_j`` (k < d), ``h_d = (1/n) sum_j phi2_j`` (module doc)."""
+    """Return the R2 objectives at ``w``.
+
+    ``h_k = (1/n) sum_j x_{j,k} phi1_j`` (k < d) and ``h_d = (1/n) sum_j phi2_j`` with ``phi1_j``,
+    ``phi2_j`` of the module docstring (their ``w_{d-1}``-partials reproduce the ``a_l`` term of
+    Theorem 4.1; not convex).
+
+    Parameters
+    ----------
+    w : numpy.ndarray
+        Shape ``(d,)``.
+    X : numpy.ndarray
+        Shape ``(n, d)``.
+    y : numpy.ndarray
+        Shape ``(n,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``R2(w)``, shape ``(d+1,)``.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not ``(n, d)`` or ``y`` not ``(n,)``.
+    """
     X, y = _data(X, y)
     n = X.shape[0]
     _, _, _, _, phi1, phi2 = _phis(np.asarray(w, float), X, y)
@@ -254,7 +486,31 @@ def r2_values(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def r2_jacobian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """(d+1, d) Jacobian of R2 (analytic)."""
+    """Return the analytic Jacobian of R2.
+
+    Per prompt column: ``d phi1/dw = (r/x_l) x`` if ``x_l != 0``, else ``r e_l - w_l x``;
+    ``d phi2/dw = (r^2/x_l) x`` if ``x_l != 0``, else ``r^2 e_l - 2 r w_l x`` (``dr/dw = -x``,
+    ``l = d-1``).
+
+    Parameters
+    ----------
+    w : numpy.ndarray
+        Shape ``(d,)``.
+    X : numpy.ndarray
+        Shape ``(n, d)``.
+    y : numpy.ndarray
+        Shape ``(n,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(d+1, d)`` (rows = gradients).
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not ``(n, d)`` or ``y`` not ``(n,)``.
+    """
     X, y = _data(X, y)
     n, d = X.shape
     w = np.asarray(w, float)
@@ -269,7 +525,39 @@ def r2_jacobian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def preconditioned_step(w: np.ndarray, block: Any, J1: np.ndarray, J2: np.ndarray) -> np.ndarray:
-    """Equation (**) of the module docstring: ``w + Abar^T J1^T (b_x, -b_y) + [0; a^T]^T J2^T b``."""
+    """Return one preconditioned multi-objective step, equation (**) of the module docstring.
+
+    ``w + Abar^T J1^T (b_x, -b_y) + [0; a^T]^T J2^T b``: the R1 gradients preconditioned by ``Abar``
+    and weighted by ``(b_x, -b_y)``, plus the R2 gradients preconditioned by ``[0; a^T]`` (paper
+    Theorem 4.1).  Works with ANY Jacobians (analytic or finite-difference).
+
+    Parameters
+    ----------
+    w : numpy.ndarray
+        Current point ``w_l = -theta_l``, shape ``(d,)``.
+    block : Thm41Block or (b, Abar, a)
+        The layer's block.
+    J1 : numpy.ndarray
+        Jacobian of R1 at ``w``, shape ``(d+1, d)``.
+    J2 : numpy.ndarray
+        Jacobian of R2 at ``w``, shape ``(d+1, d)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``w_{l+1}``, shape ``(d,)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X, y, blk = rng.standard_normal((6, 2)), rng.standard_normal(6), random_blocks(2, 1, rng)[0]
+    >>> w0 = np.zeros(2)
+    >>> w1 = preconditioned_step(w0, blk, r1_jacobian(w0, X, y), r2_jacobian(w0, X, y))
+    >>> Z0 = np.zeros((3, 7)); Z0[:2, :6], Z0[2, :6] = X.T, y
+    >>> bool(np.allclose(w1, -theta_recursion(Z0, [blk])[1]))
+    True
+    """
     blk = block if isinstance(block, Thm41Block) else Thm41Block(*block)
     d = blk.d
     beta = np.concatenate([blk.b[:d], [-blk.b[d]]])
@@ -280,8 +568,33 @@ def preconditioned_step(w: np.ndarray, block: Any, J1: np.ndarray, J2: np.ndarra
 
 # ------------------------------------------------------------------------------------------- Pareto front / GD
 def generational_distance(points: np.ndarray, front: np.ndarray) -> float:
-    """Van Veldhuizen's GD of a finite set ``points`` (k, m) to a finite front (K, m):
-    ``sqrt(sum_i min_f ||p_i - f||^2) / k``.  For one point this is its distance to the nearest front point."""
+    """Return Van Veldhuizen's Generational Distance of a finite set of points to a finite front.
+
+    ``GD = sqrt(sum_i min_f ||p_i - f||^2) / k``.  For one point this is its distance to the nearest
+    front point.
+
+    Parameters
+    ----------
+    points : array_like
+        Shape ``(k, m)`` (or ``(m,)`` for one point).
+    front : array_like
+        Shape ``(K, m)`` (or ``(m,)``).
+
+    Returns
+    -------
+    float
+        The Generational Distance.
+
+    Raises
+    ------
+    ValueError
+        If the numbers of objectives differ or either set is empty.
+
+    Examples
+    --------
+    >>> generational_distance([[0.0, 1.0]], [[0.0, 0.0], [3.0, 4.0]])
+    1.0
+    """
     P = np.atleast_2d(np.asarray(points, dtype=float))
     F = np.atleast_2d(np.asarray(front, dtype=float))
     if P.shape[1] != F.shape[1]:
@@ -293,15 +606,64 @@ def generational_distance(points: np.ndarray, front: np.ndarray) -> float:
 
 
 def r1_front_point(mu: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The point ``R1(w* - mu)`` of the exact R1 front (``mu >= 0``)."""
+    """Return the point ``R1(w* - mu)`` of the exact R1 front (``mu >= 0``).
+
+    Parameters
+    ----------
+    mu : numpy.ndarray
+        Shape ``(d,)``, componentwise ``>= 0``.
+    X : numpy.ndarray
+        Shape ``(n, d)``, ``X^T X`` invertible.
+    y : numpy.ndarray
+        Shape ``(n,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(d+1,)``.
+    """
     X, y = _data(X, y)
     wstar = np.linalg.solve(X.T @ X, X.T @ y)
     return r1_values(wstar - np.asarray(mu, float), X, y)
 
 
 def front_distance_r1(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
-    """Euclidean distance of ``R1(w)`` to the exact Pareto front of R1 (module docstring); NaN if ``Gxx`` is
-    singular (the front is then not described by the formula)."""
+    """Return the Euclidean distance of ``R1(w)`` to the exact Pareto front of R1.
+
+    The front is ``{R1(w* - mu) : mu >= 0}`` with ``w* = Gxx^{-1} g_xy`` (module docstring); the
+    distance is ``min_{mu >= 0} ||R1(w) - R1(w* - mu)||_2``, a bound-constrained nonlinear least-squares
+    problem solved with scipy ``least_squares`` ('trf') from the projection ``mu = (w* - w)_+`` and,
+    if better, from ``mu = 0``.  It is zero exactly when ``w <= w*`` componentwise.
+
+    Parameters
+    ----------
+    w : numpy.ndarray
+        Shape ``(d,)``.
+    X : numpy.ndarray
+        Shape ``(n, d)``.
+    y : numpy.ndarray
+        Shape ``(n,)``.
+
+    Returns
+    -------
+    float
+        The distance; NaN if ``Gxx`` is singular (condition number above ``1e12``: the front is then
+        not described by the formula).
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not ``(n, d)`` or ``y`` not ``(n,)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.eye(2), np.array([1.0, 1.0])
+    >>> front_distance_r1(np.zeros(2), X, y)
+    0.0
+    >>> bool(front_distance_r1(np.array([2.0, 2.0]), X, y) > 0)
+    True
+    """
     X, y = _data(X, y)
     n, d = X.shape
     Gxx = X.T @ X / n
@@ -337,8 +699,22 @@ def front_distance_r1(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class ObjectiveTrace:
-    """Per prompt and layer: ``w`` (B, L+1, d), ``R1``/``R2`` (B, L+1, d+1), ``gd`` (B, L+1) (GD of R1(w_l) to
-    the exact R1 front), ``pareto`` (B, L+1) bool (``w_l <= w*``)."""
+    """Objective values of the Theorem 4.1 iterates, per prompt and layer.
+
+    Attributes
+    ----------
+    w : numpy.ndarray
+        ``w_l = -theta_l``, shape ``(B, L+1, d)``.
+    R1 : numpy.ndarray
+        R1 objectives, shape ``(B, L+1, d+1)``.
+    R2 : numpy.ndarray
+        R2 objectives, shape ``(B, L+1, d+1)``.
+    gd : numpy.ndarray
+        GD of ``R1(w_l)`` to the exact R1 front, shape ``(B, L+1)`` (NaN where undefined or not
+        computed).
+    pareto : numpy.ndarray
+        Bool, shape ``(B, L+1)``: ``w_l <= w*`` (on the Pareto set).
+    """
 
     w: np.ndarray
     R1: np.ndarray
@@ -347,7 +723,14 @@ class ObjectiveTrace:
     pareto: np.ndarray
 
     def summary(self) -> dict[str, list[Any]]:
-        """Means over prompts, per layer (JSON friendly)."""
+        """Return the means over prompts, per layer (JSON friendly).
+
+        Returns
+        -------
+        dict
+            ``R1_mean``, ``R2_mean`` (``(L+1, d+1)`` nested lists), ``gd_mean`` (NaN-ignoring mean,
+            length ``L+1``) and ``pareto_fraction`` (length ``L+1``).
+        """
         return {
             "R1_mean": self.R1.mean(axis=0).tolist(),
             "R2_mean": self.R2.mean(axis=0).tolist(),
@@ -357,7 +740,34 @@ class ObjectiveTrace:
 
 
 def objectives_per_layer(Z0: np.ndarray, blocks: Sequence[Any], *, with_gd: bool = True) -> ObjectiveTrace:
-    """Run :func:`theta_recursion` and evaluate R1, R2 and the GD of R1 at ``w_l = -theta_l`` for l = 0..L."""
+    """Return R1, R2 and the GD of R1 at ``w_l = -theta_l`` for l = 0..L.
+
+    Runs :func:`theta_recursion` (paper Theorem 4.1) and evaluates :func:`r1_values`,
+    :func:`r2_values` and :func:`front_distance_r1` per prompt and layer.
+
+    Parameters
+    ----------
+    Z0 : numpy.ndarray
+        Prompts, shape ``(B, d+1, n+1)`` or ``(d+1, n+1)``.
+    blocks : sequence of Thm41Block or (b, Abar, a) triples
+        ``L`` blocks.
+    with_gd : bool, optional
+        Compute the Generational Distance (the costly part); NaN otherwise.
+
+    Returns
+    -------
+    ObjectiveTrace
+        Arrays with a leading prompt axis of length ``B`` (1 for a single prompt).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> Z0 = rng.integers(0, 2, (2, 3, 8)).astype(float); Z0[:, 2, 7] = 0.0
+    >>> tr = objectives_per_layer(Z0, random_blocks(2, 2, rng), with_gd=False)
+    >>> tr.w.shape, tr.R1.shape, tr.gd.shape
+    ((2, 3, 2), (2, 3, 3), (2, 3))
+    """
     X, y, _, single = _split(Z0)
     thetas = theta_recursion(Z0 if not single else np.asarray(Z0)[None], blocks)
     W = -thetas

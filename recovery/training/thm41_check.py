@@ -1,5 +1,7 @@
-"""Checking Theorem 4.1 on sampled prompts: the theta recursion against the LSA forward pass and against the
-preconditioned multi-objective step (MATH.md section 6).
+"""Checking Theorem 4.1 on sampled prompts.
+
+The theta recursion is compared with the LSA forward pass and with the preconditioned multi-objective step
+(MATH.md section 6).
 
 :func:`recursion_errors` is the check itself (one batch of prompts, one set of Thm 4.1 blocks); it is what the
 claims ledger (``recovery.paper.claims``) runs per configuration.  :func:`thm41_report` samples random prompts and
@@ -41,30 +43,82 @@ MAX_THM41_WORK = 12_000_000
 
 
 def thm41_units(d: int) -> float:
-    """Rough cost of one (prompt, layer) check in units of 5 microseconds, fitted to measured times (one core):
-    0.45 ms at d = 2, 60 ms at d = 100, 27 s at d = 200 (the GD least-squares solve of
-    :func:`recovery.training.thm41.front_distance_r1` needs many more iterations for large d)."""
+    """Return the rough cost of one (prompt, layer) check in units of 5 microseconds.
+
+    Fitted to measured times (one core): 0.45 ms at d = 2, 60 ms at d = 100, 27 s at d = 200 (the GD
+    least-squares solve of :func:`recovery.training.thm41.front_distance_r1` needs many more
+    iterations for large d): ``100 + (d+1)^2 + 5.4e6 (d/200)^9``.
+
+    Parameters
+    ----------
+    d : int
+        Input length.
+
+    Returns
+    -------
+    float
+        Cost in units of 5 microseconds.
+
+    Examples
+    --------
+    >>> round(thm41_units(2))
+    109
+    """
     return 100 + (d + 1) ** 2 + 5.4e6 * (d / 200) ** 9
 
 
 def prompt_bytes(count: int, d: int, n: int, states: int) -> int:
-    """Bytes held while ``count`` prompts are sampled and used: the int64 chains and the float64 ``Z0``
-    (``count x (d+1) x (n+1)`` each), a working copy of ``Z0``, the kernels and the Gram form
-    (``(d+1)^2`` floats per prompt)."""
+    """Return the bytes held while ``count`` prompts are sampled and used.
+
+    Counted: the int64 chains and the float64 ``Z0`` (``count x (d+1) x (n+1)`` each), a working copy
+    of ``Z0``, the kernels and the Gram form (``(d+1)^2`` floats per prompt).
+
+    Parameters
+    ----------
+    count : int
+        Number of prompts.
+    d : int
+        Input length.
+    n : int
+        Number of context chains.
+    states : int
+        ``|S|``.
+
+    Returns
+    -------
+    int
+        Bytes.
+
+    Examples
+    --------
+    >>> prompt_bytes(1, 1, 1, 2)
+    192
+    """
     per = 8 * (3 * (d + 1) * (n + 1) + states * states + (d + 1) ** 2 + 2 * (n + 1))
     return int(count) * per
 
 
 @dataclass(frozen=True)
 class RecursionErrors:
-    """Errors of the Thm 4.1 recursion on one batch.
+    """Errors of the Theorem 4.1 recursion on one batch.
 
-    ``forward_abs``: max ``|Z_L[d, i] - (Z_0[d, i] + <theta_L, x_i>)|`` over prompts and all ``n + 1`` columns;
-    ``forward_rel``: the same for the query and the context labels relative to ``max(1, |Z_L[d, i]|)``, and the
-    absolute change of the untouched rows ``0..d-1``; ``step_abs``/``step_rel``: max error of
-    ``w_{l+1} = -theta_{l+1}`` against :func:`recovery.training.thm41.preconditioned_step` (eq. (**) of
-    :mod:`recovery.training.thm41`) at every layer, absolute and relative to ``max(1, |w_{l+1}|)``;
-    ``max_abs_prediction``: max ``|Z_L[d, n]|``; ``finite``: the recursion and the forward pass stayed finite.
+    Attributes
+    ----------
+    forward_abs : float
+        Max ``abs(Z_L[d, i] - (Z_0[d, i] + <theta_L, x_i>))`` over prompts and all ``n + 1`` columns.
+    forward_rel : float
+        The same for the query and the context labels relative to ``max(1, abs(Z_L[d, i]))``, and the
+        absolute change of the untouched rows ``0..d-1``.
+    step_abs : float
+        Max error of ``w_{l+1} = -theta_{l+1}`` against
+        :func:`recovery.training.thm41.preconditioned_step` (eq. (**) of
+        :mod:`recovery.training.thm41`) at every layer, absolute.
+    step_rel : float
+        The same relative to ``max(1, abs(w_{l+1}))``.
+    max_abs_prediction : float
+        Max ``abs(Z_L[d, n])``.
+    finite : bool
+        The recursion and the forward pass stayed finite.
     """
 
     forward_abs: float
@@ -91,16 +145,17 @@ def _step_errors(Z0: np.ndarray, blocks: Sequence[Any], thetas: np.ndarray) -> t
 
 
 def recursion_errors(Z0: np.ndarray, blocks: Sequence[Any]) -> RecursionErrors:
-    """Check Thm 4.1 on prompts ``Z0`` (B, d+1, n+1) with Thm 4.1 blocks ``blocks`` (one per layer).
+    """Check Theorem 4.1 on prompts ``Z0`` with Theorem 4.1 blocks ``blocks`` (one per layer).
 
-    The theta recursion ``theta_{l+1} = theta_l + A_l^T G^(l) b_l`` (Thm 4.1) predicts that the L-layer LSA
-    changes only the label row, to ``y_i + <theta_L, x_i>``; and that ``w_l = -theta_l`` follows the
-    preconditioned R1/R2 step (**).  Both are compared with :func:`recovery.lsa.model.lsa_forward`.
+    The theta recursion ``theta_{l+1} = theta_l + A_l^T G^(l) b_l`` (paper Theorem 4.1) predicts that
+    the L-layer LSA changes only the label row, to ``y_i + <theta_L, x_i>``; and that
+    ``w_l = -theta_l`` follows the preconditioned R1/R2 step (**).  Both are compared with
+    :func:`recovery.lsa.model.lsa_forward`.
 
     Parameters
     ----------
     Z0 : numpy.ndarray
-        Prompts, shape (B, d+1, n+1), query label ``Z0[:, d, n] = 0``.
+        Prompts, shape ``(B, d+1, n+1)``, query label ``Z0[:, d, n] = 0``.
     blocks : sequence of Thm41Block
         ``L`` blocks of dimension ``d`` (:func:`recovery.training.thm41.random_blocks`).
 
@@ -178,34 +233,47 @@ def _objectives(Z0: np.ndarray, blocks: Sequence[Any], scale: float, layers: int
 @one_blas_thread
 def thm41_report(layers: int, d: int, n: int, *, num_states: int = 2, prompts: int = 20, scale: float = 0.3,
                  seed: int = 0, max_bytes: float = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """Thm 4.1 on ``prompts`` random prompts and random blocks: recursion errors, objectives and GD per layer.
+    """Check Theorem 4.1 on random prompts and blocks: recursion errors, objectives and GD per layer.
 
-    Prompts: binary (uniform kernel prior, ``Bern(0.5)`` starts) or Dirichlet(1) rows for ``num_states >= 3``;
-    blocks: :func:`recovery.training.thm41.random_blocks` with std ``scale``; both from
-    ``numpy.random.default_rng(seed)``.  The sizes are checked before sampling against ``max_bytes`` and a
-    work bound of about one minute (:data:`MAX_THM41_WORK`).
+    Prompts: binary (uniform kernel prior, ``Bern(0.5)`` starts) or Dirichlet(1) rows for
+    ``num_states >= 3``; blocks: :func:`recovery.training.thm41.random_blocks` with std ``scale``;
+    both from ``numpy.random.default_rng(seed)``.  The sizes are checked before sampling against
+    ``max_bytes`` and a work bound of about one minute (:data:`MAX_THM41_WORK`).
 
     Parameters
     ----------
-    layers, d, n : int
-        Number of layers ``L``, chain length minus one, number of context chains (all ``>= 1``).
-    num_states : int
+    layers : int
+        Number of layers ``L`` (``>= 1``).
+    d : int
+        Chain length minus one (``>= 1``).
+    n : int
+        Number of context chains (``>= 1``).
+    num_states : int, optional
         ``|S|`` in (2, 3, 4).
-    prompts : int
-        Number of prompts ``B``.
-    scale : float
+    prompts : int, optional
+        Number of prompts ``B`` (``>= 1``).
+    scale : float, optional
         Std of the random block entries (``> 0``).
-    seed : int
-        Seed of the generator.
-    max_bytes : float
+    seed : int, optional
+        Seed of the generator (``>= 0``).
+    max_bytes : float, optional
         Memory budget of the sampled prompts in bytes (``inf``: none).
 
     Returns
     -------
     dict
-        ``max_abs_error`` (``forward_abs`` of :func:`recursion_errors`), ``max_step_error`` (``step_abs``),
-        ``objectives_per_layer`` ({"R1", "R2"}: (L+1, d+1) means), ``generational_distance`` (L+1 means, None
-        where ``X^T X`` is singular for every prompt), ``pareto_fraction`` and the arguments.
+        ``max_abs_error`` (``forward_abs`` of :func:`recursion_errors`), ``max_step_error``
+        (``step_abs``), ``objectives_per_layer`` ({"R1", "R2"}: ``(L+1, d+1)`` means),
+        ``generational_distance`` (L+1 means, None where ``X^T X`` is singular for every prompt, then
+        with a ``generational_distance_note``), ``pareto_fraction``, ``front`` and the arguments.
+
+    Raises
+    ------
+    TypeError
+        If a count is not an integer.
+    ValueError
+        If an argument is out of range, the sizes exceed ``max_bytes`` or the work bound, or the
+        forward pass or the objectives overflow float64 (lower ``scale``).
 
     Examples
     --------

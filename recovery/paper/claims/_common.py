@@ -20,8 +20,11 @@ __all__ = [
 
 
 class MissingDependency(Exception):
-    """A computation a claim needs is not available (e.g. an experiment returned no summary); the ledger turns
-    it into ``not checkable: <reason>`` (:func:`run_guarded`)."""
+    """A computation a claim needs is not available.
+
+    For example an experiment returned no summary; the ledger turns it into
+    ``not checkable: <reason>`` (:func:`run_guarded`).
+    """
 
 
 class Raw(str):
@@ -32,7 +35,25 @@ class Raw(str):
 
 
 def call_string(func: str, **params: Any) -> str:
-    """``"from recovery.paper.claims import f; f(a=1, b=(1, 2))"`` (ranges kept as ``range(...)``)."""
+    """Return the Python call reproducing a check.
+
+    Parameters
+    ----------
+    func : str
+        Name of the check in :mod:`recovery.paper.claims`.
+    **params
+        Its keyword arguments (ranges kept as ``range(...)``; :class:`Raw` values verbatim).
+
+    Returns
+    -------
+    str
+        ``"from recovery.paper.claims import f; print(f(a=1, b=(1, 2)).to_json())"``.
+
+    Examples
+    --------
+    >>> call_string("check_fig_3", seeds=(0, 1))
+    'from recovery.paper.claims import check_fig_3; print(check_fig_3(seeds=(0, 1)).to_json())'
+    """
     args = ", ".join(f"{k}={v!r}" for k, v in params.items())
     return f"from recovery.paper.claims import {func}; print({func}({args}).to_json())"
 
@@ -47,6 +68,30 @@ def make_result(
     call: str,
     t0: float,
 ) -> ClaimResult:
+    """Build a :class:`ClaimResult` with the ledger's command and the time since ``t0``.
+
+    Parameters
+    ----------
+    id : str
+        Claim id (the command is ``lsahard claims --only <id> --json``).
+    claim : str
+        The paper's statement in one line.
+    check : str
+        What was computed.
+    verdict : str
+        The verdict.
+    evidence : mapping
+        The evidence.
+    call : str
+        The Python call.
+    t0 : float
+        ``time.perf_counter()`` at the start of the check.
+
+    Returns
+    -------
+    ClaimResult
+        The row.
+    """
     return ClaimResult(
         id=id,
         claim=claim,
@@ -79,7 +124,23 @@ def run_guarded(
 
 
 def exact_fraction(x: Any) -> Fraction:
-    """A float given in decimal (0.1) as the decimal fraction it denotes (1/10), ints/Fractions as is."""
+    """Return a float given in decimal (0.1) as the decimal fraction it denotes (1/10), ints/Fractions as is.
+
+    Parameters
+    ----------
+    x : int, float or Fraction
+        The value.
+
+    Returns
+    -------
+    Fraction
+        ``Fraction(repr(float(x)))`` for floats.
+
+    Examples
+    --------
+    >>> exact_fraction(0.1)
+    Fraction(1, 10)
+    """
     if isinstance(x, Fraction):
         return x
     if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
@@ -88,11 +149,28 @@ def exact_fraction(x: Any) -> Fraction:
 
 
 def exact_is_positive_definite(H: Any) -> tuple[bool, Fraction]:
-    """Exact test of positive definiteness of a symmetric rational matrix by LDL^T pivots.
+    """Test positive definiteness of a symmetric rational matrix exactly by LDL^T pivots.
 
-    Returns ``(is_pd, smallest pivot)``: Sylvester's criterion in the form "all pivots of symmetric
-    Gaussian elimination without pivoting are > 0" is necessary and sufficient; elimination stops
-    at the first pivot <= 0 (which is then returned).
+    Sylvester's criterion in the form "all pivots of symmetric Gaussian elimination without pivoting
+    are > 0" is necessary and sufficient; elimination stops at the first pivot <= 0 (which is then
+    returned).  Used for the exact certificates of paper Lemma 3.1.
+
+    Parameters
+    ----------
+    H : array_like
+        Symmetric matrix of rationals (ints, Fractions), shape ``(k, k)``.
+
+    Returns
+    -------
+    is_pd : bool
+        Whether ``H`` is positive definite.
+    pivot : Fraction
+        The smallest pivot computed (the first pivot <= 0 if not PD).
+
+    Examples
+    --------
+    >>> exact_is_positive_definite([[2, 1], [1, 2]])
+    (True, Fraction(3, 2))
     """
     M = [[Fraction(v) for v in row] for row in np.asarray(H, dtype=object)]
     n = len(M)
@@ -113,7 +191,30 @@ def exact_is_positive_definite(H: Any) -> tuple[bool, Fraction]:
 
 
 def exact_solve(H: Any, h: Any) -> list[Fraction]:
-    """Solve ``H x = h`` exactly in Fractions (Gaussian elimination with nonzero pivoting)."""
+    """Solve ``H x = h`` exactly in Fractions (Gaussian elimination with nonzero pivoting).
+
+    Parameters
+    ----------
+    H : array_like
+        Square matrix of rationals, shape ``(k, k)``.
+    h : sequence
+        Right-hand side, length ``k``.
+
+    Returns
+    -------
+    list of Fraction
+        The solution ``x``.
+
+    Raises
+    ------
+    ValueError
+        If ``H`` is singular.
+
+    Examples
+    --------
+    >>> exact_solve([[2, 0], [0, 4]], [1, 1])
+    [Fraction(1, 2), Fraction(1, 4)]
+    """
     M = [[Fraction(v) for v in row] + [Fraction(r)] for row, r in zip(np.asarray(H, dtype=object), h)]
     n = len(M)
     for k in range(n):

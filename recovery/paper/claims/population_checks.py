@@ -50,7 +50,24 @@ DEFAULT_PS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def paper_thm33_h(p: Fraction) -> list[Fraction]:
-    """The paper's Thm 3.3 statement: ``h = [p^2/2, p^2/3, p^2/12 + p/4]`` (order G_xx, G_xy, G_yy)."""
+    """Return the paper's Theorem 3.3 statement ``h = [p^2/2, p^2/3, p^2/12 + p/4]`` (order G_xx, G_xy, G_yy).
+
+    Parameters
+    ----------
+    p : Fraction
+        ``P(x_1 = 1)``.
+
+    Returns
+    -------
+    list of Fraction
+        The stated ``h`` (d = 1).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> paper_thm33_h(Fraction(1, 2))
+    [Fraction(1, 8), Fraction(1, 12), Fraction(7, 48)]
+    """
     return [p * p / 2, p * p / 3, p * p / 12 + p / 4]
 
 
@@ -89,12 +106,36 @@ def check_lemma_3_1(
     *,
     exact_max_d: int = 2,
 ) -> ClaimResult:
-    """Lemma 3.1 over the grid ``ds x ns x ps`` (uniform binary prior, i.i.d. Bernoulli(p) starts).
+    """Check paper Lemma 3.1 (H positive definite) over the grid ``ds x ns x ps``.
 
-    For ``d <= exact_max_d`` H is computed in rational arithmetic and certified positive definite
-    by exact LDL^T pivots (a proof for that grid point). Otherwise the float H's smallest
+    Uniform binary prior, i.i.d. Bernoulli(p) starts.  For ``d <= exact_max_d`` H is computed in
+    rational arithmetic and certified positive definite by exact LDL^T pivots (a proof for that grid
+    point), cross-checked with ``recovery.lsa.optimum.lemma_3_1``.  Otherwise the float H's smallest
     eigenvalue is compared with the eigenvalue error bound ``dm * eps * ||H||_2``: above it -> PD,
     below minus it -> not PD, in between -> undecided.
+
+    Parameters
+    ----------
+    ds : sequence of int, optional
+        The ``d`` values (``>= 1``).
+    ns : sequence of int, optional
+        The ``n`` values (``>= 1``).
+    ps : sequence of float, optional
+        The ``p`` values in (0, 1).
+    exact_max_d : int, optional
+        Largest ``d`` computed exactly (``>= 0``).
+
+    Returns
+    -------
+    ClaimResult
+        The ledger row (a missing computation gives a ``not checkable`` row).
+
+    Raises
+    ------
+    TypeError
+        If a grid is not an iterable of numbers.
+    ValueError
+        If a grid is empty or a value is out of range.
     """
     ds_ = _ints(ds, "ds")
     ns_ = _ints(ns, "ns")
@@ -173,7 +214,7 @@ LEMMA_3_2 = dict(
 
 
 def _max_z(est: np.ndarray, mc: np.ndarray, se: np.ndarray, floor: float) -> tuple[float, int]:
-    """max_i |est_i - mc_i| / max(se_i, floor) and its flat index."""
+    """``max_i abs(est_i - mc_i) / max(se_i, floor)`` and its flat index."""
     z = np.abs(np.asarray(est, float) - mc) / np.maximum(se, floor)
     i = int(np.argmax(z))
     return float(z.flat[i]), i
@@ -187,14 +228,40 @@ def check_lemma_3_2(
     num_prompts: int = 200_000,
     seed: int = 0,
 ) -> ClaimResult:
-    """Lemma 3.2: factorised vs kernel-conditional (exact) vs Monte Carlo ``(H, h)``.
+    """Check paper Lemma 3.2: factorised vs kernel-conditional (exact) vs Monte Carlo ``(H, h)``.
 
-    For each d: the entrywise z-scores ``|candidate - MC| / SE`` over the entries of H (upper
+    For each d: the entrywise z-scores ``abs(candidate - MC) / SE`` over the entries of H (upper
     triangle; this decides the verdict) and of h (reported only: the factorised
     ``E[yx] kron E[g]`` is not what the paper states for h, whose d = 1 form in Thm 3.3 is the
     kernel-conditional one), with SE floored at ``1/num_prompts`` (an entry never seen nonzero in the
-    sample has SE 0). The threshold is :func:`recovery.paper.claims.verdicts.z_threshold` (Bonferroni over
-    all entries compared, at least 4), so a correct candidate exceeds it with probability <= 1e-3.
+    sample has SE 0).  The threshold is :func:`recovery.paper.claims.verdicts.z_threshold` (Bonferroni
+    over all entries compared, at least 4), so a correct candidate exceeds it with probability
+    <= 1e-3.  At d = 1 the two forms must coincide (a control reported in the evidence).
+
+    Parameters
+    ----------
+    ds : sequence of int, optional
+        The ``d`` values (``>= 1``).
+    n : int, optional
+        Number of context chains.
+    p : float, optional
+        ``P(x_1 = 1)`` in (0, 1).
+    num_prompts : int, optional
+        Monte Carlo prompts per ``d`` (``>= 2``).
+    seed : int, optional
+        Seed of the Monte Carlo sample (``>= 0``).
+
+    Returns
+    -------
+    ClaimResult
+        The ledger row (a missing computation gives a ``not checkable`` row).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range.
     """
     ds_ = _ints(ds, "ds")
     n = check_int(n, "n", min_value=1)
@@ -395,12 +462,31 @@ def check_theorem_3_3(
     ps: Sequence[float] = DEFAULT_PS,
     ns: Sequence[int] = range(1, 101),
 ) -> ClaimResult:
-    """Thm 3.3 on the grid ``ps x ns`` in exact rational arithmetic (d = 1, uniform kernel prior).
+    """Check paper Theorem 3.3 on the grid ``ps x ns`` in exact rational arithmetic (d = 1, uniform kernel prior).
 
     At every point: the exact h vs the paper's stated h (rational equality, p taken as the decimal
-    fraction it is written as), X* = H^-1 h solved exactly, and the exact sign of the
-    realisability discriminant ``X_2^2 - 4 X_1 X_3`` (MATH.md section 4). Where it is >= 0 the
+    fraction it is written as), ``X* = H^-1 h`` solved exactly, and the exact sign of the
+    realisability discriminant ``X_2^2 - 4 X_1 X_3`` (MATH.md section 4).  Where it is >= 0 the
     explicit realiser is built and ``||phi(b, A) - X*||`` reported.
+
+    Parameters
+    ----------
+    ps : sequence of float, optional
+        The ``p`` values in (0, 1).
+    ns : sequence of int, optional
+        The ``n`` values (``>= 1``).
+
+    Returns
+    -------
+    ClaimResult
+        The ledger row (a missing computation gives a ``not checkable`` row).
+
+    Raises
+    ------
+    TypeError
+        If a grid is not an iterable of numbers.
+    ValueError
+        If a grid is empty or a value is out of range.
     """
     ps_ = _probs(ps, "ps")
     ns_ = _ints(ns, "ns")
@@ -427,10 +513,29 @@ def check_theorem_3_4(
     ps: Sequence[float] = DEFAULT_PS,
     ns: Sequence[int] = range(1, 101),
 ) -> ClaimResult:
-    """Thm 3.4 on the grid ``ps x ns``: correlated starts ``CorrelatedInit(p, g)``, ``g(x) = (x-p)^2``.
+    """Check paper Theorem 3.4 on the grid ``ps x ns``: correlated starts ``CorrelatedInit(p, g)``, ``g(x) = (x-p)^2``.
 
     Same exact scan as :func:`check_theorem_3_3` (the realisability of X*); the paper's closed form
     for this case (through c1, c2) is not restated in MATH.md, so h is not compared.
+
+    Parameters
+    ----------
+    ps : sequence of float, optional
+        The ``p`` values in (0, 1).
+    ns : sequence of int, optional
+        The ``n`` values (``>= 1``).
+
+    Returns
+    -------
+    ClaimResult
+        The ledger row (a missing computation gives a ``not checkable`` row).
+
+    Raises
+    ------
+    TypeError
+        If a grid is not an iterable of numbers.
+    ValueError
+        If a grid is empty or a value is out of range.
     """
     ps_ = _probs(ps, "ps")
     ns_ = _ints(ns, "ns")

@@ -198,13 +198,46 @@ def check_theorem_3_5(
     generated_per_kind: int = 5,
     time_limit: float = 60.0,
 ) -> ClaimResult:
-    """Thm 3.5: polynomial structured recovery (a) vs NP-hardness of the generalised class (b).
+    """Check paper Theorem 3.5: polynomial structured recovery (a) vs NP-hardness of the generalised class (b).
 
-    ``per_d`` planted and ``per_d`` off-image instances for each d in ``ds`` (off-image: relative
-    perturbation ``noise`` for d >= 2, a point with negative discriminant for d = 1); ``instances``:
-    source problems carried to LSA programs (answers decided by exact deciders, not stored), plus
-    ``generated_per_kind`` planted and as many random instances of every ``(problem, size)`` in
-    ``generated`` (``reductions.problems.generators.generate``, seeded by ``seed``).
+    (a) Problem C.9 through phi itself: ``per_d`` planted and ``per_d`` off-image instances for each d
+    in ``ds`` (off-image: relative perturbation ``noise`` for d >= 2, a point with negative
+    discriminant for d = 1), recovered or refuted by ``recovery.realizability.realize.recover``.
+    (b) Problems C.10/C.11 with free ``D^(r)``: ``instances`` (source problems carried to LSA
+    programs; answers decided by exact deciders, not stored), plus ``generated_per_kind`` planted and
+    as many random instances of every ``(problem, size)`` in ``generated``
+    (``reductions.problems.generators.generate``, seeded by ``seed``).
+
+    Parameters
+    ----------
+    ds : sequence of int, optional
+        The ``d`` values of (a) (``>= 1``).
+    per_d : int, optional
+        Planted (and as many off-image) instances per ``d`` (``>= 1``).
+    seed : int, optional
+        Seed (``>= 0``).
+    noise : float, optional
+        Relative perturbation of the off-image instances (``> 0``).
+    instances : sequence of mapping, optional
+        Source problems as JSON (:data:`DEFAULT_HARDNESS_INSTANCES`).
+    generated : sequence of (str, int), optional
+        ``(problem, size)`` pairs of generated instances (:data:`DEFAULT_GENERATED`).
+    generated_per_kind : int, optional
+        Planted and random instances per pair (``>= 0``).
+    time_limit : float, optional
+        Seconds per decision (``> 0``).
+
+    Returns
+    -------
+    ClaimResult
+        The ledger row (a missing computation gives a ``not checkable`` row).
+
+    Raises
+    ------
+    TypeError
+        If ``ds``, ``instances`` or ``generated`` has the wrong type.
+    ValueError
+        If ``ds`` is empty or a value is out of range.
     """
     try:
         ds_ = [check_int(d, f"ds[{i}]", min_value=1) for i, d in enumerate(ds)]

@@ -42,7 +42,30 @@ OUTCOMES: tuple[str, ...] = ("holds", "holds with conditions", "fails", "not che
 
 
 def outcome_of(verdict: str) -> str:
-    """The kind of a verdict string (one of :data:`OUTCOMES`); ValueError if malformed."""
+    """Return the kind of a verdict string (one of :data:`OUTCOMES`).
+
+    Parameters
+    ----------
+    verdict : str
+        ``"holds"`` or ``"<kind>: <reason>"`` with a non-empty reason.
+
+    Returns
+    -------
+    str
+        ``holds``, ``holds with conditions``, ``fails`` or ``not checkable``.
+
+    Raises
+    ------
+    TypeError
+        If ``verdict`` is not a string.
+    ValueError
+        If ``verdict`` is malformed.
+
+    Examples
+    --------
+    >>> outcome_of("holds"), outcome_of("fails: 3 points")
+    ('holds', 'fails')
+    """
     if not isinstance(verdict, str):
         raise TypeError(f"verdict must be a str, got {type(verdict).__name__}")
     if verdict == "holds":
@@ -64,6 +87,27 @@ def to_jsonable(obj: Any) -> Any:
     integer (exactness is kept, and :func:`float` of it is a separate key where it matters);
     tuples -> lists; dict keys -> str; non-finite floats -> ``"nan"``/``"inf"``/``"-inf"`` strings
     (strict JSON has no NaN).
+
+    Parameters
+    ----------
+    obj : object
+        Evidence: None, bool, str, numbers, Fractions, numpy arrays, mappings and sequences of these.
+
+    Returns
+    -------
+    object
+        The JSON-ready value.
+
+    Raises
+    ------
+    TypeError
+        If a value of another type is met.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> to_jsonable({1: (Fraction(1, 3), float("inf"))})
+    {'1': ['1/3', 'inf']}
     """
     if obj is None or isinstance(obj, (bool, str)):
         return obj
@@ -93,18 +137,43 @@ def to_jsonable(obj: Any) -> Any:
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """One ledger row.
+    """One ledger row: a claim of the paper, what was computed, the verdict and its evidence.
+
+    The fields are validated on construction and ``evidence`` is converted by :func:`to_jsonable`.
 
     Attributes
     ----------
-    id: one of :data:`CLAIM_IDS` (free-form ids are allowed for user checks, non-empty).
-    claim: the paper's statement in one line.
-    check: what was computed.
-    verdict: ``holds`` / ``holds with conditions: ...`` / ``fails: ...`` / ``not checkable: ...``.
-    evidence: JSON-serialisable numbers (converted by :func:`to_jsonable` at construction).
-    command: shell command reproducing the row.
-    call: the Python call with the parameters actually used.
-    wall_s: seconds spent computing the row.
+    id : str
+        One of :data:`CLAIM_IDS` (free-form ids are allowed for user checks, non-empty).
+    claim : str
+        The paper's statement in one line.
+    check : str
+        What was computed.
+    verdict : str
+        ``holds`` / ``holds with conditions: ...`` / ``fails: ...`` / ``not checkable: ...``.
+    evidence : dict
+        JSON-serialisable numbers (converted by :func:`to_jsonable` at construction).
+    command : str
+        Shell command reproducing the row.
+    call : str
+        The Python call with the parameters actually used.
+    wall_s : float
+        Seconds spent computing the row (finite, ``>= 0``).
+
+    Raises
+    ------
+    TypeError
+        If a text field is not a string, ``evidence`` not a mapping or ``wall_s`` not a number.
+    ValueError
+        If ``id`` is empty, ``claim`` has several lines, ``verdict`` is malformed or ``wall_s`` is
+        negative or not finite.
+
+    Examples
+    --------
+    >>> row = ClaimResult(id="thm-4.1", claim="theta recursion", check="forward pass", verdict="holds",
+    ...                   evidence={"max_error": 1e-15})
+    >>> row.outcome, ClaimResult.from_json(row.to_json()) == row
+    ('holds', True)
     """
 
     id: str
@@ -137,10 +206,23 @@ class ClaimResult:
 
     @property
     def outcome(self) -> str:
-        """``holds``, ``holds with conditions``, ``fails`` or ``not checkable``."""
+        """The kind of the verdict.
+
+        Returns
+        -------
+        str
+            ``holds``, ``holds with conditions``, ``fails`` or ``not checkable``.
+        """
         return outcome_of(self.verdict)
 
     def to_json(self) -> dict[str, Any]:
+        """Return the row as a JSON-ready dict (schema ``lsahard.claim/1``).
+
+        Returns
+        -------
+        dict
+            ``schema``, the fields and ``outcome``.
+        """
         return {
             "schema": SCHEMA_VERSION,
             "id": self.id,
@@ -156,6 +238,25 @@ class ClaimResult:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "ClaimResult":
+        """Build a row from its JSON form (:meth:`to_json`).
+
+        Parameters
+        ----------
+        data : mapping
+            The JSON object; ``call`` and ``wall_s`` may be absent.
+
+        Returns
+        -------
+        ClaimResult
+            The row.
+
+        Raises
+        ------
+        TypeError
+            If ``data`` is not a mapping.
+        ValueError
+            If the schema is wrong or a required key is missing.
+        """
         if not isinstance(data, Mapping):
             raise TypeError(f"data must be a mapping, got {type(data).__name__}")
         schema = data.get("schema")

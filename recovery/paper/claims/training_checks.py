@@ -88,15 +88,50 @@ def check_theorem_4_1(
     tol: float = 1e-10,
     quick: bool = False,
 ) -> ClaimResult:
-    """Thm 4.1: the theta recursion vs the LSA forward pass, and the recursion vs the preconditioned step.
+    """Check paper Theorem 4.1: the theta recursion vs the LSA forward pass and vs the preconditioned step.
 
     For every (L, d, n): ``batch`` sampled binary prompts (uniform kernel prior, Bern(0.5) starts),
-    random Thm 4.1 blocks (scale 0.3, seeded). Errors: (i) the query prediction
+    random Thm 4.1 blocks (scale 0.3, seeded).  Errors: (i) the query prediction
     ``<theta_L, x_{n+1}>`` vs ``lsa_forward``'s bottom-right entry, and every context label
     ``y_i + <theta_L, x_i>`` vs row d of ``Z_L``; (ii) ``w_{l+1} = -theta_{l+1}`` vs
-    :func:`recovery.training.thm41.preconditioned_step` with the analytic R1/R2 Jacobians, at every layer.
-    Both relative to ``max(1, |value|)``; verdict ``holds`` if both maxima are <= ``tol``.
-    ``quick``: layers (1, 3), ds (1, 3), ns (5,), batch 4.
+    :func:`recovery.training.thm41.preconditioned_step` with the analytic R1/R2 Jacobians, at every
+    layer.  Both relative to ``max(1, abs(value))``; verdict ``holds`` if both maxima are <= ``tol``.
+    The per-layer GD of one configuration (the data of the paper's Fig. 2) is added to the evidence.
+
+    Parameters
+    ----------
+    layers : sequence of int, optional
+        The L values (``>= 1``).
+    ds : sequence of int, optional
+        The ``d`` values (``>= 1``).
+    ns : sequence of int, optional
+        The ``n`` values (``>= 1``).
+    batch : int, optional
+        Prompts per configuration (``>= 1``).
+    seed : int, optional
+        Seed (``>= 0``).
+    tol : float, optional
+        Relative error tolerance (``> 0``).
+    quick : bool, optional
+        Layers (1, 3), ds (1, 3), ns (5,), batch 4.
+
+    Returns
+    -------
+    ClaimResult
+        The ledger row (a missing computation gives a ``not checkable`` row).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a grid is empty or a value is out of range.
+
+    Examples
+    --------
+    >>> row = check_theorem_4_1(layers=(2,), ds=(2,), ns=(5,), batch=2)
+    >>> row.outcome, row.evidence["num_configs"]
+    ('holds', 1)
     """
     if quick:
         layers, ds, ns, batch = (1, 3), (1, 3), (5,), 4
@@ -221,12 +256,38 @@ def check_appendix_a(
     quick: bool = False,
     out_dir: Any = None,
 ) -> ClaimResult:
-    """App. A via :func:`recovery.paper.experiments.appendix_a` (d = 1, n = 30, p = 0.3, Adam full batch).
+    """Check App. A via :func:`recovery.paper.experiments.appendix_a` (d = 1, n = 30, p = 0.3, full batch).
 
     Per L: seed-mean final training losses of the sparse and dense parameterisations;
     :func:`verdict_appendix_a` with relative tolerance :data:`APP_A_REL_TOL` (quick:
-    :data:`APP_A_REL_TOL_QUICK`); the paper's setting is L = 1. ``steps``/``train_size``/
-    ``test_size`` ``None`` = the experiment's defaults; ``quick`` = :data:`QUICK_EXPERIMENTS`.
+    :data:`APP_A_REL_TOL_QUICK`); the paper's setting is L = 1.
+
+    Parameters
+    ----------
+    seeds : sequence of int, optional
+        Seeds (``>= 0``).
+    layers : sequence of int, optional
+        The L values.
+    steps, train_size, test_size : int, optional
+        ``None`` = the experiment's defaults.
+    rel_tol : float, optional
+        Relative tolerance (``> 0``), overriding the default.
+    quick : bool, optional
+        Use :data:`QUICK_EXPERIMENTS`.
+    out_dir : str or Path, optional
+        Where the experiment writes its files; a temporary directory otherwise.
+
+    Returns
+    -------
+    ClaimResult
+        The ledger row (a missing computation gives a ``not checkable`` row).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range.
     """
     kw: dict[str, Any] = dict(seeds=_seeds(seeds), layers=tuple(_ints(layers, "layers")), steps=steps,
               train_size=train_size, test_size=test_size)
@@ -285,11 +346,36 @@ def check_fig_3(
     quick: bool = False,
     out_dir: Any = None,
 ) -> ClaimResult:
-    """Fig. 3 via :func:`recovery.paper.experiments.fig3` (|S| in {2,3,4}, L in {1,2,3}, 10 chains of length 6).
+    """Check Fig. 3 via :func:`recovery.paper.experiments.fig3` (``|S|`` in {2,3,4}, L in {1,2,3}, 10 chains of length 6).
 
     Verdict: :func:`verdict_fig_3` of the seed-mean held-out accuracies against :data:`PAPER_FIG3`
     with absolute tolerance ``tol`` (default :data:`FIG3_TOL`), trend slack 0.02, and the oracle
-    accuracy per |S| (kernel known; computed by the experiment on the test prompts) as upper bound.
+    accuracy per ``|S|`` (kernel known; computed by the experiment on the test prompts) as upper bound.
+
+    Parameters
+    ----------
+    seeds : sequence of int, optional
+        Seeds (``>= 0``).
+    steps, train_size, test_size : int, optional
+        ``None`` = the experiment's defaults.
+    tol : float, optional
+        Absolute accuracy tolerance (``> 0``).
+    quick : bool, optional
+        Use :data:`QUICK_EXPERIMENTS`.
+    out_dir : str or Path, optional
+        Where the experiment writes its files; a temporary directory otherwise.
+
+    Returns
+    -------
+    ClaimResult
+        The ledger row (a missing computation gives a ``not checkable`` row).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range.
     """
     kw: dict[str, Any] = dict(seeds=_seeds(seeds), steps=steps, train_size=train_size, test_size=test_size)
     if quick:
@@ -348,14 +434,44 @@ def check_fig_5(
     quick: bool = False,
     out_dir: Any = None,
 ) -> ClaimResult:
-    """Fig. 5 on both sides: the sampled reproduction (:func:`recovery.paper.experiments.fig5`: held-out
-    accuracy of least squares on ``x kron g`` minus that of a trained 1-layer LSA, per d) and, if
-    ``population``, the population computation of :mod:`recovery.paper.fig5_population`
-    (accuracy of X* minus that of the best realisable LSA).
+    """Check Fig. 5 on both sides: the sampled reproduction and the population computation.
 
+    Sampled: :func:`recovery.paper.experiments.fig5`, held-out accuracy of least squares on
+    ``x kron g`` minus that of a trained 1-layer LSA, per d.  Population (if ``population``):
+    :mod:`recovery.paper.fig5_population`, accuracy of X* minus that of the best realisable LSA.
     "Grows with d" = Spearman rho >= ``min_rho`` and last > first (:func:`verdict_fig_5`).
-    ``population_starts``: random multistarts of f* per d on the population side (the module's own
-    default is larger; 10 keeps the ledger within its time budget; quick: 4).
+
+    Parameters
+    ----------
+    ds : sequence of int, optional
+        The ``d`` values.
+    seeds : sequence of int, optional
+        Seeds (``>= 0``).
+    steps, test_size : int, optional
+        ``None`` = the experiment's defaults.
+    min_rho : float, optional
+        Spearman threshold in [-1, 1].
+    population : bool, optional
+        Also check the population side.
+    population_starts : int, optional
+        Random multistarts of f* per d on the population side (the module's own default is larger;
+        10 keeps the ledger within its time budget; quick: 4).
+    quick : bool, optional
+        Use :data:`QUICK_EXPERIMENTS`.
+    out_dir : str or Path, optional
+        Where the experiment writes its files; a temporary directory otherwise.
+
+    Returns
+    -------
+    ClaimResult
+        The ledger row (a missing computation gives a ``not checkable`` row).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range.
     """
     kw: dict[str, Any] = dict(ds=tuple(_ints(ds, "ds")), seeds=_seeds(seeds), steps=steps, test_size=test_size)
     if quick:

@@ -35,12 +35,51 @@ _SEVERITY = {"holds": 0, "holds with conditions": 1, "not checkable": 2, "fails"
 
 
 def reason(verdict: str) -> str:
+    """Return the reason part of a verdict (empty for ``holds``).
+
+    Parameters
+    ----------
+    verdict : str
+        A well-formed verdict.
+
+    Returns
+    -------
+    str
+        The text after ``"<kind>: "``.
+
+    Raises
+    ------
+    ValueError
+        If ``verdict`` is malformed.
+
+    Examples
+    --------
+    >>> reason("fails: 2 points"), reason("holds")
+    ('2 points', '')
+    """
     kind = outcome_of(verdict)
     return "" if kind == "holds" else verdict[len(kind) + 2:]
 
 
 def fmt(x: Any) -> str:
-    """Short number formatting for verdict reasons."""
+    """Format a number shortly for verdict reasons.
+
+    Parameters
+    ----------
+    x : object
+        Bools, None and ints as ``str``; floats with 4 significant digits (scientific notation
+        outside ``[1e-3, 1e4)``); anything else as ``str``.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> fmt(0.123456), fmt(1e-7), fmt(3)
+    ('0.1235', '1.000e-07', '3')
+    """
     if isinstance(x, bool) or x is None:
         return str(x)
     if isinstance(x, int):
@@ -53,16 +92,56 @@ def fmt(x: Any) -> str:
 
 
 def format_point(point: Mapping[str, Any], keys: Sequence[str]) -> str:
-    """``"p=0.1, n=3"`` from the coordinate ``keys`` of a scan point."""
+    """Return ``"p=0.1, n=3"`` from the coordinate ``keys`` of a scan point.
+
+    Parameters
+    ----------
+    point : mapping
+        A scan point.
+    keys : sequence of str
+        The coordinates to show (missing ones are skipped).
+
+    Returns
+    -------
+    str
+        The coordinates as ``key=value`` pairs.
+
+    Examples
+    --------
+    >>> format_point({"p": 0.1, "n": 3, "ok": False}, ("p", "n"))
+    'p=0.1, n=3'
+    """
     return ", ".join(f"{k}={fmt(point[k])}" for k in keys if k in point)
 
 
 def combine_verdicts(parts: Sequence[str], labels: Sequence[str] | None = None) -> str:
     """Combine partial verdicts of one claim: the most severe kind wins.
 
-    Severity: fails > not checkable > holds with conditions > holds. The reason lists the reasons
+    Severity: fails > not checkable > holds with conditions > holds.  The reason lists the reasons
     of the parts of the winning kind (prefixed by their label), then the milder non-``holds`` parts
-    as ``also <kind>: ...``. Empty ``parts`` -> ``not checkable: nothing was checked``.
+    as ``also <kind>: ...``.  Empty ``parts`` -> ``not checkable: nothing was checked``.
+
+    Parameters
+    ----------
+    parts : sequence of str
+        Partial verdicts.
+    labels : sequence of str, optional
+        One label per part (empty labels are not shown).
+
+    Returns
+    -------
+    str
+        The combined verdict.
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` and ``parts`` differ in length or a part is malformed.
+
+    Examples
+    --------
+    >>> combine_verdicts(["holds", "fails: x too big", "holds with conditions: small n"])
+    'fails: x too big; also holds with conditions (small n)'
     """
     parts = list(parts)
     if labels is not None and len(labels) != len(parts):
@@ -94,7 +173,7 @@ def verdict_from_scan(
     threshold_key: str | None = None,
     max_examples: int = 3,
 ) -> str:
-    """Verdict of a claim that should hold at every point of a parameter grid.
+    """Return the verdict of a claim that should hold at every point of a parameter grid.
 
     Each point has ``"ok"``: ``True`` (the property holds there, decided), ``False`` (violated,
     decided) or ``None`` (undecided, e.g. a float quantity within its error bound).
@@ -107,6 +186,35 @@ def verdict_from_scan(
       <threshold_key> >= t1 (...); fails for <threshold_key> <= t0 at k/N grid points (...)``,
       t1 the smallest scanned value above t0;
     * other violations -> ``fails`` with the count and up to ``max_examples`` examples.
+
+    Parameters
+    ----------
+    points : sequence of mapping
+        Grid points with ``"ok"`` and their coordinates.
+    what : str
+        The property, quoted in the reason.
+    coord_keys : sequence of str
+        Coordinates named in the examples.
+    threshold_key : str, optional
+        A coordinate above which the property may hold (e.g. ``"n"``).
+    max_examples : int, optional
+        Examples named in the reason (default 3).
+
+    Returns
+    -------
+    str
+        The verdict.
+
+    Raises
+    ------
+    ValueError
+        If a point's ``"ok"`` is not True, False or None.
+
+    Examples
+    --------
+    >>> pts = [{"n": 1, "ok": False}, {"n": 2, "ok": True}, {"n": 3, "ok": True}]
+    >>> verdict_from_scan(pts, what="P", coord_keys=("n",), threshold_key="n").split(";")[0]
+    "holds with conditions: 'P' only for n >= 2 (true at every scanned point with 2 <= n <= 3)"
     """
     # one branch per outcome of the evidence, from "holds" to "fails", each with its stated reason
     pts = list(points)
@@ -151,7 +259,32 @@ def verdict_from_scan(
 
 
 def verdict_from_max_error(max_error: float | None, tol: float, *, what: str) -> str:
-    """``holds`` if ``max_error <= tol``; ``fails`` if larger; ``not checkable`` if missing/NaN."""
+    """Return ``holds`` if ``max_error <= tol``, ``fails`` if larger, ``not checkable`` if missing/NaN.
+
+    Parameters
+    ----------
+    max_error : float or None
+        The largest error measured.
+    tol : float
+        The tolerance (finite, ``>= 0``).
+    what : str
+        The quantity, named in the reason.
+
+    Returns
+    -------
+    str
+        The verdict.
+
+    Raises
+    ------
+    ValueError
+        If ``tol`` is negative or not finite.
+
+    Examples
+    --------
+    >>> verdict_from_max_error(1e-15, 1e-10, what="error"), verdict_from_max_error(0.5, 1e-10, what="error")
+    ('holds', 'fails: error = 0.5 exceeds the tolerance 1.000e-10')
+    """
     if tol < 0 or not math.isfinite(tol):
         raise ValueError(f"tol must be finite and >= 0, got {tol}")
     if max_error is None or (isinstance(max_error, float) and math.isnan(max_error)):
@@ -162,8 +295,35 @@ def verdict_from_max_error(max_error: float | None, tol: float, *, what: str) ->
 
 
 def verdict_cross_check(disagreements: int, checked: int, *, what: str) -> str:
-    """Two independent computations of the same thing: ``holds`` if they never disagree, else
-    ``not checkable`` (the evidence itself is then in doubt, whichever side is wrong)."""
+    """Compare two independent computations of the same thing.
+
+    ``holds`` if they never disagree, else ``not checkable`` (the evidence itself is then in doubt,
+    whichever side is wrong).
+
+    Parameters
+    ----------
+    disagreements : int
+        Points where the two disagree.
+    checked : int
+        Points compared.
+    what : str
+        The two computations, named in the reason.
+
+    Returns
+    -------
+    str
+        The verdict.
+
+    Raises
+    ------
+    ValueError
+        Unless ``0 <= disagreements <= checked``.
+
+    Examples
+    --------
+    >>> verdict_cross_check(1, 4, what="A and B")
+    'not checkable: A and B disagree at 1/4 points'
+    """
     if disagreements < 0 or checked < 0 or disagreements > checked:
         raise ValueError(f"need 0 <= disagreements <= checked, got {disagreements}, {checked}")
     if disagreements == 0:
@@ -172,10 +332,34 @@ def verdict_cross_check(disagreements: int, checked: int, *, what: str) -> str:
 
 
 def z_threshold(num_tests: int, family_alpha: float = 1e-3, floor: float = 4.0) -> float:
-    """Two-sided |z| threshold for ``num_tests`` entrywise comparisons (Bonferroni, at least 4).
+    """Return the two-sided ``abs(z)`` threshold for ``num_tests`` entrywise comparisons (Bonferroni, at least 4).
 
     ``max(floor, Phi^-1(1 - family_alpha / (2 num_tests)))``: with N independent entries the chance
     that a correct estimator exceeds it anywhere is at most ``family_alpha``.
+
+    Parameters
+    ----------
+    num_tests : int
+        Number of comparisons (``>= 1``).
+    family_alpha : float, optional
+        Family-wise error rate (default ``1e-3``).
+    floor : float, optional
+        Smallest threshold returned (default 4).
+
+    Returns
+    -------
+    float
+        The threshold.
+
+    Raises
+    ------
+    ValueError
+        If ``num_tests < 1``.
+
+    Examples
+    --------
+    >>> z_threshold(1), round(z_threshold(10 ** 6), 2)
+    (4.0, 6.11)
     """
     if num_tests < 1:
         raise ValueError(f"num_tests must be >= 1, got {num_tests}")
@@ -186,7 +370,35 @@ def z_threshold(num_tests: int, family_alpha: float = 1e-3, floor: float = 4.0) 
 
 
 def grows_with(xs: Sequence[float], ys: Sequence[float], min_rho: float = 0.5) -> tuple[bool, float]:
-    """(grows, Spearman rho): ``ys`` grows with ``xs`` if rho >= ``min_rho`` and the last y > first y."""
+    """Decide whether ``ys`` grows with ``xs``: Spearman rho >= ``min_rho`` and the last y > the first y.
+
+    Parameters
+    ----------
+    xs : sequence of float
+        Abscissae (sorted internally).
+    ys : sequence of float
+        Values, same length ``>= 3``.
+    min_rho : float, optional
+        Spearman threshold (default 0.5).
+
+    Returns
+    -------
+    grows : bool
+        Whether ``ys`` grows with ``xs`` (False for constant ``ys``).
+    rho : float
+        The Spearman rank correlation (0 for constant ``ys``).
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ or are below 3.
+
+    Examples
+    --------
+    >>> g, rho = grows_with([1, 2, 3, 4], [0.1, 0.3, 0.2, 0.5])
+    >>> g, round(rho, 3)
+    (True, 0.8)
+    """
     if len(xs) != len(ys) or len(xs) < 3:
         raise ValueError("grows_with needs xs and ys of equal length >= 3")
     order = sorted(range(len(xs)), key=lambda i: xs[i])

@@ -52,11 +52,34 @@ def verdict_lemma_3_2(
     max_rel_diff: float | None = None,
     rel_tol: float = 1e-12,
 ) -> str:
-    """Lemma 3.2 (the paper's factorised H = E[xx^T] kron E[gg^T], h likewise) vs Monte Carlo.
+    """Return the verdict of paper Lemma 3.2 (the factorised ``H = E[xx^T] kron E[gg^T]``, h likewise) vs Monte Carlo.
 
-    ``z_conditional``/``z_factorised``: max |estimate - MC| / SE over the entries of (H, h) for the
-    kernel-conditional (exact) and the factorised forms; ``max_rel_diff``: max relative difference
-    between the two exact forms.
+    Parameters
+    ----------
+    z_conditional : float or None
+        Max ``abs(estimate - MC) / SE`` over the entries of (H, h) for the kernel-conditional (exact)
+        form.
+    z_factorised : float or None
+        The same for the factorised form.
+    z_tol : float
+        The z threshold (:func:`z_threshold`).
+    max_rel_diff : float, optional
+        Max relative difference between the two exact forms.
+    rel_tol : float, optional
+        Below this relative difference the two forms count as equal (default ``1e-12``).
+
+    Returns
+    -------
+    str
+        ``fails`` if Monte Carlo rejects the factorised form while the conditional one is consistent;
+        ``not checkable`` if the conditional form itself is rejected or nothing was compared;
+        ``holds with conditions`` if the forms differ but Monte Carlo cannot tell them apart; else
+        ``holds``.
+
+    Examples
+    --------
+    >>> verdict_lemma_3_2(1.0, 50.0, 4.0).split(" (")[0]
+    "fails: the paper's factorised form E[xx^T] kron E[gg^T] is rejected by Monte Carlo"
     """
     if z_conditional is None or z_factorised is None:
         return "not checkable: no Monte Carlo comparison was made"
@@ -86,11 +109,30 @@ def verdict_theorem_3_3(
     *,
     coord_keys: Sequence[str] = ("p", "n"),
 ) -> str:
-    """Thm 3.3/3.4: the stated h equals the exact h, and X* is realisable, on every grid point.
+    """Return the verdict of paper Theorems 3.3/3.4: the stated h equals the exact h, and X* is realisable, on every grid point.
 
     ``h_points`` may be empty (Thm 3.4 states no closed-form h we can compare); then only the
-    realisability scan counts. Realisability failures confined to small n give
-    ``holds with conditions: ... only for n >= n0``.
+    realisability scan (``X_2^2 >= 4 X_1 X_3``) counts.  Realisability failures confined to small n
+    give ``holds with conditions: ... only for n >= n0``.
+
+    Parameters
+    ----------
+    h_points : sequence of mapping
+        Scan points of the h comparison (``"ok"`` and coordinates).
+    realisable_points : sequence of mapping
+        Scan points of the realisability of X*.
+    coord_keys : sequence of str, optional
+        Coordinates named in the reason (default ``("p", "n")``).
+
+    Returns
+    -------
+    str
+        The combined verdict (:func:`combine_verdicts`).
+
+    Examples
+    --------
+    >>> verdict_theorem_3_3([], [{"p": 0.5, "n": 1, "ok": True}])
+    'holds'
     """
     parts = []
     if h_points:
@@ -113,13 +155,33 @@ def verdict_theorem_3_5(
     recovery_missing: str = "structured recovery not available",
     hardness_missing: str = "reduction chain not available",
 ) -> str:
-    """Thm 3.5 (parameter recovery is NP-hard) against the two computations.
+    """Return the verdict of paper Theorem 3.5 (parameter recovery is NP-hard) against the two computations.
 
-    ``recovery`` (spectral structured recovery through phi): ``n_instances``, ``n_correct``,
-    ``d_min``, ``d_max``, ``max_residual``, ``max_time_s``.
-    ``hardness`` (reduction chains into generalised LSA programs, decided by a MILP): ``n_agree``,
-    ``n_disagree``, ``n_undecided``, ``n_yes``, ``n_no`` (decided instances agreeing with the
-    source, by source answer), ``n_programs``, ``n_phi_structured``.
+    Parameters
+    ----------
+    recovery : mapping or None
+        Spectral structured recovery through phi (Problem C.9): ``n_instances``, ``n_correct``,
+        ``d_min``, ``d_max``, ``max_residual``, ``max_time_s``.
+    hardness : mapping or None
+        Reduction chains into generalised LSA programs (Problems C.10/C.11), decided by a MILP:
+        ``n_agree``, ``n_disagree``, ``n_undecided``, ``n_yes``, ``n_no`` (decided instances agreeing
+        with the source, by source answer), ``n_programs``, ``n_phi_structured``.
+    recovery_missing : str, optional
+        Reason named when ``recovery`` is missing.
+    hardness_missing : str, optional
+        Reason named when ``hardness`` is missing.
+
+    Returns
+    -------
+    str
+        ``holds with conditions`` when hardness is shown for the generalised class (both answers
+        decided, no disagreement) and/or recovery through phi is polynomial; ``not checkable`` on
+        disagreement, inconsistent or missing evidence.
+
+    Examples
+    --------
+    >>> verdict_theorem_3_5(None, None)
+    'not checkable: structured recovery not available; reduction chain not available'
     """
     # one branch per outcome of the evidence, from "holds" to "fails", each with its stated reason;
     # a missing side reads as an empty mapping (poly_ok stays None, hard_ok is only set with hardness given)
@@ -194,12 +256,35 @@ def verdict_appendix_a(
     *,
     paper_layers: Sequence[int] = (1,),
 ) -> str:
-    """App. A: sparse and dense parameterisations reach the same final loss.
+    """Return the verdict of App. A: sparse and dense parameterisations reach the same final loss.
 
-    ``losses``: ``{L: (loss_sparse, loss_dense)}``; equal means relative difference <= ``rel_tol``.
-    All L agree -> ``holds``; the paper's setting (``paper_layers``) agrees but another L does not ->
-    ``holds with conditions``; a paper-setting L disagrees -> ``fails``; nothing usable ->
-    ``not checkable``.
+    Equal means relative difference <= ``rel_tol``.  All L agree -> ``holds``; the paper's setting
+    (``paper_layers``) agrees but another L does not -> ``holds with conditions``; a paper-setting L
+    disagrees -> ``fails``; nothing usable -> ``not checkable``.
+
+    Parameters
+    ----------
+    losses : mapping
+        ``{L: (loss_sparse, loss_dense)}`` (None or non-finite values are skipped).
+    rel_tol : float
+        Relative tolerance (finite, ``> 0``).
+    paper_layers : sequence of int, optional
+        The L values of the paper's setting (default ``(1,)``).
+
+    Returns
+    -------
+    str
+        The verdict.
+
+    Raises
+    ------
+    ValueError
+        If ``rel_tol`` is not finite and positive.
+
+    Examples
+    --------
+    >>> verdict_appendix_a({1: (0.2, 0.2), 2: (0.1, 0.2)}, 0.05).split(" but")[0]
+    "holds with conditions: equal at L in [1] (the paper's setting)"
     """
     if rel_tol <= 0 or not math.isfinite(rel_tol):
         raise ValueError(f"rel_tol must be finite and > 0, got {rel_tol}")
@@ -234,14 +319,37 @@ def verdict_fig_3(
     trend_slack: float = 0.02,
     upper_bounds: Mapping[int, float] | None = None,
 ) -> str:
-    """Fig. 3: accuracy vs (|S|, L). Keys are ``(S, L)``.
+    """Return the verdict of Fig. 3: accuracy vs (``|S|``, L).
 
-    The qualitative claim (for every |S| accuracy never drops by more than ``trend_slack`` when a
-    layer is added, and the deepest model beats the shallowest by more than ``trend_slack``) decides between ``fails`` and the rest; the reported values (read off the paper's plot) decide
-    between ``holds`` (all within ``tol``) and ``holds with conditions`` (trend right, some values
-    off). ``upper_bounds``: per |S| an accuracy no predictor can beat in our setting (the oracle that
-    knows the kernel); reported values above it are named in the reason. No measured value ->
-    ``not checkable``.
+    The qualitative claim (for every ``|S|`` accuracy never drops by more than ``trend_slack`` when a
+    layer is added, and the deepest model beats the shallowest by more than ``trend_slack``) decides
+    between ``fails`` and the rest; the reported values (read off the paper's plot) decide between
+    ``holds`` (all within ``tol``) and ``holds with conditions`` (trend right, some values off).  No
+    measured value -> ``not checkable``.
+
+    Parameters
+    ----------
+    measured : mapping
+        Accuracies keyed by ``(S, L)``.
+    reported : mapping
+        The paper's accuracies keyed by ``(S, L)``.
+    tol : float
+        Absolute tolerance.
+    trend_slack : float, optional
+        Allowed drop, and required growth, of the accuracy (default 0.02).
+    upper_bounds : mapping, optional
+        Per ``|S|`` an accuracy no predictor can beat in our setting (the oracle that knows the
+        kernel); reported values above it are named in the reason.
+
+    Returns
+    -------
+    str
+        The verdict.
+
+    Examples
+    --------
+    >>> verdict_fig_3({(2, 1): 0.5, (2, 2): 0.8}, {(2, 2): 0.85}, tol=0.1)
+    'holds'
     """
     # one branch per outcome of the evidence, from "holds" to "fails", each with its stated reason
     if not measured:
@@ -302,11 +410,35 @@ def verdict_fig_5(
     ds_population: Sequence[int] | None = None,
     min_rho: float = 0.5,
 ) -> str:
-    """Fig. 5: the accuracy gap between the reparameterised linear model and 1-layer LSA grows with d.
+    """Return the verdict of Fig. 5: the accuracy gap between the reparameterised linear model and 1-layer LSA grows with d.
 
-    ``gap_sampled``: per-d gap of the sampled reproduction (least squares minus LSA accuracy);
-    ``gap_population``: per-d gap from the population side (for example the accuracy of phi(psi(X*))
-    vs X*, or f* - ftilde*). Both growing -> ``holds``; one -> ``holds with conditions``; none -> ``fails``.
+    "Grows" is :func:`grows_with` (Spearman rho >= ``min_rho``, last > first); a side needs at least
+    3 values of d.  Both growing -> ``holds``; one -> ``holds with conditions``; none -> ``fails``;
+    no side -> ``not checkable``.
+
+    Parameters
+    ----------
+    ds : sequence of int or None
+        The ``d`` values of the sampled side.
+    gap_sampled : sequence of float or None
+        Per-d gap of the sampled reproduction (least squares minus LSA accuracy).
+    gap_population : sequence of float or None
+        Per-d gap from the population side (for example the accuracy of phi(psi(X*)) vs X*, or
+        ``f* - ftilde*``).
+    ds_population : sequence of int, optional
+        The ``d`` values of the population side (default ``ds``).
+    min_rho : float, optional
+        Spearman threshold (default 0.5).
+
+    Returns
+    -------
+    str
+        The verdict.
+
+    Examples
+    --------
+    >>> verdict_fig_5([1, 2, 3], [0.0, 0.1, 0.2], [0.0, 0.05, 0.1])
+    'holds'
     """
     ds_population = ds_population if ds_population is not None else ds
     sides = []
