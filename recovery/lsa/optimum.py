@@ -20,12 +20,14 @@ from recovery.validation import as_float_array, check_int, check_real
 from recovery.lsa.reparam import phi
 from recovery.lsa.exact_linalg import (
     PDCertificate,
+    _solve_pd_and_dot,
     certify_positive_definite,
-    exact_dot,
     fraction_to_str,
     solve_positive_definite,
 )
-from recovery.lsa.population import Quadratic
+from recovery.lsa.population import population_quadratic
+from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+from recovery.lsa.quadratic import Quadratic
 
 __all__ = [
     "Optimum",
@@ -206,8 +208,6 @@ def closed_form_optimum(quad: Quadratic) -> Optimum:
 
     Examples
     --------
-    >>> from recovery.lsa.population import population_quadratic
-    >>> from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
     >>> q = population_quadratic(2, 10, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
     >>> opt = closed_form_optimum(q)
     >>> bool(abs(q.ftilde(opt.X_star) - opt.ftilde_star) < 1e-12)
@@ -217,14 +217,14 @@ def closed_form_optimum(quad: Quadratic) -> Optimum:
     """
     quad = _check_quad(quad)
     if quad.exact:
-        # exact PD certificate (cheap congruence check) then FLINT's exact solve; the float
-        # eigenvalue is only reported as min_eig
-        X, cert = _exact_solve_pd(quad.H, quad.h)  # raises if not PD
-        fstar = quad.c - exact_dot(quad.h, X)
+        # exact PD certificate (cheap congruence check) then FLINT's exact solve; min_eig_H is
+        # only reported, computed from the certificate's float copy of the integer form of H
+        X, cert, hX = _solve_pd_and_dot(quad.H, quad.h, name="H", min_eig=True)  # raises if not PD
+        fstar = quad.c - hX
         return Optimum(
             X_star=np.array([float(v) for v in X]),
             ftilde_star=float(fstar),
-            min_eig_H=float(np.linalg.eigvalsh(np.asarray(quad.H, dtype=np.float64))[0]),
+            min_eig_H=cert.min_eig,
             exact=True,
             X_star_exact=tuple(X),
             ftilde_star_exact=fstar,
@@ -357,9 +357,6 @@ class Thm33Check:
 
 def thm33_check(p: Any, n: int) -> Thm33Check:
     """Compute the exact (rational if ``p`` is a Fraction) d = 1 optimum and test ``X_2^2 >= 4 X_1 X_3``."""
-    from recovery.lsa.population import population_quadratic
-    from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
-
     n = check_int(n, "n", min_value=1)
     exact = isinstance(p, (Fraction, numbers.Integral)) and not isinstance(p, bool)
     q = population_quadratic(1, n, prior=UniformBinaryPrior(), init=BernoulliInit(p), exact=exact)

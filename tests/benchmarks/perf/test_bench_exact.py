@@ -13,8 +13,9 @@ def test_quick_run_in_process(capsys):
     tasks = {(r["task"], r["d"]) for r in rows}
     assert ("optimum --exact", 2) in tasks and ("rational quadratic", 4) in tasks and ("float quadratic", 6) in tasks
     for r in rows:
-        assert r["new_s"] > 0
+        assert r["new_s"] > 0 and r["new_cpu_s"] >= 0
         if r["old_s"] is not None:
+            assert r["old_cpu_s"] >= 0
             assert r["agree"] is True  # identical rationals / float within 1e-12
             assert r["ratio"] == r["old_s"] / r["new_s"]
 

@@ -136,19 +136,19 @@ def test_subprocess_json():
 
 def test_memory_budget_comes_from_the_library(capsys):
     """No separate cap on d in the CLI: the library's estimate (checked before allocation) is
-    reported on one line, with the flag that overrides it."""
+    reported on one line, naming the budget argument (max_bytes, set by --max-bytes)."""
     from recovery.lsa.population import estimate_quadratic_bytes
 
     assert main(["optimum", "--d", "2000", "--n", "10", "--p", "0.5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
-    assert "d=2000 needs about" in err[0] and "budget 8.0e+09 bytes" in err[0] and "--max-bytes" in err[0]
+    assert "d=2000 needs about" in err[0] and "budget 8.0e+09 bytes" in err[0] and "max_bytes" in err[0]
     need = estimate_quadratic_bytes(2000, 10, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
     assert f"{need:.1e}" in err[0]
     # a small budget refuses a small problem ...
     assert main(["optimum", "--d", "3", "--n", "10", "--p", "0.5", "--max-bytes", "1e4"]) == 2
     err = capsys.readouterr().err
-    assert "budget 1.0e+04 bytes" in err and "--max-bytes" in err
+    assert "budget 1.0e+04 bytes" in err and "max_bytes" in err
     # ... and raising it (or 'inf') lets it through, with the same numbers as the library
     obj = _run_json(capsys, ["optimum", "--d", "3", "--n", "10", "--p", "0.5", "--max-bytes", "inf", "--json"])
     q = population_quadratic(3, 10, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))

@@ -1,4 +1,4 @@
-"""Tests for recovery.lsa.exact_linalg: exact GEMM, exact solve and the exact PD certificate.
+"""Tests for recovery.lsa.exact_linalg: exact solve, exact inner products and the certificate + solve.
 
 Every result is cross-checked against an independent pure-Python computation (numpy object
 arrays, Fraction Gaussian elimination, or the reference Bareiss minors of recovery.lsa.optimum).
@@ -10,65 +10,14 @@ import numpy as np
 import pytest
 
 from recovery.lsa.exact_linalg import (
-    PDCertificate,
-    _leading_minors,
-    _negative_direction,
+    exact_dot,
     certify_positive_definite,
-    exact_gemm,
     exact_solve,
     fraction_to_str,
-    integer_form,
     solve_positive_definite,
 )
-from recovery.lsa.optimum import _bareiss
 
 F = Fraction
-
-
-def _big_int_matrix(rng, r, c, bits):
-    return np.array([[int(rng.integers(-2**30, 2**30)) * 2**bits + int(rng.integers(0, 2**30))
-                      for _ in range(c)] for _ in range(r)], dtype=object)
-
-
-@pytest.mark.parametrize("shape,bits", [((3, 4, 5), 0), ((7, 11, 2), 70), ((1, 30, 9), 200), ((5, 1, 5), 5)])
-def test_exact_gemm_equals_object_dot(rng, shape, bits):
-    r, k, c = shape
-    A = _big_int_matrix(rng, r, k, bits)
-    B = _big_int_matrix(rng, k, c, bits)
-    P = exact_gemm(A, B)
-    assert P.dtype == object and P.shape == (r, c)
-    assert all(type(v) is int for v in P.flat)
-    assert np.array_equal(P, A.dot(B))
-    # numpy integer input works too
-    Ai = rng.integers(-1000, 1000, size=(r, k))
-    Bi = rng.integers(-1000, 1000, size=(k, c))
-    assert np.array_equal(exact_gemm(Ai, Bi), (Ai @ Bi).astype(object))
-
-
-def test_exact_gemm_bad_input():
-    with pytest.raises(ValueError, match="columns"):
-        exact_gemm(np.ones((2, 3), dtype=np.int64), np.ones((2, 3), dtype=np.int64))
-    with pytest.raises(TypeError, match="A"):
-        exact_gemm(np.array([[F(1, 2)]], dtype=object), np.array([[1]], dtype=object))
-    with pytest.raises(TypeError, match="B"):
-        exact_gemm(np.array([[1]]), np.array([[1.5]]))
-    with pytest.raises(ValueError, match="2-D"):
-        exact_gemm(np.ones(3, dtype=np.int64), np.ones((3, 1), dtype=np.int64))
-
-
-def test_integer_form_round_trip(rng):
-    A = np.array([[F(int(rng.integers(-50, 50)), int(rng.integers(1, 40))) for _ in range(4)] for _ in range(3)],
-                 dtype=object)
-    A[0, 0] = 7  # plain ints are allowed
-    ints, L = integer_form(A)
-    assert L >= 1 and all(type(v) is int for v in ints.flat)
-    assert all(F(i, L) == F(a) for i, a in zip(ints.flat, A.flat))
-    # L is the least common denominator
-    from math import lcm
-
-    assert L == lcm(*(F(a).denominator for a in A.flat))
-    with pytest.raises(TypeError, match="A entries"):
-        integer_form(np.array([0.5], dtype=object))
 
 
 def _solve_fraction(A, b):
@@ -124,86 +73,6 @@ def test_exact_solve_errors():
         exact_solve(np.eye(2, dtype=int).astype(object), np.ones(3, dtype=object))
 
 
-def _bareiss_pd(A):
-    """Reference verdict: Sylvester's criterion from the pure-Python Bareiss minors."""
-    ints, _ = integer_form(np.array(A, dtype=object))
-    _, piv = _bareiss([[int(v) for v in row] for row in ints])
-    return len(piv) == len(A) and all(p > 0 for p in piv)
-
-
-def _congruent(rng, diag, shuffle=3):
-    """B^T diag(D) B with B integer unit upper triangular: inertia of diag by construction."""
-    n = len(diag)
-    B = np.eye(n, dtype=object)
-    for i in range(n):
-        for j in range(i + 1, n):
-            B[i, j] = int(rng.integers(-shuffle, shuffle + 1))
-    D = np.diag(np.array([F(v) for v in diag], dtype=object))
-    return B.T.dot(D).dot(B)
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_certificate_agrees_with_reference_minors(seed):
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(2, 9))
-    signs = rng.choice([1, 1, 1, -1], size=n) if seed % 2 else np.ones(n, dtype=int)
-    diag = [F(int(s) * int(rng.integers(1, 20)), int(rng.integers(1, 9))) for s in signs]
-    A = _congruent(rng, diag)
-    cert = certify_positive_definite(A)
-    assert isinstance(cert, PDCertificate)
-    assert cert.positive_definite == all(v > 0 for v in diag) == _bareiss_pd(A)
-
-
-def test_certificate_methods_each_exact():
-    # well-conditioned PD: the cheap congruence certificate
-    A = np.array([[F(4), F(1), F(0)], [F(1), F(3), F(1, 2)], [F(0), F(1, 2), F(2)]], dtype=object)
-    c = certify_positive_definite(A)
-    assert c.positive_definite and c.method == "congruence-gershgorin"
-    # singular: an exact null vector
-    S = np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1]], dtype=object)
-    c = certify_positive_definite(S)
-    assert not c.positive_definite and c.singular and "singular" in c.reason
-    # indefinite: an exact negative direction
-    c = certify_positive_definite(np.array([[1, 2], [2, 1]], dtype=object))
-    assert not c.positive_definite and c.method == "negative-direction"
-
-
-def test_certificate_ill_conditioned_falls_back_and_stays_exact():
-    """Hilbert(14) (cond ~ 1e19, float Cholesky fails) is PD; a perturbation of its last entry by
-    less than its smallest eigenvalue but more than the Schur complement makes it indefinite."""
-    n = 14
-    Hb = np.array([[F(1, i + j + 1) for j in range(n)] for i in range(n)], dtype=object)
-    c = certify_positive_definite(Hb)
-    assert c.positive_definite
-    assert _bareiss_pd(Hb)
-    # the last leading minor ratio: det(H_n)/det(H_{n-1}) is the Schur complement s > 0;
-    # subtracting 2 s from H[n-1, n-1] gives a symmetric matrix with det < 0 (not PD)
-    ints, L = integer_form(Hb)
-    _, piv = _bareiss([[int(v) for v in row] for row in ints])
-    s = F(piv[-1], piv[-2]) / L
-    Hn = Hb.copy()
-    Hn[n - 1, n - 1] = Hn[n - 1, n - 1] - 2 * s
-    c2 = certify_positive_definite(Hn)
-    assert not c2.positive_definite
-    assert not _bareiss_pd(Hn)
-
-
-def test_leading_minors_and_negative_direction_directly(rng):
-    for _ in range(5):
-        n = int(rng.integers(1, 7))
-        B = rng.integers(-3, 4, size=(n, n))
-        M = (B @ B.T - int(rng.integers(0, 3)) * np.eye(n, dtype=np.int64)).astype(object)
-        ref = _bareiss_pd(M)
-        assert _leading_minors(M).positive_definite == ref
-        neg = _negative_direction(M, M.astype(float))
-        if neg is not None:  # a negative-direction certificate can only ever disprove
-            assert not neg.positive_definite and not ref
-    c = _leading_minors(np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1]], dtype=object))
-    assert not c.positive_definite and "minor 2 is zero" in c.reason
-    c = _leading_minors(np.array([[2, 1], [1, -1]], dtype=object))
-    assert not c.positive_definite and "minor 2 is negative" in c.reason
-
-
 def test_solve_positive_definite_and_errors():
     A = np.array([[F(2), F(1)], [F(1), F(3)]], dtype=object)
     x, cert = solve_positive_definite(A, np.array([F(1), F(2)], dtype=object))
@@ -228,3 +97,18 @@ def test_fraction_to_str_has_no_digit_limit():
         assert F(int(num), int(den)) == big
     finally:
         sys.set_int_max_str_digits(old)
+
+
+def test_exact_dot_and_solve_with_dot():
+    from recovery.lsa.exact_linalg import _solve_pd_and_dot
+
+    a = [F(1, 3), 2, F(-5, 7)]
+    b = [F(3, 4), F(1, 5), 11]
+    assert exact_dot(a, b) == sum(x * y for x, y in zip(a, b))
+    assert exact_dot([], []) == 0
+    with pytest.raises(ValueError, match="same length"):
+        exact_dot([1], [1, 2])
+    A = np.array([[F(4), F(1)], [F(1), F(3, 2)]], dtype=object)
+    h = np.array([F(1, 3), F(2)], dtype=object)
+    X, cert, hX = _solve_pd_and_dot(A, h, name="H", min_eig=True)
+    assert hX == sum(x * y for x, y in zip(h, X)) and cert.min_eig == pytest.approx(np.linalg.eigvalsh(A.astype(float))[0])

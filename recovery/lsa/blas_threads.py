@@ -1,0 +1,66 @@
+"""Running small dense float computations with the bundled OpenBLAS limited to one thread.
+
+The exact path only uses floating point to *propose* certificates (a Cholesky factor, its inverse,
+a few Lanczos steps) on matrices of a few hundred rows. On a shared, oversubscribed machine a
+multi-threaded OpenBLAS spins on such sizes and took several times longer than one thread;
+:func:`single_blas_thread` pins the OpenBLAS libraries bundled with numpy and scipy to one thread
+for the duration of a block (best effort: without such libraries it does nothing).
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy
+import scipy
+
+__all__ = ["single_blas_thread"]
+
+
+@lru_cache(maxsize=1)
+def _thread_controls() -> tuple[tuple[Any, Any], ...]:
+    """``(get, set)`` thread-count functions of the bundled OpenBLAS libraries (found once)."""
+    out = []
+    for mod, name in ((numpy, "numpy"), (scipy, "scipy")):
+        libdir = Path(mod.__file__).resolve().parent.parent / f"{name}.libs"
+        for f in sorted(libdir.glob("libscipy_openblas*.so")):
+            try:
+                lib = ctypes.CDLL(str(f))
+            except OSError:  # pragma: no cover - unloadable library
+                continue
+            for suffix in ("64_", ""):
+                get = getattr(lib, f"scipy_openblas_get_num_threads{suffix}", None)
+                put = getattr(lib, f"scipy_openblas_set_num_threads{suffix}", None)
+                if get is not None and put is not None:
+                    out.append((get, put))
+                    break
+    return tuple(out)
+
+
+@contextlib.contextmanager
+def single_blas_thread() -> Iterator[None]:
+    """Run the block with the bundled OpenBLAS limited to one thread (restored afterwards).
+
+    Returns
+    -------
+    contextlib context manager
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> with single_blas_thread():
+    ...     float(np.linalg.cholesky(np.eye(3) * 4.0)[0, 0])
+    2.0
+    """
+    saved = []
+    for get, put in _thread_controls():
+        saved.append((put, int(get())))
+        put(1)
+    try:
+        yield
+    finally:
+        for put, old in saved:
+            put(old)
