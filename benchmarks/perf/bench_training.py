@@ -8,7 +8,7 @@ Run: ``python -m benchmarks.perf.bench_training [--quick] [--skip-fig3] [--out D
   (forward only) to show what the Gram compression buys;
 * the wall time of ``recovery.paper.experiments.fig3`` with its default (full) settings: 45 trainings
   (|S| in {2,3,4} x L in {1,2,3} x 5 seeds); the target is 5 minutes on this 2-core machine.
-The bundled OpenBLAS runs on one thread throughout (:func:`recovery.training.blas.single_thread_blas`:
+The bundled OpenBLAS runs on one thread throughout (:func:`recovery.lsa.blas_threads.single_blas_thread`:
 single-core numbers).
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 from recovery.lsa.model import lsa_forward
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior, sample_prompts
 from recovery.paper.experiments import fig3
-from recovery.training.blas import one_blas_thread
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.training.loop import Subspace, compress_prompts, loss_and_grad_layers
 
 

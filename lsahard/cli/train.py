@@ -1,4 +1,20 @@
-"""``lsahard train`` (train an L-layer LSA) and ``lsahard thm41`` (check the Thm 4.1 recursion)."""
+"""``lsahard train`` (train an L-layer LSA) and ``lsahard thm41`` (check the Thm 4.1 recursion).
+
+Usage::
+
+    lsahard train --states S --layers L --d D --n N [--subspace dense|sparse|thm41]
+                  [--optimizer adam|lbfgs] [--objective sampled|population] [--steps K] [--lr LR]
+                  [--seed SEED] [--p P] [--train-size M] [--test-size M] [--validation F]
+                  [--batch-size B] [--time-limit T] [--init FILE] [--max-bytes B] [--progress] [--json]
+    lsahard thm41 --layers L --d D --n N [--states S] [--prompts K] [--scale SIGMA] [--seed SEED]
+                  [--max-bytes B] [--json]
+
+``train`` fits an L-layer linear self-attention model on sampled in-context Markov prompts
+(or, with ``--objective population`` and one layer, the exact ``ftilde(phi(b, A))`` of
+Lemma 3.1) and reports the training loss and held-out accuracy.  ``thm41`` checks the theta
+recursion of Theorem 4.1 against the LSA forward pass, the preconditioned step against the
+recursion, the R1/R2 objectives per layer and the Generational Distance of R1 to its Pareto front.
+"""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from lsahard.cli import args as cli_args
-from recovery.training.blas import single_thread_blas
+from recovery.lsa.blas_threads import single_blas_thread
 from recovery.training.loop import Subspace, TrainResult, default_train_size, train
 from recovery.training.thm41_check import DEFAULT_MAX_BYTES, prompt_bytes, thm41_report
 from recovery.validation import check_int
@@ -45,6 +61,13 @@ def _check_budget(need: int, max_bytes: float, what: str) -> None:
 
 
 def register(subparsers: Any) -> None:
+    """Add ``lsahard train`` (:func:`run_train`) and ``lsahard thm41`` (:func:`run_thm41`) to the sub-parsers.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The sub-parsers of the ``lsahard`` parser.
+    """
     # one add_argument per flag of the two commands
     p = subparsers.add_parser(
         "train",
@@ -144,7 +167,21 @@ def _load_init(path: Path) -> dict[str, Any]:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    with single_thread_blas():
+    """Handler of ``lsahard train``: train with single-threaded BLAS and print the result.
+
+    A ``MemoryError`` becomes a ``ValueError`` naming the sizes.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of the command.
+
+    Returns
+    -------
+    int
+        The exit code.
+    """
+    with single_blas_thread():
         try:
             return _run_train(args)
         except MemoryError:
@@ -225,6 +262,21 @@ _THM41_FLAGS = {"max_bytes": "--max-bytes", "scale": "--scale"}
 
 
 def run_thm41(args: argparse.Namespace) -> int:
+    """Handler of ``lsahard thm41``: print the Theorem 4.1 checks (or one JSON object).
+
+    Library errors name the flags (``--max-bytes``, ``--scale``); a ``MemoryError`` becomes a
+    ``ValueError`` naming the sizes.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of the command.
+
+    Returns
+    -------
+    int
+        0.
+    """
     try:
         out = thm41_report(args.layers, args.d, args.n, num_states=args.states, prompts=args.prompts,
                            scale=args.scale, seed=args.seed, max_bytes=args.max_bytes)

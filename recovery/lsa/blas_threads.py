@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, ParamSpec, TypeVar
 
 import numpy
 import scipy
 
-__all__ = ["single_blas_thread"]
+__all__ = ["single_blas_thread", "one_blas_thread"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 @lru_cache(maxsize=1)
@@ -64,3 +68,35 @@ def single_blas_thread() -> Iterator[None]:
     finally:
         for put, old in saved:
             put(old)
+
+
+def one_blas_thread(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Decorate ``fn`` so that it runs inside :func:`single_blas_thread`.
+
+    The signature, name and docstring of ``fn`` are kept via ``functools.wraps``.
+
+    Parameters
+    ----------
+    fn : callable
+        The function to wrap.
+
+    Returns
+    -------
+    callable
+        ``fn`` with the bundled OpenBLAS limited to one thread while it runs.
+
+    Examples
+    --------
+    >>> @one_blas_thread
+    ... def double(x):
+    ...     return 2 * x
+    >>> double(21)
+    42
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with single_blas_thread():
+            return fn(*args, **kwargs)
+
+    return wrapper

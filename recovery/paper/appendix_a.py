@@ -11,7 +11,7 @@ import numpy as np
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
 from recovery.paper._shared import PAPER, fmt, log, plt_agg, sample, write_result
-from recovery.training.blas import one_blas_thread
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.training.loop import GramBatch, compress_prompts, train
 
 __all__ = ["appendix_a"]

@@ -12,7 +12,7 @@ import numpy as np
 from recovery.lsa.model import lsa_forward
 from recovery.paper._shared import PAPER, log, plt_agg, sample, write_result
 from recovery.training import thm41 as t41
-from recovery.training.blas import one_blas_thread
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.training.loop import GramBatch, compress_prompts, train
 
 __all__ = ["fig2"]

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from recovery.paper._shared import PAPER, fmt, log, plt_agg, sample, write_result
-from recovery.training.blas import one_blas_thread
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.training.loop import compress_prompts, train
 
 __all__ = ["bayes_accuracies", "fig3", "fig3_sentence"]

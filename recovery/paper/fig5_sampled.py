@@ -12,7 +12,7 @@ import numpy as np
 
 from recovery.lsa.reparam import features
 from recovery.paper._shared import PAPER, fmt, log, plt_agg, sample, write_result
-from recovery.training.blas import one_blas_thread
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.training.loop import accuracy_of, compress_prompts, predict_gram, train
 
 __all__ = ["fig5", "fig5_sentence"]

@@ -4,7 +4,7 @@ Modules: :mod:`~recovery.training.loop` (the training loop :func:`train`; its bu
 :mod:`~recovery.training.gram` (prompts in Gram form, forward pass), :mod:`~recovery.training.gradients`
 (objectives and analytic gradients), :mod:`~recovery.training.subspace` (parameter coordinates),
 :mod:`~recovery.training.optim` (Adam, L-BFGS), :mod:`~recovery.training.selection` (which iterate is returned),
-:mod:`~recovery.training.result` (:class:`TrainResult`) and :mod:`~recovery.training.blas` (one BLAS thread)),
+:mod:`~recovery.training.result` (:class:`TrainResult`)),
 :mod:`~recovery.training.thm41` (theta recursion and the generational distance of Thm 4.1) and
 :mod:`~recovery.training.thm41_check` (the Thm 4.1 check on sampled prompts).
 """

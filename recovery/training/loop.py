@@ -13,7 +13,7 @@ Objectives (``objective=``)
 
 Speed: for ``L = 1`` with a full batch, the sampled loss is the empirical quadratic in ``X = phi(b, A)``
 (:func:`empirical_quadratic`), so each step costs ``O((dm)^2)`` whatever the number of prompts.  Training runs
-with the bundled OpenBLAS limited to one thread (:func:`single_thread_blas`): on the shared 2-core machine
+with the bundled OpenBLAS limited to one thread (:func:`single_blas_thread`): on the shared 2-core machine
 multi-threaded OpenBLAS was up to 30x slower for the small matrices used here.
 
 Model selection (``validation=``)
@@ -39,7 +39,7 @@ import numpy as np
 
 from recovery.lsa.population import population_quadratic
 from recovery.training._args import check_count, check_fraction, check_positive, make_rng
-from recovery.training.blas import one_blas_thread, single_thread_blas
+from recovery.lsa.blas_threads import one_blas_thread, single_blas_thread
 from recovery.training.gradients import empirical_quadratic, loss_and_grad_layers, population_loss_and_grad_layers
 from recovery.training.gram import (
     SUPPORTED_STATES,
@@ -97,7 +97,7 @@ __all__ = [
     "make_prompts",
     "population_loss_and_grad_layers",
     "predict_gram",
-    "single_thread_blas",
+    "single_blas_thread",
     "train",
 ]
 
@@ -325,7 +325,7 @@ def train(
 
     Stops after ``steps`` iterations or ``time_limit`` seconds; Ctrl-C returns the result selected so
     far with ``interrupted=True``.  Runs with the bundled OpenBLAS limited to one thread
-    (:func:`single_thread_blas`).
+    (:func:`single_blas_thread`).
 
     Parameters
     ----------

@@ -292,7 +292,7 @@ def test_selection_validation_loss_needs_a_validation_batch():
 
 
 def test_one_blas_thread_keeps_the_wrapped_function():
-    from recovery.training.blas import one_blas_thread
+    from recovery.lsa.blas_threads import one_blas_thread
 
     @one_blas_thread
     def scaled(x: float, *, k: float = 2.0) -> float:
