@@ -20,6 +20,42 @@ __all__ = ["Report", "build_report"]
 
 @dataclass
 class Report:
+    """Everything the outputs of a run directory's report are made of.
+
+    Attributes
+    ----------
+    directory : Path
+        The run directory.
+    records : list of dict
+        Every usable record of ``results.jsonl``.
+    known : dict of str to str
+        Known answers (instance -> YES/NO).
+    meta : dict
+        ``meta.json`` with every session's warnings (of the first input, for a merge).
+    checksum : str
+        The sha256 of ``results.jsonl``.
+    rows : list of SizeRow
+        Per (family, size, configuration) table.
+    profiles : dict
+        Family -> configuration -> instance -> performance ratio.
+    growth : dict
+        Family -> configuration -> ``(a, b, n)`` growth fit or None.
+    wrong : list of dict
+        The runs that contradict the known answer.
+    conflicts : list of str
+        Instances with both a YES and a NO proof.
+    refused : dict of str to list of str, optional
+        Family -> configurations whose solver declined every run (not timed).
+    levels : list of LevelRow, optional
+        The cost of each encoding level.
+    sessions : list of dict, optional
+        See :func:`~benchmarks.report.sessions.session_rows`.
+    figures : list of Path, optional
+        The PNG files drawn.
+    markdown_path : Path, optional
+        ``report.md`` once written.
+    """
+
     directory: Path
     records: list[dict[str, Any]]
     known: dict[str, str]
@@ -37,6 +73,13 @@ class Report:
     markdown_path: Path | None = None
 
     def summary_text(self) -> str:
+        """One line on the report (path, runs by classification, checksum), after a WRONG banner.
+
+        Returns
+        -------
+        str
+            The text printed by ``lsahard bench`` after a report.
+        """
         counts: dict[str, int] = defaultdict(int)
         for r in self.records:
             counts[r.get("classification", "?")] += 1
@@ -112,8 +155,27 @@ def _profiles_and_growth(timed: Sequence[Mapping[str, Any]]) -> tuple[dict[str, 
 
 
 def build_report(directory: str | os.PathLike[str]) -> Report:
-    """The :class:`Report` of the run directory ``directory`` (its ``results.jsonl``, ``meta.json``
-    and known answers); ValueError if it holds no usable record."""
+    """The :class:`Report` of the run directory ``directory``.
+
+    Reads its ``results.jsonl``, ``meta.json`` and known answers.  Records without the fields
+    the report needs are skipped and counted in a warning; configurations whose solver refused
+    every run are listed apart and not timed, profiled or fitted.
+
+    Parameters
+    ----------
+    directory : path-like
+        A run directory.
+
+    Returns
+    -------
+    Report
+        The report (no figures drawn, nothing written).
+
+    Raises
+    ------
+    ValueError
+        If it has no ``results.jsonl`` or holds no usable record.
+    """
     d = Path(directory)
     res = d / RESULTS_FILE
     if not res.exists():

@@ -14,6 +14,33 @@ __all__ = ["SizeRow", "size_table", "LevelRow", "level_table", "consistency_conf
 
 @dataclass
 class SizeRow:
+    """One row of the size table: a configuration of a family at one size.
+
+    Attributes
+    ----------
+    family : str
+        Family name.
+    size : int
+        The family's size parameter.
+    config : str
+        ``level/solver``.
+    runs : int
+        Runs of the configuration at this size.
+    solved : int
+        Of which ``ok``.
+    wrong : int
+        Of which ``wrong``.
+    timeouts : int
+        Of which ``timeout``.
+    complete : bool
+        The configuration ran every instance of this (family, size).
+    sgm : dict of float to float, optional
+        Shift -> shifted geometric mean of the effective times (seconds).
+    ratio : dict of float to float, optional
+        Shift -> SGM divided by the best SGM among the complete configurations (NaN if not
+        complete).
+    """
+
     family: str
     size: int
     config: str
@@ -27,6 +54,26 @@ class SizeRow:
 
 
 def config_sort_key(config: str, levels: Sequence[str]) -> tuple[int, str, str]:
+    """Sort key of a configuration: its level's position in the chain, then level and solver.
+
+    Parameters
+    ----------
+    config : str
+        ``level/solver``.
+    levels : sequence of str
+        The family's levels in chain order; for a level not in it: ``source`` first, the LSA
+        program last, the rest alphabetically between.
+
+    Returns
+    -------
+    tuple of (int, str, str)
+        ``(rank, level, solver)``.
+
+    Examples
+    --------
+    >>> sorted(["lsa_program/scip", "source/milp", "nae_sat/milp"], key=lambda c: config_sort_key(c, ()))
+    ['source/milp', 'nae_sat/milp', 'lsa_program/scip']
+    """
     level, _, solver = config.partition("/")
     if level in levels:
         rank = list(levels).index(level)
@@ -40,7 +87,22 @@ def size_table(recs: Sequence[Mapping[str, Any]],
     """Per (family, size, configuration): runs, solved, SGMs and SGM ratios to the best.
 
     Rows are ordered by size, then by the level's position in the family's chain
-    (``level_order[family]``), then by solver."""
+    (``level_order[family]``), then by solver.  The SGMs are of the effective times, for every
+    shift of :data:`~benchmarks.report.stats.SHIFTS`; the ratios divide by the best SGM among
+    the configurations that ran every instance of the size (1.00 = the fastest).
+
+    Parameters
+    ----------
+    recs : sequence of Mapping
+        Result records.
+    level_order : Mapping of str to sequence of str, optional
+        Family -> its levels in chain order.
+
+    Returns
+    -------
+    list of SizeRow
+        The rows, by family and size.
+    """
     groups: dict[tuple[str, int], list[Mapping[str, Any]]] = defaultdict(list)
     for r in recs:
         groups[(r["family"], int(r["size"]))].append(r)
@@ -72,6 +134,30 @@ def size_table(recs: Sequence[Mapping[str, Any]],
 
 @dataclass
 class LevelRow:
+    """One row of the "cost of each encoding level" table.
+
+    Attributes
+    ----------
+    family : str
+        Family name.
+    level : str
+        The encoding level.
+    instances : int
+        Instances run at every level of the family.
+    best : str
+        Best solver at this level (most solved, then smallest SGM10).
+    solved : int
+        Runs of the best solver that were solved.
+    runs : int
+        Runs of the best solver.
+    sgm10 : float
+        SGM (shift 10 s) of the best solver's effective times.
+    ratio : float
+        ``sgm10`` / smallest ``sgm10`` among the levels of the family.
+    solved_by_any : int
+        Instances solved by at least one solver at this level.
+    """
+
     family: str
     level: str
     instances: int
@@ -85,8 +171,23 @@ class LevelRow:
 
 def level_table(recs: Sequence[Mapping[str, Any]],
                 level_order: Mapping[str, Sequence[str]] | None = None) -> list[LevelRow]:
-    """The cost of each encoding level: per family and level, the best solver on the instances
-    that were run at EVERY level of the family (so levels are compared on the same instances)."""
+    """The cost of each encoding level: per family and level, the best solver on common instances.
+
+    Only the instances that were run at EVERY level of the family count (so levels are compared
+    on the same instances), and only solvers that ran every one of them.
+
+    Parameters
+    ----------
+    recs : sequence of Mapping
+        Result records.
+    level_order : Mapping of str to sequence of str, optional
+        Family -> its levels in chain order.
+
+    Returns
+    -------
+    list of LevelRow
+        Rows by family, levels in chain order.
+    """
     out: list[LevelRow] = []
     for fam in sorted({r["family"] for r in recs}):
         frecs = [r for r in recs if r["family"] == fam]
@@ -121,7 +222,27 @@ def level_table(recs: Sequence[Mapping[str, Any]],
 
 
 def consistency_conflicts(recs: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Instances where one run proved YES and another proved NO (whatever the known answer)."""
+    """Find the instances where one run proved YES and another proved NO (whatever the known answer).
+
+    A YES whose witness failed verification (``verified`` False) is not counted as a proof.
+
+    Parameters
+    ----------
+    recs : sequence of Mapping
+        Result records.
+
+    Returns
+    -------
+    list of str
+        ``"INSTANCE: YES by CONFIGS; NO by CONFIGS"``, sorted by instance.
+
+    Examples
+    --------
+    >>> recs = [{"instance": "i", "level": "source", "solver": "milp", "answer": "YES"},
+    ...         {"instance": "i", "level": "lsa_program", "solver": "scip", "answer": "NO"}]
+    >>> consistency_conflicts(recs)
+    ['i: YES by source/milp; NO by lsa_program/scip']
+    """
     ans: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"YES": set(), "NO": set()})
     for r in recs:
         a = r.get("answer")

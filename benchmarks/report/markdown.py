@@ -35,10 +35,27 @@ def _fmt_t(x: float) -> str:
 
 
 def proof_counts_text(records: Sequence[Mapping[str, Any]]) -> str:
-    """``"YES exact 12, NO solver proof 3, undecided 5"``: decided answers by what proves them
-    (``exact``: a witness passing an exact check, or an exact refutation; ``solver proof``: a
+    """Decided answers by what proves them, and the undecided runs: ``"YES exact 12, undecided 5"``.
+
+    ``exact``: a witness passing an exact check, or an exact refutation; ``solver proof``: a
     solver's infeasibility or dual bound; records written before proofs were recorded count as
-    ``unrecorded``), and the undecided runs."""
+    ``unrecorded``.
+
+    Parameters
+    ----------
+    records : sequence of Mapping
+        Result records.
+
+    Returns
+    -------
+    str
+        Counts in a fixed order, or ``"none"``.
+
+    Examples
+    --------
+    >>> proof_counts_text([{"answer": "YES", "proof": "exact"}, {"answer": None}])
+    'YES exact 1, undecided 1'
+    """
     counts: dict[str, int] = defaultdict(int)
     for r in records:
         answer = r.get("answer")
@@ -191,7 +208,18 @@ HOW_TO_READ = """## How to read this report
 
 
 def level_markdown(levels: Sequence[LevelRow]) -> list[str]:
-    """The "cost of each encoding level" table (also used for the README)."""
+    """The "cost of each encoding level" table (also used for the README).
+
+    Parameters
+    ----------
+    levels : sequence of LevelRow
+        Rows of :func:`benchmarks.report.comparisons.level_table`.
+
+    Returns
+    -------
+    list of str
+        Markdown lines (heading, explanation, table); ``[]`` for no rows.
+    """
     if not levels:
         return []
     lines = ["## Cost of each encoding level", "",
@@ -208,6 +236,21 @@ def level_markdown(levels: Sequence[LevelRow]) -> list[str]:
 
 
 def render_markdown(rep: Report) -> str:
+    """The whole ``report.md`` text.
+
+    A WRONG-answer banner if any, the run header, the outcomes per family, the cost of each
+    encoding level, the per-family tables, and :data:`HOW_TO_READ`.
+
+    Parameters
+    ----------
+    rep : Report
+        A built report.
+
+    Returns
+    -------
+    str
+        Markdown ending with a newline.
+    """
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rep.records:
         counts[r["family"]][r.get("classification", "?")] += 1

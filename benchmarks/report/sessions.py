@@ -11,7 +11,26 @@ __all__ = ["session_rows", "session_lines", "counts_text"]
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
-    """``"ok 9, timeout 1"`` (classification counts in a fixed order)."""
+    """Classification counts as text, in a fixed order: ``"ok 9, timeout 1"``.
+
+    The classifications of :data:`~benchmarks.runner.results.CLASSIFICATIONS` come first, then
+    any other key sorted; zero counts are left out.
+
+    Parameters
+    ----------
+    counts : Mapping of str to int
+        Classification -> runs.
+
+    Returns
+    -------
+    str
+        The text (empty for no runs).
+
+    Examples
+    --------
+    >>> counts_text({"timeout": 1, "ok": 9, "error": 0})
+    'ok 9, timeout 1'
+    """
     order = list(CLASSIFICATIONS) + sorted(set(counts) - set(CLASSIFICATIONS))
     return ", ".join(f"{k} {counts[k]}" for k in order if counts.get(k))
 
@@ -83,7 +102,18 @@ def session_rows(meta: Mapping[str, Any], recs: Sequence[Mapping[str, Any]]) -> 
 
 
 def session_lines(sessions: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Header lines: overall start and end, and one line per session when there are several."""
+    """Header lines: overall start and end, and one line per session when there are several.
+
+    Parameters
+    ----------
+    sessions : sequence of Mapping
+        Rows of :func:`session_rows`.
+
+    Returns
+    -------
+    list of str
+        Markdown list lines (``[]`` for no sessions).
+    """
     if not sessions:
         return []
     starts = [str(s["started_at"]) for s in sessions if s.get("started_at")]

@@ -52,7 +52,23 @@ __all__ = [
 
 
 def report_json(rep: Report) -> dict[str, Any]:
-    """The report's numbers as one JSON-ready dict (``DIR/report.json``)."""
+    """The report's numbers as one JSON-ready dict (``DIR/report.json``).
+
+    NaN becomes None and infinity the string ``"inf"``.
+
+    Parameters
+    ----------
+    rep : Report
+        A built report.
+
+    Returns
+    -------
+    dict
+        ``schema`` (``lsahard.bench-report/1``), ``results_sha256``, ``runs``, ``sessions``,
+        ``wrong``, ``conflicts``, ``not_applicable``, ``levels``, ``sizes``, ``profiles``
+        (``rho`` at tau = 1, 2, 10, 100, inf) and ``growth`` (``a``, ``b``, ``sizes``,
+        ``doubling_size``).
+    """
     def num(x: float) -> float | str | None:
         if x is None or (isinstance(x, float) and math.isnan(x)):
             return None
@@ -98,6 +114,11 @@ def write_report(directory: str | os.PathLike[str], *, figures: bool = True) -> 
     -------
     Report
         With ``markdown_path`` and ``figures`` set.
+
+    Raises
+    ------
+    ValueError
+        If the directory has no ``results.jsonl`` or it holds no usable record.
     """
     rep = build_report(directory)
     if figures:

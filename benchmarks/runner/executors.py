@@ -53,7 +53,18 @@ DASK_MISSING = ("the dask executor needs dask.distributed, which is not installe
 
 
 def require_dask() -> Any:
-    """Import ``distributed`` or raise the one-line ValueError :data:`DASK_MISSING`."""
+    """Import ``distributed`` or raise the one-line ValueError :data:`DASK_MISSING`.
+
+    Returns
+    -------
+    module
+        The ``distributed`` package.
+
+    Raises
+    ------
+    ValueError
+        :data:`DASK_MISSING`, when ``dask.distributed`` is not installed.
+    """
     try:
         import distributed
     except ImportError:
@@ -66,6 +77,17 @@ def dask_key(task: Task) -> str:
 
     The same run (same instance file, limit, options) gets the same key in every session, so a
     scheduler never holds two copies of it; a different limit or instance gets a different key.
+
+    Parameters
+    ----------
+    task : Task
+        The run.
+
+    Returns
+    -------
+    str
+        ``lsahard-run-FAMILY-LEVEL-INSTANCE-SOLVER-sSEED-DIGEST`` with the first 12 hex digits of
+        the sha256 of every field of the task.
     """
     fam, level, inst, solver, seed = task.key()
     digest = sha256(repr(sorted(asdict(task).items())).encode()).hexdigest()[:12]
@@ -97,10 +119,23 @@ def run_on_worker(task: Mapping[str, Any], grace: float | None = None,
                   launcher: str = "forkserver") -> dict[str, Any]:
     """The Dask task: one run in its own child process, hard-killed at ``limit + grace``.
 
-    ``launcher``: ``"forkserver"`` (default: a fork server per Dask worker preloads the solver
-    stack once, as in a local run) or ``"subprocess"`` (a fresh interpreter per run; no
-    ``multiprocessing`` in the worker at all).  Returns the finished record (versions and
-    machine are those of the worker's host).
+    Parameters
+    ----------
+    task : Mapping
+        A :class:`~benchmarks.runner.task.Task` as a dict.
+    grace : float, optional
+        Seconds past the limit before the kill (default
+        :data:`~benchmarks.runner.task.DEFAULT_GRACE`).
+    launcher : {"forkserver", "subprocess"}, optional
+        ``"forkserver"`` (default: a fork server per Dask worker preloads the solver stack once,
+        as in a local run) or ``"subprocess"`` (a fresh interpreter per run; no
+        ``multiprocessing`` in the worker at all).
+
+    Returns
+    -------
+    dict
+        The finished record (versions and machine are those of the worker's host; ``worker``
+        is the Dask worker's address when run inside one).
     """
     t = Task(**dict(task))
     versions, machine = _worker_info()
@@ -122,7 +157,11 @@ def run_on_worker(task: Mapping[str, Any], grace: float | None = None,
 
 
 class Executor:
-    """Runs tasks; ``on_record`` is called exactly once per task, as each one finishes."""
+    """Runs tasks; ``on_record`` is called exactly once per task, as each one finishes.
+
+    The base class of :class:`LocalExecutor` and :class:`DaskExecutor`; a context manager that
+    calls :meth:`close` on exit.
+    """
 
     name = "executor"
 
@@ -130,12 +169,42 @@ class Executor:
                 grace: float | None = None, versions: Mapping[str, Any] | None = None,
                 machine: Mapping[str, Any] | None = None, progress: Progress | None = None,
                 wrong_stream: TextIO | None = None) -> int:
+        """Run ``tasks``; call ``on_record(record)`` once per task as it finishes.
+
+        Parameters
+        ----------
+        tasks : iterable of Task
+            The runs.
+        on_record : callable
+            Called with each finished run's record.
+        grace : float, optional
+            Seconds past each task's limit before the hard kill.
+        versions, machine : Mapping, optional
+            Stored in every record (default: this host's).
+        progress : Progress, optional
+            Updated with each record's classification.
+        wrong_stream : TextIO, optional
+            Where a ``wrong`` run is announced at once (default stderr).
+
+        Returns
+        -------
+        int
+            The number of records produced.
+        """
         raise NotImplementedError
 
     def describe(self) -> dict[str, Any]:
+        """What ``meta.json`` records about the executor.
+
+        Returns
+        -------
+        dict
+            At least ``{"executor": name}``.
+        """
         return {"executor": self.name}
 
     def close(self) -> None:
+        """Release the executor's resources (nothing for the base class)."""
         return None
 
     def __enter__(self) -> "Executor":
@@ -146,17 +215,47 @@ class Executor:
 
 
 class LocalExecutor(Executor):
-    """Today's pool: :func:`benchmarks.runner.run.execute` with ``jobs`` workers."""
+    """Today's pool: :func:`benchmarks.runner.run.execute` with ``jobs`` workers.
+
+    Every record it produces gets ``"executor": "local"``.
+
+    Parameters
+    ----------
+    jobs : int, optional
+        Worker processes at once (>= 1).
+    """
 
     name = "local"
 
-    def __init__(self, jobs: int = 1) -> None:
+    def __init__(self, jobs: int = 1) -> None:  # numpydoc ignore=GL08
         self.jobs = jobs
 
     def execute(self, tasks: Iterable[Task], *, on_record: Callable[[dict[str, Any]], None],
                 grace: float | None = None, versions: Mapping[str, Any] | None = None,
                 machine: Mapping[str, Any] | None = None, progress: Progress | None = None,
                 wrong_stream: TextIO | None = None) -> int:
+        """Run ``tasks`` with :func:`benchmarks.runner.run.execute` and ``jobs`` workers.
+
+        Parameters
+        ----------
+        tasks : iterable of Task
+            The runs, started in this order.
+        on_record : callable
+            Called with each finished run's record (tagged ``"executor": "local"``).
+        grace : float, optional
+            Seconds past each task's limit before the hard kill.
+        versions, machine : Mapping, optional
+            Stored in every record (default: this host's).
+        progress : Progress, optional
+            Updated with each record's classification.
+        wrong_stream : TextIO, optional
+            Where a ``wrong`` run is announced at once (default stderr).
+
+        Returns
+        -------
+        int
+            The number of records produced.
+        """
         def tagged(rec: dict[str, Any]) -> None:
             rec["executor"] = "local"
             on_record(rec)
@@ -164,7 +263,7 @@ class LocalExecutor(Executor):
         return execute(tasks, jobs=self.jobs, on_record=tagged, grace=grace, versions=versions,
                        machine=machine, progress=progress, wrong_stream=wrong_stream)
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> dict[str, Any]:  # numpydoc ignore=GL08
         return {"executor": "local", "jobs": self.jobs}
 
 
@@ -175,11 +274,37 @@ def _wrong_line(rec: Mapping[str, Any]) -> str:
 
 
 class DaskExecutor(Executor):
-    """Runs on ``dask.distributed``: an existing scheduler, or a LocalCluster of ``jobs`` workers."""
+    """Runs on ``dask.distributed``: an existing scheduler, or a LocalCluster of ``jobs`` workers.
+
+    Every task is submitted under :func:`dask_key` (earlier tasks with higher priority, never
+    served from a cache) and runs :func:`run_on_worker`; a task Dask gave up on becomes one
+    ``error`` record, and no key is ever written twice.  Every record gets ``"executor": "dask"``.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running scheduler (``tcp://HOST:PORT``); None starts a
+        ``distributed.LocalCluster`` of ``jobs`` single-threaded worker processes (dashboard on a
+        free port).
+    jobs : int, optional
+        Workers of the LocalCluster.
+    poll_s : float, optional
+        Seconds between checks of the futures.
+    cluster_kwargs : Mapping, optional
+        More keyword arguments for the LocalCluster.
+    launcher : {"forkserver", "subprocess"}, optional
+        How :func:`run_on_worker` starts each run.
+
+    Raises
+    ------
+    ValueError
+        When ``dask.distributed`` is not installed (:data:`DASK_MISSING`), for another
+        ``launcher``, or when the scheduler cannot be reached within 30 s.
+    """
 
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, jobs: int = 1, *, poll_s: float = 0.2,
+    def __init__(self, scheduler: str | None = None, jobs: int = 1, *, poll_s: float = 0.2,  # numpydoc ignore=GL08
                  cluster_kwargs: Mapping[str, Any] | None = None, launcher: str = "forkserver") -> None:
         distributed = require_dask()
         if launcher not in ("forkserver", "subprocess"):
@@ -204,9 +329,23 @@ class DaskExecutor(Executor):
 
     @property
     def address(self) -> str:
+        """The scheduler's address.
+
+        Returns
+        -------
+        str
+            E.g. ``tcp://127.0.0.1:8786``.
+        """
         return str(self.client.scheduler.address)
 
     def describe(self) -> dict[str, Any]:
+        """What ``meta.json`` records: executor, scheduler address, LocalCluster or not, workers.
+
+        Returns
+        -------
+        dict
+            ``executor``, ``scheduler``, ``local_cluster`` and ``workers`` (None if unknown).
+        """
         try:
             n = len(self.client.scheduler_info(n_workers=-1).get("workers", {}))
         except TypeError:  # older distributed: no n_workers argument
@@ -234,6 +373,30 @@ class DaskExecutor(Executor):
                 grace: float | None = None, versions: Mapping[str, Any] | None = None,
                 machine: Mapping[str, Any] | None = None, progress: Progress | None = None,
                 wrong_stream: TextIO | None = None) -> int:
+        """Submit ``tasks`` to Dask and write each record as its future finishes.
+
+        Parameters
+        ----------
+        tasks : iterable of Task
+            The runs; the same run twice in one batch gives one line only.
+        on_record : callable
+            Called with each finished run's record, never twice for one key.
+        grace : float, optional
+            Seconds past each task's limit before the hard kill.
+        versions, machine : Mapping, optional
+            Stored in the records of tasks Dask gave up on (default: this host's); finished
+            runs carry those of their worker's host.
+        progress : Progress, optional
+            Updated with each record's classification.
+        wrong_stream : TextIO, optional
+            Where a ``wrong`` run is announced at once (default stderr).
+
+        Returns
+        -------
+        int
+            The number of records produced.  When interrupted, the futures still queued or
+            running are cancelled.
+        """
         wrong_stream = sys.stderr if wrong_stream is None else wrong_stream
         todo: Sequence[Task] = list(tasks)
         if not todo:
@@ -293,6 +456,7 @@ class DaskExecutor(Executor):
         return produced
 
     def close(self) -> None:
+        """Close the client and, if this executor started it, the LocalCluster."""
         try:
             self.client.close()
         finally:
@@ -302,7 +466,32 @@ class DaskExecutor(Executor):
 
 
 def make_executor(name: str = "local", *, jobs: int = 1, scheduler: str | None = None) -> Executor:
-    """``local`` or ``dask`` (ValueError for anything else, or for a ``scheduler`` with local)."""
+    """The executor named ``name``: ``local`` or ``dask``.
+
+    Parameters
+    ----------
+    name : {"local", "dask"}, optional
+        The executor (one of :data:`EXECUTORS`).
+    jobs : int, optional
+        Workers (local pool, or the Dask LocalCluster).
+    scheduler : str, optional
+        Dask scheduler address (only with ``name="dask"``).
+
+    Returns
+    -------
+    Executor
+        A :class:`LocalExecutor` or :class:`DaskExecutor`.
+
+    Raises
+    ------
+    ValueError
+        For anything else, or for a ``scheduler`` with ``local``.
+
+    Examples
+    --------
+    >>> make_executor("local", jobs=2).describe()
+    {'executor': 'local', 'jobs': 2}
+    """
     if name not in EXECUTORS:
         raise ValueError(f"name must be one of {', '.join(EXECUTORS)}, got {name!r}")
     if name == "local":
@@ -318,10 +507,32 @@ def slurm_cluster(*, cores: int = 8, memory: str = "16GB", walltime: str = "02:0
 
     One SLURM job per ``cluster.scale(jobs=N)`` job, with ``cores`` single-threaded Dask workers
     (``processes=cores``): each worker runs one solver run at a time, so a job runs ``cores`` runs
-    side by side, one per core, and the memory of the job is shared by them.  ``python``: the
-    interpreter of the environment where lsahard is installed (default: this one).  Other
-    keyword arguments (``queue``, ``account``, ``job_extra_directives``,
-    ``job_script_prologue``, ...) go to ``SLURMCluster``.  Needs ``pip install dask-jobqueue``.
+    side by side, one per core, and the memory of the job is shared by them.
+    Needs ``pip install dask-jobqueue``.
+
+    Parameters
+    ----------
+    cores : int, optional
+        Cores, and so single-threaded workers, per SLURM job.
+    memory : str, optional
+        Memory per job (e.g. ``"16GB"``), shared by its workers.
+    walltime : str, optional
+        SLURM wall time per job (``HH:MM:SS``).
+    python : str, optional
+        The interpreter of the environment where lsahard is installed (default: this one).
+    **kwargs
+        Other keyword arguments (``queue``, ``account``, ``job_extra_directives``,
+        ``job_script_prologue``, ...) go to ``SLURMCluster``.
+
+    Returns
+    -------
+    dask_jobqueue.SLURMCluster
+        The cluster (no job started yet).
+
+    Raises
+    ------
+    ValueError
+        When ``dask-jobqueue`` is not installed.
     """
     try:
         from dask_jobqueue import SLURMCluster

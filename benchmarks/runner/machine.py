@@ -20,7 +20,16 @@ _VERSION_PACKAGES = ("lsahard", "numpy", "scipy", "highspy", "pyscipopt", "pyomo
 
 
 def versions_info() -> dict[str, str]:
-    """Python and package versions (installed distributions only)."""
+    """Python and package versions (installed distributions only).
+
+    Also the versions of the SCIP and HiGHS libraries themselves (``scip``, ``highs``; the
+    Python bindings' versions differ from them) where they can be read.
+
+    Returns
+    -------
+    dict of str to str
+        ``"python"`` and each installed package of the benchmark stack -> its version.
+    """
     out = {"python": platform.python_version()}
     for pkg in _VERSION_PACKAGES:
         try:
@@ -53,7 +62,14 @@ def _cpu_model() -> str:
 
 
 def machine_info() -> dict[str, Any]:
-    """Host, OS, CPU model, logical CPUs and memory of this machine."""
+    """Host, OS, CPU model, logical CPUs and memory of this machine.
+
+    Returns
+    -------
+    dict
+        ``host``, ``system`` (OS and release), ``arch``, ``cpu`` (model name), ``cpus`` (logical
+        CPUs) and, where psutil can read it, ``mem_gb`` (total memory in GiB, one decimal).
+    """
     info: dict[str, Any] = {
         "host": platform.node(),
         "system": f"{platform.system()} {platform.release()}",

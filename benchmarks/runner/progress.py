@@ -25,10 +25,35 @@ class Progress:
     """A throttled one-line progress bar with ETA on a stream (stderr); no dependencies.
 
     On a terminal the line is redrawn in place at most every ``interval`` s; otherwise a plain
-    line is printed at most every ``quiet_interval`` s (logs stay short).
+    line is printed at most every ``quiet_interval`` s (logs stay short).  The line shows the
+    runs done out of ``total``, the counts per classification (``WRONG`` only when there are
+    any), the elapsed time and the ETA (mean time per finished run times the runs left).
+
+    Parameters
+    ----------
+    total : int, optional
+        Runs expected (more are added with :meth:`add_total`).
+    stream : TextIO, optional
+        Where the line goes (default ``sys.stderr``).
+    interval : float, optional
+        Seconds between redraws on a terminal.
+    quiet_interval : float, optional
+        Seconds between lines when ``stream`` is not a terminal.
+    jobs : int, optional
+        Workers in use (>= 1).
+    enabled : bool, optional
+        False: count, but print nothing.
+
+    Examples
+    --------
+    >>> import io
+    >>> bar = Progress(2, stream=io.StringIO())
+    >>> bar.update("ok")
+    >>> bar.done, bar.counts["ok"]
+    (1, 1)
     """
 
-    def __init__(self, total: int = 0, *, stream: TextIO | None = None, interval: float = 0.25,
+    def __init__(self, total: int = 0, *, stream: TextIO | None = None, interval: float = 0.25,  # numpydoc ignore=GL08
                  quiet_interval: float = 15.0, jobs: int = 1, enabled: bool = True) -> None:
         self.total = int(total)
         self.done = 0
@@ -43,9 +68,25 @@ class Progress:
         self.label = ""
 
     def add_total(self, n: int) -> None:
+        """Expect ``n`` more runs.
+
+        Parameters
+        ----------
+        n : int
+            Runs to add to the total.
+        """
         self.total += int(n)
 
     def update(self, classification: str | None = None, *, force: bool = False) -> None:
+        """Count a finished run (if ``classification`` is given) and redraw when it is time.
+
+        Parameters
+        ----------
+        classification : str, optional
+            The finished run's classification; None only redraws.
+        force : bool, optional
+            Redraw now, whatever the throttle says.
+        """
         if classification is not None:
             self.done += 1
             self.counts[classification] = self.counts.get(classification, 0) + 1
@@ -57,12 +98,36 @@ class Progress:
         self.stream.flush()
 
     def eta(self, now: float | None = None) -> float:
+        """Estimated seconds left: mean seconds per finished run times the runs left.
+
+        Parameters
+        ----------
+        now : float, optional
+            A ``time.monotonic()`` reading (default: now).
+
+        Returns
+        -------
+        float
+            Seconds; ``math.inf`` before the first run finished.
+        """
         now = time.monotonic() if now is None else now
         if self.done == 0:
             return math.inf
         return (now - self.t0) / self.done * max(0, self.total - self.done)
 
     def render(self, now: float | None = None) -> str:
+        """The progress line (without its line ending).
+
+        Parameters
+        ----------
+        now : float, optional
+            A ``time.monotonic()`` reading (default: now).
+
+        Returns
+        -------
+        str
+            Bar, counts, elapsed time, ETA and :attr:`label`.
+        """
         now = time.monotonic() if now is None else now
         total = max(self.total, self.done, 1)
         frac = self.done / total
@@ -76,6 +141,7 @@ class Progress:
                 f"{tail} | {_fmt_s(now - self.t0)} elapsed, ETA {_fmt_s(self.eta(now))} {self.label}")
 
     def close(self) -> None:
+        """Draw the final line (and end it on a terminal)."""
         if self.enabled:
             self.update(force=True)
             if self.tty:

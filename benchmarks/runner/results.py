@@ -75,7 +75,29 @@ CLASSIFICATIONS = ("ok", "wrong", "timeout", "error", "unknown")
 
 
 def record_key(rec: Mapping[str, Any]) -> tuple[str, str, str, str, int]:
-    """``(family, level, instance, solver, seed)`` of a record or task dict."""
+    """The key ``(family, level, instance, solver, seed)`` of a record or task dict.
+
+    Parameters
+    ----------
+    rec : Mapping
+        A result record or a task as a dict.
+
+    Returns
+    -------
+    tuple of (str, str, str, str, int)
+        The run's identity (:data:`KEY_FIELDS`).
+
+    Raises
+    ------
+    ValueError
+        When a key field is missing or ``seed`` is not an integer (e.g. ``"seed": null`` in a
+        hand-edited or corrupt line).
+
+    Examples
+    --------
+    >>> record_key({"family": "toy", "level": "source", "instance": "i", "solver": "s", "seed": "3"})
+    ('toy', 'source', 'i', 's', 3)
+    """
     try:
         return (str(rec["family"]), str(rec["level"]), str(rec["instance"]), str(rec["solver"]),
                 int(rec["seed"]))
@@ -86,13 +108,43 @@ def record_key(rec: Mapping[str, Any]) -> tuple[str, str, str, str, int]:
 
 
 def results_path(path: str | os.PathLike[str]) -> Path:
-    """The results file of ``path``: ``path/results.jsonl`` for a directory, else ``path``."""
+    """The results file of ``path``: ``path/results.jsonl`` for a directory, else ``path``.
+
+    Parameters
+    ----------
+    path : path-like
+        A run directory or a results file.
+
+    Returns
+    -------
+    Path
+        The results file (it need not exist).
+    """
     p = Path(path)
     return p / RESULTS_FILE if p.is_dir() else p
 
 
 def _clean(x: Any) -> Any:
-    """JSON-safe copy: numpy scalars/arrays -> Python, non-finite floats -> None."""
+    """JSON-safe copy: numpy scalars/arrays -> Python, non-finite floats -> None.
+
+    Public as :data:`to_jsonable`.  Mappings get string keys; tuples become lists.
+
+    Parameters
+    ----------
+    x : Any
+        A value (nested mappings, sequences and numpy values allowed).
+
+    Returns
+    -------
+    Any
+        The copy.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_jsonable({"a": np.arange(2), 1: (np.float64(1.5), float("inf"))})
+    {'a': [0, 1], '1': [1.5, None]}
+    """
     if isinstance(x, Mapping):
         return {str(k): _clean(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
@@ -112,7 +164,17 @@ def repair(path: str | os.PathLike[str]) -> int:
     """Trim a trailing partial line (no final newline) from ``path``; return bytes removed.
 
     A missing file is fine (0).  Only the fragment after the last ``\\n`` is removed, so every
-    complete line survives.
+    complete line survives.  The truncation is fsync'ed.
+
+    Parameters
+    ----------
+    path : path-like
+        A results file.
+
+    Returns
+    -------
+    int
+        The number of bytes removed (0 for a missing, empty or intact file).
     """
     p = Path(path)
     if not p.exists():
@@ -146,10 +208,28 @@ class ResultsWriter:
 
     Use as a context manager.  ``write(record)`` validates the key fields, serialises, writes
     and fsyncs before returning, so a record that ``write`` returned for survives any later
-    crash of this process.
+    crash of this process.  Opening creates the parent directory and first trims a torn last
+    line (:func:`repair`).
+
+    Parameters
+    ----------
+    path : path-like
+        The results file (created if missing, appended to otherwise).
+    fsync : bool, optional
+        Call fsync after every line (default True; ``merge`` turns it off and fsyncs once at the end).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with ResultsWriter(pathlib.Path(tmp) / RESULTS_FILE) as w:
+    ...         w.write({"family": "toy", "level": "source", "instance": "i", "solver": "s", "seed": 0,
+    ...                  "wall_s": float("nan")})
+    ...     read_records(tmp)
+    [{'family': 'toy', 'instance': 'i', 'level': 'source', 'seed': 0, 'solver': 's', 'wall_s': None}]
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, fsync: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, fsync: bool = True) -> None:  # numpydoc ignore=GL08
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         repair(self.path)
@@ -157,6 +237,19 @@ class ResultsWriter:
         self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def write(self, record: Mapping[str, Any]) -> None:
+        """Append ``record`` as one JSON line (keys sorted, non-finite floats as null) and fsync.
+
+        Parameters
+        ----------
+        record : Mapping
+            A result record with the :data:`KEY_FIELDS`.
+
+        Raises
+        ------
+        ValueError
+            After :meth:`close`, for a record without valid key fields (:func:`record_key`), or
+            when the serialised line would contain a newline.
+        """
         if self._fd is None:
             raise ValueError("ResultsWriter: write after close")
         record_key(record)
@@ -171,6 +264,7 @@ class ResultsWriter:
             os.fsync(self._fd)
 
     def close(self) -> None:
+        """Close the file (idempotent)."""
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
@@ -183,6 +277,18 @@ class ResultsWriter:
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Yield ``(line number, raw bytes)`` of every complete non-blank line (a trailing fragment is ignored).
+
+    Parameters
+    ----------
+    path : Path
+        A results file.
+
+    Yields
+    ------
+    tuple of (int, bytes)
+        1-based line number and the line without its newline.
+    """
     with open(path, "rb") as fh:
         data = fh.read()
     lines = data.split(b"\n")
@@ -197,6 +303,33 @@ def read_records(path: str | os.PathLike[str], *, strict: bool = False) -> list[
 
     A trailing fragment without newline is ignored.  Lines that are not JSON objects with the key
     fields are skipped (``strict=True``: ValueError naming the line).
+
+    Parameters
+    ----------
+    path : path-like
+        A results file or a run directory (:func:`results_path`).
+    strict : bool, optional
+        Raise on a malformed complete line instead of skipping it.
+
+    Returns
+    -------
+    list of dict
+        The records; ``[]`` for a missing file.
+
+    Raises
+    ------
+    ValueError
+        With ``strict=True``, for a malformed complete line (``FILE:LINE: malformed record``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     f = pathlib.Path(tmp) / RESULTS_FILE
+    ...     _ = f.write_text('{"family":"toy","level":"source","instance":"i","solver":"s","seed":0}\\n'
+    ...                      'not json\\n{"family": "torn')
+    ...     [r["instance"] for r in read_records(f)]
+    ['i']
     """
     p = results_path(path)
     if not p.exists():
@@ -217,12 +350,43 @@ def read_records(path: str | os.PathLike[str], *, strict: bool = False) -> list[
 
 
 def read_done_keys(path: str | os.PathLike[str]) -> set[tuple[str, str, str, str, int]]:
-    """Keys of every finished run in a results file (what ``--resume`` skips)."""
+    """Collect the keys of every finished run in a results file (what ``--resume`` skips).
+
+    Parameters
+    ----------
+    path : path-like
+        A results file or a run directory.
+
+    Returns
+    -------
+    set of tuple
+        :func:`record_key` of every complete record.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with ResultsWriter(pathlib.Path(tmp) / RESULTS_FILE) as w:
+    ...         w.write({"family": "toy", "level": "source", "instance": "i", "solver": "s", "seed": 1})
+    ...     read_done_keys(tmp)
+    {('toy', 'source', 'i', 's', 1)}
+    """
     return {record_key(r) for r in read_records(path)}
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
-    """Hex sha256 of a file's bytes (the report's checksum of the results)."""
+    """Hex sha256 of a file's bytes (the report's checksum of the results).
+
+    Parameters
+    ----------
+    path : path-like
+        Any file (read in 1 MiB blocks).
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -231,8 +395,27 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
 
 
 def read_json(path: str | os.PathLike[str], *, want: type | None = dict) -> Any:
-    """JSON content of ``path``; ValueError naming the file if it is not valid UTF-8 JSON (of type
-    ``want``), so a corrupt side file gives one clear line instead of a bare decoder message."""
+    """JSON content of ``path``, checked to be of type ``want``.
+
+    A corrupt side file gives one clear line naming the file instead of a bare decoder message.
+
+    Parameters
+    ----------
+    path : path-like
+        A JSON file (UTF-8).
+    want : type or None, optional
+        The expected type of the content (default ``dict``; None: any).
+
+    Returns
+    -------
+    Any
+        The decoded content.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, if it is not valid UTF-8 JSON or not of type ``want``.
+    """
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
@@ -245,7 +428,32 @@ def read_json(path: str | os.PathLike[str], *, want: type | None = dict) -> Any:
 
 
 def load_known_answers(path: str | os.PathLike[str]) -> dict[str, str]:
-    """``instance id -> "YES"/"NO"`` from a run directory or a known-answers file ({} if absent)."""
+    """``instance id -> "YES"/"NO"`` from a run directory or a known-answers file ({} if absent).
+
+    Parameters
+    ----------
+    path : path-like
+        A run directory (its :data:`KNOWN_FILE` is read) or a known-answers file.
+
+    Returns
+    -------
+    dict of str to str
+        Instance id -> ``"YES"`` or ``"NO"``; ``{}`` when the file does not exist.
+
+    Raises
+    ------
+    ValueError
+        If the file is not a JSON object or an answer is not ``"YES"``/``"NO"``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     before = load_known_answers(tmp)
+    ...     _ = save_known_answers(tmp, {"toy-n2-00p": "YES"})
+    ...     before, load_known_answers(tmp)
+    ({}, {'toy-n2-00p': 'YES'})
+    """
     p = Path(path)
     if p.is_dir():
         p = p / KNOWN_FILE
@@ -277,6 +485,38 @@ def save_known_answers(directory: str | os.PathLike[str], answers: Mapping[str, 
 
     ValueError if an instance already has the opposite answer: two independent certificates
     disagreeing means a generator or decider bug, never something to overwrite silently.
+    The file is written sorted by instance id (temp file, fsync, rename).
+
+    Parameters
+    ----------
+    directory : path-like
+        The run directory (created if needed).
+    answers : Mapping of str to str
+        Instance id -> ``"YES"`` or ``"NO"``.
+
+    Returns
+    -------
+    Path
+        The known-answers file.
+
+    Raises
+    ------
+    ValueError
+        For an answer other than ``"YES"``/``"NO"``, or one that contradicts the stored answer.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = save_known_answers(tmp, {"a": "YES"})
+    ...     _ = save_known_answers(tmp, {"b": "NO"})
+    ...     print(load_known_answers(tmp))
+    ...     try:
+    ...         save_known_answers(tmp, {"a": "NO"})
+    ...     except ValueError as exc:
+    ...         print(exc)
+    {'a': 'YES', 'b': 'NO'}
+    known answer conflict for instance 'a': YES vs NO
     """
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
@@ -293,7 +533,18 @@ def save_known_answers(directory: str | os.PathLike[str], answers: Mapping[str, 
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> None:
-    """Atomic JSON write (temp file + fsync + rename)."""
+    """Atomic JSON write (temp file + fsync + rename).
+
+    The content is made JSON-safe first (:data:`to_jsonable`) and written indented with sorted
+    keys; the parent directory is created if needed.
+
+    Parameters
+    ----------
+    path : path-like
+        The JSON file to (re)write.
+    data : Any
+        JSON-able content (numpy values allowed).
+    """
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write_json(p, data)
@@ -340,7 +591,26 @@ def merge(out: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]])
     ``inputs`` are given (and, within a file, file order); partial trailing lines are ignored.
     Known answers and instance manifests of input directories are merged too (a YES/NO conflict
     is a ValueError).  ``out`` must not already hold results (so a merge never mixes silently).
-    Returns counts ``{"read": ..., "written": ..., "duplicates": ...}``.
+    ``out/meta.json`` lists the ``meta.json`` of every input directory under ``merged_from``.
+
+    Parameters
+    ----------
+    out : path-like
+        The new run directory (created).
+    inputs : sequence of path-like
+        Results files or run directories, in order of precedence.
+
+    Returns
+    -------
+    dict of str to int
+        Counts ``{"read": ..., "written": ..., "duplicates": ...}``.
+
+    Raises
+    ------
+    ValueError
+        For no inputs, a missing input, a directory without ``results.jsonl``, an ``out`` that is
+        a file, already holds results or is one of the inputs, a malformed complete line in an
+        input, or a known-answer conflict between inputs.
     """
     out_dir = Path(out)
     sources = _merge_sources(out_dir, inputs)
@@ -380,6 +650,17 @@ def merge(out: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]])
 
 
 def iter_jsonable(records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Records made JSON-safe (numpy -> Python, non-finite -> None)."""
+    """Yield the records made JSON-safe (numpy -> Python, non-finite -> None).
+
+    Parameters
+    ----------
+    records : iterable of Mapping
+        Result records.
+
+    Yields
+    ------
+    dict
+        A JSON-safe copy of each record.
+    """
     for r in records:
         yield _clean(dict(r))

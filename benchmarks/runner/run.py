@@ -254,6 +254,13 @@ def execute(tasks: Iterable[Task], *, jobs: int = 1, on_record: Callable[[dict[s
             poll_s: float = 0.2, launcher: str = "forkserver") -> int:
     """Run ``tasks`` with at most ``jobs`` workers; call ``on_record(record)`` as each finishes.
 
+    Each task runs in its own worker process, started in the given order; the parent kills a
+    worker (SIGTERM, then SIGKILL) at ``time_limit + grace`` (counted from the end of the
+    worker's start-up, which may take up to
+    :data:`~benchmarks.runner.worker.STARTUP_ALLOWANCE_S` more), samples its memory, and turns
+    its message into one record (:func:`~benchmarks.runner.task.base_record` plus the outcome and
+    its :func:`~benchmarks.runner.task.classify` classification).
+
     Parameters
     ----------
     tasks : iterable of Task
@@ -284,6 +291,12 @@ def execute(tasks: Iterable[Task], *, jobs: int = 1, on_record: Callable[[dict[s
     int
         The number of records produced.  On any exception (Ctrl-C included) every worker in flight
         is killed and the exception propagates: records already handed to ``on_record`` are final.
+
+    Raises
+    ------
+    ValueError
+        If ``jobs`` is not an integer >= 1 or ``launcher`` is neither ``"forkserver"`` nor
+        ``"subprocess"``.
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")

@@ -9,28 +9,61 @@ __all__ = ["shard_of", "parse_shard"]
 
 
 def shard_of(key: Sequence[Any], k: int) -> int:
-    """0-based shard of a task key: sha256 of ``"|".join(key)`` mod ``k`` (stable everywhere)."""
+    """0-based shard of a task key: sha256 of ``"|".join(key)`` mod ``k`` (stable everywhere).
+
+    The first 16 hex digits of the sha256 of the key's fields joined by ``"|"`` are read as an
+    integer and reduced mod ``k``, so every machine and every Python process puts a task in the
+    same shard (unlike Python's salted ``hash``).
+
+    Parameters
+    ----------
+    key : sequence
+        A task key, e.g. :meth:`benchmarks.runner.task.Task.key`; each field is formatted with ``str``.
+    k : int
+        Number of shards (>= 1).
+
+    Returns
+    -------
+    int
+        The shard, in ``0 .. k-1``.
+
+    Examples
+    --------
+    >>> 0 <= shard_of(("toy", "source", "toy-n2-00p", "toy-fast", 0), 3) < 3
+    True
+    """
     digest = sha256("|".join(str(x) for x in key).encode()).hexdigest()
     return int(digest[:16], 16) % int(k)
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
-    """``"I/K"`` (1 <= I <= K) -> ``(I, K)``; None -> None.
+    """Parse a shard ``"I/K"`` (1 <= I <= K) into ``(I, K)``; None gives None.
 
     Parameters
     ----------
     text : str or None
-        The shard, ``"I/K"``.
+        The shard, ``"I/K"`` with integers ``1 <= I <= K`` (1-based slice ``I`` of ``K``).
 
     Returns
     -------
     tuple of int, or None
-        ``(I, K)``; ValueError (naming ``shard``) for anything else.
+        ``(I, K)``, or None when ``text`` is None.
+
+    Raises
+    ------
+    ValueError
+        For anything else (the message names ``shard``).
 
     Examples
     --------
     >>> parse_shard("2/3")
     (2, 3)
+    >>> parse_shard(None) is None
+    True
+    >>> parse_shard("4/3")
+    Traceback (most recent call last):
+    ...
+    ValueError: shard must be I/K with 1 <= I <= K, got '4/3'
     """
     if text is None:
         return None

@@ -160,7 +160,26 @@ def _solve(task: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def worker_main(task: Mapping[str, Any], conn: Any, parent_pid: int, hard_s: float) -> None:
-    """Run one task in this (fresh) process and send one result dict through ``conn``."""
+    """Run one task in this (fresh) process and send one result dict through ``conn``.
+
+    The worker detaches from the runner (own process group, SIGINT ignored, parent-death
+    signal), redirects file descriptors 1 and 2 to the task's ``log_path``, starts a watchdog
+    that exits when the runner vanished or never killed it, sends :data:`STARTED`, runs the
+    task's runner on its instance and sends the result: ``{"ok": True, "outcome": ..., "wall_s":
+    ..., "base_mem_mb": ..., "peak_mem_mb": ...}`` or ``{"ok": False, "error": ..., "traceback":
+    ..., "wall_s": ...}``.  Failures are reported, never raised.
+
+    Parameters
+    ----------
+    task : Mapping
+        A :class:`~benchmarks.runner.task.Task` as a dict.
+    conn : multiprocessing.connection.Connection
+        The write end of the pipe to the runner.
+    parent_pid : int
+        Process id of the runner (its death ends the worker).
+    hard_s : float
+        The hard limit in seconds (``time_limit + grace``); the watchdog exits 5 s after it.
+    """
     runner_alive = _detach_from_runner(parent_pid)
     if not runner_alive():
         os._exit(125)
@@ -190,9 +209,26 @@ def worker_main(task: Mapping[str, Any], conn: Any, parent_pid: int, hard_s: flo
 
 
 def preload_modules(runners: Sequence[str]) -> list[str]:
-    """Modules to preload in the fork server for tasks whose runners are ``runners``
-    (``"module:function"``): numpy, each runner's module and what that module lists in its
-    ``FORKSERVER_PRELOAD`` tuple (read only if the module is already imported)."""
+    """List the modules to preload in the fork server for tasks whose runners are ``runners``.
+
+    Numpy, each runner's module and what that module lists in its ``FORKSERVER_PRELOAD`` tuple
+    (read only if the module is already imported), each once, in that order.
+
+    Parameters
+    ----------
+    runners : sequence of str
+        Runner strings ``"module:function"``.
+
+    Returns
+    -------
+    list of str
+        Module names.
+
+    Examples
+    --------
+    >>> preload_modules(["benchmarks.suites.toy:run_toy"])
+    ['numpy', 'benchmarks.suites.toy']
+    """
     mods: list[str] = ["numpy"]
     for r in runners:
         module = r.partition(":")[0]
@@ -203,7 +239,23 @@ def preload_modules(runners: Sequence[str]) -> list[str]:
 
 
 def context(preload: Sequence[str] | None = None) -> mp.context.BaseContext:
-    """forkserver context (spawn where unavailable), with heavy modules preloaded once."""
+    """The forkserver context (spawn where unavailable), with heavy modules preloaded once.
+
+    Sets ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` and ``MKL_NUM_THREADS`` to 1 unless the
+    user set them (``--jobs N`` workers on N cores must not oversubscribe them), keeps only the
+    preload modules that exist, and on a new preload list starts the server with a no-op child
+    so that its start-up is not charged to the first task's time limit.
+
+    Parameters
+    ----------
+    preload : sequence of str, optional
+        Modules the server imports once (default ``("numpy",)``).
+
+    Returns
+    -------
+    multiprocessing.context.BaseContext
+        The forkserver context, or the spawn context where forkserver does not exist.
+    """
     # one BLAS/OpenMP thread per worker unless the user says otherwise: --jobs N workers on N
     # cores must not oversubscribe them (must be set before the server imports numpy)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -266,6 +318,22 @@ def launch_subprocess(task: Task, hard: float, preload: Sequence[str] | None) ->
 
     The task goes in as JSON on stdin; results come back through an inherited pipe wrapped as a
     ``multiprocessing.connection.Connection`` (the same messages as under forkserver).
+
+    Parameters
+    ----------
+    task : Task
+        The run.
+    hard : float
+        The hard limit in seconds (``time_limit + grace``).
+    preload : sequence of str or None
+        Modules the child imports before its clock starts.
+
+    Returns
+    -------
+    process : _PopenProcess
+        The child, with the slice of the ``multiprocessing.Process`` API the runner uses.
+    conn : multiprocessing.connection.Connection
+        The read end of the result pipe.
     """
     r_fd, w_fd = os.pipe()
     env = dict(os.environ)
@@ -292,7 +360,11 @@ def launch_subprocess(task: Task, hard: float, preload: Sequence[str] | None) ->
 
 
 def subprocess_entry() -> None:
-    """Entry of a worker started by :func:`launch_subprocess`: preload, then :func:`worker_main`."""
+    """Entry of a worker started by :func:`launch_subprocess`: preload, then :func:`worker_main`.
+
+    Reads ``{"task", "hard_s", "parent_pid", "fd", "preload"}`` as JSON from stdin, imports the
+    preload modules (an import error is left to the run to report) and exits with code 0.
+    """
     msg = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     conn = Connection(int(msg["fd"]), readable=False)
     for mod in msg.get("preload") or ():  # what the fork server preloads, before the clock starts

@@ -47,10 +47,40 @@ def _int_field(value: Any, where: str) -> int | None:
 
 
 def read_answers(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
-    """The manifest ``path`` as ``key -> {"answer": YES/NO/None, "colors": K|None, "chi": X|None}``.
+    """Read the answers manifest ``path`` into ``key -> {"answer", "colors", "chi"}``.
 
     JSON (an object) or ``.solu`` text (any other content).  Keys are as written (a file name, a
-    name without suffix, or a path); :func:`load_instances` matches them to the files.
+    name without suffix, or a path); :func:`benchmarks.suites.instances.load_instances` matches
+    them to the files.  In JSON, ``SAT``/``TRUE`` mean YES and ``UNSAT``/``FALSE`` NO (any case),
+    and ``k`` is accepted for ``colors``.  In ``.solu`` text, blank lines and ``#`` comments are
+    skipped, and the other MIPLIB tags (``=opt=``, ``=best=``, ``=unkn=``) carry no decision
+    answer and are ignored.
+
+    Parameters
+    ----------
+    path : path-like
+        A JSON or ``.solu`` manifest (UTF-8 text).
+
+    Returns
+    -------
+    dict of str to dict
+        ``key -> {"answer": "YES"/"NO"/None, "colors": K or None, "chi": X or None}``.
+
+    Raises
+    ------
+    ValueError
+        If the file cannot be read or is not UTF-8, for invalid JSON, an unknown key in an
+        entry, an answer that is not YES/NO, a colour count or chromatic number that is not an
+        integer >= 1, or a ``.solu`` line of another form (naming the file and line).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     f = pathlib.Path(tmp) / "answers.solu"
+    ...     _ = f.write_text("=sat= uf20-01\\n=chi= myciel3 4\\n")
+    ...     read_answers(f)
+    {'uf20-01': {'answer': 'YES', 'colors': None, 'chi': None}, 'myciel3': {'answer': None, 'colors': None, 'chi': 4}}
     """
     p = Path(path)
     try:

@@ -23,10 +23,28 @@ __all__ = ["SolverSpec", "LevelInstance", "Case", "Family", "case_rng", "instanc
 class SolverSpec:
     """One solver applicable to one level.
 
-    ``name``: the record's ``solver`` field; ``runner``: ``"module:function"`` executed in the
-    worker; ``exact``: the solver can prove NO (used by the scaling suite to decide when a family
-    is exhausted); ``options``: JSON-able keyword options handed to the runner;
-    ``max_size``: skip the solver above this source size (brute force), None = no cap.
+    Attributes
+    ----------
+    name : str
+        The record's ``solver`` field (non-empty).
+    runner : str
+        ``"module:function"`` executed in the worker.
+    exact : bool, optional
+        The solver can prove NO (used by the scaling suite to decide when a family is exhausted).
+    options : Mapping, optional
+        JSON-able keyword options handed to the runner.
+    max_size : int, optional
+        Skip the solver above this source size (brute force); None = no cap.
+
+    Raises
+    ------
+    ValueError
+        For an empty ``name`` or a ``runner`` without ``":"``.
+
+    Examples
+    --------
+    >>> SolverSpec("toy-fast", "benchmarks.suites.toy:run_toy").exact
+    True
     """
 
     name: str
@@ -44,8 +62,19 @@ class SolverSpec:
 
 @dataclass(frozen=True)
 class LevelInstance:
-    """The instance at one level: ``level`` ("source", an intermediate problem name, or
-    ``lsa_program``), its ``problem`` name, its JSON ``data`` and its ``size()`` dict."""
+    """The instance at one level of a reduction chain.
+
+    Attributes
+    ----------
+    level : str
+        ``"source"``, an intermediate problem name, or ``"lsa_program"``.
+    problem : str
+        The problem name of the instance.
+    data : Mapping
+        Its JSON.
+    size_detail : Mapping, optional
+        Its ``size()`` dict.
+    """
 
     level: str
     problem: str
@@ -57,8 +86,27 @@ class LevelInstance:
 class Case:
     """One benchmark instance across all levels of its family's chain.
 
-    ``answer`` is "YES", "NO" or None (unknown); ``provenance`` says how it is known
-    ("construction", "brute", or "unknown").
+    Attributes
+    ----------
+    instance : str
+        Instance id (:func:`instance_id`).
+    family : str
+        Family name.
+    size : int
+        The family's size parameter.
+    planted : bool
+        Built from a hidden solution.
+    answer : {"YES", "NO", None}
+        The known answer (None: unknown).
+    provenance : str
+        How the answer is known (``"construction"``, ``"brute"``, or ``"unknown"``).
+    levels : tuple of LevelInstance
+        The instance at every level built (at least one).
+
+    Raises
+    ------
+    ValueError
+        For another ``answer`` or no levels.
     """
 
     instance: str
@@ -76,6 +124,14 @@ class Case:
             raise ValueError("Case.levels: expected at least one level")
 
     def manifest(self) -> dict[str, Any]:
+        """The case's entry of ``DIR/instances.json``.
+
+        Returns
+        -------
+        dict
+            ``family``, ``size``, ``planted``, ``answer``, ``provenance`` and ``levels`` (level ->
+            problem and size).
+        """
         return {
             "family": self.family, "size": self.size, "planted": self.planted,
             "answer": self.answer, "provenance": self.provenance,
@@ -84,18 +140,68 @@ class Case:
 
 
 def case_rng(family: str, size: int, index: int, base_seed: int = 0) -> np.random.Generator:
-    """The generator of instance ``index`` of ``family`` at ``size``: a pure function of its
-    arguments (crc32 of the name, never Python's salted ``hash``), so every shard, resume and
-    machine builds the same instances."""
+    """The random generator of instance ``index`` of ``family`` at ``size``.
+
+    A pure function of its arguments (crc32 of the name, never Python's salted ``hash``), so
+    every shard, resume and machine builds the same instances.
+
+    Parameters
+    ----------
+    family : str
+        Family name.
+    size : int
+        The family's size parameter.
+    index : int
+        Instance index at this size.
+    base_seed : int, optional
+        The suite's base seed.
+
+    Returns
+    -------
+    numpy.random.Generator
+        Seeded with ``[base_seed, crc32(family), size, index]``.
+
+    Examples
+    --------
+    >>> int(case_rng("toy", 2, 0).integers(1000)) == int(case_rng("toy", 2, 0).integers(1000))
+    True
+    """
     return np.random.default_rng([int(base_seed), zlib.crc32(family.encode()), int(size), int(index)])
 
 
 def instance_id(family: str, size: int, index: int, planted: bool) -> str:
+    """The id of instance ``index`` of ``family`` at ``size``.
+
+    Parameters
+    ----------
+    family : str
+        Family name.
+    size : int
+        The family's size parameter.
+    index : int
+        Instance index (two digits at least).
+    planted : bool
+        Planted (suffix ``p``) or random (suffix ``r``).
+
+    Returns
+    -------
+    str
+        ``FAMILY-nSIZE-INDEX`` followed by ``p`` or ``r``.
+
+    Examples
+    --------
+    >>> instance_id("sat3", 4, 1, False)
+    'sat3-n4-01r'
+    """
     return f"{family}-n{size}-{index:02d}{'p' if planted else 'r'}"
 
 
 class Family(abc.ABC):
-    """A benchmark family: builds cases and names the solvers of each level."""
+    """A benchmark family: builds cases and names the solvers of each level.
+
+    Subclasses set :attr:`name` and :attr:`description` and implement :meth:`cases` and
+    :meth:`solvers`; :meth:`available` may say why the family cannot run here.
+    """
 
     name: str = ""
     description: str = ""
@@ -105,14 +211,50 @@ class Family(abc.ABC):
               warn: Callable[[str], None] | None = None) -> list[Case]:
         """``count`` instances of ``size``: indices 0..count-1, even indices planted (YES).
 
-        ``skip_levels``: levels not to build (a chain stops at the first skipped level, since
-        later levels are built from it); ``warn``: called with a message for every instance
-        that could not be generated (it is skipped, the suite goes on)."""
+        Parameters
+        ----------
+        size : int
+            The family's size parameter.
+        count : int
+            Number of instances.
+        base_seed : int, optional
+            The suite's base seed (:func:`case_rng`).
+        skip_levels : frozenset of str, optional
+            Levels not to build (a chain stops at the first skipped level, since later levels
+            are built from it).
+        warn : callable, optional
+            Called with a message for every instance that could not be generated (it is
+            skipped, the suite goes on).
+
+        Returns
+        -------
+        list of Case
+            The cases built.
+        """
 
     @abc.abstractmethod
     def solvers(self, level: LevelInstance, size: int) -> list[SolverSpec]:
-        """Solvers applicable to ``level`` (of a case of source size ``size``)."""
+        """Name the solvers applicable to ``level`` (of a case of source size ``size``).
+
+        Parameters
+        ----------
+        level : LevelInstance
+            The instance at one level.
+        size : int
+            The case's source size.
+
+        Returns
+        -------
+        list of SolverSpec
+            The solvers to run on it.
+        """
 
     def available(self) -> str | None:
-        """None if the family can be built here, else the reason why not (shown as a warning)."""
+        """None if the family can be built here, else the reason why not (shown as a warning).
+
+        Returns
+        -------
+        str or None
+            The reason, or None.
+        """
         return None

@@ -42,7 +42,12 @@ def rule_between(source: str, target: str) -> Callable[..., Any]:
     Returns
     -------
     callable
-        ``reduce(instance) -> Reduction`` of the rule on that edge; ValueError if no rule joins them.
+        ``reduce(instance) -> Reduction`` of the rule on that edge.
+
+    Raises
+    ------
+    ValueError
+        If no rule joins them.
 
     Examples
     --------
@@ -58,17 +63,39 @@ def rule_between(source: str, target: str) -> Callable[..., Any]:
 class ChainFamily(Family):
     """Instances of a source problem pushed through a chain of reduction rules.
 
-    ``chain``: problem names, source first (e.g. ``("cnf", "nae_sat", "separability",
-    "bm_program", "lsa_program")``); consecutive names must be joined by a registered rule
-    (:func:`rule_between`).  ``generator``: the
-    problem name handed to ``reductions.generate``; ``gen_size``: maps the family size to the
-    generator's size argument.  ``brute_max_size``: known answers of random instances by brute
-    force up to this size; ``lsa_max_size``: skip the LSA level above this size (its programs
-    grow fastest); ``decide_levels_max``: per problem name, the largest size at which ``brute``
-    is run as a benchmark solver.
+    Even instance indices are planted (known YES by construction), odd ones random (known by
+    brute force up to ``brute_max_size``).  The LSA level is solved by every installed solver of
+    ``recovery.programs.solvers``, the Bennett-Mangasarian level by ``milp`` and
+    ``alternating``, the other levels by ``milp`` and (where it applies) ``brute``.
+
+    Parameters
+    ----------
+    name : str
+        Family name.
+    chain : sequence of str
+        Problem names, source first (e.g. ``("cnf", "nae_sat", "separability", "bm_program",
+        "lsa_program")``); consecutive names must be joined by a registered rule
+        (:func:`rule_between`).
+    description : str
+        One line.
+    generator : str, optional
+        The problem name handed to ``reductions.generate`` (default: the source problem).
+    brute_max_size : int, optional
+        Known answers of random instances by brute force up to this size.
+    lsa_max_size : int, optional
+        Skip the LSA level above this size (its programs grow fastest).
+    brute_solver_max_size : int, optional
+        The largest size at which ``brute`` is run as a benchmark solver.
+    gen_size : callable, optional
+        Maps the family size to the generator's size argument.
+
+    Raises
+    ------
+    ValueError
+        For an empty ``chain``.
     """
 
-    def __init__(self, name: str, chain: Sequence[str], description: str, *,
+    def __init__(self, name: str, chain: Sequence[str], description: str, *,  # numpydoc ignore=GL08
                  generator: str | None = None, brute_max_size: int = 6, lsa_max_size: int | None = None,
                  brute_solver_max_size: int = 8, gen_size: Callable[[int], int] | None = None) -> None:
         if len(chain) < 1:
@@ -83,6 +110,13 @@ class ChainFamily(Family):
         self._gen_size = gen_size
 
     def available(self) -> str | None:
+        """The missing rule of the chain, or no LSA solver installed for an LSA chain; else None.
+
+        Returns
+        -------
+        str or None
+            The reason the family cannot run here, or None.
+        """
         for a, b in zip(self.chain, self.chain[1:]):
             try:
                 rule_between(a, b)
@@ -93,6 +127,13 @@ class ChainFamily(Family):
         return None
 
     def level_names(self) -> tuple[str, ...]:
+        """``"source"`` followed by the problems of the chain after the source.
+
+        Returns
+        -------
+        tuple of str
+            The level names, in chain order.
+        """
         return ("source",) + self.chain[1:]
 
     def _levels(self, source: Any, skip_levels: frozenset[str] = frozenset()) -> tuple[LevelInstance, ...]:
@@ -117,6 +158,26 @@ class ChainFamily(Family):
 
     def cases(self, size: int, count: int, base_seed: int = 0, *, skip_levels: frozenset[str] = frozenset(),
               warn: Callable[[str], None] | None = None) -> list[Case]:
+        """``count`` cases of ``size`` (see :meth:`benchmarks.suites.cases.Family.cases`).
+
+        Parameters
+        ----------
+        size : int
+            The family's size parameter.
+        count : int
+            Number of instances (even indices planted).
+        base_seed : int, optional
+            The suite's base seed.
+        skip_levels : frozenset of str, optional
+            Levels not to build; the LSA level is also skipped above ``lsa_max_size``.
+        warn : callable, optional
+            Called for an instance that could not be generated (None: the error propagates).
+
+        Returns
+        -------
+        list of Case
+            The cases built.
+        """
         out = []
         skip = set(skip_levels)
         if self.lsa_max_size is not None and size > self.lsa_max_size:
@@ -152,6 +213,20 @@ class ChainFamily(Family):
                     answer, prov, self._levels(inst, skip_levels))
 
     def solvers(self, level: LevelInstance, size: int) -> list[SolverSpec]:
+        """The solvers of ``level``: the LSA portfolio, or ``milp`` plus ``alternating``/``brute``.
+
+        Parameters
+        ----------
+        level : LevelInstance
+            The instance at one level.
+        size : int
+            The case's source size.
+
+        Returns
+        -------
+        list of SolverSpec
+            The solvers to run on it.
+        """
         if level.problem == "lsa_program":
             return [SolverSpec(n, LSA_RUNNER, exact=n in LSA_EXACT) for n in lsa_solver_names()]
         specs = [SolverSpec("milp", DECIDE_RUNNER)]
@@ -170,7 +245,21 @@ _BRUTE_SIZE_KEY = {"cnf": ("n_vars", "MAX_BRUTE_VARS", 24), "nae_sat": ("n_vars"
 
 
 def brute_applicable(level: LevelInstance) -> bool:
-    """Brute force refuses instances above ``reductions.deciders.source.MAX_BRUTE_*``: do not schedule it."""
+    """Whether brute force accepts ``level`` (it refuses instances above ``MAX_BRUTE_*``).
+
+    Brute force refuses instances above ``reductions.deciders.source.MAX_BRUTE_*``: do not
+    schedule it.  A problem with no such cap, or a level whose size entry is missing, is accepted.
+
+    Parameters
+    ----------
+    level : LevelInstance
+        The instance at one level (its ``size_detail`` is read).
+
+    Returns
+    -------
+    bool
+        True if brute force may be scheduled.
+    """
     spec = _BRUTE_SIZE_KEY.get(level.problem)
     if spec is None:
         return True

@@ -22,7 +22,24 @@ __all__ = ["FamilyPlan", "Suite", "SUITES", "register_suite", "suite_names", "ge
 
 @dataclass(frozen=True)
 class FamilyPlan:
-    """Sizes of one family in a suite.  ``per_size`` instances per size (even -> half planted)."""
+    """Sizes of one family in a suite.  ``per_size`` instances per size (even -> half planted).
+
+    Attributes
+    ----------
+    family : str
+        A registered family name.
+    sizes : tuple of int
+        The family's sizes, in the order they are run.
+    per_size : int, optional
+        Instances per size (even -> half planted).
+    adaptive : bool, optional
+        One size per round, dropping the (level, solver) configurations that solved nothing at
+        the previous size (see :func:`benchmarks.suites.driver.run_suite`).
+    level_caps : Mapping of str to int, optional
+        Level name -> largest size at which that level is built and solved (suite-specific caps).
+    solvers : tuple of str, optional
+        Restrict to these solver names (None = every applicable solver).
+    """
 
     family: str
     sizes: tuple[int, ...]
@@ -36,6 +53,24 @@ class FamilyPlan:
 
 @dataclass(frozen=True)
 class Suite:
+    """A benchmark suite: a name, a description and the plans of its families.
+
+    Attributes
+    ----------
+    name : str
+        The suite's name (``lsahard bench --suite NAME``).
+    description : str
+        One line.
+    plans : tuple of FamilyPlan
+        The families and their sizes.
+    time_limit : float, optional
+        Seconds per run (> 0).
+    seeds : tuple of int, optional
+        Solver seeds of every (instance, level, solver).
+    base_seed : int, optional
+        Seed of the instance generators (:func:`benchmarks.suites.cases.case_rng`).
+    """
+
     name: str
     description: str
     plans: tuple[FamilyPlan, ...]
@@ -128,6 +163,13 @@ def register_suite(suite: Suite, *, replace: bool = False) -> Suite:
     -------
     Suite
         ``suite`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``suite`` is not a :class:`Suite`.
+    ValueError
+        If the name is taken and ``replace`` is False.
     """
     if not isinstance(suite, Suite):
         raise TypeError(f"suite must be a benchmarks.suites.catalog.Suite, got {type(suite).__name__}")
@@ -138,12 +180,50 @@ def register_suite(suite: Suite, *, replace: bool = False) -> Suite:
 
 
 def suite_names() -> list[str]:
-    """Every suite name: the runner suites, then the delegated ones."""
+    """Every suite name: the runner suites, then the delegated ones.
+
+    Returns
+    -------
+    list of str
+        The names of :data:`SUITES` followed by those of
+        :data:`~benchmarks.suites.delegated.DELEGATED_SUITES`.
+
+    Examples
+    --------
+    >>> names = suite_names()
+    >>> names[:3]
+    ['quick', 'scaling', 'tiny']
+    >>> "claims" in names
+    True
+    """
     return list(SUITES) + list(DELEGATED_SUITES)
 
 
 def get_suite(name: str) -> Suite:
-    """The runner suite registered as ``name`` (ValueError naming the choices otherwise)."""
+    """The runner suite registered as ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`SUITES` (delegated suites are run by
+        :func:`benchmarks.suites.delegated.run_delegated` instead).
+
+    Returns
+    -------
+    Suite
+        A fresh copy of the suite.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message names the choices).
+
+    Examples
+    --------
+    >>> s = get_suite("toy")
+    >>> s.name, s.time_limit, [(p.family, p.sizes) for p in s.plans]
+    ('toy', 2.0, [('toy', (2, 3))])
+    """
     if name not in SUITES:
         raise ValueError(f"name: unknown suite {name!r}; choose one of {', '.join(suite_names())}")
     return SUITES[name]()

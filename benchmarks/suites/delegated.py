@@ -31,7 +31,15 @@ __all__ = ["DelegatedSuite", "DELEGATED_SUITES", "register_delegated", "run_dele
 
 @dataclass(frozen=True)
 class DelegatedSuite:
-    """A delegated suite: ``run(out_dir, *, quick, time_limit, progress)`` and a one-line description."""
+    """A delegated suite: ``run(out_dir, *, quick, time_limit, progress)`` and a one-line description.
+
+    Attributes
+    ----------
+    run : callable
+        Called as in the module docstring.
+    description : str
+        One line, shown in the list of suites.
+    """
 
     run: Callable[..., Any]
     description: str
@@ -74,6 +82,13 @@ def register_delegated(name: str, suite: DelegatedSuite, *, replace: bool = Fals
     -------
     DelegatedSuite
         ``suite`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``suite`` is not a :class:`DelegatedSuite`.
+    ValueError
+        For an empty name, or a name already taken when ``replace`` is False.
     """
     if not isinstance(suite, DelegatedSuite):
         raise TypeError(f"suite must be a DelegatedSuite, got {type(suite).__name__}")
@@ -106,6 +121,12 @@ def run_delegated(name: str, out_dir: str | Path, *, quick: bool = True, time_li
     -------
     Any
         What the suite's ``run`` returns (a list or dict of results).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (naming the choices) or a ``time_limit`` that is not a finite
+        number > 0.
     """
     if name not in DELEGATED_SUITES:
         raise ValueError(f"name: unknown delegated suite {name!r}; choose one of {', '.join(DELEGATED_SUITES)}")

@@ -38,6 +38,30 @@ __all__ = ["RunSummary", "run_suite"]
 
 @dataclass
 class RunSummary:
+    """What one invocation of :func:`run_suite` did.
+
+    Attributes
+    ----------
+    out_dir : str
+        The run directory.
+    suite : str
+        The suite's name.
+    planned : int, optional
+        Runs planned over all rounds.
+    skipped_done : int, optional
+        Runs skipped because they are already in the results file (``resume``).
+    skipped_shard : int, optional
+        Runs skipped because they belong to another shard.
+    executed : int, optional
+        Runs executed now.
+    counts : dict of str to int, optional
+        Classification -> runs executed now.
+    warnings : list of str, optional
+        Warnings (skipped families, instances that could not be generated).
+    wall_s : float, optional
+        Wall time of the invocation in seconds.
+    """
+
     out_dir: str
     suite: str
     planned: int = 0
@@ -319,6 +343,14 @@ def run_suite(suite_name: str | Suite, out_dir: str | os.PathLike[str], *, jobs:
     -------
     RunSummary
         Counts of planned, skipped and executed runs and their classifications.
+
+    Raises
+    ------
+    ValueError
+        For an unknown suite, ``seeds`` or ``jobs`` that is not an integer >= 1, a time limit
+        that is not a finite number > 0, a bad shard, families not in the suite, an ``out_dir``
+        that is a file or already holds results (without ``resume``), a resumed directory of
+        another suite or time limit, or a stored instance that differs from the regenerated one.
     """
     suite, tl, shard_t = _checked_suite(suite_name, seeds, jobs, time_limit, shard)
     stream = sys.stderr if stream is None else stream

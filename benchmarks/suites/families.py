@@ -66,6 +66,13 @@ def register_family(family: Family, *, replace: bool = False) -> Family:
     -------
     Family
         ``family`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``family`` is not a :class:`~benchmarks.suites.cases.Family`.
+    ValueError
+        For an empty name, or a name already taken when ``replace`` is False.
     """
     if not isinstance(family, Family):
         raise TypeError(f"family must be a benchmarks.suites.families.Family, got {type(family).__name__}")
@@ -78,14 +85,46 @@ def register_family(family: Family, *, replace: bool = False) -> Family:
 
 
 def get_family(name: str) -> Family:
-    """The family registered as ``name`` (ValueError naming the known ones otherwise)."""
+    """The family registered as ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`FAMILIES`.
+
+    Returns
+    -------
+    Family
+        The registered family object.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message names the known ones).
+
+    Examples
+    --------
+    >>> get_family("toy").solver_names
+    ('toy-fast', 'toy-slow')
+    """
     if name not in FAMILIES:
         raise ValueError(f"name: unknown family {name!r}; known: {', '.join(sorted(FAMILIES))}")
     return FAMILIES[name]
 
 
 def family_names() -> list[str]:
-    """The registered family names, sorted."""
+    """The registered family names, sorted.
+
+    Returns
+    -------
+    list of str
+        The keys of :data:`FAMILIES`.
+
+    Examples
+    --------
+    >>> "sat3" in family_names() and "toy" in family_names()
+    True
+    """
     return sorted(FAMILIES)
 
 

@@ -20,7 +20,24 @@ SUFFIXES = (".cnf.gz", ".cnf.xz", ".cnf", ".dimacs", ".col", ".json")
 
 
 def suffix_of(path: Path) -> str | None:
-    """The instance suffix of ``path`` (one of :data:`SUFFIXES`, lower case), None if it has none."""
+    """The instance suffix of ``path`` (one of :data:`SUFFIXES`, lower case), None if it has none.
+
+    Parameters
+    ----------
+    path : Path
+        A file name or path (only the name is read; case-insensitive).
+
+    Returns
+    -------
+    str or None
+        The longest matching suffix.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> suffix_of(Path("uf20-01.CNF.gz")), suffix_of(Path("notes.txt"))
+    ('.cnf.gz', None)
+    """
     name = path.name.lower()
     for s in SUFFIXES:
         if name.endswith(s):
@@ -29,16 +46,50 @@ def suffix_of(path: Path) -> str | None:
 
 
 def instance_name(path: str | os.PathLike[str]) -> str:
-    """The instance id of a file: its name without the instance suffix (``uf20-01.cnf.gz`` ->
-    ``uf20-01``)."""
+    """The instance id of a file: its name without the instance suffix.
+
+    Parameters
+    ----------
+    path : path-like
+        An instance file.
+
+    Returns
+    -------
+    str
+        The file name without its instance suffix (or without its last suffix, for another file).
+
+    Examples
+    --------
+    >>> instance_name("data/uf20-01.cnf.gz")
+    'uf20-01'
+    """
     p = Path(path)
     s = suffix_of(p)
     return p.name[: -len(s)] if s else p.stem
 
 
 def collect_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """Instance files named by ``paths`` (files, directories searched recursively, globs), in a
-    stable order, each once.  ValueError for a path that matches nothing."""
+    """Instance files named by ``paths`` (files, directories searched recursively, globs).
+
+    The result is in a stable order (sorted per path, paths in the given order), each file once.
+    Hidden files and answers manifests (:func:`is_manifest`) found in directories or by globs
+    are left out.
+
+    Parameters
+    ----------
+    paths : sequence of path-like
+        Files, directories or glob patterns.
+
+    Returns
+    -------
+    list of Path
+        The instance files.
+
+    Raises
+    ------
+    ValueError
+        For a path that matches nothing, does not exist, or is a file without an instance suffix.
+    """
     out: list[Path] = []
     seen: set[Path] = set()
     for raw in paths:
@@ -71,7 +122,19 @@ def collect_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 
 def is_manifest(path: Path) -> bool:
-    """A ``.json`` file that is an answers map, not a problem (``{"x.cnf": "YES", ...}``)."""
+    """Whether ``path`` is a ``.json`` answers map, not a problem (``{"x.cnf": "YES", ...}``).
+
+    Parameters
+    ----------
+    path : Path
+        A file.
+
+    Returns
+    -------
+    bool
+        True for a non-empty JSON object of strings or objects without ``problem``, ``schema``
+        or ``nodes`` keys; False for anything else, an unreadable file included.
+    """
     if path.suffix.lower() != ".json":
         return False
     try:

@@ -80,17 +80,52 @@ _SIZE_KEY = {"cnf": "n_vars", "nae_sat": "n_vars", "set_splitting": "n", "partit
 
 @dataclass(frozen=True)
 class FileCase(Case):
-    """A :class:`~benchmarks.suites.families.Case` read from a file (the manifest also names the file)."""
+    """A :class:`~benchmarks.suites.families.Case` read from a file (the manifest also names the file).
+
+    Attributes
+    ----------
+    instance, family, size, planted, answer, provenance, levels
+        As for :class:`~benchmarks.suites.cases.Case`.
+    file : str, optional
+        The instance file.
+    """
 
     file: str = ""
 
     def manifest(self) -> dict[str, Any]:
+        """The case's manifest entry, with ``file``.
+
+        Returns
+        -------
+        dict
+            :meth:`benchmarks.suites.cases.Case.manifest` plus ``file``.
+        """
         return {**super().manifest(), "file": self.file}
 
 
 @dataclass
 class FileInstance:
-    """One instance file: its problem, size, and known answer with its provenance."""
+    """One instance file: its problem, size, and known answer with its provenance.
+
+    Attributes
+    ----------
+    name : str
+        Instance id (the file name without its suffix).
+    path : Path
+        The file.
+    problem : Any
+        The loaded problem object (``reductions.load_problem``).
+    size : int
+        The source's main size (variables of a CNF, nodes of a graph, ...).
+    answer : {"YES", "NO", None}, optional
+        Known answer.
+    provenance : str, optional
+        How it is known (``manifest``, a decider, or ``unknown``).
+    family : str, optional
+        ``<problem>-files``.
+    extra : dict, optional
+        More facts (``k``: colours of a colouring problem).
+    """
 
     name: str
     path: Path
@@ -216,6 +251,13 @@ def load_instances(paths: Sequence[str | os.PathLike[str]], *, answers: str | os
     -------
     list of FileInstance
         One per file, in the order of :func:`~benchmarks.suites.instance_files.collect_paths`.
+
+    Raises
+    ------
+    ValueError
+        For paths that match no instance file, a file that cannot be loaded or has no benchmark
+        chain, two files with the same instance name, a ``.col`` graph without a number of
+        colours, a bad manifest, or a manifest answer that contradicts its chromatic number.
     """
     files = collect_paths(paths)
     entries = read_answers(answers) if answers is not None else {}
@@ -241,14 +283,35 @@ def load_instances(paths: Sequence[str | os.PathLike[str]], *, answers: str | os
 
 
 class FileFamily(ChainFamily):
-    """The instances of one source problem read from files (``<problem>-files``)."""
+    """The instances of one source problem read from files (``<problem>-files``).
 
-    def __init__(self, problem: str, instances: Sequence[FileInstance]) -> None:
+    The chain is :data:`CHAINS` ``[problem]``; every instance is a :class:`FileCase` (not
+    planted) at its own size.  Each level is solved by the applicable source deciders of
+    :data:`reductions.deciders.source.METHOD_PROBLEMS` (``sat``, ``scip``, ``milp``, ``brute``
+    where small enough), ``milp`` and ``alternating`` for Bennett-Mangasarian programs, and the
+    installed LSA portfolio for LSA programs.
+
+    Parameters
+    ----------
+    problem : str
+        A key of :data:`CHAINS`.
+    instances : sequence of FileInstance
+        The files of that problem.
+    """
+
+    def __init__(self, problem: str, instances: Sequence[FileInstance]) -> None:  # numpydoc ignore=GL08
         super().__init__(f"{problem}-files", CHAINS[problem],
                          f"{problem} instances read from files -> " + " -> ".join(CHAINS[problem][1:]))
         self.instances = list(instances)
 
     def available(self) -> str | None:
+        """The missing rule of the chain, else None (no LSA solver is no reason to skip files).
+
+        Returns
+        -------
+        str or None
+            The reason the family cannot run here, or None.
+        """
         # unlike a generated family, the files are benchmarked even with no LSA solver installed
         for a, b in zip(self.chain, self.chain[1:]):
             try:
@@ -258,10 +321,37 @@ class FileFamily(ChainFamily):
         return None
 
     def sizes(self) -> tuple[int, ...]:
+        """The distinct sizes of the instances, ascending.
+
+        Returns
+        -------
+        tuple of int
+            The sizes.
+        """
         return tuple(sorted({fi.size for fi in self.instances}))
 
     def cases(self, size: int, count: int, base_seed: int = 0, *, skip_levels: frozenset[str] = frozenset(),
               warn: Callable[[str], None] | None = None) -> list[Case]:
+        """The cases of the files of ``size`` (``count`` and ``base_seed`` are not used).
+
+        Parameters
+        ----------
+        size : int
+            The size whose files are wanted.
+        count : int
+            Not used (every file of that size is a case).
+        base_seed : int, optional
+            Not used.
+        skip_levels : frozenset of str, optional
+            Levels not to build.
+        warn : callable, optional
+            Called for a file that could not be reduced (None: the error propagates).
+
+        Returns
+        -------
+        list of Case
+            One :class:`FileCase` per file of that size.
+        """
         out: list[Case] = []
         for fi in self.instances:
             if fi.size != size:
@@ -278,6 +368,20 @@ class FileFamily(ChainFamily):
         return out
 
     def solvers(self, level: LevelInstance, size: int) -> list[SolverSpec]:
+        """The solvers of ``level`` (see the class docstring).
+
+        Parameters
+        ----------
+        level : LevelInstance
+            The instance at one level.
+        size : int
+            The case's source size.
+
+        Returns
+        -------
+        list of SolverSpec
+            The solvers to run on it.
+        """
         if level.problem == "lsa_program":
             return [SolverSpec(n, LSA_RUNNER, exact=n in LSA_EXACT) for n in lsa_solver_names()]
         if level.problem == "bm_program":
@@ -290,7 +394,23 @@ class FileFamily(ChainFamily):
 
 
 def level_choices(problems: Sequence[str] | None = None) -> list[str]:
-    """Level names accepted by ``levels``: ``source`` and every problem of the chains."""
+    """Level names accepted by ``levels``: ``source`` and every problem of the chains.
+
+    Parameters
+    ----------
+    problems : sequence of str, optional
+        Source problems whose chains count (default: every key of :data:`CHAINS`).
+
+    Returns
+    -------
+    list of str
+        ``"source"`` first, then each level once in chain order.
+
+    Examples
+    --------
+    >>> level_choices(["partition"])
+    ['source', 'lsa_program']
+    """
     names = ["source"]
     for prob in (problems or CHAINS):
         for n in CHAINS[prob][1:]:
@@ -300,7 +420,30 @@ def level_choices(problems: Sequence[str] | None = None) -> list[str]:
 
 
 def parse_levels(text: str | Sequence[str] | None) -> tuple[str, ...] | None:
-    """``"source,separability"`` -> ``("source", "separability")``; None/"all" -> None (all)."""
+    """Parse a level list: ``"source,separability"`` -> ``("source", "separability")``.
+
+    Parameters
+    ----------
+    text : str or sequence of str or None
+        Comma-separated level names (several strings are joined); None or ``"all"`` means all.
+
+    Returns
+    -------
+    tuple of str or None
+        The levels, each once in the given order; None for all.
+
+    Raises
+    ------
+    ValueError
+        For a name not in :func:`level_choices`.
+
+    Examples
+    --------
+    >>> parse_levels("source, separability,source")
+    ('source', 'separability')
+    >>> parse_levels("all") is None
+    True
+    """
     if text is None:
         return None
     items: list[str] = []
@@ -318,7 +461,31 @@ def parse_levels(text: str | Sequence[str] | None) -> tuple[str, ...] | None:
 def build_suite(instances: Sequence[FileInstance], *, levels: Sequence[str] | None = None,
                 time_limit: float = 10.0, seeds: int = 1,
                 warn: Callable[[str], None] | None = None) -> tuple[Any, dict[str, FileFamily]]:
-    """The :class:`~benchmarks.suites.definitions.Suite` of ``instances`` and its families by name."""
+    """The :class:`~benchmarks.suites.definitions.Suite` of ``instances`` and its families by name.
+
+    One :class:`FileFamily` per source problem, each with one instance per file at its own size;
+    the suite is named ``instances``.
+
+    Parameters
+    ----------
+    instances : sequence of FileInstance
+        The loaded files (:func:`load_instances`).
+    levels : sequence of str, optional
+        Levels to run (default all); a family with none of them on its chain is skipped.
+    time_limit : float, optional
+        Seconds per run.
+    seeds : int, optional
+        Solver seeds ``0..seeds-1``.
+    warn : callable, optional
+        Called for a skipped family.
+
+    Returns
+    -------
+    suite : Suite
+        The suite.
+    families : dict of str to FileFamily
+        Its families by name (``run_suite(family_objects=...)``).
+    """
     by_problem: dict[str, list[FileInstance]] = {}
     for fi in instances:
         by_problem.setdefault(fi.problem.PROBLEM, []).append(fi)
@@ -345,8 +512,44 @@ def run_instances(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.Pat
                   seeds: int | None = None, stream: TextIO | None = None, **run_kw: Any) -> RunSummary:
     """Benchmark the instance files ``paths`` into ``out_dir`` (``lsahard bench --instances``).
 
-    ``run_kw`` goes to :func:`benchmarks.suites.catalog.run_suite` (``jobs``, ``resume``, ``shard``,
-    ``grace``, ``progress``, ``executor``, ...).  Returns its :class:`~benchmarks.suites.catalog.RunSummary`.
+    The files are read with their known answers (:func:`load_instances`), grouped into a suite
+    (:func:`build_suite`) and run; ``meta.json`` records the paths, the manifest and every
+    file's known answer under ``instances``.
+
+    Parameters
+    ----------
+    paths : sequence of path-like
+        Files, directories (searched recursively) or globs.
+    out_dir : path-like
+        The run directory.
+    levels : str or sequence of str, optional
+        Levels to run (:func:`parse_levels`; default all).
+    answers : path-like, optional
+        A manifest of known answers (JSON or ``.solu``).
+    colors : int, optional
+        Colours of DIMACS ``.col`` graphs (>= 1).
+    answer_budget : float, optional
+        Seconds (>= 0) for the exact source decider of an instance the manifest does not answer.
+    time_limit : float, optional
+        Seconds per run (default 10).
+    seeds : int, optional
+        Solver seeds per run (default 1).
+    stream : TextIO, optional
+        Warnings and progress (default stderr).
+    **run_kw
+        Goes to :func:`benchmarks.suites.catalog.run_suite` (``jobs``, ``resume``, ``shard``,
+        ``grace``, ``progress``, ``executor``, ...).
+
+    Returns
+    -------
+    RunSummary
+        Its :class:`~benchmarks.suites.catalog.RunSummary`, with the loading warnings first.
+
+    Raises
+    ------
+    ValueError
+        For ``colors`` that is not an integer >= 1, an ``answer_budget`` that is not a number
+        >= 0, unknown levels, and whatever :func:`load_instances` and ``run_suite`` refuse.
     """
     stream = sys.stderr if stream is None else stream
     if colors is not None and (isinstance(colors, bool) or not isinstance(colors, int) or colors < 1):

@@ -40,7 +40,7 @@ def _write_instance(path: Path, data: Mapping[str, Any]) -> None:
 def plan_round(out_dir: Path, suite: Suite, plan: FamilyPlan, family: Family, size: int,
                time_limit: float, alive: set[tuple[str, str]] | None,
                warn: Callable[[str], None] | None = None) -> tuple[list[Task], list[Case]]:
-    """Tasks of one family at one size (instances written to disk).
+    """Build the tasks of one family at one size (instances written to disk).
 
     Parameters
     ----------
@@ -63,6 +63,11 @@ def plan_round(out_dir: Path, suite: Suite, plan: FamilyPlan, family: Family, si
         One per (case, level, solver, seed).
     cases : list of Case
         The cases built.
+
+    Raises
+    ------
+    ValueError
+        When an instance file already on disk (resume) differs from the regenerated instance.
     """
     skip = {lv for lv, cap in plan.level_caps.items() if size > cap}
     if alive is not None:  # adaptive: levels none of whose solvers is still in the race
@@ -92,7 +97,23 @@ def plan_round(out_dir: Path, suite: Suite, plan: FamilyPlan, family: Family, si
 
 
 def record_cases(out_dir: Path, cases: Sequence[Case]) -> None:
-    """Add the known answers and manifest entries of ``cases`` to the run directory ``out_dir``."""
+    """Add the known answers and manifest entries of ``cases`` to the run directory ``out_dir``.
+
+    Entries already in ``DIR/instances.json`` are kept as they are.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The run directory.
+    cases : sequence of Case
+        The cases of a round.
+
+    Raises
+    ------
+    ValueError
+        When a known answer contradicts the stored one
+        (:func:`benchmarks.runner.results.save_known_answers`).
+    """
     answers = {c.instance: c.answer for c in cases if c.answer is not None}
     if answers:
         save_known_answers(out_dir, answers)

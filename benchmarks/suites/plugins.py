@@ -26,7 +26,17 @@ def load_plugins(modules: Sequence[str]) -> list[ModuleType]:
     Returns
     -------
     list of module
-        The imported modules; ValueError naming the first that cannot be imported.
+        The imported modules.
+
+    Raises
+    ------
+    ValueError
+        Naming the first module that cannot be imported.
+
+    Examples
+    --------
+    >>> [m.__name__ for m in load_plugins(["benchmarks.suites.toy"])]
+    ['benchmarks.suites.toy']
     """
     out = []
     for name in modules:

@@ -42,7 +42,29 @@ LEVEL_METHODS = {"cnf": ("sat",), "nae_sat": ("sat",), "separability": ("scip", 
 
 
 def read_answers(path: Path) -> dict[str, Any]:
-    """``answers.solu``: name -> True/False (``=sat=``/``=unsat=``) or the chromatic number."""
+    """Read ``answers.solu``: name -> True/False (``=sat=``/``=unsat=``) or the chromatic number.
+
+    Other lines are ignored.
+
+    Parameters
+    ----------
+    path : Path
+        The ``answers.solu`` file.
+
+    Returns
+    -------
+    dict of str to bool or int
+        True for ``=sat=``, False for ``=unsat=``, the chromatic number for ``=chi= NAME X``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     f = pathlib.Path(tmp) / "answers.solu"
+    ...     _ = f.write_text("=sat= uf20-01\\n=unsat= uuf50-01\\n=chi= myciel3 4\\n")
+    ...     read_answers(f)
+    {'uf20-01': True, 'uuf50-01': False, 'myciel3': 4}
+    """
     out: dict[str, Any] = {}
     for line in Path(path).read_text().splitlines():
         parts = line.split()
@@ -118,7 +140,33 @@ def _runs(name: str, source: Any, truth: bool, solvers: tuple[str, ...], time_li
 
 def sweep(shared: Path, out: Path, *, solvers: tuple[str, ...] = DEFAULT_SOLVERS, time_limit: float = 5.0,
           max_d: int = 400, only: str = "") -> list[dict[str, Any]]:
-    """Run the sweep (see the module docstring); returns the records, also written to ``out``."""
+    """Run the sweep (see the module docstring); returns the records, also written to ``out``.
+
+    Every run is appended to ``out/runs.jsonl`` as it finishes (a wrong one is also printed on
+    stderr), a progress line per instance goes to stderr, and ``out/summary.md`` is written at
+    the end (:func:`summary_markdown`).
+
+    Parameters
+    ----------
+    shared : Path
+        Folder with ``cnf/``, ``col/`` and ``answers.solu``.
+    out : Path
+        Output directory (created).
+    solvers : tuple of str, optional
+        LSA solvers; those not installed are dropped.
+    time_limit : float, optional
+        Seconds per run.
+    max_d : int, optional
+        Largest ``d`` of an LSA program (per layout).
+    only : str, optional
+        Only instances whose name contains this text.
+
+    Returns
+    -------
+    list of dict
+        One record per run: ``instance``, ``level``, ``method``, ``truth``, ``answer``,
+        ``proof``, ``wrong``, ``wall_s``, ``detail``.
+    """
     answers = read_answers(shared / "answers.solu")
     installed = available_solvers()
     solvers = tuple(s for s in solvers if installed.get(s))
@@ -141,7 +189,30 @@ def sweep(shared: Path, out: Path, *, solvers: tuple[str, ...] = DEFAULT_SOLVERS
 
 
 def summary_markdown(records: Sequence[Mapping[str, Any]]) -> str:
-    """Markdown table: runs per (level, method) by answer and proof level, and the wrong ones."""
+    """Markdown table: runs per (level, method) by answer and proof level, and the wrong ones.
+
+    Parameters
+    ----------
+    records : sequence of Mapping
+        Records of :func:`sweep`.
+
+    Returns
+    -------
+    str
+        The table (columns runs, yes exact, no exact, no solver proof, undecided, wrong), then
+        ``Wrong answers: N.`` and one line per wrong record.
+
+    Examples
+    --------
+    >>> rec = {"level": "cnf", "method": "sat", "answer": "yes", "proof": "exact", "wrong": False}
+    >>> print(summary_markdown([rec]))
+    | level | method | runs | yes exact | no exact | no solver proof | undecided | wrong |
+    |---|---|---|---|---|---|---|---|
+    | cnf | sat | 1 | 1 | 0 | 0 | 0 | 0 |
+    <BLANKLINE>
+    Wrong answers: 0.
+    <BLANKLINE>
+    """
     rows: dict[tuple[str, str], Counter] = {}
     for r in records:
         key = (r["level"], r["method"])
@@ -159,6 +230,18 @@ def summary_markdown(records: Sequence[Mapping[str, Any]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Command line of the sweep (usage in the module docstring).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        1 when any answer contradicts ``answers.solu``, else 0 (argparse exits 2 on bad usage).
+    """
     ap = argparse.ArgumentParser(prog="python -m benchmarks.suites.public_soundness", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--shared", default=str(DEFAULT_SHARED), help="folder with cnf/, col/ and answers.solu")

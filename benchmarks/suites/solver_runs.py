@@ -38,11 +38,26 @@ FORKSERVER_PRELOAD = ("numpy", "scipy", "networkx", "highspy", "reductions", "re
 
 
 def decide_outcome(decision: Any, instance: Any) -> dict[str, Any]:
-    """Outcome of ``reductions.decide``: YES only with a witness that passes ``instance.check``
-    (exact), NO when the decider says False (MILP infeasibility / exhaustive search are proofs),
-    otherwise no answer.  A YES whose witness fails the check is reported as ``answer=None`` with
-    ``verified=False`` and a detail, i.e. classified ``unknown``: an uncertified claim proves
-    nothing."""
+    """Outcome of ``reductions.decide``, classified by what it proves.
+
+    YES only with a witness that passes ``instance.check`` (exact), NO when the decider says
+    False (MILP infeasibility / exhaustive search are proofs), otherwise no answer.  A YES whose
+    witness fails the check is reported as ``answer=None`` with ``verified=False`` and a detail,
+    i.e. classified ``unknown``: an uncertified claim proves nothing.
+
+    Parameters
+    ----------
+    decision : Any
+        A decision with ``answer`` (True/False/None), ``witness``, ``status`` and ``proof``.
+    instance : Any
+        The decided problem (its ``check(witness)`` is the exact check).
+
+    Returns
+    -------
+    dict
+        The outcome: ``status``, ``answer``, ``verified``, ``objective``, ``bound``, ``detail``
+        and ``proof`` (the decision's proof for a decided answer, else ``"none"``).
+    """
     ans = getattr(decision, "answer", None)
     witness = getattr(decision, "witness", None)
     status = str(getattr(decision, "status", ""))
@@ -72,6 +87,24 @@ def run_decide(instance: Mapping[str, Any], solver: str, time_limit: float, seed
 
     The source deciders are deterministic, so ``seed`` is not used; ``options["method"]``
     overrides the decider named by ``solver``.
+
+    Parameters
+    ----------
+    instance : Mapping
+        The level's problem JSON.
+    solver : str
+        The decider (``milp``, ``brute``, ``sat``, ``scip``, ``alternating``, ...).
+    time_limit : float
+        Seconds.
+    seed : int
+        Not used.
+    options : Mapping
+        ``{"method": ...}`` optionally.
+
+    Returns
+    -------
+    dict
+        The outcome (:func:`decide_outcome`).
     """
     problem = reductions.load_problem(dict(instance))
     method = str(options.get("method", solver))
@@ -86,6 +119,24 @@ _LOOKUP = object()
 def lsa_outcome(result: Any, program: Any, *, reduction: Any = _LOOKUP) -> dict[str, Any]:
     """Outcome of ``recovery.programs.solvers.solve``, classified by what the run PROVED.
 
+    Parameters
+    ----------
+    result : Any
+        The solve result (``status``, ``objective``, ``bound``, ``verified``, ``proof``,
+        ``wall_s``).
+    program : Any
+        The solved :class:`~recovery.programs.program.BilinearProgram`.
+    reduction : Any, optional
+        The program's provenance (see below); not given: looked up.
+
+    Returns
+    -------
+    dict
+        The outcome: ``status``, ``answer``, ``proof``, ``verified``, ``objective`` and
+        ``bound`` (None unless finite), ``detail`` and, when known, ``solve_wall_s``.
+
+    Notes
+    -----
     The answer is :func:`reductions.deciders.certify.answer_for_program`: YES only with an exact witness
     (at the program's source when it was built by a reduction), NO only with a proof (solver
     infeasibility, or a proven dual bound above the YES value), else no answer; ``proof`` records
@@ -113,7 +164,26 @@ def run_lsa(instance: Mapping[str, Any], solver: str, time_limit: float, seed: i
     """Worker entry: ``recovery.programs.solvers.solve(program, solver=..., time_limit, seed)``.
 
     The program's provenance (rebuilding its reduction, seconds for d ~ 400) is looked up before
-    the solve, which gets what is left of ``time_limit``; the run's reported time is the solve's.
+    the solve, which gets what is left of ``time_limit`` (at least 0.05 s); the run's reported
+    time is the solve's.
+
+    Parameters
+    ----------
+    instance : Mapping
+        A ``lsahard.bilinear/1`` program, or an LSAProgram JSON wrapping one under ``program``.
+    solver : str
+        A solver of the ``recovery.programs.solvers`` portfolio.
+    time_limit : float
+        Seconds for provenance look-up and solve together.
+    seed : int
+        The solver's seed.
+    options : Mapping
+        Not used.
+
+    Returns
+    -------
+    dict
+        The outcome (:func:`lsa_outcome`).
     """
     data = dict(instance)
     if "program" in data and isinstance(data["program"], Mapping):  # a wrapped LSAProgram JSON
@@ -127,5 +197,11 @@ def run_lsa(instance: Mapping[str, Any], solver: str, time_limit: float, seed: i
 
 
 def lsa_solver_names() -> list[str]:
-    """Installed solvers of the ``recovery.programs.solvers`` portfolio, in its order."""
+    """Installed solvers of the ``recovery.programs.solvers`` portfolio, in its order.
+
+    Returns
+    -------
+    list of str
+        Solver names.
+    """
     return [name for name, installed in available_solvers().items() if installed]

@@ -26,6 +26,37 @@ def run_toy(instance: Mapping[str, Any], solver: str, time_limit: float, seed: i
     ``toy-hang``: sleeps forever (ignores the limit: the runner must kill it);
     ``toy-wrong``: proves the opposite answer (classification ``wrong``);
     ``toy-crash``: raises; ``toy-heur``: finds YES witnesses only (NO -> ``unknown``).
+
+    Parameters
+    ----------
+    instance : Mapping
+        ``{"problem": "toy", "values": [...]}``.
+    solver : str
+        One of the toy solver names above.
+    time_limit : float
+        Seconds (only ``toy-slow`` looks at it).
+    seed : int
+        Not used.
+    options : Mapping
+        Not used.
+
+    Returns
+    -------
+    dict
+        The outcome: ``status``, ``answer``, ``verified``, ``objective``, ``bound``, ``detail``.
+
+    Raises
+    ------
+    RuntimeError
+        For ``toy-crash``.
+    ValueError
+        For an unknown solver name.
+
+    Examples
+    --------
+    >>> out = run_toy({"problem": "toy", "values": [1, 3]}, "toy-fast", 1.0, 0, {})
+    >>> out["status"], out["answer"], out["verified"]
+    ('optimal', 'YES', True)
     """
     values = [int(v) for v in instance["values"]]
     truth = "YES" if sum(values) % 2 == 0 else "NO"
@@ -55,16 +86,54 @@ def run_toy(instance: Mapping[str, Any], solver: str, time_limit: float, seed: i
 
 
 class ToyFamily(Family):
-    """Lists of small integers; YES iff the sum is even.  Two levels (``source`` and ``toy_mid``,
-    the same list doubled) so level handling is exercised.  ``solver_names`` selects toy solvers."""
+    """Lists of small integers; YES iff the sum is even.
 
-    def __init__(self, name: str = "toy", solver_names: Sequence[str] = ("toy-fast", "toy-slow")) -> None:
+    Two levels (``source`` and ``toy_mid``, the same list with an even number appended, so the
+    same answer by construction) so level handling is exercised.
+
+    Parameters
+    ----------
+    name : str, optional
+        Family name.
+    solver_names : sequence of str, optional
+        The toy solvers (:func:`run_toy`) run on every level.
+
+    Examples
+    --------
+    >>> cases = ToyFamily().cases(3, 2)
+    >>> [(c.instance, [lv.level for lv in c.levels]) for c in cases]
+    [('toy-n3-00p', ['source', 'toy_mid']), ('toy-n3-01r', ['source', 'toy_mid'])]
+    >>> cases[0].answer, cases[0].provenance
+    ('YES', 'construction')
+    """
+
+    def __init__(self, name: str = "toy", solver_names: Sequence[str] = ("toy-fast", "toy-slow")) -> None:  # numpydoc ignore=GL08
         self.name = name
         self.description = "toy: integer lists, YES iff the sum is even (runner tests)"
         self.solver_names = tuple(solver_names)
 
     def cases(self, size: int, count: int, base_seed: int = 0, *, skip_levels: frozenset[str] = frozenset(),
               warn: Callable[[str], None] | None = None) -> list[Case]:
+        """``count`` toy cases of ``size`` integers in 1..9 (even indices planted: even sum).
+
+        Parameters
+        ----------
+        size : int
+            Length of the list.
+        count : int
+            Number of instances.
+        base_seed : int, optional
+            The suite's base seed.
+        skip_levels : frozenset of str, optional
+            Levels not to build (the source is kept if every level is skipped).
+        warn : callable, optional
+            Not used (toy instances always build).
+
+        Returns
+        -------
+        list of Case
+            The cases.
+        """
         out = []
         for k in range(count):
             planted = k % 2 == 0
@@ -84,5 +153,19 @@ class ToyFamily(Family):
         return out
 
     def solvers(self, level: LevelInstance, size: int) -> list[SolverSpec]:
+        """The family's toy solvers (all exact except ``toy-heur``).
+
+        Parameters
+        ----------
+        level : LevelInstance
+            The instance at one level.
+        size : int
+            The case's source size.
+
+        Returns
+        -------
+        list of SolverSpec
+            One per name of ``solver_names``.
+        """
         return [SolverSpec(n, TOY_RUNNER, exact=n not in ("toy-heur",))
                 for n in self.solver_names]

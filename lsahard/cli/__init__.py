@@ -1,5 +1,14 @@
 """The ``lsahard`` command line.
 
+Usage::
+
+    lsahard [--version] COMMAND [ARGS ...]
+    python -m lsahard.cli COMMAND [ARGS ...]
+
+``COMMAND`` is one of ``bench``, ``claims``, ``optimum``, ``paper``, ``recover``, ``best``,
+``reduce``, ``reductions``, ``solve``, ``export``, ``train`` and ``thm41``; ``lsahard COMMAND
+--help`` describes each.
+
 Every module of :data:`COMMANDS` defines ``register(subparsers)`` that adds its sub-command(s) and
 sets ``func=handler`` with ``handler(args) -> int``; a new sub-command module is imported here and
 added to :data:`COMMANDS`. ``main`` turns the library's ``ValueError``/``TypeError`` (and file
@@ -24,14 +33,43 @@ COMMANDS: tuple[ModuleType, ...] = (bench, claims, optimum, paper, recover, redu
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An ``ArgumentParser`` whose usage errors are one line on stderr and exit code 2."""
+    """An ``ArgumentParser`` whose usage errors are one line on stderr and exit code 2.
+
+    Takes the arguments of :class:`argparse.ArgumentParser`; only :meth:`error` differs (no
+    usage block is printed).
+    """
 
     def error(self, message: str) -> NoReturn:
+        """Write ``PROG: error: MESSAGE`` on stderr and exit with code 2.
+
+        Parameters
+        ----------
+        message : str
+            The usage error.
+
+        Raises
+        ------
+        SystemExit
+            Always, with code 2.
+        """
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``lsahard`` parser with the sub-commands of every module of :data:`COMMANDS`.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A :class:`OneLineParser` (sub-parsers too) with ``--version`` and a required ``COMMAND``.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["bench", "report", "results/quick"])
+    >>> args.command, args.action, args.paths
+    ('bench', 'report', ['results/quick'])
+    """
     parser = OneLineParser(
         prog="lsahard",
         description="Linear self-attention on Markov chains: exact objectives, realisability, "
@@ -72,7 +110,24 @@ def _run_json(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``lsahard`` console script; returns the exit code."""
+    """Entry point of the ``lsahard`` console script; returns the exit code.
+
+    With ``--json``, file descriptor 1 points at stderr while the command runs, so that what the
+    solver libraries print never mixes into the one JSON document written to stdout at the end.
+    The library's ``ValueError``/``TypeError``/``KeyError`` and file errors become one line on
+    stderr (``lsahard: error: ...``) and exit code 2, never a traceback.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The command's exit code; 0 for ``--help``, 2 for a usage or library error or a
+        ``MemoryError``, 1 when stdout was closed early (broken pipe), 130 on Ctrl-C.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -21,7 +21,25 @@ def _number(text: str, flag: str, what: str) -> float:
 
 
 def positive_float(flag: str, unit: str = "a number") -> Callable[[str], float]:
-    """A type for ``flag``: a finite number > 0."""
+    """An argparse type for ``flag``: a finite number > 0.
+
+    Parameters
+    ----------
+    flag : str
+        The option, named in the error message (e.g. ``"--grace"``).
+    unit : str, optional
+        What the number is, for the message (e.g. ``"a number of seconds"``).
+
+    Returns
+    -------
+    callable
+        ``parse(text) -> float``, raising :class:`argparse.ArgumentTypeError` otherwise.
+
+    Examples
+    --------
+    >>> positive_float("--rtol")("1e-9")
+    1e-09
+    """
     def parse(text: str) -> float:
         v = _number(text, flag, f"{unit} > 0")
         if not (math.isfinite(v) and v > 0):
@@ -32,7 +50,27 @@ def positive_float(flag: str, unit: str = "a number") -> Callable[[str], float]:
 
 
 def positive_int(flag: str, minimum: int = 1) -> Callable[[str], int]:
-    """A type for ``flag``: an integer >= ``minimum`` (``1e3`` is refused: counts are written as integers)."""
+    """An argparse type for ``flag``: an integer >= ``minimum``.
+
+    ``1e3`` is refused: counts are written as integers.
+
+    Parameters
+    ----------
+    flag : str
+        The option, named in the error message.
+    minimum : int, optional
+        The smallest value accepted.
+
+    Returns
+    -------
+    callable
+        ``parse(text) -> int``, raising :class:`argparse.ArgumentTypeError` otherwise.
+
+    Examples
+    --------
+    >>> positive_int("--jobs")(" 4 ")
+    4
+    """
     def parse(text: str) -> int:
         try:
             v = int(str(text).strip())
@@ -52,7 +90,28 @@ seed = positive_int("--seed", minimum=0)
 
 
 def max_bytes(text: str) -> float:
-    """``--max-bytes``: a number of bytes > 0 (``2e10`` accepted) or ``inf`` for no budget."""
+    """Parse ``--max-bytes``: a number of bytes > 0 (``2e10`` accepted) or ``inf`` for no budget.
+
+    Parameters
+    ----------
+    text : str
+        The option's value.
+
+    Returns
+    -------
+    float
+        Bytes (``inf``: no budget).
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        For anything else (NaN included).
+
+    Examples
+    --------
+    >>> max_bytes("2e10"), max_bytes("inf")
+    (20000000000.0, inf)
+    """
     v = _number(text, "--max-bytes", "a number of bytes > 0 or 'inf'")
     if not v > 0:  # also NaN
         raise argparse.ArgumentTypeError(f"--max-bytes must be a number of bytes > 0 or 'inf', got {text!r}")
@@ -60,21 +119,55 @@ def max_bytes(text: str) -> float:
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
-    """``--json``: print exactly one JSON document on stdout."""
+    """Add ``--json``: print exactly one JSON document on stdout.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser.
+    """
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def add_time_limit(parser: argparse.ArgumentParser, default: float | None, what: str = "seconds") -> None:
-    """``--time-limit`` with ``default`` (None: the library's)."""
+    """Add ``--time-limit`` (seconds, finite and > 0) with ``default`` (None: the library's).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser.
+    default : float or None
+        The default (shown in the help).
+    what : str, optional
+        The help text.
+    """
     shown = "" if default is None else f" (default {default:g})"
     parser.add_argument("--time-limit", type=time_limit, default=default, help=f"{what}{shown}")
 
 
 def add_max_bytes(parser: argparse.ArgumentParser, default: float | None, what: str = "memory budget in bytes") -> None:
-    """``--max-bytes`` with ``default`` (None: the library's); checked before any large allocation."""
+    """Add ``--max-bytes`` with ``default`` (None: the library's); checked before any large allocation.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser.
+    default : float or None
+        The default budget in bytes.
+    what : str, optional
+        The help text (``('inf': no budget)`` is appended).
+    """
     parser.add_argument("--max-bytes", type=max_bytes, default=default, help=f"{what} ('inf': no budget)")
 
 
 def add_seed(parser: argparse.ArgumentParser, default: int = 0) -> None:
-    """``--seed``: the seed of the ``numpy.random.Generator`` the command creates."""
+    """Add ``--seed``: the seed (>= 0) of the ``numpy.random.Generator`` the command creates.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser.
+    default : int, optional
+        The default seed.
+    """
     parser.add_argument("--seed", type=seed, default=default, help=f"random seed >= 0 (default {default})")

@@ -87,7 +87,13 @@ def _as_flags(exc: ValueError) -> ValueError:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The ``bench`` arguments."""
+    """Add the ``bench`` arguments (action, paths and every option of the usage above) to ``p``.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The ``bench`` parser.
+    """
     p.add_argument("action", nargs="?", default="run", choices=ACTIONS,
                    help="run a suite (default), report on a run directory, or merge result files")
     p.add_argument("paths", nargs="*", metavar="PATH",
@@ -222,7 +228,23 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Load the plugins, then run, report or merge; library errors name the flags."""
+    """Load the plugins, then run, report or merge; library errors name the flags.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``bench`` arguments.
+
+    Returns
+    -------
+    int
+        The exit code (a run with a ``wrong`` answer exits 1).
+
+    Raises
+    ------
+    ValueError
+        The library's error, with its leading argument name shown as the flag that sets it.
+    """
     try:
         load_plugins(args.plugin or ())
         return {"report": _report, "merge": _merge}.get(args.action, _run)(args)
@@ -244,6 +266,13 @@ catalog.register_delegated("recovery", catalog.DelegatedSuite(
 
 
 def register(subparsers: Any) -> None:
+    """Add ``lsahard bench`` (handler :func:`handle`) to the ``lsahard`` sub-parsers.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The sub-parsers of the ``lsahard`` parser.
+    """
     p = subparsers.add_parser(
         "bench", help="benchmark suites: run, report, merge",
         description="Run a benchmark suite (default action), write its report, or merge result files. "

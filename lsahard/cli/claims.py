@@ -14,6 +14,7 @@ __all__ = ["register"]
 
 
 def _handler(args: argparse.Namespace) -> int:
+    """Run the claims and print the ledger (or one JSON document)."""
     progress = None if args.json else (lambda line: sys.stderr.write(line + "\n"))
     rows = run_claims(args.out, quick=args.quick, only=args.only, progress=progress)
     if args.json:
@@ -31,6 +32,13 @@ def _handler(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``lsahard claims`` to the ``lsahard`` sub-parsers: one ledger row per claim of the paper.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The sub-parsers of the ``lsahard`` parser.
+    """
     p = subparsers.add_parser(
         "claims",
         help="check every claim of the paper and print the ledger",

@@ -1,5 +1,15 @@
-"""``lsahard paper experiments FIGURE --out DIR`` (the paper's experiments) and ``lsahard paper fig5 --out DIR``
-(the population version of Fig. 5)."""
+"""``lsahard paper``: the paper's experiments and the population version of Fig. 5.
+
+Usage::
+
+    lsahard paper experiments FIGURE --out DIR [--quick]
+    lsahard paper fig5 --out DIR [--dmax D] [--n N] [--p P] [--batch B] [--starts K]
+                       [--certified-max-d D] [--time-limit T] [--workers W] [--seed S]
+
+``lsahard paper experiments FIGURE --out DIR`` (the paper's experiments: ``FIGURE`` is
+``fig3``, ``fig5``, ``fig2``, ``appa`` or ``all``) and ``lsahard paper fig5 --out DIR`` (the
+population version of Fig. 5).  Each writes Markdown, JSON and PNG files into ``--out``.
+"""
 from __future__ import annotations
 
 import argparse
@@ -42,6 +52,13 @@ def _probability(text: str) -> float:
 
 
 def register(subparsers: Any) -> None:
+    """Add ``lsahard paper experiments`` and ``lsahard paper fig5`` to the ``lsahard`` sub-parsers.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The sub-parsers of the ``lsahard`` parser.
+    """
     paper = subparsers.add_parser(
         "paper", help="reproduce the paper's experiments (Figs 2, 3, 5, App. A) and the population Fig. 5",
         description="Reproductions of the paper's experiments; each writes Markdown, JSON and PNG files into --out.")

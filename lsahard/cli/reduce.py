@@ -24,6 +24,13 @@ __all__ = ["register"]
 
 
 def register(subparsers) -> None:
+    """Add ``lsahard reduce`` and ``lsahard reductions`` (usage in the module docstring) to the sub-parsers.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The sub-parsers of the ``lsahard`` parser.
+    """
     p = subparsers.add_parser(
         "reduce",
         help="reduce a problem instance along the reduction graph",

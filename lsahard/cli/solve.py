@@ -39,6 +39,13 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
+    """Add ``lsahard solve`` and ``lsahard export`` (usage in the module docstring) to the ``lsahard`` sub-parsers.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The sub-parsers of the ``lsahard`` parser.
+    """
     p = subparsers.add_parser("solve", help="solve a bilinear program (lsahard.bilinear/1 JSON)",
                               description=__doc__.split("\n\n")[1])
     p.add_argument("program", help="program JSON file (schema lsahard.bilinear/1)")
