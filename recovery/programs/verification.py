@@ -10,10 +10,10 @@ Tolerance model (scale-aware, relative to the row's own terms)
 -------------------------------------------------------------
 For row ``r`` with exact value ``lhs_r`` at the clipped point, let the row's scale be
 
-    s_r = max(1, |rhs_r|, sum_t |w_t b[u_t] A[v_t, j_r]|)
+    s_r = max(1, abs(rhs_r), sum_t abs(w_t b[u_t] A[v_t, j_r]))
 
 (the largest magnitude the row's arithmetic involves).  The scaled violation is
-``|lhs - rhs| / s_r`` for ``==``, ``max(0, lhs - rhs) / s_r`` for ``<=`` and
+``abs(lhs - rhs) / s_r`` for ``==``, ``max(0, lhs - rhs) / s_r`` for ``<=`` and
 ``max(0, rhs - lhs) / s_r`` for ``>=``.  The point is accepted (``ok``) iff every scaled violation
 is ``<= tol`` (default 1e-6), compared exactly.  ``exact`` is True iff every row holds with no
 tolerance at all.  The objective is **never** tolerated: ``objective`` is its exact value at the
@@ -58,9 +58,11 @@ class Verification:
     exact : bool
         Every row holds exactly (zero residual) at the clipped point.
     clip_distance : float
-        ``max |x - clip(x)|`` over all coordinates: how far the raw point lay outside its bounds.
-    b, A : numpy.ndarray or None
-        The clipped point that was verified (None for non-finite input).
+        ``max abs(x - clip(x))`` over all coordinates: how far the raw point lay outside its bounds.
+    b : numpy.ndarray or None
+        The clipped b, shape (d+1,), that was verified (None for non-finite input).
+    A : numpy.ndarray or None
+        The clipped A, shape (d+1, d), that was verified (None for non-finite input).
     objective_exact : Fraction or None
         The exact objective value.
     """
@@ -77,6 +79,14 @@ class Verification:
     objective_exact: Fraction | None = None
 
     def to_json(self) -> dict:
+        """JSON summary (without the point and the exact objective).
+
+        Returns
+        -------
+        dict
+            ``ok``, ``exact``, ``max_violation``, ``objective``, ``violations``, ``tol`` and
+            ``clip_distance``.
+        """
         return {
             "ok": self.ok,
             "exact": self.exact,
@@ -97,6 +107,20 @@ def clip_to_bounds(program: BilinearProgram, b: Any, A: Any) -> tuple[np.ndarray
 
     Exact for float and integer bounds; a rational bound that is not a double is met within one
     rounding here, while :func:`verify` clips such coordinates exactly in rational arithmetic.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program.
+    b : array_like
+        Shape (d+1,).
+    A : array_like
+        Shape (d+1, d).
+
+    Returns
+    -------
+    tuple
+        ``(b_clipped, A_clipped, distance)``: float64 arrays and the largest coordinate move.
     """
     b_lo, b_hi, A_lo, A_hi = program.bound_arrays()
     b = np.asarray(b, dtype=np.float64)
@@ -127,18 +151,32 @@ def _row_value(D, bq: list[Fraction], Aq_col: list[Fraction]) -> tuple[Fraction,
 def verify(program: BilinearProgram, b: Any, A: Any, tol: float = 1e-6) -> Verification:
     """Check ``(b, A)`` against ``program`` exactly after clipping; see the module docstring.
 
+    The rows are ``b^T D A[:, j] (sense) rhs`` of paper Problems C.10/C.11 (MATH.md section 5),
+    evaluated as exact Fractions at the clipped point with the scale-aware tolerance of the module
+    docstring; the objective is never tolerated.
+
     Parameters
     ----------
     program : BilinearProgram
         The program (paper Problems C.10/C.11).
-    b, A : array_like
-        Shapes (d+1,) and (d+1, d).
+    b : array_like
+        Shape (d+1,).
+    A : array_like
+        Shape (d+1, d).
     tol : float
         Scaled row tolerance (>= 0).
 
     Returns
     -------
     Verification
+        The verdict, the violations and the clipped point.
+
+    Raises
+    ------
+    TypeError
+        If ``program`` is not a BilinearProgram.
+    ValueError
+        For a negative or non-finite ``tol`` or wrong shapes of ``b``/``A``.
 
     Examples
     --------

@@ -173,6 +173,10 @@ _SOURCE_METHODS = {"brute": _brute_decide, "sat": _sat_decide, "scip": _scip_dec
 def decide(instance: Problem, method: str = "milp", time_limit: float | None = None) -> Decision:
     """Decide ``instance`` exactly with ``method``.
 
+    The source-level deciders of REDUCTIONS.md "Solving the sources exactly" (brute force, a MILP
+    through HiGHS, SAT, SCIP); ``bm_program`` and ``lsa_program`` instances are passed to their own
+    solvers.
+
     Parameters
     ----------
     instance : Problem
@@ -193,6 +197,14 @@ def decide(instance: Problem, method: str = "milp", time_limit: float | None = N
     Decision
         ``answer`` True only with a witness that passed ``instance.check``; ``proof`` says what
         proves the answer (:data:`PROOF_LEVELS`).
+
+    Raises
+    ------
+    TypeError
+        If ``instance`` is not a Problem (or not the expected class for its problem name).
+    ValueError
+        For a non-positive ``time_limit``, an unknown ``method`` or a method that does not decide
+        this problem.
 
     Examples
     --------

@@ -51,7 +51,27 @@ Point = tuple[Fraction, ...]
 def point_set(rows: Any, name: str, dim: int | None = None) -> tuple[Point, ...]:
     """Validate a list of points (each a sequence of numbers) into a tuple of Fraction tuples.
 
-    ``dim`` (if given) is the required dimension; all rows must have the same length >= 1.
+    Parameters
+    ----------
+    rows : iterable of iterable
+        The points, shape (n_points, dim); coordinates checked by
+        :func:`reductions.problems.values.check_coordinate`.
+    name : str
+        The argument name used in error messages.
+    dim : int or None
+        The required dimension (if given); all rows must have the same length >= 1.
+
+    Returns
+    -------
+    tuple of tuple of Fraction
+        The points.
+
+    Raises
+    ------
+    TypeError
+        For a non-list of points or a point that is not a list.
+    ValueError
+        For a wrong dimension or an unreadable/out-of-range coordinate.
     """
     if isinstance(rows, (str, bytes, Mapping)) or not hasattr(rows, "__iter__"):
         raise TypeError(f"{name}: expected a list of points (lists of numbers), got {type(rows).__name__}")
@@ -78,7 +98,22 @@ def _dot(p: Sequence[Fraction], w: Sequence[Fraction]) -> Fraction:
 
 
 def plane_slacks(points: Sequence[Point], w: Sequence[Fraction], g: Fraction) -> list[Fraction]:
-    """Exact values ``p . w - g`` for every point p."""
+    """Exact values ``p . w - g`` for every point p.
+
+    Parameters
+    ----------
+    points : sequence of tuple of Fraction
+        The points, shape (n_points, dim).
+    w : sequence of Fraction
+        Plane normal, length dim.
+    g : Fraction
+        Plane offset.
+
+    Returns
+    -------
+    list of Fraction
+        One slack per point.
+    """
     return [_dot(p, w) - g for p in points]
 
 
@@ -91,10 +126,26 @@ def rescale_plane(
     ``c = max_q (q.w - g)`` over ``outside`` and ``a > c`` (strict separation of the two finite
     sets), the affine change ``s -> alpha s + beta`` with ``alpha = 2 / (a - c) > 0`` and
     ``beta = 1 - alpha a`` maps ``a`` to 1 and ``c`` to -1, i.e. the plane ``(alpha w, alpha g -
-    beta)`` has margin 1: ``p.w' - g' >= 1`` and ``q.w' - g' <= -1``.  With an empty ``outside``
-    the trivial plane ``(0, -1)`` is returned (every inside point has ``0 - (-1) = 1``); with an
-    empty ``inside`` and nonempty ``outside`` the plane is shifted so that ``c = -1``.  Returns
-    None when ``a <= c`` (the plane does not strictly separate).  Floats are converted exactly.
+    beta)`` has margin 1: ``p.w' - g' >= 1`` and ``q.w' - g' <= -1``.
+
+    Parameters
+    ----------
+    inside : sequence of tuple of Fraction
+        Inside points.
+    outside : sequence of tuple of Fraction
+        Outside points (those this plane must cut off).
+    w : sequence of number
+        Plane normal (floats are converted exactly).
+    g : number
+        Plane offset.
+
+    Returns
+    -------
+    tuple or None
+        ``(w', g')`` with margin 1.  With an empty ``outside`` the trivial plane ``(0, -1)`` is
+        returned (every inside point has ``0 - (-1) = 1``); with an empty ``inside`` and nonempty
+        ``outside`` the plane is shifted so that ``c = -1``.  None when ``a <= c`` (the plane does
+        not strictly separate).
     """
     dim = len(w)
     wq = tuple(as_fraction(x, "w") for x in w)
@@ -200,10 +251,29 @@ def _plane_system(inside: Sequence[Point], outside: Sequence[Point]) -> tuple[li
 def basic_plane(
     inside: Sequence[Point], outside: Sequence[Point], w: Sequence[Any], g: Any
 ) -> tuple[tuple[Fraction, ...], Fraction]:
-    """A basic (vertex) margin-1 plane from a feasible one (exact, see :func:`_purify`).
+    """A basic (vertex) margin-1 plane from a feasible one (exact, see ``_purify``).
 
-    ``(w, g)`` must satisfy ``p.w - g >= 1`` for inside points and ``q.w - g <= -1`` for the
-    given outside points; the returned plane satisfies the same and the box of :func:`vertex_box`.
+    Parameters
+    ----------
+    inside : sequence of tuple of Fraction
+        Inside points.
+    outside : sequence of tuple of Fraction
+        The outside points this plane cuts off.
+    w : sequence of number
+        Plane normal; ``(w, g)`` must satisfy ``p.w - g >= 1`` for inside points and
+        ``q.w - g <= -1`` for the given outside points.
+    g : number
+        Plane offset.
+
+    Returns
+    -------
+    tuple
+        ``(w, g)`` of Fractions satisfying the same and the box of :func:`vertex_box`.
+
+    Raises
+    ------
+    ValueError
+        If the starting plane is not feasible.
     """
     x = [as_fraction(t, "w") for t in w] + [as_fraction(g, "g")]
     M, c = _plane_system(inside, outside)
@@ -217,23 +287,45 @@ def _ceil_sqrt(n: int) -> int:
 
 
 def vertex_box(inside: Sequence[Point], outside: Sequence[Point], dim: int) -> tuple[int, int, int]:
-    """Integer bounds ``(W, G, Z)`` such that a separable instance has a zero-objective BM point
-    with ``|w_i,t| <= W``, ``|g_i| <= G`` and ``0 <= z_i,l <= Z``.
+    """Integer bounds on a zero-objective BM point of a separable instance.
+
+    A separable instance has a zero-objective BM point with ``abs(w_i,t) <= W``,
+    ``abs(g_i) <= G`` and ``0 <= z_i,l <= Z``.
 
     Proof (Cramer + Hadamard).  Let ``L`` be the lcm of all coordinate denominators and
     ``p'' = L p`` the integer points; ``(w, g)`` is a margin-1 plane for the data iff
     ``(w / L, g)`` is one for the integer data.  If the instance is separable with split
     (Q1, Q2), the polyhedron of margin-1 planes for (P, Q_i) over ``x = (w'', g)`` (N = dim + 1
-    unknowns) has a basic point (:func:`_purify`): ``S x = r`` for a nonsingular N x N system of
+    unknowns) has a basic point (``_purify``): ``S x = r`` for a nonsingular N x N system of
     integer rows ``(p'', -1)`` / ``(-q'', 1)`` (rhs 1) and unit rows (rhs 0).  By Cramer
-    ``|x_j| = |det S_j| / |det S| <= |det S_j|`` (det S is a nonzero integer); expanding along
-    the unit rows leaves a minor whose rows are data rows with one entry replaced by 1, of
-    squared norm ``<= ||p''||^2 + 2`` (>= 2), at most N of them and from distinct points;
-    Hadamard gives ``|x_j| <= sqrt(prod of the N largest values ||p''||^2 + 2 over all points)``
+    ``abs(x_j) = abs(det S_j) / abs(det S) <= abs(det S_j)`` (det S is a nonzero integer);
+    expanding along the unit rows leaves a minor whose rows are data rows with one entry replaced
+    by 1, of squared norm ``<= ||p''||^2 + 2`` (>= 2), at most N of them and from distinct points;
+    Hadamard gives ``abs(x_j) <= sqrt(prod of the N largest values ||p''||^2 + 2 over all points)``
     (fewer factors if there are fewer points; every factor is >= 1, so any <= N distinct rows
     are covered).  Hence ``H = ceil(sqrt(that product))``, ``G = H``, ``W = L H``, and with
     ``z_i,l = max(0, q_l.w_i - g_i + 1)`` (zero for the cut-off plane)
     ``Z = ceil(max_l ||q_l||_1 W + G + 1)``.
+
+    Parameters
+    ----------
+    inside : sequence of tuple of Fraction
+        Inside points.
+    outside : sequence of tuple of Fraction
+        Outside points.
+    dim : int
+        The dimension.
+
+    Returns
+    -------
+    tuple of int
+        ``(W, G, Z)``.
+
+    Examples
+    --------
+    >>> from fractions import Fraction as F
+    >>> vertex_box([(F(0),)], [(F(2),), (F(-2),)], 1)
+    (6, 6, 19)
     """
     pts = list(inside) + list(outside)
     L = 1
@@ -254,9 +346,24 @@ def vertex_box(inside: Sequence[Point], outside: Sequence[Point], dim: int) -> t
 class BMProgram(Problem):
     """Bennett-Mangasarian bilinear program (see module docstring); YES iff ``min z1^T z2 = 0``.
 
-    ``inside``: tuple of m points, ``outside``: tuple of k points (Fraction tuples, common
-    dimension ``dim >= 1``).  ``m = 0`` or ``k = 0`` are allowed (trivially YES).  Since an empty
-    point list carries no dimension, ``dim`` must be given when both lists are empty.
+    REDUCTIONS.md "Problems" and construction 6; MATH.md section 5.
+
+    Attributes
+    ----------
+    inside : iterable of iterable
+        m inside points (rows of ``A'``, shape (m, dim)), stored as Fraction tuples.
+    outside : iterable of iterable
+        k outside points (rows of ``B``, shape (k, dim)).
+    dim : int or None
+        Common dimension >= 1.  ``m = 0`` or ``k = 0`` are allowed (trivially YES); since an empty
+        point list carries no dimension, ``dim`` must be given when both lists are empty.
+
+    Raises
+    ------
+    ValueError
+        For an invalid ``dim``, points of the wrong dimension or bad coordinates.
+    TypeError
+        For point lists that are not lists.
     """
 
     PROBLEM: ClassVar[str] = "bm_program"
@@ -290,6 +397,13 @@ class BMProgram(Problem):
 
     # ------------------------------------------------------------------ JSON
     def to_json(self) -> dict:
+        """JSON form with exact coordinates (ints or ``"p/q"`` strings) and ``dim``.
+
+        Returns
+        -------
+        dict
+            The instance's JSON.
+        """
         out = self.header()
         out["inside"] = [[_json_coord(x) for x in p] for p in self.inside]
         out["outside"] = [[_json_coord(x) for x in q] for q in self.outside]
@@ -298,6 +412,23 @@ class BMProgram(Problem):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "BMProgram":
+        """Inverse of :meth:`to_json`.
+
+        Parameters
+        ----------
+        data : Mapping
+            The JSON object.
+
+        Returns
+        -------
+        BMProgram
+            The instance.
+
+        Raises
+        ------
+        ValueError
+            For a wrong header or a missing ``inside``/``outside`` key.
+        """
         check_header(data, cls.PROBLEM)
         for key in ("inside", "outside"):
             if key not in data:
@@ -305,7 +436,13 @@ class BMProgram(Problem):
         return cls(inside=data["inside"], outside=data["outside"], dim=data.get("dim"))
 
     def size(self) -> dict[str, int]:
-        """``{"dim": dim, "n_inside": m, "n_outside": k}`` (same keys as ``separability``)."""
+        """Size parameters (same keys as ``separability``).
+
+        Returns
+        -------
+        dict of str to int
+            ``{"dim": dim, "n_inside": m, "n_outside": k}``.
+        """
         return {"dim": self.dimension, "n_inside": len(self.inside), "n_outside": len(self.outside)}
 
     # ------------------------------------------------------------------ solutions
@@ -354,11 +491,53 @@ class BMProgram(Problem):
         return True
 
     def check(self, solution: Any) -> bool:
-        """Exact: feasible and ``z1^T z2 == 0`` (a certificate of separability)."""
+        """Exact: feasible and ``z1^T z2 == 0`` (a certificate of separability).
+
+        Parameters
+        ----------
+        solution : dict
+            Keys ``w1``, ``g1``, ``w2``, ``g2``, ``z1``, ``z2`` (see :meth:`parse_solution`).
+
+        Returns
+        -------
+        bool
+            True iff every constraint holds and the objective is zero.
+
+        Raises
+        ------
+        TypeError
+            For a malformed solution (see :meth:`parse_solution`).
+        ValueError
+            For a malformed solution (see :meth:`parse_solution`).
+
+        Examples
+        --------
+        >>> bm = BMProgram(inside=[[0]], outside=[[2], [-2]])
+        >>> sol = bm.complete([-1], -1, [1], -1)
+        >>> sol["z1"], bm.check(sol)
+        ((Fraction(0, 1), Fraction(4, 1)), True)
+        """
         return self.is_feasible(solution) and self.objective(solution) == 0
 
     def complete(self, w1: Sequence[Any], g1: Any, w2: Sequence[Any], g2: Any) -> dict[str, Any]:
-        """The solution dict with the smallest slacks ``z_i = max(0, B w_i - g_i e + e)`` (exact)."""
+        """The solution dict with the smallest slacks ``z_i = max(0, B w_i - g_i e + e)`` (exact).
+
+        Parameters
+        ----------
+        w1 : sequence of number
+            Normal of plane 1, length dim.
+        g1 : number
+            Offset of plane 1.
+        w2 : sequence of number
+            Normal of plane 2, length dim.
+        g2 : number
+            Offset of plane 2.
+
+        Returns
+        -------
+        dict
+            Keys ``w1``, ``g1``, ``w2``, ``g2``, ``z1``, ``z2`` with Fraction values.
+        """
         wq1 = tuple(as_fraction(x, "w1") for x in w1)
         wq2 = tuple(as_fraction(x, "w2") for x in w2)
         gq1, gq2 = as_fraction(g1, "g1"), as_fraction(g2, "g2")

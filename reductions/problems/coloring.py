@@ -77,7 +77,26 @@ def _col_edge(parts: list[str], line: str, where: str, n: int) -> tuple[int, int
 @register_problem
 @dataclass(frozen=True, eq=False)
 class Coloring(Problem):
-    """Graph k-colouring."""
+    """Graph k-colouring.
+
+    REDUCTIONS.md "Problems" (graph k-colouring) and construction 4 (the source of
+    ``coloring_to_cnf``): is there c: V -> {0..k-1} with c(u) != c(v) for every edge uv?
+
+    Attributes
+    ----------
+    k : int
+        Number of colours, >= 1.
+    graph : networkx.Graph
+        The graph; directed graphs and multigraphs are converted to their underlying simple
+        undirected graph (stored frozen); a self-loop makes the instance a NO instance.
+
+    Raises
+    ------
+    TypeError
+        For a non-integer ``k`` or a graph that is not a networkx graph.
+    ValueError
+        For ``k < 1``.
+    """
 
     k: int
     graph: nx.Graph = field(repr=False)
@@ -99,6 +118,7 @@ class Coloring(Problem):
 
     @property
     def edges(self) -> tuple:
+        """Edges of the simple undirected graph."""
         return tuple(self.graph.edges)
 
     def __eq__(self, other: object) -> bool:
@@ -117,10 +137,36 @@ class Coloring(Problem):
         return f"Coloring(k={self.k}, n_nodes={self.graph.number_of_nodes()}, n_edges={self.graph.number_of_edges()})"
 
     def size(self) -> dict[str, int]:
+        """Size parameters.
+
+        Returns
+        -------
+        dict of str to int
+            ``n_nodes``, ``n_edges`` and ``k``.
+        """
         return {"n_nodes": self.graph.number_of_nodes(), "n_edges": self.graph.number_of_edges(), "k": self.k}
 
     def normalize_solution(self, solution: Any) -> dict:
-        """Solution as a dict node -> int colour (TypeError/ValueError if malformed)."""
+        """Solution as a dict node -> int colour.
+
+        Parameters
+        ----------
+        solution : dict or sequence
+            Dict node -> colour in 0..k-1 (keys may also be ``str(node)``) or a sequence of colours in
+            :attr:`nodes` order.
+
+        Returns
+        -------
+        dict
+            Node -> colour for every node.
+
+        Raises
+        ------
+        TypeError
+            For a solution of another type or a non-integer colour.
+        ValueError
+            For an unknown node, a missing colour, a wrong length or a colour out of range.
+        """
         nodes = self.nodes
         if isinstance(solution, Mapping):
             by_str = {str(v): v for v in nodes}
@@ -151,15 +197,66 @@ class Coloring(Problem):
         return out
 
     def check(self, solution: Any) -> bool:
-        """Exact: adjacent nodes get different colours (a self-loop is never properly coloured)."""
+        """Exact: adjacent nodes get different colours (a self-loop is never properly coloured).
+
+        Parameters
+        ----------
+        solution : dict or sequence
+            Dict node -> colour in 0..k-1 (keys may also be ``str(node)``, as after a JSON round trip),
+            or a sequence of colours in ``instance.nodes`` order.
+
+        Returns
+        -------
+        bool
+            True iff the colouring is proper.
+
+        Raises
+        ------
+        TypeError
+            For a malformed solution (see :meth:`normalize_solution`).
+        ValueError
+            For a malformed solution (see :meth:`normalize_solution`).
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> g = Coloring(k=2, graph=nx.path_graph(3))
+        >>> g.check({0: 0, 1: 1, 2: 0}), g.check([0, 0, 1])
+        (True, False)
+        """
         c = self.normalize_solution(solution)
         return all(c[u] != c[v] for u, v in self.graph.edges)
 
     def to_json(self) -> dict:
+        """JSON form with the graph as networkx node-link data (key ``"edges"``).
+
+        Returns
+        -------
+        dict
+            The instance's JSON.
+        """
         return {**self.header(), "k": self.k, "graph": nx.node_link_data(self.graph, edges="edges")}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Coloring":
+        """Inverse of :meth:`to_json`; the older ``"links"`` key is read too.
+
+        Parameters
+        ----------
+        data : Mapping
+            The JSON object.
+
+        Returns
+        -------
+        Coloring
+            The instance.
+
+        Raises
+        ------
+        ValueError
+            For a wrong header, a missing ``k``/``graph`` key, malformed node-link data, or an edge
+            whose endpoint is not in the node list (networkx would silently add it).
+        """
         check_header(data, cls.PROBLEM)
         for key in ("k", "graph"):
             if key not in data:
@@ -192,8 +289,28 @@ class Coloring(Problem):
         further numbers on it are ignored); edges are ``e u v`` with 1 <= u, v <= N; node lines
         ``n ...`` are ignored.  Nodes are the integers 1..N (isolated ones included).  ``M`` must
         equal either the number of ``e`` lines or the number of distinct edges (files that list
-        both directions of each edge exist).  ``k`` colours (required: a ``.col`` file has no
-        number of colours).  ValueError with the line number for malformed input.
+        both directions of each edge exist).
+
+        Parameters
+        ----------
+        text : str
+            The DIMACS text.
+        k : int
+            Number of colours (required: a ``.col`` file has no number of colours).
+        source : str
+            Name of the input used in error messages.
+
+        Returns
+        -------
+        Coloring
+            The instance.
+
+        Raises
+        ------
+        TypeError
+            If ``text`` is not a string.
+        ValueError
+            With the line number for malformed input, or when ``k`` is None.
         """
         if not isinstance(text, str):
             raise TypeError(f"{source}: expected text, got {type(text).__name__}")
@@ -231,7 +348,25 @@ class Coloring(Problem):
 
     @classmethod
     def read_dimacs(cls, path: str | Path, k: int | None = None) -> "Coloring":
-        """Read a DIMACS ``.col`` file (see :meth:`from_dimacs`); ``k`` is required."""
+        """Read a DIMACS ``.col`` file (see :meth:`from_dimacs`).
+
+        Parameters
+        ----------
+        path : str or Path
+            The file.
+        k : int
+            Number of colours (required).
+
+        Returns
+        -------
+        Coloring
+            The instance.
+
+        Raises
+        ------
+        ValueError
+            For a file that is not UTF-8 text or malformed DIMACS.
+        """
         path = Path(path)
         try:
             text = path.read_text()
@@ -240,7 +375,18 @@ class Coloring(Problem):
         return cls.from_dimacs(text, k, source=str(path))
 
     def to_dimacs(self, comment: str | None = None) -> str:
-        """DIMACS ``.col`` text (nodes renumbered 1..N in ``self.nodes`` order)."""
+        """DIMACS ``.col`` text (nodes renumbered 1..N in ``self.nodes`` order).
+
+        Parameters
+        ----------
+        comment : str or None
+            Optional comment, written as ``c`` lines.
+
+        Returns
+        -------
+        str
+            The text, ending with a newline.
+        """
         index = {v: i for i, v in enumerate(self.nodes, start=1)}
         lines = [f"c {c}" for c in (comment or "").splitlines()]
         lines.append(f"p edge {len(index)} {self.graph.number_of_edges()}")
@@ -249,7 +395,25 @@ class Coloring(Problem):
 
     @classmethod
     def read_graph(cls, path: str | Path, k: int | None = None) -> "Coloring":
-        """Read a graph file by suffix (.graphml, .gml, .edgelist, .adjlist, .json node-link)."""
+        """Read a graph file by suffix (.graphml, .gml, .edgelist, .adjlist, .json node-link).
+
+        Parameters
+        ----------
+        path : str or Path
+            The file; a ``.json`` file may also hold a coloring problem JSON.
+        k : int or None
+            Number of colours; defaults to the graph attribute ``"k"``.
+
+        Returns
+        -------
+        Coloring
+            The instance.
+
+        Raises
+        ------
+        ValueError
+            For an unsupported suffix, an unreadable file, or no ``k`` (argument or integer attribute).
+        """
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".json":

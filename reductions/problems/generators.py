@@ -49,7 +49,28 @@ _MAX_REDRAWS = 10_000
 
 
 def random_clause(n: int, width: int, rng: np.random.Generator) -> tuple[int, ...]:
-    """``width`` distinct variables of 1..n with random signs (DIMACS literals)."""
+    """``width`` distinct variables of 1..n with random signs (DIMACS literals).
+
+    Parameters
+    ----------
+    n : int
+        Number of variables, >= ``width``.
+    width : int
+        Clause width.
+    rng : numpy.random.Generator
+        Random source.
+
+    Returns
+    -------
+    tuple of int
+        The clause.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> len(random_clause(5, 3, np.random.default_rng(0)))
+    3
+    """
     vars_ = rng.choice(n, size=width, replace=False) + 1
     signs = rng.choice([-1, 1], size=width)
     return tuple(int(v * s) for v, s in zip(vars_, signs))
@@ -193,8 +214,41 @@ GENERATORS = {
 
 
 def generate(problem: str, size: int, rng: Any, planted: bool = False) -> tuple[Problem, Any | None]:
-    """A random (``planted=False``) or planted instance of ``problem`` with size parameter ``size``
-    (see the module table); returns ``(instance, hidden solution or None)``."""
+    """A random (``planted=False``) or planted instance of ``problem`` with size parameter ``size``.
+
+    See the module table for what ``size`` means per problem.  A planted instance is built around
+    a hidden solution that satisfies ``instance.check``.
+
+    Parameters
+    ----------
+    problem : str
+        One of the keys of :data:`GENERATORS` (``cnf``, ``nae_sat``, ``set_splitting``,
+        ``partition``, ``coloring``, ``separability``).
+    size : int
+        Size parameter, >= 1.
+    rng : int or numpy.random.Generator
+        Seed or generator.
+    planted : bool
+        Build a planted YES instance.
+
+    Returns
+    -------
+    tuple
+        ``(instance, hidden solution or None)``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown problem or a size that is not a positive int.
+    TypeError
+        If ``planted`` is not a bool.
+
+    Examples
+    --------
+    >>> inst, hidden = generate("partition", 4, 1, planted=True)
+    >>> inst.PROBLEM, inst.check(hidden)
+    ('partition', True)
+    """
     if problem not in GENERATORS:
         raise ValueError(f"problem: no generator for {problem!r}; expected one of {sorted(GENERATORS)}")
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:

@@ -37,7 +37,22 @@ __all__ = ["LSAProgram"]
 @register_problem
 @dataclass(frozen=True)
 class LSAProgram(Problem):
-    """A :class:`BilinearProgram` seen as a decision problem."""
+    """A :class:`BilinearProgram` seen as a decision problem.
+
+    Paper Problems C.10/C.11 (MATH.md section 5); the target of constructions 5 and 6.
+
+    Attributes
+    ----------
+    program : BilinearProgram
+        The program over b of shape (d+1,) and A of shape (d+1, d).
+    tol : float
+        Scaled tolerance of :func:`recovery.programs.verification.verify` (default 1e-6).
+
+    Raises
+    ------
+    TypeError
+        If ``program`` is not a BilinearProgram.
+    """
 
     program: BilinearProgram
     tol: float = 1e-6
@@ -50,9 +65,17 @@ class LSAProgram(Problem):
 
     @property
     def d(self) -> int:
+        """The program's dimension d."""
         return self.program.d
 
     def size(self) -> dict[str, int]:
+        """Size parameters.
+
+        Returns
+        -------
+        dict of str to int
+            ``d``, ``n_rows``, ``n_fixed``, ``n_bounded`` and ``has_objective`` (0/1).
+        """
         p = self.program
         return {
             "d": p.d,
@@ -63,10 +86,36 @@ class LSAProgram(Problem):
         }
 
     def is_phi_structured(self) -> bool:
+        """Whether the program is the phi recovery problem C.9.
+
+        Returns
+        -------
+        bool
+            :meth:`recovery.programs.bilinear.BilinearProgram.is_phi_structured` of the program.
+        """
         return self.program.is_phi_structured()
 
     @staticmethod
     def split_solution(solution: Any) -> tuple[np.ndarray, np.ndarray]:
+        """``(b, A)`` float arrays of a solution.
+
+        Parameters
+        ----------
+        solution : tuple or dict
+            ``(b, A)`` or ``{"b": ..., "A": ...}``; entries may be numbers or ``"p/q"`` strings.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            b and A as float arrays.
+
+        Raises
+        ------
+        ValueError
+            For a dict without keys ``b`` and ``A``.
+        TypeError
+            For a solution of another form.
+        """
         if isinstance(solution, Mapping):
             if "b" not in solution or "A" not in solution:
                 raise ValueError('solution: expected a dict with keys "b" and "A"')
@@ -79,11 +128,43 @@ class LSAProgram(Problem):
         return to_f(np.asarray(b, dtype=object)), to_f(np.asarray(A, dtype=object))
 
     def verification(self, solution: Any):
+        """The full verifier report of a solution.
+
+        Parameters
+        ----------
+        solution : tuple or dict
+            ``(b, A)`` or ``{"b": ..., "A": ...}``.
+
+        Returns
+        -------
+        Verification
+            :func:`recovery.programs.verification.verify` with tolerance ``tol``.
+        """
         b, A = self.split_solution(solution)
         return verify(self.program, b, A, tol=self.tol)
 
     def check(self, solution: Any) -> bool:
-        """Rows and bounds verified (``recovery.programs.verification.verify``) and objective <= tol if any."""
+        """Rows and bounds verified (``recovery.programs.verification.verify``) and objective <= tol if any.
+
+        Parameters
+        ----------
+        solution : tuple or dict
+            ``(b, A)`` with b of shape (d+1,) and A of shape (d+1, d), or ``{"b": ..., "A": ...}``.
+
+        Returns
+        -------
+        bool
+            True iff the point verifies (and, with an objective, its value is at most ``tol``).
+
+        Examples
+        --------
+        >>> from recovery.programs.builder import ProgramBuilder
+        >>> pb = ProgramBuilder(1).fix("A[0,0]", 1)
+        >>> _ = pb.add_row(0, [(0, 0, 1)], "==", 2)
+        >>> inst = LSAProgram(pb.build())
+        >>> inst.check(([2, 0], [[1], [0]])), inst.check(([1, 0], [[1], [0]]))
+        (True, False)
+        """
         ver = self.verification(solution)
         if not ver.ok:
             return False
@@ -92,10 +173,36 @@ class LSAProgram(Problem):
         return True
 
     def to_json(self) -> dict:
+        """The program's ``"lsahard.bilinear/1"`` JSON (no ``"problem"`` key).
+
+        Returns
+        -------
+        dict
+            The JSON.
+        """
         return self.program.to_json()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "LSAProgram":
+        """Read the ``BilinearProgram`` JSON (an extra ``"problem": "lsa_program"`` key is accepted).
+
+        Parameters
+        ----------
+        data : Mapping
+            The JSON object.
+
+        Returns
+        -------
+        LSAProgram
+            The instance.
+
+        Raises
+        ------
+        TypeError
+            If ``data`` is not a JSON object.
+        ValueError
+            For a different ``"problem"`` key or a malformed program.
+        """
         if not isinstance(data, Mapping):
             raise TypeError(f"data: expected a JSON object, got {type(data).__name__}")
         data = dict(data)

@@ -28,15 +28,57 @@ __all__ = ["NAESAT"]
 @register_problem
 @dataclass(frozen=True)
 class NAESAT(ClauseFormula):
-    """NAE-SAT: every clause must contain a true and a false literal."""
+    """NAE-SAT: every clause must contain a true and a false literal.
+
+    REDUCTIONS.md "Problems" (NAE-k-SAT); the source of constructions 2 and 3 (via set splitting)
+    and the target of construction 1.  Solutions are closed under flipping every variable.
+
+    Attributes
+    ----------
+    n_vars : int
+        Number of variables, >= 0.
+    clauses : iterable of iterable of int
+        Non-empty clauses of DIMACS literals.
+    """
 
     PROBLEM: ClassVar[str] = "nae_sat"
 
     def widths(self) -> tuple[int, ...]:
+        """Clause widths.
+
+        Returns
+        -------
+        tuple of int
+            Number of literal occurrences of each clause.
+        """
         return tuple(len(c) for c in self.clauses)
 
     def check(self, solution: Any) -> bool:
-        """Exact: every clause has a true and a false literal under ``solution``."""
+        """Exact: every clause has a true and a false literal under ``solution``.
+
+        Parameters
+        ----------
+        solution : sequence of bool
+            ``n_vars`` truth values (index i = variable i+1); 0/1 integers are accepted.
+
+        Returns
+        -------
+        bool
+            True iff every clause is not-all-equal.
+
+        Raises
+        ------
+        TypeError
+            For a non-sequence or non-boolean entries.
+        ValueError
+            For a wrong length.
+
+        Examples
+        --------
+        >>> f = NAESAT(n_vars=3, clauses=((1, 2, 3),))
+        >>> f.check((True, False, False)), f.check((True, True, True))
+        (True, False)
+        """
         a = as_bool_tuple(solution, self.n_vars)
         for c in self.clauses:
             vals = {literal_value(l, a) for l in c}
@@ -45,9 +87,15 @@ class NAESAT(ClauseFormula):
         return True
 
     def literal_count_matrix(self) -> np.ndarray:
-        """(n_clauses, n_vars) int matrix: (#positive - #negative) occurrences of each variable.
+        """Signed occurrence counts, shape (n_clauses, n_vars), dtype int64.
 
-        Together with ``widths()``, ``#true literals = (width + M @ s) / 2`` for s in {-1,1}^n.
+        Entry (#positive - #negative) occurrences of each variable in each clause.  Together with
+        ``widths()``, ``#true literals = (width + M @ s) / 2`` for s in {-1,1}^n.
+
+        Returns
+        -------
+        numpy.ndarray
+            The (n_clauses, n_vars) matrix M.
         """
         M = np.zeros((self.n_clauses, self.n_vars), dtype=np.int64)
         for ci, c in enumerate(self.clauses):

@@ -25,12 +25,46 @@ __all__ = ["Problem", "register_problem", "unregister_problem", "problem_class",
 
 
 def schema_name(problem: str) -> str:
-    """The JSON schema string ``"lsahard.<problem>/1"`` of a problem name."""
+    """The JSON schema string of a problem name.
+
+    Parameters
+    ----------
+    problem : str
+        Graph-node name of the problem, e.g. ``"cnf"``.
+
+    Returns
+    -------
+    str
+        ``"lsahard.<problem>/1"``.
+
+    Examples
+    --------
+    >>> schema_name("cnf")
+    'lsahard.cnf/1'
+    """
     return f"lsahard.{problem}/1"
 
 
 def check_header(data: Any, problem: str) -> None:
-    """Validate the ``"problem"``/``"schema"`` header of a problem's JSON dict (ValueError)."""
+    """Validate the ``"problem"``/``"schema"`` header of a problem's JSON dict.
+
+    A missing ``"schema"`` key is accepted (it defaults to :func:`schema_name` of ``problem``).
+
+    Parameters
+    ----------
+    data : Mapping
+        The JSON object of one problem instance.
+    problem : str
+        The expected graph-node name (value of the ``"problem"`` key).
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a JSON object (dict).
+    ValueError
+        If the ``"problem"`` key differs from ``problem`` or the ``"schema"`` key differs from
+        ``schema_name(problem)``.
+    """
     if not isinstance(data, Mapping):
         raise TypeError(f"data: expected a JSON object (dict) for problem {problem!r}, got {type(data).__name__}")
     got = data.get("problem")
@@ -49,34 +83,90 @@ class Problem(abc.ABC):
     checker ``check(solution) -> bool`` (rational arithmetic where numbers are involved; a
     wrong-but-well-formed solution returns ``False``, a malformed one raises
     ``TypeError``/``ValueError``) and ``size() -> dict[str, int]``, the quantities the rules' size
-    formulas talk about.
+    formulas talk about (REDUCTIONS.md, "How a rule is proven").
+
+    Attributes
+    ----------
+    PROBLEM : str
+        Graph-node name of the problem (class variable), e.g. ``"cnf"``.
     """
 
     PROBLEM: ClassVar[str] = ""
 
     @abc.abstractmethod
     def to_json(self) -> dict:
-        """JSON-serialisable dict including ``"problem"`` and ``"schema"``."""
+        """JSON-serialisable dict of the instance.
+
+        Returns
+        -------
+        dict
+            The instance's JSON, including ``"problem"`` and ``"schema"``.
+        """
 
     @classmethod
     @abc.abstractmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Problem":
-        """Inverse of ``to_json`` (ValueError naming the malformed field)."""
+        """Inverse of ``to_json``.
+
+        Parameters
+        ----------
+        data : Mapping
+            A JSON object as written by ``to_json``.
+
+        Returns
+        -------
+        Problem
+            The instance.
+
+        Raises
+        ------
+        ValueError
+            Naming the malformed field.
+        """
 
     @abc.abstractmethod
     def check(self, solution: Any) -> bool:
-        """Exact check that ``solution`` solves this instance."""
+        """Exact check that ``solution`` solves this instance.
+
+        Parameters
+        ----------
+        solution : object
+            A solution in the problem's solution format (see the problem module).
+
+        Returns
+        -------
+        bool
+            True iff ``solution`` is a YES certificate; False for a wrong but well-formed solution.
+        """
 
     @abc.abstractmethod
     def size(self) -> dict[str, int]:
-        """Size parameters used by the rules' size formulas."""
+        """Size parameters used by the rules' size formulas.
+
+        Returns
+        -------
+        dict of str to int
+            Named size quantities of the instance.
+        """
 
     def header(self) -> dict:
-        """The common JSON header ``{"problem": ..., "schema": ...}``."""
+        """The common JSON header.
+
+        Returns
+        -------
+        dict
+            ``{"problem": PROBLEM, "schema": "lsahard.<problem>/1"}``.
+        """
         return {"problem": self.PROBLEM, "schema": schema_name(self.PROBLEM)}
 
     def dumps(self) -> str:
-        """``json.dumps(self.to_json())``."""
+        """The instance as JSON text.
+
+        Returns
+        -------
+        str
+            ``json.dumps(self.to_json())``.
+        """
         return json.dumps(self.to_json())
 
 
@@ -96,7 +186,14 @@ def register_problem(cls: P) -> P:
     Returns
     -------
     type
-        ``cls`` itself (TypeError for a non-Problem, ValueError for a missing or taken name).
+        ``cls`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``cls`` is not a Problem subclass.
+    ValueError
+        If ``cls.PROBLEM`` is missing (empty) or already registered by another class.
 
     Examples
     --------
@@ -115,19 +212,62 @@ def register_problem(cls: P) -> P:
 
 
 def unregister_problem(name: str) -> type[Problem]:
-    """Remove and return the class registered as ``name`` (for plugins and tests)."""
+    """Remove and return the class registered as ``name`` (for plugins and tests).
+
+    Parameters
+    ----------
+    name : str
+        Graph-node name of a registered problem.
+
+    Returns
+    -------
+    type
+        The Problem subclass that was registered under ``name``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not registered.
+    """
     cls = problem_class(name)
     del _PROBLEMS[name]
     return cls
 
 
 def problems() -> Mapping[str, type[Problem]]:
-    """A read-only view ``{graph-node name: Problem subclass}``, in registration order."""
+    """A read-only view of the problem registry.
+
+    Returns
+    -------
+    Mapping of str to type
+        ``{graph-node name: Problem subclass}``, in registration order.
+    """
     return MappingProxyType(_PROBLEMS)
 
 
 def problem_class(name: str) -> type[Problem]:
-    """The Problem subclass registered under graph-node name ``name`` (ValueError if unknown)."""
+    """The Problem subclass registered under a graph-node name.
+
+    Parameters
+    ----------
+    name : str
+        Graph-node name, e.g. ``"cnf"`` or ``"separability"``.
+
+    Returns
+    -------
+    type
+        The registered :class:`Problem` subclass.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown.
+
+    Examples
+    --------
+    >>> problem_class("partition").__name__
+    'Partition'
+    """
     if not isinstance(name, str) or name not in _PROBLEMS:
         raise ValueError(f"problem: unknown problem name {name!r}; expected one of {sorted(_PROBLEMS)}")
     return _PROBLEMS[name]

@@ -24,17 +24,36 @@ def _identity(x: Any) -> Any:
 class Reduction:
     """One applied rule (or a composed chain of rules).
 
+    The certificate maps follow REDUCTIONS.md ("How a rule is proven"): ``forward`` maps a YES
+    certificate to a YES certificate; ``backward`` maps any target solution to a source solution.
+
     Attributes
     ----------
-    rule: rule name (module name), or ``"a+b+..."`` for a composed chain.
-    source, target: the source and the constructed target instance.
-    forward: source solution -> target solution (a YES certificate is mapped to a YES certificate).
-    backward: target solution -> source solution (any target solution yields a source solution).
-    size: actual ``target.size()``.
-    predicted_size: the rule's documented size formula evaluated on ``source.size()``.
-    steps: chain metadata, one dict per applied rule with keys ``rule``, ``source``, ``target``
+    rule : str
+        Rule name (module name), or ``"a+b+..."`` for a composed chain; non-empty.
+    source : Problem
+        The source instance.
+    target : Problem
+        The constructed target instance.
+    forward : callable
+        Source solution -> target solution (a YES certificate is mapped to a YES certificate).
+    backward : callable
+        Target solution -> source solution (any target solution yields a source solution).
+    size : dict of str to int
+        Actual ``target.size()``.
+    predicted_size : dict of str to int
+        The rule's documented size formula evaluated on ``source.size()``.
+    steps : tuple of dict, optional
+        Chain metadata, one dict per applied rule with keys ``rule``, ``source``, ``target``
         (problem names), ``source_size``, ``target_size``, ``predicted_size``.  Filled in
         automatically for a single rule.
+
+    Raises
+    ------
+    ValueError
+        If ``rule`` is empty or not a string.
+    TypeError
+        If ``source``/``target`` is not a Problem or ``forward``/``backward`` is not callable.
     """
 
     rule: str
@@ -82,7 +101,26 @@ class Reduction:
         """Chain ``first`` (A -> B) and ``second`` (B -> C) into one reduction A -> C.
 
         forward = second.forward o first.forward, backward = first.backward o second.backward.
-        ``second.source`` must be ``first.target`` (the same object or an equal instance).
+
+        Parameters
+        ----------
+        first : Reduction
+            The reduction A -> B.
+        second : Reduction
+            The reduction B -> C; ``second.source`` must be ``first.target`` (the same object or an
+            equal instance).
+
+        Returns
+        -------
+        Reduction
+            The composed reduction, rule ``"<first.rule>+<second.rule>"``, with the steps of both.
+
+        Raises
+        ------
+        TypeError
+            If either argument is not a Reduction.
+        ValueError
+            If ``second.source`` is not ``first.target``.
         """
         if not isinstance(first, Reduction) or not isinstance(second, Reduction):
             raise TypeError("compose: expected two Reduction objects")
@@ -105,7 +143,18 @@ class Reduction:
 
     @staticmethod
     def identity(instance: Problem) -> "Reduction":
-        """The empty chain on ``instance`` (source = target, identity maps)."""
+        """The empty chain on ``instance`` (source = target, identity maps).
+
+        Parameters
+        ----------
+        instance : Problem
+            The instance.
+
+        Returns
+        -------
+        Reduction
+            Rule ``"identity"``, with ``forward`` and ``backward`` the identity.
+        """
         return Reduction(
             rule="identity",
             source=instance,
@@ -127,7 +176,14 @@ class Reduction:
         )
 
     def chain_json(self) -> dict:
-        """Chain metadata (written to ``chain.json`` by ``lsahard reduce``)."""
+        """Chain metadata (written to ``chain.json`` by ``lsahard reduce``).
+
+        Returns
+        -------
+        dict
+            Schema ``"lsahard.chain/1"``: rule, source and target names, the list of rules, the steps,
+            source and target sizes and ``size_matches``.
+        """
         return {
             "schema": "lsahard.chain/1",
             "rule": self.rule,

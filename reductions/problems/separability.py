@@ -39,7 +39,23 @@ Point = tuple[Fraction, ...]
 
 
 def fraction_json(x: Fraction) -> int | str:
-    """An exact JSON value of a rational: an int if integral, else the string "p/q"."""
+    """An exact JSON value of a rational.
+
+    Parameters
+    ----------
+    x : Fraction
+        The value (anything ``Fraction`` accepts).
+
+    Returns
+    -------
+    int or str
+        An int if integral, else the string ``"p/q"``.
+
+    Examples
+    --------
+    >>> fraction_json(Fraction(3, 4)), fraction_json(2)
+    ('3/4', 2)
+    """
     x = Fraction(x)
     return int(x) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
 
@@ -63,7 +79,30 @@ def _points(pts: Any, name: str, dim: int | None) -> tuple[tuple[Point, ...], in
 @register_problem
 @dataclass(frozen=True)
 class Separability(Problem):
-    """Two-plane separability of inside points P from outside points Q."""
+    """Two-plane separability of inside points P from outside points Q.
+
+    REDUCTIONS.md "Problems" (2-plane separability); the target of constructions 2 and 3 and the
+    source of construction 6.  With margin 1: ``p.w_i >= g_i + 1`` and ``q.w_i <= g_i - 1``
+    (MATH.md section 5).
+
+    Attributes
+    ----------
+    inside : iterable of iterable
+        Inside points P, shape (``abs(P)``, dim); rational coordinates (int, float read exactly,
+        Fraction or ``"p/q"`` strings) within :data:`reductions.problems.values.MAX_COORDINATE`.
+    outside : iterable of iterable
+        Outside points Q, shape (``abs(Q)``, dim).
+    dim : int or None
+        Dimension, >= 1; optional when there is at least one point.
+
+    Raises
+    ------
+    TypeError
+        For point lists that are not lists.
+    ValueError
+        For an invalid ``dim``, points of differing dimension, no points and no ``dim``, or a
+        coordinate out of range.
+    """
 
     inside: tuple[Point, ...]
     outside: tuple[Point, ...]
@@ -95,11 +134,24 @@ class Separability(Problem):
         return self.dim
 
     def size(self) -> dict[str, int]:
+        """Size parameters.
+
+        Returns
+        -------
+        dict of str to int
+            ``dim``, ``n_inside`` and ``n_outside``.
+        """
         return {"dim": self.dimension, "n_inside": len(self.inside), "n_outside": len(self.outside)}
 
     # -- numeric views -----------------------------------------------------------------------
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """(P, Q) as float64 arrays of shapes (|P|, dim), (|Q|, dim)."""
+        """(P, Q) as float64 arrays of shapes (``abs(P)``, dim), (``abs(Q)``, dim).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            The inside and the outside points.
+        """
         P = np.array([[float(c) for c in p] for p in self.inside], dtype=float).reshape(-1, self.dimension)
         Q = np.array([[float(c) for c in q] for q in self.outside], dtype=float).reshape(-1, self.dimension)
         return P, Q
@@ -107,12 +159,36 @@ class Separability(Problem):
     def integer_scale(self) -> int:
         """Smallest positive integer L with L * (every coordinate) integral.
 
-        Scaling all points by L > 0 keeps the answer (w_i unchanged, g_i scaled by L)."""
+        Scaling all points by L > 0 keeps the answer (w_i unchanged, g_i scaled by L).
+
+        Returns
+        -------
+        int
+            The lcm of all coordinate denominators.
+        """
         return lcm(1, *(c.denominator for pts in (self.inside, self.outside) for p in pts for c in p))
 
     # -- checking ----------------------------------------------------------------------------
     def normalize_solution(self, solution: Any) -> tuple[Point, Fraction, Point, Fraction]:
-        """``solution`` as exact (w1, g1, w2, g2)."""
+        """``solution`` as exact (w1, g1, w2, g2).
+
+        Parameters
+        ----------
+        solution : tuple or dict
+            ``(w1, g1, w2, g2)`` or a dict with these keys.
+
+        Returns
+        -------
+        tuple
+            ``(w1, g1, w2, g2)`` with Fraction entries.
+
+        Raises
+        ------
+        TypeError
+            For a solution of another type.
+        ValueError
+            For missing keys, a wrong number of entries or a wrong length of ``w_i``.
+        """
         if isinstance(solution, Mapping):
             try:
                 parts = [solution[k] for k in ("w1", "g1", "w2", "g2")]
@@ -138,7 +214,33 @@ class Separability(Problem):
         return sum((a * b for a, b in zip(p, w)), Fraction(0))
 
     def check(self, solution: Any) -> bool:
-        """Exact: p.w_i > g_i for all p in P, i = 1, 2; q.w_1 < g_1 or q.w_2 < g_2 for all q in Q."""
+        """Exact: p.w_i > g_i for all p in P, i = 1, 2; q.w_1 < g_1 or q.w_2 < g_2 for all q in Q.
+
+        Parameters
+        ----------
+        solution : tuple or dict
+            ``(w1, g1, w2, g2)`` (w_i sequences of length dim, g_i numbers) or a dict with keys "w1",
+            "g1", "w2", "g2"; numbers may be int, float (exact binary value), Fraction or strings such
+            as "3/4".
+
+        Returns
+        -------
+        bool
+            True iff the two planes ``x.w_i = g_i`` separate P from Q.
+
+        Raises
+        ------
+        TypeError
+            For a malformed solution (see :meth:`normalize_solution`).
+        ValueError
+            For a malformed solution (see :meth:`normalize_solution`).
+
+        Examples
+        --------
+        >>> s = Separability(inside=[[0, 0]], outside=[[2, 0], [-2, 0]])
+        >>> s.check(((1, 0), -1, (-1, 0), -1)), s.check(((1, 0), -1, (1, 0), -1))
+        (True, False)
+        """
         w1, g1, w2, g2 = self.normalize_solution(solution)
         for p in self.inside:
             if not (self._dot(p, w1) > g1 and self._dot(p, w2) > g2):
@@ -149,12 +251,30 @@ class Separability(Problem):
         return True
 
     def cut_by(self, solution: Any) -> list[tuple[bool, bool]]:
-        """For every outside point: (cut off by plane 1, cut off by plane 2), exactly."""
+        """For every outside point: (cut off by plane 1, cut off by plane 2), exactly.
+
+        Parameters
+        ----------
+        solution : tuple or dict
+            ``(w1, g1, w2, g2)`` as for :meth:`check`.
+
+        Returns
+        -------
+        list of tuple of bool
+            One pair per outside point.
+        """
         w1, g1, w2, g2 = self.normalize_solution(solution)
         return [(self._dot(q, w1) < g1, self._dot(q, w2) < g2) for q in self.outside]
 
     # -- JSON --------------------------------------------------------------------------------
     def to_json(self) -> dict:
+        """JSON form with exact coordinates (ints or ``"p/q"`` strings).
+
+        Returns
+        -------
+        dict
+            The instance's JSON.
+        """
         return {
             **self.header(),
             "dim": self.dim,
@@ -164,6 +284,23 @@ class Separability(Problem):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Separability":
+        """Inverse of :meth:`to_json`.
+
+        Parameters
+        ----------
+        data : Mapping
+            The JSON object.
+
+        Returns
+        -------
+        Separability
+            The instance.
+
+        Raises
+        ------
+        ValueError
+            For a wrong header or a missing ``inside``/``outside`` key.
+        """
         check_header(data, cls.PROBLEM)
         for key in ("inside", "outside"):
             if key not in data:

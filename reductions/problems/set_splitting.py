@@ -30,7 +30,26 @@ __all__ = ["SetSplitting"]
 @register_problem
 @dataclass(frozen=True)
 class SetSplitting(Problem):
-    """Set splitting: 2-colour the ground set so that no subset is monochromatic."""
+    """Set splitting: 2-colour the ground set so that no subset is monochromatic.
+
+    REDUCTIONS.md "Problems" (hypergraph 2-colouring); the source of construction 3
+    (Blum-Rivest).
+
+    Attributes
+    ----------
+    n : int
+        Size of the ground set {0, ..., n-1}, >= 0.
+    subsets : iterable of iterable of int
+        Non-empty subsets of 0-based elements without repeated elements.
+
+    Raises
+    ------
+    TypeError
+        For a non-integer ``n`` or malformed subset lists.
+    ValueError
+        For a negative ``n``, an element out of range or not an integer, an empty subset or a
+        repeated element.
+    """
 
     n: int
     subsets: tuple[tuple[int, ...], ...]
@@ -66,6 +85,13 @@ class SetSplitting(Problem):
         object.__setattr__(self, "subsets", tuple(out))
 
     def size(self) -> dict[str, int]:
+        """Size parameters.
+
+        Returns
+        -------
+        dict of str to int
+            ``n``, ``n_subsets``, ``total_size`` (sum of subset sizes) and ``max_subset``.
+        """
         return {
             "n": self.n,
             "n_subsets": len(self.subsets),
@@ -74,22 +100,76 @@ class SetSplitting(Problem):
         }
 
     def check(self, solution: Any) -> bool:
-        """Exact: every subset meets both sides."""
+        """Exact: every subset meets both sides.
+
+        Parameters
+        ----------
+        solution : sequence
+            ``n`` sides in {0, 1} (element t is in S_1 iff ``side[t] == 0``); bools accepted.
+
+        Returns
+        -------
+        bool
+            True iff no subset is monochromatic.
+
+        Raises
+        ------
+        TypeError
+            For a non-sequence or non-boolean entries.
+        ValueError
+            For a wrong length or a side other than 0/1.
+
+        Examples
+        --------
+        >>> s = SetSplitting(n=3, subsets=((0, 1), (1, 2)))
+        >>> s.check((0, 1, 0)), s.check((0, 0, 1))
+        (True, False)
+        """
         side = as_bool_tuple(solution, self.n)
         return all(len({side[e] for e in s}) == 2 for s in self.subsets)
 
     def incidence(self) -> np.ndarray:
-        """(n_subsets, n) 0/1 incidence matrix."""
+        """Incidence matrix, shape (n_subsets, n).
+
+        Returns
+        -------
+        numpy.ndarray
+            0/1 int64 matrix with entry 1 iff the element lies in the subset.
+        """
         M = np.zeros((len(self.subsets), self.n), dtype=np.int64)
         for si, s in enumerate(self.subsets):
             M[si, list(s)] = 1
         return M
 
     def to_json(self) -> dict:
+        """JSON form ``{"problem", "schema", "n", "subsets"}``.
+
+        Returns
+        -------
+        dict
+            The instance's JSON.
+        """
         return {**self.header(), "n": self.n, "subsets": [list(s) for s in self.subsets]}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "SetSplitting":
+        """Inverse of :meth:`to_json`.
+
+        Parameters
+        ----------
+        data : Mapping
+            The JSON object.
+
+        Returns
+        -------
+        SetSplitting
+            The instance.
+
+        Raises
+        ------
+        ValueError
+            For a wrong header or a missing ``n``/``subsets`` key.
+        """
         check_header(data, cls.PROBLEM)
         for key in ("n", "subsets"):
             if key not in data:

@@ -30,7 +30,14 @@ def as_fraction(x: Any, name: str = "value") -> Fraction:
     Returns
     -------
     Fraction
-        TypeError for bool and non-numbers, ValueError for non-finite floats or unreadable strings.
+        The exact value.
+
+    Raises
+    ------
+    TypeError
+        For bool and non-numbers.
+    ValueError
+        For non-finite floats or unreadable strings.
 
     Examples
     --------
@@ -55,7 +62,19 @@ def as_fraction(x: Any, name: str = "value") -> Fraction:
 
 
 def as_points(rows: Iterable[Iterable[Any]], name: str = "points") -> tuple[tuple[Fraction, ...], ...]:
-    """Exact points: every row a tuple of :func:`as_fraction` values (``name`` in error messages).
+    """Exact points: every row a tuple of :func:`as_fraction` values.
+
+    Parameters
+    ----------
+    rows : iterable of iterable
+        The points, one row of coordinates each (shape (n_points, dim)).
+    name : str
+        The argument name used in error messages.
+
+    Returns
+    -------
+    tuple of tuple of Fraction
+        The points, exactly.
 
     Examples
     --------
@@ -65,7 +84,7 @@ def as_points(rows: Iterable[Iterable[Any]], name: str = "points") -> tuple[tupl
     return tuple(tuple(as_fraction(c, f"{name}[{i}]") for c in row) for i, row in enumerate(rows))
 
 
-#: largest |numerator| / denominator accepted for a point coordinate (separability, bm_program):
+#: largest ``abs(numerator)`` / denominator accepted for a point coordinate (separability, bm_program):
 #: the deciders and the LSA export work in float64 with 1e-9 tolerances, so coordinates far
 #: outside this range cannot be solved meaningfully (1e300 gave HiGHS "Model error" and
 #: OverflowError tracebacks).
@@ -73,7 +92,25 @@ MAX_COORDINATE = 10**12
 
 
 def check_coordinate(x: Fraction, name: str) -> Fraction:
-    """ValueError unless |x| <= MAX_COORDINATE and its denominator <= MAX_COORDINATE."""
+    """Check that a point coordinate is within the accepted range.
+
+    Parameters
+    ----------
+    x : Fraction
+        The coordinate.
+    name : str
+        The argument name used in error messages.
+
+    Returns
+    -------
+    Fraction
+        ``x`` itself.
+
+    Raises
+    ------
+    ValueError
+        Unless ``abs(x) <= MAX_COORDINATE`` and its denominator ``<= MAX_COORDINATE``.
+    """
     if abs(x) > MAX_COORDINATE or x.denominator > MAX_COORDINATE:
         text = str(x) if len(str(x)) <= 40 else str(x)[:37] + "..."
         raise ValueError(f"{name}: coordinate {text} out of range (|x| and its denominator must be <= 1e12)")
@@ -95,8 +132,14 @@ def as_bool_tuple(solution: Any, n: int, name: str = "solution") -> tuple[bool, 
     Returns
     -------
     tuple of bool
-        TypeError for a non-sequence or non-boolean entries, ValueError for a wrong length or an
-        integer other than 0/1.
+        The truth values.
+
+    Raises
+    ------
+    TypeError
+        For a non-sequence or non-boolean entries.
+    ValueError
+        For a wrong length or an integer other than 0/1.
 
     Examples
     --------
@@ -126,6 +169,21 @@ def to_jsonable(x: Any) -> Any:
 
     Tuples and arrays become lists, Fractions an int or ``"p/q"``, numpy scalars Python numbers,
     dict keys strings, and an object with a ``to_json`` method (a problem instance) its JSON.
+
+    Parameters
+    ----------
+    x : object
+        The value to convert.
+
+    Returns
+    -------
+    object
+        A value made of None, bool, str, int, float, list and dict.
+
+    Raises
+    ------
+    TypeError
+        For a value of any other type.
 
     Examples
     --------

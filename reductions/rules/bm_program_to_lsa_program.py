@@ -98,7 +98,37 @@ def _check_layout(layout: str) -> None:
 
 
 def lsa_dimension(m: int, k: int, n: int, layout: str = "fixed") -> int:
-    """The LSA dimension d of a layout for m inside points, k outside points, dimension n."""
+    """The LSA dimension d of a layout for m inside points, k outside points, dimension n.
+
+    ``"compact"``: ``d = k + n + 1``.  ``"fixed"``: the smallest ``d >= max(k + 2n + 2, k(n + 1), 1)``
+    with ``(d - 1) floor(d / n) >= m`` (room for the inside points in columns 1..d-1).
+
+    Parameters
+    ----------
+    m : int
+        Number of inside points, >= 0.
+    k : int
+        Number of outside points, >= 0.
+    n : int
+        Point dimension, >= 1.
+    layout : str
+        ``"fixed"`` or ``"compact"``.
+
+    Returns
+    -------
+    int
+        The dimension d.
+
+    Raises
+    ------
+    ValueError
+        For an unknown layout or counts out of range.
+
+    Examples
+    --------
+    >>> lsa_dimension(2, 2, 2), lsa_dimension(2, 2, 2, "compact")
+    (8, 5)
+    """
     _check_layout(layout)
     for name, v in (("m", m), ("k", k), ("n", n)):
         low = 1 if name == "n" else 0
@@ -118,6 +148,19 @@ class Layout:
 
     ``place(var, index)`` gives ``("b", i)`` or ``("A", r)`` (an entry of ``A[:, 0]``) for the BM
     variables ``"z1"``, ``"z2"``, ``"w1"``, ``"w2"`` (index l or t) and ``"g1"``, ``"g2"``.
+
+    Attributes
+    ----------
+    kind : str
+        ``"fixed"`` or ``"compact"``.
+    m : int
+        Number of inside points.
+    k : int
+        Number of outside points.
+    n : int
+        Point dimension.
+    d : int
+        LSA dimension (:func:`lsa_dimension`).
     """
 
     kind: str
@@ -199,7 +242,25 @@ class Layout:
 
 
 def layout_of(instance: BMProgram, layout: str = "fixed") -> Layout:
-    """The :class:`Layout` used for ``instance``."""
+    """The :class:`Layout` used for ``instance``.
+
+    Parameters
+    ----------
+    instance : BMProgram
+        The source instance.
+    layout : str
+        ``"fixed"`` or ``"compact"``.
+
+    Returns
+    -------
+    Layout
+        The index layout.
+
+    Raises
+    ------
+    ValueError
+        For an unknown layout.
+    """
     _check_layout(layout)
     m, k, n = len(instance.inside), len(instance.outside), instance.dimension
     return Layout(layout, m, k, n, lsa_dimension(m, k, n, layout))
@@ -278,6 +339,20 @@ def embed(instance: BMProgram, solution: Any, layout: str = "fixed") -> tuple[np
     The program's rows at ``(b, A)`` equal the BM constraint left-hand sides
     (``p.w_i - g_i``, ``z_i,l - q_l.w_i + g_i``) and its objective equals ``z1^T z2``; no box
     is enforced here (``forward`` moves to a basic point first).
+
+    Parameters
+    ----------
+    instance : BMProgram
+        The source instance.
+    solution : dict
+        BM point with keys ``w1``, ``g1``, ``w2``, ``g2``, ``z1``, ``z2``.
+    layout : str
+        ``"fixed"`` or ``"compact"``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        b of shape (d+1,) and A of shape (d+1, d).
     """
     sol = instance.parse_solution(solution)
     lay = layout_of(instance, layout)
@@ -342,7 +417,46 @@ def _program(instance: BMProgram, lay: Layout, layout: str) -> BilinearProgram:
 
 
 def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
-    """Build the LSA program of a :class:`BMProgram` (layout ``"fixed"`` or ``"compact"``)."""
+    """Apply the rule to one instance (paper Appendix C.4 in spirit, MATH.md section 5; our own index layouts).
+
+    See the module docstring for the construction and its proof; the target's size is
+    ``RULE.size_formula`` evaluated on ``instance.size()`` (:func:`predicted_size`).
+
+    Parameters
+    ----------
+    instance : BMProgram
+        The source instance.
+    layout : str
+        ``"fixed"`` (default; data in fixed entries of A, every D in {0, 1}) or ``"compact"``
+        (data in the entries of D); see the module docstring.
+
+    Returns
+    -------
+    Reduction
+        The LSAProgram target with ``forward`` (source solution -> target solution) and ``backward``
+        (target solution -> source solution). ``forward`` needs a zero-objective BM solution (it moves to a basic point inside the box of
+        :func:`reductions.problems.bm_program.vertex_box`; ValueError otherwise); ``backward`` reads
+        the planes and z, splits the outside points by the smaller of ``z1_l``, ``z2_l`` and cleans up
+        exactly (margin rescaling), falling back to the raw values (which then fail ``check``) if a
+        plane does not strictly separate.  The step metadata records the layout and whether the
+        program is phi-structured.
+
+    Raises
+    ------
+    TypeError
+        If ``instance`` is not a BMProgram.>>> from reductions.problems.bm_program import BMProgram
+    >>> bm = BMProgram(inside=[[0]], outside=[[2], [-2]])
+    >>> r = reduce(bm)
+    >>> point = r.forward(bm.complete([-1], -1, [1], -1))
+    >>> r.target.d, r.target.check(point), bm.check(r.backward(point))
+    (6, True, True)
+
+    Examples
+    --------
+
+    ValueError
+        For an unknown ``layout``.
+    """
     if not isinstance(instance, BMProgram):
         raise TypeError(f"instance: expected a BMProgram, got {type(instance).__name__}")
     lay = layout_of(instance, layout)
@@ -403,5 +517,18 @@ RULE = register(Rule(
 
 
 def predicted_size(source: Any, layout: str = "fixed") -> dict[str, int]:
-    """Target size of ``reduce(source, layout=layout)``: ``RULE.size_formula`` on ``source.size()``."""
+    """Target size of ``reduce(source, layout=layout)``: ``RULE.size_formula`` on ``source.size()``.
+
+    Parameters
+    ----------
+    source : BMProgram
+        The source instance.
+    layout : str
+        ``"fixed"`` or ``"compact"``.
+
+    Returns
+    -------
+    dict of str to int
+        The predicted ``target.size()``.
+    """
     return RULE.predicted_size(source, layout=layout)

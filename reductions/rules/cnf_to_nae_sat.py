@@ -21,6 +21,38 @@ from reductions.rules.registry import Rule, register
 
 
 def reduce(instance: CNF) -> Reduction:
+    """Apply the rule to one instance (REDUCTIONS.md construction 1: add z to every clause).
+
+    See the module docstring for the construction and its proof; the target's size is
+    ``RULE.size_formula`` evaluated on ``instance.size()`` (:func:`predicted_size`).
+
+    Parameters
+    ----------
+    instance : CNF
+        The source instance.
+
+    Returns
+    -------
+    Reduction
+        The NAE-SAT target with ``forward`` (source solution -> target solution) and ``backward``
+        (target solution -> source solution).
+
+    Raises
+    ------
+    TypeError
+        If ``instance`` is not a CNF.
+
+    Examples
+    --------
+    >>> from reductions.problems.cnf import CNF
+    >>> r = reduce(CNF(n_vars=2, clauses=((1, -2), (2,))))
+    >>> r.target.clauses
+    ((1, -2, 3), (2, 3))
+    >>> r.forward((True, True)), r.target.check(r.forward((True, True)))
+    ((True, True, False), True)
+    >>> r.backward((False, False, True))
+    (True, True)
+    """
     if not isinstance(instance, CNF):
         raise TypeError(f"instance: expected a CNF, got {type(instance).__name__}")
     n = instance.n_vars

@@ -26,6 +26,37 @@ from reductions.rules.registry import Rule, register
 
 
 def reduce(instance: Coloring) -> Reduction:
+    """Apply the rule to one instance (REDUCTIONS.md construction 4: one variable per node and colour).
+
+    See the module docstring for the construction and its proof; the target's size is
+    ``RULE.size_formula`` evaluated on ``instance.size()`` (:func:`predicted_size`).
+
+    Parameters
+    ----------
+    instance : Coloring
+        The source instance.
+
+    Returns
+    -------
+    Reduction
+        The CNF target with ``forward`` (source solution -> target solution) and ``backward``
+        (target solution -> source solution).
+
+    Raises
+    ------
+    TypeError
+        If ``instance`` is not a Coloring.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from reductions.problems.coloring import Coloring
+    >>> r = reduce(Coloring(k=2, graph=nx.path_graph(2)))
+    >>> r.target.n_vars, r.target.n_clauses, r.target.check(r.forward([0, 1]))
+    (4, 6, True)
+    >>> r.backward((False, True, True, False))
+    {0: 1, 1: 0}
+    """
     if not isinstance(instance, Coloring):
         raise TypeError(f"instance: expected a Coloring, got {type(instance).__name__}")
     k = instance.k

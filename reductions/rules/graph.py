@@ -32,15 +32,40 @@ RULES: dict[str, tuple[str, str]] = registry.ENDPOINTS
 
 
 def rule_module(rule: str):
-    """The module that defines rule ``rule`` (ValueError for an unknown rule)."""
+    """The module that defines rule ``rule``.
+
+    Parameters
+    ----------
+    rule : str
+        Rule name, e.g. ``"cnf_to_nae_sat"``.
+
+    Returns
+    -------
+    module
+        The rule's module (with ``reduce``, ``RULE`` and ``predicted_size``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown rule.
+
+    Examples
+    --------
+    >>> rule_module("cnf_to_nae_sat").__name__
+    'reductions.rules.cnf_to_nae_sat'
+    """
     return registry.get(rule).module_object()
 
 
 def rules_graph() -> nx.DiGraph:
     """A fresh DiGraph of all problems (nodes) and registered rules (edges).
 
-    Node attributes: ``module``, ``cls``.  Edge attributes: ``rule``, ``module``, ``available``
-    (always True: a registered rule's module is imported)."""
+    Returns
+    -------
+    networkx.DiGraph
+        Node attributes: ``module``, ``cls``.  Edge attributes: ``rule``, ``module``,
+        ``available`` (always True: a registered rule's module is imported).
+    """
     G = nx.DiGraph()
     for name, cls in problems().items():
         G.add_node(name, module=cls.__module__, cls=cls.__name__)
@@ -55,7 +80,34 @@ def _check_name(name: str, what: str) -> None:
 
 
 def path(src: str, dst: str, via: Iterable[str] = ()) -> list[str]:
-    """Rule names along a shortest path src -> (via...) -> dst ([] when src == dst)."""
+    """Rule names along a shortest path src -> (via...) -> dst.
+
+    Parameters
+    ----------
+    src : str
+        Source problem name (a node of :func:`rules_graph`).
+    dst : str
+        Target problem name.
+    via : iterable of str
+        Problems the path must visit, in order.
+
+    Returns
+    -------
+    list of str
+        The rule names, in application order ([] when src == dst).
+
+    Raises
+    ------
+    ValueError
+        For an unknown problem name or when no path exists.
+
+    Examples
+    --------
+    >>> path("cnf", "lsa_program")
+    ['cnf_to_nae_sat', 'nae_sat_to_separability', 'separability_to_bm_program', 'bm_program_to_lsa_program']
+    >>> path("cnf", "cnf")
+    []
+    """
     _check_name(src, "source")
     _check_name(dst, "target")
     stops = [src, *via, dst]
@@ -93,7 +145,27 @@ def chain(instance: Problem | dict | str, dst: str, via: Iterable[str] = ()) -> 
     """Apply the rules of ``path(instance.PROBLEM, dst, via)`` and compose them.
 
     forward maps a source solution to a target solution through every step; backward maps a
-    target solution back through every step.  ``Reduction.identity`` when no rule is needed.
+    target solution back through every step (:meth:`Reduction.compose`).
+
+    Parameters
+    ----------
+    instance : Problem, dict or str
+        The source instance, or anything :func:`reductions.problems.loading.load_problem` reads.
+    dst : str
+        Target problem name.
+    via : iterable of str
+        Problems the path must visit, in order.
+
+    Returns
+    -------
+    Reduction
+        The composed reduction; ``Reduction.identity`` when no rule is needed.
+
+    Raises
+    ------
+    ValueError
+        For an unknown problem, no path, or a step whose predicted target has more than
+        :data:`MAX_TARGET_ENTRIES` dense entries (the instance is too large).
 
     Examples
     --------
@@ -122,7 +194,18 @@ def chain(instance: Problem | dict | str, dst: str, via: Iterable[str] = ()) -> 
 
 
 def format_graph(G: nx.DiGraph | None = None) -> str:
-    """Text rendering: one line per rule, ``src --rule--> dst`` (plus [missing] if not on disk)."""
+    """Text rendering: one line per rule, ``src --rule--> dst`` (plus [missing] if not on disk).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph or None
+        The graph (default: :func:`rules_graph`).
+
+    Returns
+    -------
+    str
+        A ``problems:`` line, a ``rules:`` line and one line per edge.
+    """
     G = rules_graph() if G is None else G
     lines = [f"problems: {', '.join(G.nodes)}", "rules:"]
     for u, v, data in G.edges(data=True):

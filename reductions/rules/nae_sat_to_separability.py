@@ -43,12 +43,54 @@ from reductions.rules.registry import Rule, register
 
 
 def scale(instance: NAESAT) -> tuple[int, int]:
-    """(L, K): L = lcm of the clause widths (1 without clauses), K = largest width."""
+    """The scale (L, K) of the construction.
+
+    Parameters
+    ----------
+    instance : NAESAT
+        The source instance.
+
+    Returns
+    -------
+    tuple of int
+        L = lcm of the clause widths (1 without clauses), K = largest width (0 without clauses).
+    """
     widths = instance.widths()
     return lcm(1, *widths), max(widths, default=0)
 
 
 def reduce(instance: NAESAT) -> Reduction:
+    """Apply the rule to one instance (REDUCTIONS.md construction 2, our own).
+
+    See the module docstring for the construction and its proof; the target's size is
+    ``RULE.size_formula`` evaluated on ``instance.size()`` (:func:`predicted_size`).
+
+    Parameters
+    ----------
+    instance : NAESAT
+        The source instance.
+
+    Returns
+    -------
+    Reduction
+        The Separability target with ``forward`` (source solution -> target solution) and ``backward``
+        (target solution -> source solution).
+
+    Raises
+    ------
+    TypeError
+        If ``instance`` is not a NAESAT.
+
+    Examples
+    --------
+    >>> from reductions.problems.nae_sat import NAESAT
+    >>> r = reduce(NAESAT(n_vars=3, clauses=((1, 2, 3),)))
+    >>> r.target.size()
+    {'dim': 3, 'n_inside': 2, 'n_outside': 6}
+    >>> planes = r.forward((True, False, False))
+    >>> r.target.check(planes), r.backward(planes)
+    (True, (True, False, False))
+    """
     if not isinstance(instance, NAESAT):
         raise TypeError(f"instance: expected a NAESAT, got {type(instance).__name__}")
     n = instance.n_vars

@@ -27,11 +27,57 @@ from reductions.rules.registry import Rule, register
 
 
 def literal_element(lit: int) -> int:
-    """0-based ground-set element of a DIMACS literal."""
+    """0-based ground-set element of a DIMACS literal.
+
+    Parameters
+    ----------
+    lit : int
+        Non-zero DIMACS literal.
+
+    Returns
+    -------
+    int
+        ``2(i-1)`` for x_i, ``2(i-1)+1`` for not x_i.
+
+    Examples
+    --------
+    >>> literal_element(1), literal_element(-1)
+    (0, 1)
+    """
     return 2 * (abs(lit) - 1) + (0 if lit > 0 else 1)
 
 
 def reduce(instance: NAESAT) -> Reduction:
+    """Apply the rule to one instance (Garey-Johnson SP4: literals as elements, clauses and complementary pairs as subsets).
+
+    See the module docstring for the construction and its proof; the target's size is
+    ``RULE.size_formula`` evaluated on ``instance.size()`` (:func:`predicted_size`).
+
+    Parameters
+    ----------
+    instance : NAESAT
+        The source instance.
+
+    Returns
+    -------
+    Reduction
+        The SetSplitting target with ``forward`` (source solution -> target solution) and ``backward``
+        (target solution -> source solution).
+
+    Raises
+    ------
+    TypeError
+        If ``instance`` is not a NAESAT.
+
+    Examples
+    --------
+    >>> from reductions.problems.nae_sat import NAESAT
+    >>> r = reduce(NAESAT(n_vars=2, clauses=((1, -2),)))
+    >>> r.target.subsets
+    ((0, 3), (0, 1), (2, 3))
+    >>> r.forward((True, True)), r.backward((0, 1, 0, 1))
+    ((0, 1, 0, 1), (True, True))
+    """
     if not isinstance(instance, NAESAT):
         raise TypeError(f"instance: expected a NAESAT, got {type(instance).__name__}")
     n = instance.n_vars

@@ -74,7 +74,40 @@ def _program(instance: Partition, box: int | None) -> BilinearProgram:
 
 
 def reduce(instance: Partition, box: int | None = 2) -> Reduction:
-    """Build the LSA program of a :class:`reductions.problems.partition.Partition` instance."""
+    """Apply the rule to one instance (REDUCTIONS.md construction 5, our own: gauge, copy, sign and balance rows in column 0).
+
+    See the module docstring for the construction and its proof; the target's size is
+    ``RULE.size_formula`` evaluated on ``instance.size()`` (:func:`predicted_size`).
+
+    Parameters
+    ----------
+    instance : Partition
+        The source instance.
+    box : int or None
+        Box ``[-box, box]`` on the 2(n+1) used entries (int >= 1, default 2); None leaves them
+        free.
+
+    Returns
+    -------
+    Reduction
+        The LSAProgram target with ``forward`` (source solution -> target solution) and ``backward``
+        (target solution -> source solution). The program has d = n.
+
+    Raises
+    ------
+    TypeError
+        If ``instance`` is not a Partition.>>> from reductions.problems.partition import Partition
+    >>> r = reduce(Partition(values=(1, 1)))
+    >>> point = r.forward((1, -1))
+    >>> r.target.d, r.target.check(point), r.backward(point)
+    (2, True, (1, -1))
+
+    Examples
+    --------
+
+    ValueError
+        For a ``box`` that is not an int >= 1 or None.
+    """
     if not isinstance(instance, Partition):
         raise TypeError(f"instance: expected a Partition instance, got {type(instance).__name__}")
     if box is not None and (isinstance(box, bool) or not isinstance(box, int) or box < 1):
@@ -132,5 +165,18 @@ RULE = register(Rule(
 
 
 def predicted_size(source: Any, box: int | None = 2) -> dict[str, int]:
-    """Target size of ``reduce(source, box=box)``: ``RULE.size_formula`` on ``source.size()``."""
+    """Target size of ``reduce(source, box=box)``: ``RULE.size_formula`` on ``source.size()``.
+
+    Parameters
+    ----------
+    source : Partition
+        The source instance.
+    box : int or None
+        The box of :func:`reduce`.
+
+    Returns
+    -------
+    dict of str to int
+        The predicted ``target.size()``.
+    """
     return RULE.predicted_size(source, box=box)

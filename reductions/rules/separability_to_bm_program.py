@@ -30,7 +30,35 @@ __all__ = ["RULE", "predicted_size", "reduce"]
 
 
 def reduce(instance: Separability) -> Reduction:
-    """Build the BM program of a :class:`reductions.problems.separability.Separability` instance."""
+    """Apply the rule to one instance (Bennett-Mangasarian: the same point sets, margin 1).
+
+    See the module docstring for the construction and its proof; the target's size is
+    ``RULE.size_formula`` evaluated on ``instance.size()`` (:func:`predicted_size`).
+
+    Parameters
+    ----------
+    instance : Separability
+        The source instance.
+
+    Returns
+    -------
+    Reduction
+        The BMProgram target with ``forward`` (source solution -> target solution) and ``backward``
+        (target solution -> source solution).
+
+    Raises
+    ------
+    TypeError
+        If ``instance`` is not a Separability.
+
+    Examples
+    --------
+    >>> from reductions.problems.separability import Separability
+    >>> r = reduce(Separability(inside=[[0]], outside=[[2], [-2]]))
+    >>> bm_point = r.forward(((-1,), -1, (1,), -1))
+    >>> r.target.check(bm_point), r.source.check(r.backward(bm_point))
+    (True, True)
+    """
     if not isinstance(instance, Separability):
         raise TypeError(f"instance: expected a Separability instance, got {type(instance).__name__}")
     target = BMProgram(inside=instance.inside, outside=instance.outside, dim=instance.dim)

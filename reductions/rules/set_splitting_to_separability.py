@@ -27,6 +27,35 @@ from reductions.rules.registry import Rule, register
 
 
 def reduce(instance: SetSplitting) -> Reduction:
+    """Apply the rule to one instance (REDUCTIONS.md construction 3, Blum-Rivest).
+
+    See the module docstring for the construction and its proof; the target's size is
+    ``RULE.size_formula`` evaluated on ``instance.size()`` (:func:`predicted_size`).
+
+    Parameters
+    ----------
+    instance : SetSplitting
+        The source instance.
+
+    Returns
+    -------
+    Reduction
+        The Separability target with ``forward`` (source solution -> target solution) and ``backward``
+        (target solution -> source solution).
+
+    Raises
+    ------
+    TypeError
+        If ``instance`` is not a SetSplitting.
+
+    Examples
+    --------
+    >>> from reductions.problems.set_splitting import SetSplitting
+    >>> r = reduce(SetSplitting(n=2, subsets=((0, 1),)))
+    >>> planes = r.forward((0, 1))
+    >>> r.target.check(planes), r.backward(planes)
+    (True, (0, 1))
+    """
     if not isinstance(instance, SetSplitting):
         raise TypeError(f"instance: expected a SetSplitting, got {type(instance).__name__}")
     n = instance.n

@@ -46,7 +46,13 @@ SOLVER_NAMES = registry.names()
 
 
 def available_solvers() -> dict[str, bool]:
-    """``{name: installed}`` for every name in :data:`SOLVER_NAMES`."""
+    """Which solvers are installed.
+
+    Returns
+    -------
+    dict of str to bool
+        ``{name: installed}`` for every name in :data:`SOLVER_NAMES`.
+    """
     return {n: registry.get(n).installed() for n in SOLVER_NAMES}
 
 
@@ -64,6 +70,18 @@ def estimate_bytes(program: BilinearProgram, solver: str) -> int:
     Every solver holds a few dense vectors over the ``(d+1)^2`` entries (bounds, point:
     ``64 (d+1)^2`` bytes), plus what its registered memory model says
     (:data:`recovery.programs.solvers.registry.MEMORY_MODELS`).
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program.
+    solver : str
+        A solver name.
+
+    Returns
+    -------
+    int
+        Estimated bytes.
     """
     n = (program.d + 1) ** 2
     free = n - len(program.fixed_values())
@@ -127,16 +145,25 @@ def solve(program: BilinearProgram, solver: str = "scip", time_limit: float = 60
     -------
     SolveResult
         Status, the clipped verified point, and the decision answer with what proves it
-        (:func:`recovery.programs.solvers.answer.program_answer`).  Solver failures are reported as status
-        ``error`` with a log, not raised; bad arguments raise ValueError/TypeError.
+        (:func:`recovery.programs.solvers.answer.program_answer`).  Solver failures are reported as
+        status ``error`` with a log, not raised.
+
+    Raises
+    ------
+    TypeError
+        For a program that is not a BilinearProgram or arguments of the wrong type.
+    ValueError
+        For an unknown solver, a non-positive or non-finite ``time_limit``, a negative ``seed``, or
+        a program that needs more than ``max_bytes``.
 
     Examples
     --------
     >>> from recovery.programs.program import ProgramBuilder
-    >>> pb = ProgramBuilder(1)
+    >>> pb = ProgramBuilder(1).fix("A[0,0]", 1)
     >>> _ = pb.add_row(0, [(0, 0, 1)], "==", 2)
-    >>> solve(pb.build(), "lm", time_limit=10).status
-    'feasible'
+    >>> res = solve(pb.build(), "highs-milp", time_limit=10)
+    >>> res.status, res.b.tolist()
+    ('feasible', [2.0, 0.0])
     """
     time_limit, seed = _check_solve_args(program, solver, time_limit, seed, max_bytes)
     t0 = time.perf_counter()
