@@ -20,21 +20,31 @@ import json  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from typing import Any, Callable, Sequence  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 from recovery.lsa.optimum import closed_form_optimum  # noqa: E402
 from recovery.lsa.population import factorised_quadratic, monte_carlo_quadratic, population_quadratic  # noqa: E402
-from recovery.lsa.prompts import BernoulliInit, DirichletPrior, UniformBinaryPrior, UniformInit, sample_prompts  # noqa: E402
+from recovery.lsa.prompts import (  # noqa: E402
+    BernoulliInit,
+    DirichletPrior,
+    InitialLaw,
+    KernelPrior,
+    UniformBinaryPrior,
+    UniformInit,
+    sample_prompts,
+)
 
 
-def bench_sampler(repeats: int = 3) -> list[dict]:
+def bench_sampler(repeats: int = 3) -> list[dict[str, Any]]:
     out = []
-    for name, prior, init, (B, d, n) in [
+    settings: list[tuple[str, KernelPrior, InitialLaw, tuple[int, int, int]]] = [
         ("binary uniform prior, iid p=0.3", UniformBinaryPrior(), BernoulliInit(0.3), (10000, 10, 100)),
         ("binary uniform prior, iid p=0.3", UniformBinaryPrior(), BernoulliInit(0.3), (50000, 2, 100)),
         ("Dirichlet S=4 alpha=0.5, uniform init", DirichletPrior(4, 0.5), UniformInit(), (10000, 10, 100)),
-    ]:
+    ]
+    for name, prior, init, (B, d, n) in settings:
         sample_prompts(100, d, n, prior=prior, init=init, rng=0)  # warm-up
         best, best_cpu = np.inf, np.inf
         for r in range(repeats):
@@ -60,7 +70,7 @@ print(time.perf_counter() - t, time.process_time() - c)
 """
 
 
-def bench_population(ds: list[int], n: int, rational_cap: float) -> list[dict]:
+def bench_population(ds: Sequence[int], n: int, rational_cap: float) -> list[dict[str, Any]]:
     out = []
     for d in ds:
         population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(0.3))  # warm caches
@@ -70,7 +80,7 @@ def bench_population(ds: list[int], n: int, rational_cap: float) -> list[dict]:
             population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(0.3))
             best = min(best, time.perf_counter() - t)
             best_cpu = min(best_cpu, time.process_time() - c)
-        row: dict = {"d": d, "n": n, "dm": d * (d + 1) * (d + 2) // 2, "float_seconds": best,
+        row: dict[str, Any] = {"d": d, "n": n, "dm": d * (d + 1) * (d + 2) // 2, "float_seconds": best,
                      "float_cpu_seconds": best_cpu}
         try:
             r = subprocess.run(
@@ -91,7 +101,7 @@ def bench_population(ds: list[int], n: int, rational_cap: float) -> list[dict]:
     return out
 
 
-def bench_monte_carlo(d: int, n: int, sizes: list[int], target: float) -> dict:
+def bench_monte_carlo(d: int, n: int, sizes: Sequence[int], target: float) -> dict[str, Any]:
     exact = population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(0.3))
     rows = []
     for B in sizes:
@@ -110,11 +120,11 @@ def bench_monte_carlo(d: int, n: int, sizes: list[int], target: float) -> dict:
             "seconds_needed_extrapolated": last["seconds"] * B_needed / last["B"]}
 
 
-def bench_factorised(ds: list[int]) -> dict:
+def bench_factorised(ds: Sequence[int]) -> dict[str, Any]:
     """Kernel-conditioned H (ours) vs the paper's factorised E[xx^T] kron E[gg^T]: which one the data obey."""
-    args = dict(prior=UniformBinaryPrior(), init=BernoulliInit(0.3))
-    cond, fact = population_quadratic(2, 3, **args), factorised_quadratic(2, 3, **args)
-    est, se = monte_carlo_quadratic(2, 3, num_prompts=60000, rng=7, **args)
+    prior, init = UniformBinaryPrior(), BernoulliInit(0.3)
+    cond, fact = population_quadratic(2, 3, prior=prior, init=init), factorised_quadratic(2, 3, prior=prior, init=init)
+    est, se = monte_carlo_quadratic(2, 3, num_prompts=60000, rng=7, prior=prior, init=init)
     z = {"d": 2, "n": 3, "B": 60000,
          "max_z_conditional_H": float((abs(est.H - cond.H) / se.H).max()),
          "max_z_conditional_h": float((abs(est.h - cond.h) / se.h).max()),
@@ -122,14 +132,14 @@ def bench_factorised(ds: list[int]) -> dict:
          "max_z_factorised_h": float((abs(est.h - fact.h) / se.h).max())}
     rows = []
     for d in ds:
-        cond, fact = population_quadratic(d, 100, **args), factorised_quadratic(d, 100, **args)
+        cond, fact = population_quadratic(d, 100, prior=prior, init=init), factorised_quadratic(d, 100, prior=prior, init=init)
         Xc, Xf = closed_form_optimum(cond).X_star, closed_form_optimum(fact).X_star
         rows.append({"d": d, "n": 100, "rel_diff_H": float(abs(fact.H - cond.H).max() / abs(cond.H).max()),
                      "ftilde_at_X_cond": float(cond.ftilde(Xc)), "ftilde_at_X_fact": float(cond.ftilde(Xf))})
     return {"z_scores": z, "optima": rows}
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.perf.bench_core", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
     ap.add_argument("--rational-cap", type=float, default=300.0, help="seconds per rational run (default 300)")
@@ -139,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     ds = [2, 6] if args.quick else [2, 6, 10, 12]
     want = set(args.only or ["sampler", "population", "monte_carlo", "factorised"])
-    jobs = {
+    jobs: dict[str, Callable[[], Any]] = {
         "sampler": lambda: bench_sampler(),
         "population": lambda: bench_population(ds, 100, args.rational_cap),
         "monte_carlo": lambda: bench_monte_carlo(10, 100, [500, 2000] if args.quick else [2000, 8000], 1e-3),

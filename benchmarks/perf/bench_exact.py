@@ -33,7 +33,7 @@ import subprocess
 import sys
 import time
 from fractions import Fraction
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -78,27 +78,29 @@ def _quad(d: int, exact: bool, engine: str) -> Any:
     return _quadratic(d, N_CONTEXT, UniformBinaryPrior(), init, exact, False, engine=engine)
 
 
-def _optimum_old(d: int) -> tuple[list, Fraction]:
+def _optimum_old(d: int) -> tuple[list[Fraction], Fraction]:
     q = _quad(d, True, "reference")
     X, _ = _exact_solve_pd_reference(q.H, q.h)
     np.linalg.eigvalsh(np.asarray(q.H, dtype=np.float64))  # the old path also reported min eig
     return X, q.c - q.h.dot(np.array(X, dtype=object))
 
 
-def _optimum_new(d: int) -> tuple[list, Fraction]:
+def _optimum_new(d: int) -> tuple[list[Fraction], Fraction]:
     q = _quad(d, True, "fast")
     opt = closed_form_optimum(q)
+    if opt.X_star_exact is None or opt.ftilde_star_exact is None:
+        raise ValueError("closed_form_optimum of an exact quadratic returned no exact X* / ftilde*")
     return list(opt.X_star_exact), opt.ftilde_star_exact
 
 
-def run(sizes: dict, skip_old: bool = False) -> list[dict]:
+def run(sizes: Mapping[str, Sequence[int]], skip_old: bool = False) -> list[dict[str, Any]]:
     """Measure every row of the module docstring; returns one dict per (task, d)."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
 
     def row(task: str, d: int, new: Callable[[], Any], old: Callable[[], Any] | None,
             same: Callable[[Any, Any], bool], repeat: int = 1) -> None:
         t_new, c_new, r_new = _timed(new, repeat)
-        rec: dict = {"task": task, "d": d, "new_s": t_new, "old_s": None, "ratio": None, "agree": None,
+        rec: dict[str, Any] = {"task": task, "d": d, "new_s": t_new, "old_s": None, "ratio": None, "agree": None,
                      "new_cpu_s": c_new, "old_cpu_s": None, "cpu_ratio": None}
         if old is not None and not skip_old:
             t_old, c_old, r_old = _timed(old, repeat)
@@ -140,7 +142,7 @@ def _header() -> str:
             f"{'CPU o/n':>8}  same result")
 
 
-def _fmt(r: dict) -> str:
+def _fmt(r: Mapping[str, Any]) -> str:
     def num(v: Any, spec: str, suffix: str = "") -> str:
         return "-" if v is None else f"{v:{spec}}{suffix}"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -37,9 +37,9 @@ def _realizable(prob: OptimumProblem) -> tuple[bool, Any]:
     return ok, {"b": [float(v) for v in b], "A": [[float(v) for v in row] for row in A]}
 
 
-def _report(prob: OptimumProblem, realizable: bool, realization: Any, exact_strings: bool) -> dict:
+def _report(prob: OptimumProblem, realizable: bool, realization: Any, exact_strings: bool) -> dict[str, Any]:
     quad, opt, d = prob.quad, prob.opt, prob.d
-    out: dict = {
+    out: dict[str, Any] = {
         "d": d, "n": prob.n, "p": None if prob.p is None else float(prob.p), "m": (d + 1) * (d + 2) // 2,
         "prior": prob.prior.to_json(), "init": prob.init.to_json(), "exact": prob.exact,
         "H": np.asarray(quad.H, dtype=float).tolist(), "h": np.asarray(quad.h, dtype=float).tolist(),
@@ -47,6 +47,8 @@ def _report(prob: OptimumProblem, realizable: bool, realization: Any, exact_stri
         "min_eig_H": opt.min_eig_H, "realizable": realizable, "realization": realization,
     }
     if prob.exact and exact_strings:
+        if opt.X_star_exact is None or opt.ftilde_star_exact is None:
+            raise ValueError("an exact optimum must carry X_star_exact and ftilde_star_exact")
         out["p_exact"] = None if prob.p is None else str(prob.p)
         out["H_exact"] = [[fraction_to_str(v) for v in row] for row in quad.H]
         out["h_exact"] = [fraction_to_str(v) for v in quad.h]
@@ -57,7 +59,7 @@ def _report(prob: OptimumProblem, realizable: bool, realization: Any, exact_stri
     return out
 
 
-def _print_text(out: dict, prob: OptimumProblem, args: argparse.Namespace) -> None:
+def _print_text(out: Mapping[str, Any], prob: OptimumProblem, args: argparse.Namespace) -> None:
     d, m = out["d"], out["m"]
     print(f"population quadratic: d={d} n={out['n']} p={out['p']} prior={args.prior} init={args.init} "
           f"({'exact rational' if out['exact'] else 'float'}), dimension d*m = {d * m}")

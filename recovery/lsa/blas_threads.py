@@ -27,8 +27,10 @@ _R = TypeVar("_R")
 @lru_cache(maxsize=1)
 def _thread_controls() -> tuple[tuple[Any, Any], ...]:
     """``(get, set)`` thread-count functions of the bundled OpenBLAS libraries (found once)."""
-    out = []
+    out: list[tuple[Any, Any]] = []
     for mod, name in ((numpy, "numpy"), (scipy, "scipy")):
+        if mod.__file__ is None:  # pragma: no cover - numpy and scipy are regular packages
+            continue
         libdir = Path(mod.__file__).resolve().parent.parent / f"{name}.libs"
         for f in sorted(libdir.glob("libscipy_openblas*.so")):
             try:
@@ -50,7 +52,8 @@ def single_blas_thread() -> Iterator[None]:
 
     Returns
     -------
-    contextlib context manager
+    contextlib.AbstractContextManager
+        A context manager; the previous thread counts are restored on exit.
 
     Examples
     --------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from itertools import combinations_with_replacement
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -22,7 +22,7 @@ __all__ = ["_tables", "_sym_index", "_chain_moments", "_powers", "_unfold_symmet
 
 
 @lru_cache(maxsize=None)
-def _tables(d: int) -> dict:
+def _tables(d: int) -> dict[str, Any]:
     """Index tables shared by the node computations (0-based times 0..d)."""
     m = num_pairs(d)
     iu, iv = np.triu_indices(d + 1)  # pairs(d) order
@@ -101,7 +101,9 @@ def _chain_moments(Kpow: np.ndarray, pi: np.ndarray, times: np.ndarray, values: 
     return total(alpha[r] for r in live).T  # (W, T)
 
 
-def _chain_moments_float(KT: np.ndarray, pis: list, times: np.ndarray, values: np.ndarray, live: list) -> np.ndarray:
+def _chain_moments_float(
+    KT: np.ndarray, pis: Sequence[np.ndarray], times: np.ndarray, values: np.ndarray, live: Sequence[int]
+) -> np.ndarray:
     """The float recursion of :func:`_chain_moments` with whole-row gathers into reused (T, W) buffers.
 
     Same operations in the same order as the object path (so the same rounding), but every
@@ -112,7 +114,9 @@ def _chain_moments_float(KT: np.ndarray, pis: list, times: np.ndarray, values: n
     T = times.shape[0]
     tmp = np.empty((T, W))
 
-    def combine(coef: list, r: int, idx: np.ndarray, states: list) -> np.ndarray:
+    def combine(
+        coef: Sequence[np.ndarray] | Mapping[int, np.ndarray], r: int, idx: np.ndarray, states: Sequence[int]
+    ) -> np.ndarray:
         """``sum_{s in states} coef[s] * K^{idx}[s, r]`` (times ``v(r)``) as a new (T, W) array."""
         acc = np.empty((T, W))
         for i, s in enumerate(states):

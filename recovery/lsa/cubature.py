@@ -130,9 +130,8 @@ def _uniform_binary_nodes(d: int, exact: bool, engine: str = "fast") -> tuple[np
         a, b, w = (np.array(v, dtype=object) for v in _total_degree_rule01(deg))
         return _binary_kernels(a, b), w
     if exact:
-        t, wt = _rational_rule01(deg)
-        t = np.array(t, dtype=object)
-        wt = np.array(wt, dtype=object)
+        tq, wq = _rational_rule01(deg)
+        t, wt = np.array(tq, dtype=object), np.array(wq, dtype=object)
     else:
         t, wt = _gauss_legendre01(deg // 2 + 1)  # exact for degree 2N-1 >= deg
     a = np.repeat(t, t.shape[0])

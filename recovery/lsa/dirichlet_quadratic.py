@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -76,11 +76,12 @@ class _DirichletWeights:
             self.Rtab = np.array(R[: cmax + 2], dtype=object)
             self.L = R[0] ** S
         else:
-            al = float(alpha)
-            i = np.arange(cmax + 1)
-            self.la = np.concatenate([[0.0], np.cumsum(np.log(al + i))])
-            self.lS = np.concatenate([[0.0], np.cumsum(np.log(S * al + i))])
+            alf = float(alpha)
+            steps = np.arange(cmax + 1)
+            self.la = np.concatenate([[0.0], np.cumsum(np.log(alf + steps))])
+            self.lS = np.concatenate([[0.0], np.cumsum(np.log(S * alf + steps))])
         # initial law branches: list of (query weight per start state q0, context law given q0)
+        self.branches: list[tuple[int | None, Any, list[Any]]]
         if isinstance(init, CorrelatedInit):
             conv = (lambda v, nm: exactify(v, nm)) if exact else (lambda v, nm: float(v))
             p = conv(init.p, "p")
@@ -95,27 +96,27 @@ class _DirichletWeights:
             for dd in dens:
                 self.Dl = self.Dl * dd // math.gcd(self.Dl, dd)
 
-    def _lawvec(self, vals: list) -> np.ndarray:
+    def _lawvec(self, vals: Sequence[Any]) -> np.ndarray:
         if self.exact:
             return np.array([int(Fraction(v) * self.Dl) for v in vals], dtype=object)
         return np.array(vals, dtype=np.float64)
 
-    def init_weight(self, q0: Any, ctx_starts: list) -> Any:
+    def init_weight(self, q0: Any, ctx_starts: Sequence[Any]) -> Any:
         """Initial-law weight; ``q0`` start state(s) of the query (or None: marginalised), ``ctx_starts``.
 
         Arrays broadcast. Exact mode: integers over ``Dl ** (1 + len(ctx_starts))``.
         """
-        total = 0
+        total: Any = 0
         for bq, wq, law in self.branches:
             lv = self._lawvec(law)
-            w = 1
+            w: Any = 1  # int, float or a broadcast array of them
             for cs in ctx_starts:
                 w = w * lv[cs]
             if q0 is not None:
                 if bq is None:  # i.i.d.: query start has the same law
                     w = w * lv[q0]
                 else:
-                    wqv = (int(Fraction(wq) * self.Dl) if self.exact else float(wq))
+                    wqv: int | float = int(Fraction(wq) * self.Dl) if self.exact else float(wq)
                     w = w * (np.asarray(q0) == bq) * wqv
             else:
                 # marginalise the query start; still one Dl factor so that the exact
@@ -165,7 +166,7 @@ def _dirichlet_quadratic(
     return Quadratic(H=H, h=np.asarray(hb, dtype=dt).reshape(d * m), c=c, exact=exact)
 
 
-def _path_tables(d: int, S: int, exact: bool) -> dict:
+def _path_tables(d: int, S: int, exact: bool) -> dict[str, Any]:
     """Paths, transition counts and the feature values of the query and context chains."""
     vals = np.arange(S)
     vals = np.array([int(v) for v in vals], dtype=object) if exact else vals.astype(np.float64)
@@ -183,7 +184,7 @@ def _path_tables(d: int, S: int, exact: bool) -> dict:
     }
 
 
-def _conditional_blocks(t: dict, d: int, m: int, exact: bool) -> tuple[Any, Any]:
+def _conditional_blocks(t: dict[str, Any], d: int, m: int, exact: bool) -> tuple[Any, Any]:
     """``H`` as (d*d, m*m) blocks and ``h`` (d, m): query and contexts share the kernel."""
     Wt, mm, scale, inv_n = t["Wt"], t["mm"], t["scale"], t["inv_n"]
     Q, CQ, CC, Gc, Fq, c0 = t["Q"], t["CQ"], t["CC"], t["Gc"], t["Fq"], t["c0"]
@@ -200,7 +201,7 @@ def _conditional_blocks(t: dict, d: int, m: int, exact: bool) -> tuple[Any, Any]
     return Hb, mm(mm(t["yx"].T, w2f), Gc) * scale(2)
 
 
-def _factorised_blocks(t: dict, d: int, m: int, exact: bool) -> tuple[Any, Any]:
+def _factorised_blocks(t: dict[str, Any], d: int, m: int, exact: bool) -> tuple[Any, Any]:
     """The comparison variant: ``E[x x^T] kron E[g g^T]`` and ``E[y x] kron E[g]``."""
     Wt, mm, scale, inv_n = t["Wt"], t["mm"], t["scale"], t["inv_n"]
     CC, Gc, c0 = t["CC"], t["Gc"], t["c0"]

@@ -74,11 +74,18 @@ def exact_solve(A: Any, b: Any) -> list[Fraction]:
     Returns
     -------
     list of fractions.Fraction
+        ``x``, length ``n``.
 
     Raises
     ------
     ValueError
         If ``A`` is singular or the shapes do not match.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> exact_solve([[2, 1], [1, 3]], [1, Fraction(1, 2)])
+    [Fraction(1, 2), Fraction(0, 1)]
     """
     Ai, bi, _ = _rational_system(A, b)
     return _fractions(_solve_fmpq(Ai, bi))
@@ -128,12 +135,21 @@ def solve_positive_definite(
 
     Returns
     -------
-    (list of Fraction, PDCertificate)
+    x : list of Fraction
+        The exact solution, length ``n``.
+    certificate : PDCertificate
+        The exact proof that ``A`` is positive definite (paper Lemma 3.1).
 
     Raises
     ------
     ValueError
         If ``A`` is not symmetric or not positive definite (the message gives the reason).
+
+    Examples
+    --------
+    >>> x, cert = solve_positive_definite([[2, 1], [1, 2]], [3, 3])
+    >>> [str(v) for v in x], cert.positive_definite
+    (['1', '1'], True)
     """
     X, cert, _ = _solve_pd_and_dot(A, b, name=name, min_eig=min_eig)
     return X, cert
@@ -168,6 +184,18 @@ def exact_dot(a: Any, b: Any) -> Fraction:
     Returns
     -------
     fractions.Fraction
+        ``sum_i a_i b_i``.
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> exact_dot([Fraction(1, 2), 3], [4, Fraction(1, 3)])
+    Fraction(3, 1)
     """
     fl = _require_flint()
     a = list(a)
@@ -193,6 +221,22 @@ def fraction_to_str(v: Any) -> str:
     digits; ``str`` on such ints raises ``ValueError`` (CPython >= 3.11 default limit). FLINT's
     conversion has no limit and is subquadratic. (Parsing such strings back with ``Fraction``
     needs ``sys.set_int_max_str_digits(0)`` or ``flint.fmpq``.)
+
+    Parameters
+    ----------
+    v : Fraction or int
+        The rational value.
+
+    Returns
+    -------
+    str
+        ``"p/q"`` (or ``"p"`` for an integer), exactly as ``str(Fraction(v))``.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> fraction_to_str(Fraction(-6, 4))
+    '-3/2'
     """
     q = v if type(v) is Fraction else Fraction(v)  # no new object for the common case
     num, den = q.numerator, q.denominator

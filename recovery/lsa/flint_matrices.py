@@ -15,12 +15,16 @@ from typing import Any
 
 import numpy as np
 
+#: the python-flint module (no type stubs: ``Any``), or None when it is not installed
+flint: Any
+_FLINT_ERROR: ImportError | None
 try:  # python-flint is a hard dependency of the exact mode
-    import flint
+    import flint as _flint_module
 except ImportError as _exc:  # pragma: no cover - exercised only without python-flint
     flint = None
-    _FLINT_ERROR: ImportError | None = _exc
+    _FLINT_ERROR = _exc
 else:
+    flint = _flint_module
     _FLINT_ERROR = None
 
 
@@ -64,6 +68,14 @@ def to_fmpz_mat(A: Any, name: str = "A") -> Any:
     Returns
     -------
     flint.fmpz_mat
+        The same matrix in FLINT.
+
+    Raises
+    ------
+    ValueError
+        If ``A`` is not 2-D.
+    TypeError
+        If an entry is not an integer.
     """
     arr = _as_int_matrix(A, name)
     return _fmpz(arr)
@@ -84,7 +96,18 @@ def _fmpz(arr: np.ndarray, *, trusted: bool = False) -> Any:
 
 
 def from_fmpz_mat(M: Any) -> np.ndarray:
-    """A ``flint.fmpz_mat`` as a numpy object array of Python ints (same shape)."""
+    """A ``flint.fmpz_mat`` as a numpy object array of Python ints (same shape).
+
+    Parameters
+    ----------
+    M : flint.fmpz_mat
+        Integer matrix of shape ``(r, c)``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (r, c)
+        Object array of Python ints.
+    """
     r, c = M.nrows(), M.ncols()
     out = np.empty(r * c, dtype=object)
     out[:] = [int(v) for v in M.entries()]
@@ -142,13 +165,28 @@ def integer_form(A: Any, name: str = "A") -> tuple[np.ndarray, int]:
 
     Returns
     -------
-    (numpy.ndarray, int)
-        Object array of Python ints of the same shape and the least common denominator.
+    integers : numpy.ndarray
+        Object array of Python ints of the same shape.
+    L : int
+        The least common denominator.
+
+    Raises
+    ------
+    TypeError
+        If an entry is not a Fraction or an int.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> ints, L = integer_form([Fraction(1, 2), Fraction(1, 3), 1])
+    >>> ints.tolist(), L
+    ([3, 2, 6], 6)
     """
     arr = np.asarray(A, dtype=object)
     flat = arr.ravel().tolist()
     if set(map(type, flat)) <= {Fraction, int}:  # the common case: one C-level pass per step
-        dens = {v._denominator for v in flat if type(v) is Fraction}
+        # Fraction's private CPython slots (typeshed does not declare them): no property call per entry
+        dens = {v._denominator for v in flat if type(v) is Fraction}  # type: ignore[attr-defined]
     else:
         dens = set()
         for v in flat:
@@ -157,7 +195,8 @@ def integer_form(A: Any, name: str = "A") -> tuple[np.ndarray, int]:
             dens.add(Fraction(v).denominator)
     L = math.lcm(*dens) if dens else 1
     out = np.empty(len(flat), dtype=object)
-    out[:] = [v._numerator * (L // v._denominator) if type(v) is Fraction else int(Fraction(v) * L) for v in flat]
+    out[:] = [v._numerator * (L // v._denominator)  # type: ignore[attr-defined]  # private slots, as above
+              if type(v) is Fraction else int(Fraction(v) * L) for v in flat]
     return out.reshape(arr.shape), L
 
 
@@ -166,9 +205,22 @@ def coprime_fraction(p: int, q: int) -> Fraction:
 
     Skips the gcd of the Fraction constructor, which dominates for numerators and denominators of
     thousands of digits.
+
+    Parameters
+    ----------
+    p : int
+        Numerator.
+    q : int
+        Denominator, ``q > 0`` and coprime to ``p`` (not checked).
+
+    Returns
+    -------
+    Fraction
+        ``p/q``.
     """
     f = Fraction.__new__(Fraction)
-    f._numerator, f._denominator = p, q  # the two slots of Fraction; the arguments are coprime
+    # the two slots of Fraction (CPython; typeshed does not declare them); the arguments are coprime
+    f._numerator, f._denominator = p, q  # type: ignore[attr-defined]
     return f
 
 
@@ -176,6 +228,18 @@ def fractions_over(nums: Any, den: int) -> np.ndarray:
     """Object array of ``Fraction(v, den)`` for the integers ``v`` of ``nums`` (``den > 0``), same shape.
 
     Each entry is reduced by one gcd and built without the general Fraction constructor.
+
+    Parameters
+    ----------
+    nums : array_like
+        Integers (Python ints).
+    den : int
+        Common denominator, ``den > 0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of Fractions, shape of ``nums``.
     """
     arr = np.asarray(nums, dtype=object)
     gcd = math.gcd

@@ -56,7 +56,20 @@ class UniformBinaryPrior:
         return 2
 
     def sample(self, batch: int, rng: np.random.Generator) -> np.ndarray:
-        """``(batch, 2, 2)`` kernels."""
+        """``(batch, 2, 2)`` kernels.
+
+        Parameters
+        ----------
+        batch : int
+            Number of kernels.
+        rng : numpy.random.Generator
+            Source of randomness.
+
+        Returns
+        -------
+        numpy.ndarray, shape (batch, 2, 2)
+            Row-stochastic kernels.
+        """
         p = rng.random((batch, 2))
         K = np.empty((batch, 2, 2))
         K[:, 0, 1] = p[:, 0]
@@ -74,6 +87,13 @@ class DirichletPrior:
     """Each kernel row ``K[s, :] ~ Dirichlet(alpha * 1_S)`` independently (``S = num_states``).
 
     ``alpha`` may be an ``int``/``Fraction`` (kept exact for the rational population mode).
+
+    Attributes
+    ----------
+    num_states : int
+        ``S >= 2``.
+    alpha : float or Fraction
+        Concentration ``alpha > 0``.
     """
 
     num_states: int
@@ -145,7 +165,15 @@ def _as_kernel(K: Any, name: str = "K") -> tuple[np.ndarray, tuple[tuple[Fractio
 
 @dataclass(frozen=True, eq=False)
 class FixedKernel:
-    """One fixed row-stochastic kernel ``K`` for every prompt (the conditional analysis)."""
+    """One fixed row-stochastic kernel ``K`` for every prompt (the conditional analysis).
+
+    Attributes
+    ----------
+    K : numpy.ndarray, shape (S, S)
+        The kernel (float64, read-only).
+    K_exact : tuple of tuple of Fraction
+        Exact rows, each summing to exactly 1.
+    """
 
     K: Any
     K_exact: tuple = field(init=False, repr=False)

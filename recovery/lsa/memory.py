@@ -53,8 +53,8 @@ def estimate_quadratic_bytes(
     d, n : int
         Chain input length and number of context chains (validated as in
         :func:`population_quadratic`).
-    prior, init :
-        Kernel prior and initial law.
+    prior, init : object
+        Kernel prior and initial law (:mod:`recovery.lsa.prompts`).
     exact : bool
         Rational (``True``) or float64 mode.
     factorised : bool

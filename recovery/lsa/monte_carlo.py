@@ -37,7 +37,7 @@ def monte_carlo_quadratic(
     ----------
     d, n : int
         Chain input length and number of context chains (``>= 1``).
-    prior, init :
+    prior, init : object
         Kernel prior and initial law (:mod:`recovery.lsa.prompts`).
     num_prompts : int
         Number of sampled prompts ``B >= 2``.

@@ -3,7 +3,8 @@
 ``ftilde(X) = X^T H X - 2 h^T X + c`` is strictly convex iff ``H`` is positive definite (Lemma 3.1);
 then ``X* = H^{-1} h`` and ``ftilde* = c - h^T X*``. For ``d = 1`` a vector ``X in R^3`` (order
 ``(G_xx, G_xy, G_yy)`` = pairs (0,0), (0,1), (1,1)) is in the image of ``phi`` iff
-``X_2^2 >= 4 X_1 X_3``; :func:`realize_d1` returns explicit ``(b, A)``.
+``X_2^2 >= 4 X_1 X_3``; :func:`realize_d1` returns explicit ``(b, A)`` (both defined in
+:mod:`recovery.lsa.realization_d1` and importable from here).
 """
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from recovery.validation import as_float_array, check_int, check_real
-from recovery.lsa.reparam import phi
+from recovery.validation import check_int, check_real
 from recovery.lsa.exact_linalg import (
     PDCertificate,
     _solve_pd_and_dot,
@@ -28,6 +28,7 @@ from recovery.lsa.exact_linalg import (
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
 from recovery.lsa.quadratic import Quadratic
+from recovery.lsa.realization_d1 import realizable_d1, realize_d1
 
 __all__ = [
     "Optimum",
@@ -137,9 +138,17 @@ def _exact_solve_pd(H: np.ndarray, h: np.ndarray) -> tuple[list[Fraction], PDCer
 class Lemma31:
     """Lemma 3.1 check: ``H`` PD <=> ``ftilde`` strictly convex.
 
-    ``certified_exact``: decided by an exact certificate (rational ``H``;
-    :func:`recovery.lsa.exact_linalg.certify_positive_definite`) instead of a float eigenvalue;
-    ``certificate`` names the method (``""`` for float ``H``).
+    Attributes
+    ----------
+    min_eig, max_eig : float
+        Smallest and largest float eigenvalue of ``H``.
+    positive_definite : bool
+        The verdict.
+    certified_exact : bool
+        Decided by an exact certificate (rational ``H``;
+        :func:`recovery.lsa.exact_linalg.certify_positive_definite`) instead of a float eigenvalue.
+    certificate : str
+        Names the method (``""`` for float ``H``).
     """
 
     min_eig: float
@@ -150,11 +159,34 @@ class Lemma31:
 
 
 def lemma_3_1(quad: Quadratic, *, rtol: float = 1e-13) -> Lemma31:
-    """Smallest/largest eigenvalue of ``H`` and whether ``H`` is positive definite.
+    """Smallest/largest eigenvalue of ``H`` and whether ``H`` is positive definite (paper Lemma 3.1).
 
-    Float ``H``: PD iff ``min_eig > rtol * max(|max_eig|, tiny)``. Exact ``H``: an exact
+    Float ``H``: PD iff ``min_eig > rtol * max(abs(max_eig), tiny)``. Exact ``H``: an exact
     certificate (exact congruence ``C H C^T`` + Gershgorin, an exact negative direction, or the
     leading principal minors from FLINT's fraction-free LU; see :mod:`recovery.lsa.exact_linalg`).
+
+    Parameters
+    ----------
+    quad : Quadratic
+        The population quadratic; ``H`` has shape ``(dm, dm)``.
+    rtol : float
+        Relative tolerance of the float test, ``>= 0`` (unused for exact ``H``).
+
+    Returns
+    -------
+    Lemma31
+        The eigenvalue range and the verdict.
+
+    Raises
+    ------
+    TypeError
+        If ``quad`` is not a :class:`~recovery.lsa.quadratic.Quadratic`.
+
+    Examples
+    --------
+    >>> q = population_quadratic(1, 5, prior=UniformBinaryPrior(), init=BernoulliInit(0.3))
+    >>> lemma_3_1(q).positive_definite
+    True
     """
     quad = _check_quad(quad)
     rtol = check_real(rtol, "rtol", low=0.0)
@@ -171,20 +203,41 @@ def lemma_3_1(quad: Quadratic, *, rtol: float = 1e-13) -> Lemma31:
 class Optimum:
     """``X* = H^{-1} h`` (float64, (dm,)), ``ftilde* = c - h^T X*``, ``min_eig_H``.
 
-    In exact mode also ``X_star_exact`` (tuple of Fractions), ``ftilde_star_exact`` and
-    ``pd_certificate`` (the method of the exact positive-definiteness proof of ``H``).
+    Attributes
+    ----------
+    X_star : numpy.ndarray, shape (dm,)
+        The minimiser ``X* = H^{-1} h`` (float64).
+    ftilde_star : float
+        The minimum ``ftilde* = c - h^T X*``.
+    min_eig_H : float
+        Smallest eigenvalue of ``H`` (float).
+    exact : bool
+        Whether the fields below are set (exact mode).
+    X_star_exact : tuple of Fraction or None
+        Exact mode: ``X*`` as Fractions.
+    ftilde_star_exact : Fraction or None
+        Exact mode: ``ftilde*``.
+    pd_certificate : str or None
+        Exact mode: the method of the exact positive-definiteness proof of ``H``.
     """
 
     X_star: np.ndarray
     ftilde_star: float
     min_eig_H: float
     exact: bool = False
-    X_star_exact: tuple | None = None
+    X_star_exact: tuple[Fraction, ...] | None = None
     ftilde_star_exact: Fraction | None = None
     pd_certificate: str | None = None
 
-    def to_json(self) -> dict:
-        out: dict = {
+    def to_json(self) -> dict[str, Any]:
+        """The optimum as a JSON-ready record (schema ``lsahard.optimum/1``).
+
+        Returns
+        -------
+        dict
+            Floats, plus the exact values as strings in exact mode.
+        """
+        out: dict[str, Any] = {
             "schema": SCHEMA_VERSION,
             "X_star": np.asarray(self.X_star, dtype=float).tolist(),
             "ftilde_star": float(self.ftilde_star),
@@ -204,7 +257,23 @@ def closed_form_optimum(quad: Quadratic) -> Optimum:
     Float mode: Cholesky (``scipy.linalg.cho_factor``) after a PD check on the eigenvalues;
     exact mode: an exact PD certificate (:func:`recovery.lsa.exact_linalg.certify_positive_definite`)
     and the exact rational ``X*`` from python-flint (``fmpz_mat.solve``).
-    ``ValueError`` if ``H`` is singular or not positive definite.
+
+    Parameters
+    ----------
+    quad : Quadratic
+        ``ftilde(X) = X^T H X - 2 h^T X + c`` with ``H`` of shape ``(dm, dm)``.
+
+    Returns
+    -------
+    Optimum
+        ``X*`` (shape ``(dm,)``), ``ftilde* = c - h^T X*`` and the smallest eigenvalue of ``H``.
+
+    Raises
+    ------
+    ValueError
+        If ``H`` is singular or not positive definite.
+    TypeError
+        If ``quad`` is not a :class:`~recovery.lsa.quadratic.Quadratic`.
 
     Examples
     --------
@@ -220,6 +289,8 @@ def closed_form_optimum(quad: Quadratic) -> Optimum:
         # exact PD certificate (cheap congruence check) then FLINT's exact solve; min_eig_H is
         # only reported, computed from the certificate's float copy of the integer form of H
         X, cert, hX = _solve_pd_and_dot(quad.H, quad.h, name="H", min_eig=True)  # raises if not PD
+        if cert.min_eig is None:  # pragma: no cover - min_eig=True on a non-empty H always sets it
+            raise ValueError("the positive-definiteness certificate of H reports no smallest eigenvalue")
         fstar = quad.c - hX
         return Optimum(
             X_star=np.array([float(v) for v in X]),
@@ -247,93 +318,27 @@ def closed_form_optimum(quad: Quadratic) -> Optimum:
     return Optimum(X_star=X, ftilde_star=float(quad.c - quad.h @ X), min_eig_H=lem.min_eig)
 
 
-# --------------------------------------------------------------------------- d = 1
-
-
-def _as_X3(X: Any) -> tuple[Any, Any, Any, bool]:
-    """Return (X1, X2, X3, exact) from a length-3 vector (Fractions/ints stay exact)."""
-    if isinstance(X, np.ndarray) and X.dtype == object or isinstance(X, (list, tuple)):
-        items = list(np.asarray(X, dtype=object).ravel()) if not isinstance(X, (list, tuple)) else list(X)
-        if len(items) != 3 or np.asarray(X, dtype=object).ndim != 1:
-            raise ValueError(f"X must have shape (3,) for d = 1, got {np.asarray(X, dtype=object).shape}")
-        if all(isinstance(v, (Fraction, numbers.Integral)) and not isinstance(v, bool) for v in items):
-            a, b, c = (Fraction(v) for v in items)
-            return a, b, c, True
-    Xf = as_float_array(X, "X", shape=(3,))
-    return float(Xf[0]), float(Xf[1]), float(Xf[2]), False
-
-
-def realizable_d1(X: Any, tol: float = 1e-12) -> bool:
-    """``X in phi(R^2 x R^{2x1})`` for ``d = 1`` iff ``X_2^2 >= 4 X_1 X_3`` (order G_xx, G_xy, G_yy).
-
-    Exact (``tol`` ignored) for Fraction/int entries; for floats the discriminant may be negative
-    by at most ``tol * max(X_2^2, 4|X_1 X_3|, 1e-300)``.
-    """
-    X1, X2, X3, exact = _as_X3(X)
-    disc = X2 * X2 - 4 * X1 * X3
-    if exact:
-        return disc >= 0
-    tol = check_real(tol, "tol", low=0.0)
-    scale = max(X2 * X2, 4 * abs(X1 * X3), 1e-300)
-    return bool(disc >= -tol * scale)
-
-
-def _exact_sqrt(q: Fraction) -> Fraction | None:
-    if q < 0:
-        return None
-    a, b = math.isqrt(q.numerator), math.isqrt(q.denominator)
-    if a * a == q.numerator and b * b == q.denominator:
-        return Fraction(a, b)
-    return None
-
-
-def realize_d1(X: Any, tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
-    """Explicit ``(b, A)`` with ``phi(b, A) = X`` for ``d = 1`` (MATH.md section 4).
-
-    ``b = (1, beta)`` with ``beta`` a real root of ``X_1 beta^2 - X_2 beta + X_3 = 0`` and
-    ``A = (X_1, X_2 - beta X_1)^T``; if ``X_1 = X_2 = 0`` then ``b = (0, 1)``, ``A = (0, X_3)^T``.
-    Returns float arrays ``b`` (2,), ``A`` (2, 1), or Fraction object arrays when ``X`` is exact
-    and the root is rational. ``ValueError`` if ``X`` is not realisable.
-    """
-    X1, X2, X3, exact = _as_X3(X)
-    if not realizable_d1(X if exact else [X1, X2, X3], tol):
-        raise ValueError(f"X is not realisable for d = 1: X_2^2 - 4 X_1 X_3 = {float(X2 * X2 - 4 * X1 * X3):.6g} < 0")
-    disc = X2 * X2 - 4 * X1 * X3
-    if exact:
-        r = _exact_sqrt(disc)
-        if r is not None:
-            if X1 == 0:
-                if X2 == 0:
-                    return (np.array([Fraction(0), Fraction(1)], dtype=object),
-                            np.array([[Fraction(0)], [X3]], dtype=object))
-                beta = X3 / X2
-            else:
-                beta = (X2 + r) / (2 * X1)
-            return (np.array([Fraction(1), beta], dtype=object),
-                    np.array([[X1], [X2 - beta * X1]], dtype=object))
-        X1, X2, X3 = float(X1), float(X2), float(X3)
-        disc = X2 * X2 - 4 * X1 * X3
-    scale = max(abs(X1), abs(X2), abs(X3), 1e-300)
-    if abs(X1) <= 1e-15 * scale and abs(X2) <= 1e-15 * scale:
-        b, A = np.array([0.0, 1.0]), np.array([[0.0], [X3]])
-    else:
-        # numerically stable roots: q = (X2 + sign(X2) sqrt(disc)) / 2, roots q/X1 and X3/q
-        q = 0.5 * (X2 + math.copysign(math.sqrt(max(disc, 0.0)), X2))
-        cands = []
-        if X1 != 0.0:
-            cands.append(q / X1)
-        if q != 0.0:
-            cands.append(X3 / q)
-        beta = min(cands, key=abs)
-        b, A = np.array([1.0, beta]), np.array([[X1], [X2 - beta * X1]])
-    err = np.abs(phi(b, A) - np.array([X1, X2, X3])).max()
-    if err > 1e-8 * scale:
-        raise ValueError(f"realize_d1 lost accuracy: |phi(b, A) - X| = {err:.3e}")
-    return b, A
-
-
 def thm33_h(p: Any) -> np.ndarray:
-    """Paper Thm 3.3 right-hand side ``h = [p^2/2, p^2/3, p^2/12 + p/4]`` (exact for Fraction ``p``)."""
+    """Paper Thm 3.3 right-hand side ``h = [p^2/2, p^2/3, p^2/12 + p/4]`` (exact for Fraction ``p``).
+
+    Order ``(G_xx, G_xy, G_yy)``; ``d = 1``, i.i.d. Bernoulli(p) starts, uniform binary prior.
+
+    Parameters
+    ----------
+    p : float, int or Fraction
+        ``P(s_1 = 1)`` in the open interval (0, 1).
+
+    Returns
+    -------
+    numpy.ndarray, shape (3,)
+        ``h``: object array of Fractions for exact ``p``, else float64.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> [str(v) for v in thm33_h(Fraction(1, 2))]
+    ['1/8', '1/12', '7/48']
+    """
     check_real(p, "p", low=0.0, high=1.0, low_open=True, high_open=True)
     if isinstance(p, (Fraction, numbers.Integral)) and not isinstance(p, bool):
         p = Fraction(p)
@@ -344,7 +349,25 @@ def thm33_h(p: Any) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class Thm33Check:
-    """d = 1, i.i.d. Bernoulli(p) starts, uniform binary prior: ``h`` vs the paper and realisability of X*."""
+    """d = 1, i.i.d. Bernoulli(p) starts, uniform binary prior: ``h`` vs the paper and realisability of X*.
+
+    Attributes
+    ----------
+    p : float or Fraction
+        ``P(s_1 = 1)``.
+    n : int
+        Number of context chains.
+    h : numpy.ndarray, shape (3,)
+        The computed ``h`` (Fractions in exact mode).
+    h_matches_paper : bool
+        ``h`` equals :func:`thm33_h` (exactly, or to 1e-12 relative for floats).
+    X_star : numpy.ndarray, shape (3,)
+        ``X* = H^{-1} h`` (Fractions in exact mode).
+    discriminant : float or Fraction
+        ``X_2^2 - 4 X_1 X_3`` of ``X*``.
+    realizable : bool
+        ``X*`` is in the image of phi (:func:`realizable_d1`).
+    """
 
     p: Any
     n: int
@@ -356,7 +379,30 @@ class Thm33Check:
 
 
 def thm33_check(p: Any, n: int) -> Thm33Check:
-    """Compute the exact (rational if ``p`` is a Fraction) d = 1 optimum and test ``X_2^2 >= 4 X_1 X_3``."""
+    """Compute the exact (rational if ``p`` is a Fraction) d = 1 optimum and test ``X_2^2 >= 4 X_1 X_3``.
+
+    Paper Thm 3.3 states ``h`` (:func:`thm33_h`) and a realising parameter choice; whether ``X*``
+    is realisable for every ``(p, n)`` is decided here (MATH.md section 4).
+
+    Parameters
+    ----------
+    p : float, int or Fraction
+        ``P(s_1 = 1)`` in (0, 1); an int/Fraction selects the exact rational mode.
+    n : int
+        Number of context chains, ``n >= 1``.
+
+    Returns
+    -------
+    Thm33Check
+        ``h`` against the paper, ``X*``, its discriminant and the realisability verdict.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> chk = thm33_check(Fraction(3, 10), 5)
+    >>> chk.h_matches_paper, chk.discriminant < 0, chk.realizable  # X* is not realisable here
+    (True, True, False)
+    """
     n = check_int(n, "n", min_value=1)
     exact = isinstance(p, (Fraction, numbers.Integral)) and not isinstance(p, bool)
     q = population_quadratic(1, n, prior=UniformBinaryPrior(), init=BernoulliInit(p), exact=exact)

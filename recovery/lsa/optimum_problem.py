@@ -44,6 +44,12 @@ def parse_number(text: Any, name: str, exact: bool) -> Any:
     Returns
     -------
     fractions.Fraction or float
+        The value.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not a number (or, for floats, out of float range).
 
     Examples
     --------
@@ -92,6 +98,12 @@ def prior_from_spec(spec: str, exact: bool = False) -> Any:
     Returns
     -------
     UniformBinaryPrior, FixedKernel or DirichletPrior
+        The prior.
+
+    Raises
+    ------
+    ValueError
+        If ``spec`` is not one of :data:`PRIOR_SPECS` or a number in it is invalid.
 
     Examples
     --------
@@ -120,7 +132,25 @@ def prior_from_spec(spec: str, exact: bool = False) -> Any:
 
 @dataclass(frozen=True, eq=False)
 class OptimumProblem:
-    """The inputs, the population quadratic and its optimum of :func:`solve_optimum_problem`."""
+    """The inputs, the population quadratic and its optimum of :func:`solve_optimum_problem`.
+
+    Attributes
+    ----------
+    d, n : int
+        Chain input length and number of context chains.
+    p : float, Fraction or None
+        ``P(s_1 = 1)`` (None for more than two states).
+    prior : UniformBinaryPrior, FixedKernel or DirichletPrior
+        The kernel prior.
+    init : BernoulliInit, CorrelatedInit or UniformInit
+        The initial law.
+    exact : bool
+        Rational mode.
+    quad : Quadratic
+        ``(H, h, c)``.
+    opt : Optimum
+        ``X* = H^{-1} h`` and ``ftilde*``.
+    """
 
     d: int
     n: int
@@ -135,6 +165,18 @@ class OptimumProblem:
         """``d = 1`` only: whether ``X*`` is in the image of phi and a realising ``(b, A)`` (or None).
 
         Exact ``X*`` is tested exactly (:func:`recovery.lsa.optimum.realizable_d1`).
+
+        Returns
+        -------
+        realizable : bool
+            Whether ``X*`` is in the image of phi.
+        realization : tuple of (numpy.ndarray, numpy.ndarray) or None
+            ``(b, A)`` of shapes ``(2,)`` and ``(2, 1)`` (:func:`recovery.lsa.optimum.realize_d1`).
+
+        Raises
+        ------
+        ValueError
+            If ``d != 1``.
         """
         if self.d != 1:
             raise ValueError(f"realization_d1 needs d = 1, got d = {self.d}")
@@ -170,6 +212,7 @@ def solve_optimum_problem(
     Returns
     -------
     OptimumProblem
+        The inputs, the quadratic and its optimum.
 
     Raises
     ------

@@ -182,6 +182,7 @@ def certify_positive_definite(A: Any, *, name: str = "H", min_eig: bool = False)
     Returns
     -------
     PDCertificate
+        The exact verdict, the method and the reason.
 
     Raises
     ------
@@ -189,6 +190,14 @@ def certify_positive_definite(A: Any, *, name: str = "H", min_eig: bool = False)
         If ``A`` is not square or not exactly symmetric.
     TypeError
         If an entry is not rational.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> certify_positive_definite([[2, 1], [1, 2]]).positive_definite
+    True
+    >>> certify_positive_definite([[1, 2], [2, 1]]).method
+    'negative-direction'
     """
     arr = np.asarray(A, dtype=object)
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:

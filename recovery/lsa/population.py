@@ -143,11 +143,11 @@ def population_quadratic(
         Chain input length, ``d >= 1``.
     n : int
         Number of context chains, ``n >= 1``.
-    prior :
+    prior : UniformBinaryPrior, FixedKernel or DirichletPrior
         :class:`UniformBinaryPrior` (any d, n; exact by quadrature of polynomial degree ``3d-1``),
         :class:`FixedKernel` (conditional objective, any ``S``) or :class:`DirichletPrior` (path
         enumeration; cost ``S^(3d+2)``, practical for ``d <= 3, S <= 4``).
-    init :
+    init : BernoulliInit, CorrelatedInit or UniformInit
         Initial law (:class:`BernoulliInit`, :class:`CorrelatedInit`, :class:`UniformInit`).
     exact : bool
         ``True`` returns Fractions (``p``, kernel entries, ``alpha`` and ``g`` values must then be
@@ -160,6 +160,7 @@ def population_quadratic(
     Returns
     -------
     Quadratic
+        ``H`` (dm, dm), ``h`` (dm,) and ``c`` with ``dm = d (d+1)(d+2)/2`` (Fractions if ``exact``).
 
     Raises
     ------
@@ -183,10 +184,42 @@ def population_quadratic(
 def factorised_quadratic(
     d: int, n: int, *, prior: Any, init: Any, exact: bool = False, max_bytes: Any = None
 ) -> Quadratic:
-    """COMPARISON VARIANT ONLY: the paper's factorised ``H = E[x x^T] kron E[g g^T]``,
-    ``h = E[y x] kron E[g]`` (treats query and context as independent although they share the
-    random kernel). Differs from :func:`population_quadratic` for random kernels once ``d >= 2``.
+    """COMPARISON VARIANT ONLY: the paper's factorised ``H = E[x x^T] kron E[g g^T]``.
 
-    Parameters and errors as in :func:`population_quadratic` (including ``max_bytes``).
+    Also ``h = E[y x] kron E[g]`` (treats query and context as independent although they share the
+    random kernel; MATH.md section 4). Differs from :func:`population_quadratic` for random kernels
+    once ``d >= 2``. Parameters and errors as in :func:`population_quadratic` (including ``max_bytes``).
+
+    Parameters
+    ----------
+    d, n : int
+        Chain input length and number of context chains, both ``>= 1``.
+    prior : UniformBinaryPrior, FixedKernel or DirichletPrior
+        Kernel prior.
+    init : BernoulliInit, CorrelatedInit or UniformInit
+        Initial law.
+    exact : bool
+        Fractions instead of float64.
+    max_bytes : float or None
+        Memory budget in bytes (default :data:`DEFAULT_MAX_BYTES`).
+
+    Returns
+    -------
+    Quadratic
+        The factorised ``(H, h, c)``; ``c = E[y^2]`` is the same as in :func:`population_quadratic`.
+
+    Raises
+    ------
+    ValueError
+        Bad ``d``/``n``, or the estimated memory exceeds ``max_bytes``.
+    TypeError
+        Wrong argument types.
+
+    Examples
+    --------
+    >>> q = factorised_quadratic(2, 10, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    >>> p = population_quadratic(2, 10, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    >>> q.H.shape, bool(abs(q.H - p.H).max() > 1e-6)
+    ((12, 12), True)
     """
     return _quadratic(d, n, prior, init, exact, factorised=True, max_bytes=max_bytes)

@@ -55,18 +55,37 @@ SCHEMA_VERSION = "lsahard.prompts/1"
 
 @dataclass(frozen=True)
 class BernoulliInit:
-    """Binary i.i.d. initial states: ``P(s_0 = 1) = p``, ``p`` in (0, 1) (int/Fraction kept exact)."""
+    """Binary i.i.d. initial states: ``P(s_0 = 1) = p``, ``p`` in (0, 1) (int/Fraction kept exact).
+
+    Attributes
+    ----------
+    p : float or Fraction
+        ``P(s_0 = 1)`` (paper ``P(s_1 = 1)``).
+    """
 
     p: Any
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "p", _exact_or_float(self.p, "p", open01=True))
 
-    def law(self, num_states: int) -> list:
+    def law(self, num_states: int) -> list[Any]:
+        """The law ``[1 - p, p]`` of the initial state (binary only).
+
+        Parameters
+        ----------
+        num_states : int
+            Number of states of the prior; must be 2.
+
+        Returns
+        -------
+        list
+            ``[1 - p, p]``.
+        """
         _require_binary(num_states, "BernoulliInit")
         return [1 - self.p, self.p]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """JSON record ``{"kind": "iid", "p": str(p)}``."""
         return {"kind": "iid", "p": str(self.p)}
 
 
@@ -74,10 +93,23 @@ class BernoulliInit:
 class UniformInit:
     """i.i.d. initial states uniform on ``{0, ..., S-1}``."""
 
-    def law(self, num_states: int) -> list:
+    def law(self, num_states: int) -> list[Any]:
+        """The uniform law ``[1/S] * S``.
+
+        Parameters
+        ----------
+        num_states : int
+            Number of states ``S``.
+
+        Returns
+        -------
+        list of Fraction
+            ``S`` entries ``1/S``.
+        """
         return [Fraction(1, num_states)] * num_states
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """JSON record ``{"kind": "uniform"}``."""
         return {"kind": "uniform"}
 
 
@@ -102,28 +134,58 @@ class CorrelatedInit:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "p", _exact_or_float(self.p, "p", open01=True))
-        if self.g is None:
-            object.__setattr__(self, "g", _default_g(self.p))
-        if not callable(self.g):
-            raise TypeError(f"g must be callable, got {type(self.g).__name__}")
+        g = _default_g(self.p) if self.g is None else self.g
+        object.__setattr__(self, "g", g)
+        if not callable(g):
+            raise TypeError(f"g must be callable, got {type(g).__name__}")
         for q0 in (0, 1):
-            v = self.g(q0)
+            v = g(q0)
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
                 raise TypeError(f"g({q0}) must return a real number, got {type(v).__name__}")
             _no_overflow(v, f"g({q0})")
             check_real(v, f"g({q0})", low=0.0, high=1.0)
 
     def context_prob(self, q0: int) -> Any:
-        """``P(x_{i,1} = 1 | x_{n+1,1} = q0) = g(q0)``."""
-        return self.g(q0)
+        """``P(x_{i,1} = 1 | x_{n+1,1} = q0) = g(q0)``.
+
+        Parameters
+        ----------
+        q0 : int
+            Initial state of the query, 0 or 1.
+
+        Returns
+        -------
+        float or Fraction
+            ``g(q0)``.
+        """
+        return self._g()(q0)
 
     def law(self, num_states: int) -> list:
-        """Marginal law of the query's initial state."""
+        """Marginal law of the query's initial state.
+
+        Parameters
+        ----------
+        num_states : int
+            Number of states of the prior; must be 2.
+
+        Returns
+        -------
+        list
+            ``[1 - p, p]``.
+        """
         _require_binary(num_states, "CorrelatedInit")
         return [1 - self.p, self.p]
 
-    def to_json(self) -> dict:
-        return {"kind": "correlated", "p": str(self.p), "g0": str(self.g(0)), "g1": str(self.g(1))}
+    def to_json(self) -> dict[str, Any]:
+        """JSON record with ``p``, ``g(0)`` and ``g(1)`` as strings."""
+        g = self._g()
+        return {"kind": "correlated", "p": str(self.p), "g0": str(g(0)), "g1": str(g(1))}
+
+    def _g(self) -> Callable[[Any], Any]:
+        """``g``, never None once the instance exists (``__post_init__`` sets the default)."""
+        if self.g is None:  # pragma: no cover - only an instance built around __post_init__
+            raise ValueError("CorrelatedInit.g is unset (construct CorrelatedInit(p, g) normally)")
+        return self.g
 
 
 InitialLaw = Union[BernoulliInit, UniformInit, CorrelatedInit]
@@ -140,6 +202,25 @@ def initial_law(num_states: int, p: Any = None, kind: str = "iid") -> Any:
     ``kind="correlated"``: :class:`CorrelatedInit` ``(p)`` (every chain starts where the query
     starts, with probability ``p``); ``kind="iid"``: :class:`BernoulliInit` ``(p)`` for two states,
     :class:`UniformInit` otherwise (``p`` must then be None).
+
+    Parameters
+    ----------
+    num_states : int
+        Number of states ``S`` of the prior.
+    p : float, Fraction or None
+        ``P(s_1 = 1)`` for binary state spaces.
+    kind : str
+        One of :data:`INIT_KINDS`.
+
+    Returns
+    -------
+    BernoulliInit, CorrelatedInit or UniformInit
+        The initial law.
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is unknown, ``p`` is missing for a binary law or given for ``S > 2``.
 
     Examples
     --------
@@ -167,7 +248,27 @@ def _require_binary(num_states: int, what: str) -> None:
 
 
 def check_prior_init(prior: Any, init: Any) -> int:
-    """Validate the (prior, init) pair and return the number of states ``S``."""
+    """Validate the (prior, init) pair and return the number of states ``S``.
+
+    Parameters
+    ----------
+    prior : UniformBinaryPrior, DirichletPrior or FixedKernel
+        Kernel prior.
+    init : BernoulliInit, UniformInit or CorrelatedInit
+        Initial law.
+
+    Returns
+    -------
+    int
+        ``S``.
+
+    Raises
+    ------
+    TypeError
+        If either has the wrong type.
+    ValueError
+        If a binary-only law meets ``S > 2``.
+    """
     if not isinstance(prior, (UniformBinaryPrior, DirichletPrior, FixedKernel)):
         raise TypeError(
             f"prior must be UniformBinaryPrior, DirichletPrior or FixedKernel, got {type(prior).__name__}"
@@ -188,8 +289,16 @@ def check_prior_init(prior: Any, init: Any) -> int:
 class Prompts:
     """A batch of prompts.
 
-    ``Z0`` (B, d+1, n+1) float64, ``y`` (B,) float64 query labels, ``kernels`` (B, S, S),
-    ``states`` (B, n+1, d+1) int64 (row ``n`` is the query chain including its label).
+    Attributes
+    ----------
+    Z0 : numpy.ndarray, shape (B, d+1, n+1)
+        float64 prompts (module docstring layout).
+    y : numpy.ndarray, shape (B,)
+        float64 query labels.
+    kernels : numpy.ndarray, shape (B, S, S)
+        The kernel of each prompt.
+    states : numpy.ndarray, shape (B, n+1, d+1)
+        int64 states (row ``n`` is the query chain including its label).
     """
 
     Z0: np.ndarray
@@ -222,14 +331,17 @@ class Prompts:
 
     @property
     def batch(self) -> int:
+        """Number of prompts ``B``."""
         return self.Z0.shape[0]
 
     @property
     def d(self) -> int:
+        """Chain input length ``d``."""
         return self.Z0.shape[1] - 1
 
     @property
     def n(self) -> int:
+        """Number of context chains ``n``."""
         return self.Z0.shape[2] - 1
 
 
@@ -246,6 +358,30 @@ def sample_prompts(
 
     Vectorised over all prompts and chains at once (the only Python loop is over the ``d``
     transitions): next state = inverse CDF of the current state's kernel row at a uniform draw.
+
+    Parameters
+    ----------
+    batch : int
+        Number of prompts ``B >= 1``.
+    d, n : int
+        Chain input length and number of context chains, both ``>= 1``.
+    prior : UniformBinaryPrior, DirichletPrior or FixedKernel
+        Kernel prior (one kernel per prompt).
+    init : BernoulliInit, UniformInit or CorrelatedInit
+        Initial law.
+    rng : numpy.random.Generator or int
+        Source of randomness (an int seeds a new generator).
+
+    Returns
+    -------
+    Prompts
+        ``Z0`` (B, d+1, n+1), ``y`` (B,), ``kernels`` (B, S, S), ``states`` (B, n+1, d+1).
+
+    Examples
+    --------
+    >>> P = sample_prompts(8, 3, 5, prior=UniformBinaryPrior(), init=BernoulliInit(0.5), rng=0)
+    >>> P.Z0.shape, P.y.shape, float(P.Z0[0, 3, 5])
+    ((8, 4, 6), (8,), 0.0)
     """
     batch = check_int(batch, "batch", min_value=1)
     d = check_int(d, "d", min_value=1)

@@ -52,6 +52,17 @@ class Quadratic:
     """``ftilde(X) = X^T H X - 2 h^T X + c``; ``H`` (dm, dm), ``h`` (dm,), ``c`` scalar.
 
     ``exact=True``: object arrays of ``fractions.Fraction`` and a Fraction ``c``; otherwise float64.
+
+    Attributes
+    ----------
+    H : numpy.ndarray, shape (dm, dm)
+        ``E[(x x^T) kron (g g^T)]`` (read-only).
+    h : numpy.ndarray, shape (dm,)
+        ``E[y (x kron g)]`` (read-only).
+    c : float or Fraction
+        ``E[y^2]``.
+    exact : bool
+        Fraction entries instead of float64.
     """
 
     H: np.ndarray
@@ -116,7 +127,18 @@ class Quadratic:
         return self.h.shape[0]
 
     def ftilde(self, X: Any) -> Any:
-        """``X^T H X - 2 h^T X + c`` (exact when both the quadratic and ``X`` are exact)."""
+        """``X^T H X - 2 h^T X + c`` (exact when both the quadratic and ``X`` are exact).
+
+        Parameters
+        ----------
+        X : array_like, shape (..., dm)
+            Point(s); Fraction/int entries of shape ``(dm,)`` give an exact value.
+
+        Returns
+        -------
+        float, Fraction or numpy.ndarray
+            ``ftilde(X)``, shape ``X.shape[:-1]`` for floats.
+        """
         maybe_exact = not isinstance(X, np.ndarray) or X.dtype == object
         if self.exact and maybe_exact:
             Xo = np.asarray(X, dtype=object)

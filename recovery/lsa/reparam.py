@@ -8,11 +8,8 @@ Index conventions (code is 0-based; the paper is 1-based):
   ``0 <= u <= v <= d`` in row-major order ``(0,0), (0,1), ..., (0,d), (1,1), ..., (d,d)``;
   ``g = (G[u, v])_{(u,v)}``.  Paper pair ``(u', v')`` is our ``(u'-1, v'-1)``.
 * ``X`` has ``d*m`` entries; entry ``r = j*m + pair_position(u, v)`` (paper ``r' = (j'-1) m + pos``
-  with ``j' = j+1``) is
-
-  .. math:: X_r = b_u A[v, j] + b_v A[u, j] \ (u < v), \qquad X_r = b_u A[u, j] \ (u = v),
-
-  so that the one-layer prediction is ``b^T G A x = (x \otimes g)^T X`` and
+  with ``j' = j+1``) is :math:`X_r = b_u A_{v j} + b_v A_{u j}` for ``u < v`` and
+  :math:`X_r = b_u A_{u j}` for ``u = v``, so that the one-layer prediction is ``b^T G A x = (x \otimes g)^T X`` and
   ``X_r = b^T D^{(r)} A[:, j]`` with ``D^{(r)} = E_{uv} + E_{vu}`` (u < v) or ``E_{uu}``.
 * ``S_j = b a_j^T + a_j b^T`` (symmetric, ``(d+1) x (d+1)``) carries the same information as
   ``X^{(j)}``: ``S_j[u,u] = 2 X^{(j)}_{(u,u)}``, ``S_j[u,v] = X^{(j)}_{(u,v)}``.
@@ -46,7 +43,20 @@ __all__ = [
 
 
 def num_pairs(d: int) -> int:
-    """``m = (d+1)(d+2)/2``, the number of unique entries of the symmetric ``(d+1)x(d+1)`` G."""
+    """Number of unique entries of the symmetric ``(d+1) x (d+1)`` Gram matrix G.
+
+    ``m = (d+1)(d+2)/2`` (MATH.md section 3): the length of ``g`` and of each block ``X^{(j)}``.
+
+    Parameters
+    ----------
+    d : int
+        Chain input length, ``d >= 1``.
+
+    Returns
+    -------
+    int
+        ``m = (d+1)(d+2)/2``.
+    """
     d = check_int(d, "d", min_value=1)
     return (d + 1) * (d + 2) // 2
 
@@ -63,13 +73,37 @@ def _pair_arrays(d: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pairs(d: int) -> list[tuple[int, int]]:
-    """All ``(u, v)`` with ``0 <= u <= v <= d`` in row-major order (the order of ``g``)."""
+    """All pairs ``(u, v)`` with ``0 <= u <= v <= d`` in row-major order (the order of ``g``).
+
+    Parameters
+    ----------
+    d : int
+        Chain input length, ``d >= 1``.
+
+    Returns
+    -------
+    list of tuple of int
+        The ``m = (d+1)(d+2)/2`` pairs ``(0,0), (0,1), ..., (0,d), (1,1), ..., (d,d)``.
+    """
     d = check_int(d, "d", min_value=1)
     return list(_pairs(d))
 
 
 def pair_position(u: int, v: int, d: int) -> int:
-    """Position of the pair ``{u, v}`` in :func:`pairs` (``u > v`` is allowed and swapped)."""
+    """Position of the pair ``{u, v}`` in :func:`pairs` (``u > v`` is allowed and swapped).
+
+    Parameters
+    ----------
+    u, v : int
+        Times in ``0..d`` (paper ``u + 1``, ``v + 1``).
+    d : int
+        Chain input length, ``d >= 1``.
+
+    Returns
+    -------
+    int
+        The index in ``0..m-1``.
+    """
     d = check_int(d, "d", min_value=1)
     u = check_int(u, "u", min_value=0, max_value=d)
     v = check_int(v, "v", min_value=0, max_value=d)
@@ -80,14 +114,42 @@ def pair_position(u: int, v: int, d: int) -> int:
 
 
 def flat_index(j: int, u: int, v: int, d: int) -> int:
-    """``r = j*m + pair_position(u, v)`` for ``j`` in ``0..d-1``."""
+    """Flat index ``r = j*m + pair_position(u, v)`` of ``X`` for ``j`` in ``0..d-1``.
+
+    Parameters
+    ----------
+    j : int
+        Column of ``A`` (block of ``X``), ``0 <= j <= d-1``.
+    u, v : int
+        The pair of times, each in ``0..d``.
+    d : int
+        Chain input length, ``d >= 1``.
+
+    Returns
+    -------
+    int
+        The index ``r`` in ``0..d*m-1``.
+    """
     d = check_int(d, "d", min_value=1)
     j = check_int(j, "j", min_value=0, max_value=d - 1)
     return j * num_pairs(d) + pair_position(u, v, d)
 
 
 def unflat_index(r: int, d: int) -> tuple[int, int, int]:
-    """Inverse of :func:`flat_index`: ``r -> (j, u, v)``."""
+    """Inverse of :func:`flat_index`: ``r -> (j, u, v)``.
+
+    Parameters
+    ----------
+    r : int
+        Flat index in ``0..d*m-1``.
+    d : int
+        Chain input length, ``d >= 1``.
+
+    Returns
+    -------
+    tuple of int
+        ``(j, u, v)`` with ``u <= v``.
+    """
     d = check_int(d, "d", min_value=1)
     m = num_pairs(d)
     r = check_int(r, "r", min_value=0, max_value=d * m - 1)
@@ -107,7 +169,18 @@ def _dim_from_Z0(Z0: np.ndarray) -> tuple[int, int]:
 
 
 def gram(Z0: np.ndarray) -> np.ndarray:
-    """``G = (1/n) sum_{i<n} z_i z_i^T`` over the context columns: ``(..., d+1, n+1) -> (..., d+1, d+1)``."""
+    """Gram matrix ``G = (1/n) sum_{i<n} z_i z_i^T`` of the context columns (MATH.md section 3).
+
+    Parameters
+    ----------
+    Z0 : array_like, shape (..., d+1, n+1)
+        Prompt(s); the last column (the query) is not used.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., d+1, d+1)
+        The symmetric ``G``.
+    """
     Z0 = as_float_array(Z0, "Z0")
     _, n = _dim_from_Z0(Z0)
     C = Z0[..., :, :n]
@@ -115,7 +188,18 @@ def gram(Z0: np.ndarray) -> np.ndarray:
 
 
 def gvec(G: np.ndarray) -> np.ndarray:
-    """Upper-triangle entries of symmetric ``G`` in :func:`pairs` order: ``(..., d+1, d+1) -> (..., m)``."""
+    """Upper-triangle entries ``g`` of a symmetric ``G`` in :func:`pairs` order.
+
+    Parameters
+    ----------
+    G : array_like, shape (..., d+1, d+1)
+        Symmetric matrices, ``d >= 1``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., m)
+        ``g = (G[u, v])_{(u, v)}``.
+    """
     G = as_float_array(G, "G")
     if G.ndim < 2 or G.shape[-1] != G.shape[-2] or G.shape[-1] < 2:
         raise ValueError(f"G must have shape (..., d+1, d+1) with d >= 1, got {G.shape}")
@@ -126,7 +210,22 @@ def gvec(G: np.ndarray) -> np.ndarray:
 def features(Z0: np.ndarray) -> np.ndarray:
     """Feature vector ``x_{n+1} kron g`` so that the one-layer prediction is ``features(Z0) @ X``.
 
-    Shape ``(..., d+1, n+1) -> (..., d*m)``; ``x_{n+1} = Z0[..., :d, n]``.
+    Parameters
+    ----------
+    Z0 : array_like, shape (..., d+1, n+1)
+        Prompt(s); ``x_{n+1} = Z0[..., :d, n]`` (MATH.md section 3).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., d*m)
+        The features, entry ``j*m + pair_position(u, v)`` being ``x_j G[u, v]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Z0 = np.array([[1.0, 0.0, 1.0], [1.0, 1.0, 0.0]])  # d = 1, n = 2
+    >>> features(Z0).tolist()  # x = 1, g = (G00, G01, G11) = (1/2, 1/2, 1)
+    [0.5, 0.5, 1.0]
     """
     Z0 = as_float_array(Z0, "Z0")
     d, n = _dim_from_Z0(Z0)
@@ -146,7 +245,18 @@ def _check_bA(b: np.ndarray, A: np.ndarray) -> tuple[np.ndarray, np.ndarray, int
 
 
 def phi_block(b: np.ndarray) -> np.ndarray:
-    """Matrix ``B(b)`` of shape ``(m, d+1)`` with ``X^{(j)} = B(b) @ a_j`` (phi is linear in A)."""
+    """Matrix ``B(b)`` of shape ``(m, d+1)`` with ``X^{(j)} = B(b) @ a_j`` (phi is linear in A).
+
+    Parameters
+    ----------
+    b : array_like, shape (d+1,)
+        Last row of ``P``, ``d >= 1``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (m, d+1)
+        ``B(b)``.
+    """
     b = as_float_array(b, "b", ndim=1)
     if b.shape[0] < 2:
         raise ValueError(f"b must have length d+1 >= 2, got {b.shape[0]}")
@@ -163,20 +273,63 @@ def phi_block(b: np.ndarray) -> np.ndarray:
 
 
 def phi(b: np.ndarray, A: np.ndarray) -> np.ndarray:
-    """``X = phi(b, A)`` in ``R^{d m}`` (MATH.md Section 3; gauge ``phi(c b, A/c) = phi(b, A)``)."""
+    """``X = phi(b, A)`` in ``R^{d m}`` (MATH.md Section 3; gauge ``phi(c b, A/c) = phi(b, A)``).
+
+    ``X_r = b_u A[v, j] + b_v A[u, j]`` (``u < v``) or ``b_u A[u, j]`` (``u = v``), ``r = j*m + pair_position(u, v)``.
+
+    Parameters
+    ----------
+    b : array_like, shape (d+1,)
+        Last row of ``P``, ``d >= 1``.
+    A : array_like, shape (d+1, d)
+        First ``d`` columns of ``Q``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d*m,)
+        ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> phi(np.array([1.0, 2.0]), np.array([[3.0], [4.0]])).tolist()  # (b0 a0, b0 a1 + b1 a0, b1 a1)
+    [3.0, 10.0, 8.0]
+    """
     b, A, d = _check_bA(b, A)
     return (phi_block(b) @ A).reshape(-1, order="F")
 
 
 def phi_matrix_in_A(b: np.ndarray) -> np.ndarray:
-    """``M(b)`` of shape ``(d m, (d+1) d)`` with ``phi(b, A) = M(b) @ A.reshape(-1, order="F")``."""
+    """Matrix ``M(b)`` of shape ``(d m, (d+1) d)`` with ``phi(b, A) = M(b) @ A.reshape(-1, order="F")``.
+
+    Parameters
+    ----------
+    b : array_like, shape (d+1,)
+        Last row of ``P``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d*m, (d+1)*d)
+        ``I_d kron B(b)`` (:func:`phi_block`).
+    """
     B = phi_block(b)
     d = B.shape[1] - 1
     return np.kron(np.eye(d), B)
 
 
 def phi_matrix_in_b(A: np.ndarray) -> np.ndarray:
-    """``C(A)`` of shape ``(d m, d+1)`` with ``phi(b, A) = C(A) @ b`` (phi is linear in b)."""
+    """Matrix ``C(A)`` of shape ``(d m, d+1)`` with ``phi(b, A) = C(A) @ b`` (phi is linear in b).
+
+    Parameters
+    ----------
+    A : array_like, shape (d+1, d)
+        First ``d`` columns of ``Q``, ``d >= 1``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d*m, d+1)
+        ``C(A)``.
+    """
     A = as_float_array(A, "A", ndim=2)
     d = A.shape[1]
     if A.shape != (d + 1, d) or d < 1:
@@ -193,7 +346,20 @@ def phi_matrix_in_b(A: np.ndarray) -> np.ndarray:
 
 
 def X_to_S(X: np.ndarray, d: int) -> np.ndarray:
-    """``X`` (``d m``) -> symmetric ``S`` of shape ``(d, d+1, d+1)``; ``S_j = b a_j^T + a_j b^T`` when X = phi(b, A)."""
+    """``X`` -> symmetric ``S`` with ``S_j = b a_j^T + a_j b^T`` when ``X = phi(b, A)`` (MATH.md section 3).
+
+    Parameters
+    ----------
+    X : array_like, shape (d*m,)
+        The reparameterised parameters.
+    d : int
+        Chain input length, ``d >= 1``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d, d+1, d+1)
+        ``S``.
+    """
     d = check_int(d, "d", min_value=1)
     m = num_pairs(d)
     X = as_float_array(X, "X", shape=(d * m,))
@@ -208,7 +374,23 @@ def X_to_S(X: np.ndarray, d: int) -> np.ndarray:
 
 
 def S_to_X(S: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`X_to_S`: ``(d, d+1, d+1)`` symmetric -> ``X`` of length ``d m``."""
+    """Inverse of :func:`X_to_S`: ``(d, d+1, d+1)`` symmetric -> ``X`` of length ``d m``.
+
+    Parameters
+    ----------
+    S : array_like, shape (d, d+1, d+1)
+        Stack of symmetric matrices, ``d >= 1``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d*m,)
+        ``X``.
+
+    Raises
+    ------
+    ValueError
+        If the shape is wrong or a matrix is not symmetric (to ``1e-12`` relative).
+    """
     S = as_float_array(S, "S", ndim=3)
     d = S.shape[0]
     if d < 1 or S.shape != (d, d + 1, d + 1):
@@ -222,7 +404,20 @@ def S_to_X(S: np.ndarray) -> np.ndarray:
 
 
 def D_matrix(r: int, d: int) -> np.ndarray:
-    """``D^{(r)}``: ``E_uv + E_vu`` (u < v) or ``E_uu`` for ``(j, u, v) = unflat_index(r, d)``."""
+    """``D^{(r)}``: ``E_uv + E_vu`` (u < v) or ``E_uu`` for ``(j, u, v) = unflat_index(r, d)``.
+
+    Parameters
+    ----------
+    r : int
+        Flat index in ``0..d*m-1``.
+    d : int
+        Chain input length, ``d >= 1``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d+1, d+1)
+        ``D^{(r)}``.
+    """
     _, u, v = unflat_index(r, d)
     D = np.zeros((d + 1, d + 1))
     D[u, v] = 1.0
@@ -234,6 +429,16 @@ def D_pattern(d: int) -> list[tuple[int, list[tuple[int, int, float]]]]:
     """For every ``r`` (in order): ``(j, triplets)`` with ``X_r = b^T D^{(r)} A[:, j]``.
 
     Triplets are sparse ``(row, col, value)``: row indexes ``b``, col indexes the rows of ``A``.
+
+    Parameters
+    ----------
+    d : int
+        Chain input length, ``d >= 1``.
+
+    Returns
+    -------
+    list of (int, list of (int, int, float))
+        ``d*m`` entries, one per ``r``.
     """
     d = check_int(d, "d", min_value=1)
     out: list[tuple[int, list[tuple[int, int, float]]]] = []
