@@ -9,13 +9,18 @@ Two measurements per ``d``:
 * **difficulty** (``--profile``): :func:`recovery.realizability.best._bnb_width_profile` with both metrics, i.e. the
   estimated number of leaves a uniform refinement needs (2000 sampled points).
 
-* **interval** (``--interval``): the rigorous re-verification of :mod:`recovery.realizability.interval`: arb
-  boxes per second on 40 random boxes per metric (half-width ``2^-6``), and the projected
-  verification time ``leaves / rate / workers`` for ``--leaves`` leaves (default: the measured
-  leaf counts, d = 2: 1.4e3, d = 3: 3.7e4, d = 4: about 1.95e6 = half of the 3.9e6 boxes);
+* **interval** (``--interval``): the rigorous re-verification of :mod:`recovery.realizability.interval`:
+  boxes per second of both engines on random boxes of patch 0 (half-width ``2^-6``; 40 boxes for
+  ``arb``, the same 40 repeated to one working batch of 1024 for ``numpy``):
+  ``arb`` (python-flint, one box at a time, the previous engine) and ``numpy`` (float64 balls
+  vectorised over the boxes, :mod:`recovery.realizability.ball_bound`, the default), their ratio
+  ``numpy_over_arb_*``, and the projected verification time ``leaves / rate / workers`` of each
+  for the measured leaf counts (d = 2: 1.4e3, d = 3: 3.7e4, d = 4: about 1.95e6);
 * **certify** (``--certify``): the full rigorous certificate, ``best_realizable(method="bnb",
   workers=--workers)`` on the exact rational quadratic: float search and interval re-verification
-  times, leaves, the verified enclosure ``[f_lower, f_upper]``.
+  times, leaves, the verified enclosure ``[f_lower, f_upper]``, the CPU time of the run and its
+  workers (``cpu_s``; on a shared machine ``cpu_s / workers`` estimates the wall time when idle) and
+  ``/proc/loadavg`` at the end.
 
 ``OPENBLAS_NUM_THREADS=1 python -m benchmarks.perf.bench_bnb [--d 1 2 3 4] [--profile] [--interval]
 [--certify --workers 2]`` prints one JSON object per line.  Wall-clock numbers are machine dependent; nothing here is asserted by the tests.
@@ -24,17 +29,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import time
+from contextlib import contextmanager
+from fractions import Fraction
 
+import flint
 import numpy as np
+
+from recovery.lsa.population import population_quadratic
+from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+from recovery.realizability.best import _as_quad, _BoxBounds, _PatchBounds, best_realizable
+from recovery.realizability.bnb_profile import _bnb_width_profile
+from recovery.realizability.interval import BATCH, ENGINES, IntervalCertifier, exact_phi, exact_quadratic_data, exact_value
 
 
 def throughput(d: int, boxes: int = 8192, seed: int = 0) -> dict:
-    from recovery.realizability.best import _as_quad, _BoxBounds, _PatchBounds
-    from recovery.lsa.population import population_quadratic
-    from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
-
     q, _ = _as_quad(population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5)))
     rng = np.random.default_rng(seed)
     t = rng.uniform(-1, 1, (boxes, d))
@@ -52,10 +63,6 @@ def throughput(d: int, boxes: int = 8192, seed: int = 0) -> dict:
 
 
 def profile(d: int, samples: int = 2000) -> dict:
-    from recovery.realizability.best import _bnb_width_profile, best_realizable
-    from recovery.lsa.population import population_quadratic
-    from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
-
     q = population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
     U = best_realizable(q, starts=6, rng=1).f_best
     out: dict = {"d": d, "U": U, "samples": samples}
@@ -70,18 +77,10 @@ LEAVES = {1: 8, 2: 1.4e3, 3: 3.7e4, 4: 1.95e6}
 
 
 def _exact_quad(d: int):
-    from fractions import Fraction
-
-    from recovery.lsa.population import population_quadratic
-    from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
-
     return population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(Fraction(1, 2)), exact=True)
 
 
 def interval_throughput(d: int, boxes: int = 40, workers: int = 2, seed: int = 0) -> dict:
-    from recovery.realizability.best import _as_quad, _BoxBounds, best_realizable
-    from recovery.realizability.interval import IntervalCertifier, exact_phi, exact_quadratic_data, exact_value
-
     qe = _exact_quad(d)
     q, _ = _as_quad(qe.to_float())
     pb = _BoxBounds(q, d)
@@ -93,30 +92,61 @@ def interval_throughput(d: int, boxes: int = 40, workers: int = 2, seed: int = 0
     rng = np.random.default_rng(seed)
     t = rng.uniform(-0.9, 0.9, (boxes, d))
     w = np.full((boxes, d), 2.0**-6)
+    # the vectorised engine is measured on a batch the size of its working batch (on 40 boxes its
+    # per-call overhead would dominate), after one warm-up call
+    tn = np.concatenate([t] * (BATCH // boxes + 1))[:BATCH]
+    wn = np.full((tn.shape[0], d), 2.0**-6)
     for mi, name in enumerate(cert.metric_names):
-        t0 = time.perf_counter()
-        ok, a, Z = cert.hints(cert.metrics[mi].pb, 0, t, w)
-        for i in range(boxes):
-            cert.box_bound(mi, 0, t[i], w[i], a[i], Z[i])
-        out[f"arb_boxes_per_s_{name}"] = boxes / (time.perf_counter() - t0)
-    rate = out["arb_boxes_per_s_cholesky"]
+        cert.bounds(mi, 0, tn[:8], wn[:8], engine="numpy")
+        for engine, (tt, ww) in (("numpy", (tn, wn)), ("arb", (t, w))):
+            t0 = time.perf_counter()
+            with _arb_precision(cert.prec):
+                cert.bounds(mi, 0, tt, ww, engine=engine)
+            out[f"{engine}_boxes_per_s_{name}"] = tt.shape[0] / (time.perf_counter() - t0)
+        out[f"numpy_over_arb_{name}"] = out[f"numpy_boxes_per_s_{name}"] / out[f"arb_boxes_per_s_{name}"]
     out["leaves_assumed"] = LEAVES.get(d)
     if d in LEAVES:
-        out[f"projected_verify_s_{workers}_workers"] = LEAVES[d] / rate / workers
+        for engine in ENGINES:
+            out[f"projected_verify_s_{workers}_workers_{engine}"] = (
+                LEAVES[d] / out[f"{engine}_boxes_per_s_cholesky"] / workers)
     return out
 
 
-def certify(d: int, workers: int = 2) -> dict:
-    from recovery.realizability.best import best_realizable
+@contextmanager
+def _arb_precision(prec: int):
+    old = flint.ctx.prec
+    flint.ctx.prec = prec
+    try:
+        yield
+    finally:
+        flint.ctx.prec = old
 
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children (the worker pools)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def certify(d: int, workers: int = 2) -> dict:
     t0 = time.perf_counter()
+    c0 = _cpu_seconds()
     r = best_realizable(_exact_quad(d), method="bnb", starts=4, rng=0, workers=workers, time_limit=3600.0)
     iv = r.details.get("interval", {})
     return {"d": d, "workers": workers, "certified": r.certified_global, "f_lower": r.f_lower,
             "f_best": r.f_best, "f_upper": r.f_upper, "search_s": r.details["bnb"]["seconds"],
-            "nodes": r.details["bnb"]["nodes"], "leaves": iv.get("leaves"),
+            "nodes": r.details["bnb"]["nodes"], "leaves": iv.get("leaves"), "engine": iv.get("engine"),
             "verify_s": iv.get("verify_seconds"), "resplit_boxes": iv.get("resplit_boxes"),
-            "failed_boxes": iv.get("failed_boxes"), "total_s": time.perf_counter() - t0}
+            "failed_boxes": iv.get("failed_boxes"), "total_s": time.perf_counter() - t0,
+            "cpu_s": _cpu_seconds() - c0, "loadavg_after": _loadavg()}
+
+
+def _loadavg() -> str:
+    try:
+        with open("/proc/loadavg") as fh:
+            return fh.read().strip()
+    except OSError:
+        return "unavailable"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""``lsahard recover`` and ``lsahard best`` (issue 3: realisability).
+"""``lsahard recover`` and ``lsahard best`` (realisability and the best one-layer LSA).
 
 ``lsahard recover FILE.json [--rtol R] [--json]``: FILE holds ``{"d": D, "X": [...]}`` (``X`` of length
 ``D (D+1)(D+2)/2``, ordered as in ``recovery.lsa.reparam``); prints whether ``X = phi(b, A)`` for some
@@ -17,6 +17,15 @@ import json
 import math
 from fractions import Fraction
 
+import numpy as np
+
+from lsahard.cli.args import add_json, add_seed, add_time_limit, positive_float, positive_int
+from recovery.lsa.population import population_quadratic
+from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+from recovery.lsa.reparam import num_pairs
+from recovery.realizability.best import best_realizable
+from recovery.realizability.realize import recover
+
 __all__ = ["register"]
 
 BEST_MAX_D = 20  # largest --d accepted by ``lsahard best``
@@ -24,7 +33,30 @@ BEST_MAX_D = 20  # largest --d accepted by ``lsahard best``
 #: front and runs the multistart without a time limit, so --starts 1e9 ended in a MemoryError traceback (or
 #: the kernel's OOM killer) and --starts 1e7 ran for minutes
 BEST_MAX_STARTS = 10_000
+#: largest --workers accepted by ``lsahard best``
+BEST_MAX_WORKERS = 64
 _FLOAT_MAX = int(1.7976931348623157e308)  # largest finite float64, as an exact integer
+
+
+def _int_at_most(flag: str, minimum: int, maximum: int):
+    """An argparse type: an integer in ``[minimum, maximum]`` (the lower end as in ``lsahard.cli.args``)."""
+    base = positive_int(flag, minimum)
+
+    def parse(text: str) -> int:
+        v = base(text)
+        if v > maximum:
+            raise argparse.ArgumentTypeError(f"{flag} must be <= {maximum}, got {text!r}")
+        return v
+    parse.__name__ = flag
+    return parse
+
+
+def _open_probability(text: str) -> float:
+    """``--p``: a number in the open interval (0, 1)."""
+    v = positive_float("--p", "a probability")(text)
+    if not v < 1.0:
+        raise argparse.ArgumentTypeError(f"--p must be a probability in (0, 1), got {text!r}")
+    return v
 
 
 def _load_recover_file(path: str) -> tuple[int, list]:
@@ -48,20 +80,15 @@ def _load_recover_file(path: str) -> tuple[int, list]:
     # float(huge int) raises OverflowError (not an error main reports): test ints by magnitude
     if not all(math.isfinite(v) if isinstance(v, float) else abs(v) <= _FLOAT_MAX for v in X):
         raise ValueError(f"'X' in {path} must be finite (no NaN or inf) and within float64 range")
-    return d, X
-
-
-def _recover(args: argparse.Namespace) -> int:
-    import numpy as np
-
-    from recovery.lsa.reparam import num_pairs
-    from recovery.realizability.realize import recover
-
-    d, X = _load_recover_file(args.file)
     if d < 1:
         raise ValueError(f"'d' must be >= 1, got {d}")
     if len(X) != d * num_pairs(d):
         raise ValueError(f"'X' must have length d (d+1)(d+2)/2 = {d * num_pairs(d)} for d = {d}, got {len(X)}")
+    return d, X
+
+
+def _recover(args: argparse.Namespace) -> int:
+    d, X = _load_recover_file(args.file)
     res = recover(np.asarray(X, dtype=float), d, rtol=args.rtol)
     if args.json:
         print(json.dumps(res.to_json()))
@@ -78,43 +105,32 @@ def _recover(args: argparse.Namespace) -> int:
 
 
 def _best(args: argparse.Namespace) -> int:
-    from recovery.validation import check_int, check_probability_open
-    from recovery.realizability.best import best_realizable
-    from recovery.lsa.population import population_quadratic
-    from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
-
-    # the population quadratic costs grow steeply with d (d = 16 already takes minutes and a huge d
-    # would end in a MemoryError traceback), so larger d is refused with a clear message
-    d = check_int(args.d, "--d", min_value=1, max_value=BEST_MAX_D)
-    n = check_int(args.n, "--n", min_value=1)
-    p = check_probability_open(args.p, "--p")
-    if args.certified and d > 4:
-        raise ValueError(f"--certified supports --d <= 4, got {d}")
-    starts = check_int(args.starts, "--starts", min_value=1, max_value=BEST_MAX_STARTS)
-    if not (args.time_limit > 0 and math.isfinite(args.time_limit)):
-        raise ValueError(f"--time-limit must be a finite number > 0, got {args.time_limit}")
-    if not (args.gap_tol > 0 and math.isfinite(args.gap_tol)):
-        raise ValueError(f"--gap-tol must be a finite number > 0, got {args.gap_tol}")
+    if args.certified and args.d > 4:
+        raise ValueError(f"--certified supports --d <= 4, got {args.d}")
     # the rigorous (interval) certificate proves f* for the quadratic it is given: hand it the
     # exact rational data (p at its exact binary value), not a float rounding of them
     exact = bool(args.certified and args.certifier == "bnb")
-    q = population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(Fraction(p) if exact else p),
-                             exact=exact)
-    workers = check_int(args.workers, "--workers", min_value=1, max_value=64)
-    res = best_realizable(q, method=args.certifier if args.certified else "multistart", starts=starts,
-                          rng=args.seed, time_limit=args.time_limit, gap_tol=args.gap_tol, workers=workers,
+    q = population_quadratic(args.d, args.n, prior=UniformBinaryPrior(),
+                             init=BernoulliInit(Fraction(args.p) if exact else args.p), exact=exact)
+    res = best_realizable(q, method=args.certifier if args.certified else "multistart", starts=args.starts,
+                          rng=args.seed, time_limit=args.time_limit, gap_tol=args.gap_tol, workers=args.workers,
                           progress=True)
     if args.json:
         out = res.to_json()
-        out.update({"n": n, "p": p})
+        out.update({"n": args.n, "p": args.p})
         print(json.dumps(out, default=str))
         return 0
-    print(f"binary chains, p = {p}, n = {n}, d = {d}")
+    _print_best(res, args)
+    return 0
+
+
+def _print_best(res, args: argparse.Namespace) -> None:
+    print(f"binary chains, p = {args.p}, n = {args.n}, d = {args.d}")
     print(f"ftilde* (linear model)          = {res.ftilde_star:.10g}")
     tag = (f"certified global ({res.method})" if res.certified_global
            else f"{res.method}, not certified" if args.certified else "multistart, not certified")
     print(f"f* (best one-layer LSA)         = {res.f_best:.10g}  [{tag}]")
-    if getattr(res, "f_lower", None) is not None and getattr(res, "f_upper", None) is not None:
+    if res.f_lower is not None and res.f_upper is not None:
         print(f"verified interval for f*        = [{res.f_lower:.12g}, {res.f_upper:.12g}]  (ball arithmetic)")
     if res.lower_bound is not None:
         print(f"global lower bound              = {res.lower_bound:.10g}  "
@@ -125,32 +141,40 @@ def _best(args: argparse.Namespace) -> int:
     print(f"ftilde(phi(psi(X*)))            = {res.f_psi:.10g}")
     print(f"b: {res.b.tolist()}")
     print(f"A: {res.A.tolist()}")
-    return 0
 
 
 def register(subparsers) -> None:
+    """Add ``lsahard recover`` and ``lsahard best`` (usage in the module docstring) to the ``lsahard`` sub-parsers.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The sub-parsers of the ``lsahard`` parser.
+    """
     p = subparsers.add_parser("recover", help="structured recovery: is X = phi(b, A)? (with certificate)",
                               description=__doc__.split("\n\n")[1])
     p.add_argument("file", help='JSON file {"d": D, "X": [...]}')
-    p.add_argument("--rtol", type=float, default=1e-9, help="tolerance relative to ||X|| (default 1e-9)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--rtol", type=positive_float("--rtol"), default=1e-9,
+                   help="tolerance relative to ||X|| (default 1e-9)")
+    add_json(p)
     p.set_defaults(func=_recover)
 
     q = subparsers.add_parser("best", help="best realisable one-layer LSA for binary chains",
                               description=__doc__.split("\n\n")[2])
-    q.add_argument("--d", type=int, required=True, help=f"chain length minus one (1 <= d <= {BEST_MAX_D})")
-    q.add_argument("--n", type=int, required=True, help="number of context chains")
-    q.add_argument("--p", type=float, required=True, help="initial probability P(s_1 = 1), in (0, 1)")
+    q.add_argument("--d", type=_int_at_most("--d", 1, BEST_MAX_D), required=True,
+                   help=f"chain length minus one (1 <= d <= {BEST_MAX_D})")
+    q.add_argument("--n", type=positive_int("--n"), required=True, help="number of context chains")
+    q.add_argument("--p", type=_open_probability, required=True, help="initial probability P(s_1 = 1), in (0, 1)")
     q.add_argument("--certified", action="store_true", help="global certificate (d <= 4)")
     q.add_argument("--certifier", choices=("bnb", "scip"), default="bnb",
                    help="with --certified: sphere/patch branch-and-bound (default) or SCIP")
-    q.add_argument("--starts", type=int, default=10, help="random multistart directions, 1 <= K <= 10000 (default 10)")
-    q.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    q.add_argument("--gap-tol", type=float, default=1e-5,
+    q.add_argument("--starts", type=_int_at_most("--starts", 1, BEST_MAX_STARTS), default=10,
+                   help=f"random multistart directions, 1 <= K <= {BEST_MAX_STARTS} (default 10)")
+    add_seed(q)
+    q.add_argument("--gap-tol", type=positive_float("--gap-tol"), default=1e-5,
                    help="certified iff f* - lower bound <= GAP_TOL max(1, |f*|) (default 1e-5)")
-    q.add_argument("--time-limit", type=float, default=900.0,
-                   help="certifier time limit in seconds (default 900; d = 4 needs ~6 min in one process)")
-    q.add_argument("--workers", type=int, default=1,
+    add_time_limit(q, 900.0, "certifier time limit in seconds (d = 4 needs a few minutes with --workers 2)")
+    q.add_argument("--workers", type=_int_at_most("--workers", 1, BEST_MAX_WORKERS), default=1,
                    help="processes for the branch-and-bound (default 1); progress goes to stderr every 15 s")
-    q.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json(q)
     q.set_defaults(func=_best)

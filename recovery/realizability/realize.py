@@ -212,6 +212,7 @@ def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polis
     ``(rtol, polish_below]``, i.e. for near-misses caused by rounding in ill-conditioned instances;
     a residual above ``polish_below`` is refuted directly, keeping the overall cost ``O(d^4)``.
     """
+    # longer than 60 lines: argument checks and the decision in the order of the module docstring
     d = check_int(d, "d", min_value=1)
     m = num_pairs(d)
     X = as_float_array(X, "X", shape=(d * m,))
@@ -251,50 +252,8 @@ def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polis
     worst = int(np.argmax(viol))
     lower = float(viol[worst]) / 2.0 * xnorm
     if viol[worst] > rt:
-        ev = lam[worst][::-1] * xnorm
-        if ranks[worst] >= 3:
-            sv = np.sort(np.abs(ev))[::-1]
-            cert = (f"S_{worst} has rank {int(ranks[worst])} >= 3 (at rank tolerance {rank_tol:.3g}): singular values "
-                    f"{_fmt(sv)}; so dist(X, image(phi)) >= {lower:.6g}")
-            kind = "rank"
-        else:
-            sign = "positive" if ev[0] > 0 and ev[1] > 0 else "negative"
-            nz = ev[np.abs(ev) > rank_tol]
-            cert = (f"S_{worst} is {sign} definite on its range (eigenvalues {_fmt(nz)}), but b a^T + a b^T has "
-                    f"one positive and one negative eigenvalue; so dist(X, image(phi)) >= {lower:.6g}")
-            kind = "definite"
-        return Recovery(realizable=False, b=None, A=None, residual=np.nan, residual_abs=np.nan, certificate=cert,
-                        certificate_kind=kind, distance_lower_bound=lower, ranks=tuple(ranks), **common)
-
-    # candidate directions for b.  In exact arithmetic one rank-2 S_k (or, failing that, one rank-1
-    # S_k) suffices; numerically a nearly rank-1 S_k (a_k almost parallel to b) has a second
-    # eigenvalue below the rank tolerance but its plane still pins b down far better than the
-    # dominant eigenvector does (observed: planted X with A = b c^T + 1e-8 N was refuted at relative
-    # residual 1.03e-9 from the rank-1 candidate alone).  So we try the isotropic lines of the best
-    # two planes whose smaller eigenvalue is above the rounding level AND the rank-1 candidate,
-    # and keep the candidate with the smallest residual (at most 5 least-squares solves: O(d^4)).
-    lam_p, lam_m = lam[:, -1], -lam[:, 0]  # largest positive, largest negative magnitude
-    two = np.minimum(lam_p, lam_m)
-    candidates: list[np.ndarray] = []
-    sources: list[str] = []
-    roundoff = 64.0 * np.finfo(float).eps * float(np.max(np.abs(lam)))
-    for k in np.argsort(-two)[:2]:
-        k = int(k)
-        if two[k] <= roundoff:
-            break
-        u, w = U[k][:, -1], U[k][:, 0]
-        sp, sm = np.sqrt(lam_p[k]), np.sqrt(lam_m[k])
-        candidates += [sp * u + sm * w, sp * u - sm * w]
-        sources += [f"isotropic lines of S_{k}"] * 2
-    if not np.any(two > rt):
-        # all nonzero S_j have rank 1 at tolerance: b parallel to the eigenvector of the dominant one
-        top = np.max(np.abs(lam), axis=1)
-        k = int(np.argmax(top))
-        idx = int(np.argmax(np.abs(lam[k])))
-        candidates.append(U[k][:, idx].copy())
-        sources.append(f"rank-1 S_{k}")
-    candidates = [c / np.linalg.norm(c) for c in candidates]
-
+        return _inertia_refutation(lam[worst] * xnorm, worst, int(ranks[worst]), lower, ranks, common)
+    candidates, sources = _candidate_directions(lam, U, rt)
     Xj = Xn.reshape(d, m).T  # (m, d): column j = X^{(j)}
     tried = []
     for c, src in zip(candidates, sources):
@@ -324,3 +283,57 @@ def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polis
     return Recovery(realizable=False, b=None, A=None, residual=r_abs / max(1.0, xnorm), residual_abs=r_abs,
                     certificate=cert, certificate_kind="no_common_direction", distance_lower_bound=lower,
                     ranks=tuple(ranks), **common)
+
+
+def _inertia_refutation(lam_worst: np.ndarray, worst: int, rank: int, lower: float, ranks: np.ndarray,
+                        common: dict) -> Recovery:
+    """The rank or inertia certificate of the block ``S_worst`` (eigenvalues ``lam_worst``, ascending,
+    at the scale of ``X``)."""
+    rank_tol = common["rank_tol"]
+    ev = lam_worst[::-1]
+    if rank >= 3:
+        sv = np.sort(np.abs(ev))[::-1]
+        cert = (f"S_{worst} has rank {rank} >= 3 (at rank tolerance {rank_tol:.3g}): singular values "
+                f"{_fmt(sv)}; so dist(X, image(phi)) >= {lower:.6g}")
+        kind = "rank"
+    else:
+        sign = "positive" if ev[0] > 0 and ev[1] > 0 else "negative"
+        nz = ev[np.abs(ev) > rank_tol]
+        cert = (f"S_{worst} is {sign} definite on its range (eigenvalues {_fmt(nz)}), but b a^T + a b^T has "
+                f"one positive and one negative eigenvalue; so dist(X, image(phi)) >= {lower:.6g}")
+        kind = "definite"
+    return Recovery(realizable=False, b=None, A=None, residual=np.nan, residual_abs=np.nan, certificate=cert,
+                    certificate_kind=kind, distance_lower_bound=lower, ranks=tuple(ranks), **common)
+
+
+def _candidate_directions(lam: np.ndarray, U: np.ndarray, rt: float) -> tuple[list[np.ndarray], list[str]]:
+    """Unit candidate directions for ``b`` from the spectra ``lam`` (d, d+1) and eigenvectors ``U`` of the
+    unit-scale ``S_j``, with their sources."""
+    # candidate directions for b.  In exact arithmetic one rank-2 S_k (or, failing that, one rank-1
+    # S_k) suffices; numerically a nearly rank-1 S_k (a_k almost parallel to b) has a second
+    # eigenvalue below the rank tolerance but its plane still pins b down far better than the
+    # dominant eigenvector does (observed: planted X with A = b c^T + 1e-8 N was refuted at relative
+    # residual 1.03e-9 from the rank-1 candidate alone).  So we try the isotropic lines of the best
+    # two planes whose smaller eigenvalue is above the rounding level AND the rank-1 candidate,
+    # and keep the candidate with the smallest residual (at most 5 least-squares solves: O(d^4)).
+    lam_p, lam_m = lam[:, -1], -lam[:, 0]  # largest positive, largest negative magnitude
+    two = np.minimum(lam_p, lam_m)
+    candidates: list[np.ndarray] = []
+    sources: list[str] = []
+    roundoff = 64.0 * np.finfo(float).eps * float(np.max(np.abs(lam)))
+    for k in np.argsort(-two)[:2]:
+        k = int(k)
+        if two[k] <= roundoff:
+            break
+        u, w = U[k][:, -1], U[k][:, 0]
+        sp, sm = np.sqrt(lam_p[k]), np.sqrt(lam_m[k])
+        candidates += [sp * u + sm * w, sp * u - sm * w]
+        sources += [f"isotropic lines of S_{k}"] * 2
+    if not np.any(two > rt):
+        # all nonzero S_j have rank 1 at tolerance: b parallel to the eigenvector of the dominant one
+        top = np.max(np.abs(lam), axis=1)
+        k = int(np.argmax(top))
+        idx = int(np.argmax(np.abs(lam[k])))
+        candidates.append(U[k][:, idx].copy())
+        sources.append(f"rank-1 S_{k}")
+    return [c / np.linalg.norm(c) for c in candidates], sources

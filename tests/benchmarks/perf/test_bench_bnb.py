@@ -6,6 +6,8 @@ import json
 import pytest
 
 from benchmarks.perf import bench_bnb
+
+
 def test_bench_bnb_throughput_and_profile(capsys):
     assert bench_bnb.main(["--d", "1", "2", "--profile"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
@@ -24,5 +26,6 @@ def test_bench_bnb_interval_and_certify(capsys):
     assert bench_bnb.main(["--d", "1", "--interval", "--certify", "--workers", "1"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     iv, cert = lines[1], lines[2]
-    assert iv["arb_boxes_per_s_cholesky"] > 0 and iv["projected_verify_s_1_workers"] > 0
+    assert iv["arb_boxes_per_s_cholesky"] > 0 and iv["numpy_boxes_per_s_cholesky"] > 0
+    assert iv["numpy_over_arb_cholesky"] > 0 and iv["projected_verify_s_1_workers_numpy"] > 0
     assert cert["certified"] and cert["f_lower"] <= cert["f_best"] <= cert["f_upper"]
