@@ -2,8 +2,10 @@
 
 The model, the Gram-form forward pass and the prompts are in :mod:`recovery.training.gram`, the objectives and
 their analytic gradients in :mod:`recovery.training.gradients`, the parameter subspaces (``dense``, ``sparse``,
-``thm41``) in :mod:`recovery.training.subspace`, the optimisers in :mod:`recovery.training.optim` and the result
-type in :mod:`recovery.training.result`; their public names are importable from here as well.
+``thm41``) in :mod:`recovery.training.subspace`, the optimisers in :mod:`recovery.training.optim`, the argument
+checks in :mod:`recovery.training.settings`, the training, validation and test prompts in
+:mod:`recovery.training.batches` and the result type in :mod:`recovery.training.result`; their public names are
+importable from here as well.
 
 Objectives (``objective=``)
 ---------------------------
@@ -32,13 +34,12 @@ HELD-OUT prompts (never the training or validation set).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
 from recovery.lsa.population import population_quadratic
-from recovery.training._args import check_count, check_fraction, check_positive, make_rng
+from recovery.training._args import make_rng
 from recovery.lsa.blas_threads import one_blas_thread, single_blas_thread
 from recovery.training.gradients import empirical_quadratic, loss_and_grad_layers, population_loss_and_grad_layers
 from recovery.training.gram import (
@@ -54,20 +55,19 @@ from recovery.training.gram import (
 )
 from recovery.training.optim import Progress, adam, lbfgs
 from recovery.training.result import SCHEMA, TrainResult
+from recovery.training.batches import (
+    DEFAULT_TRAIN_BYTES,
+    DEFAULT_TRAIN_SIZE,
+    DEFAULT_VALIDATION,
+    MIN_DEFAULT_TRAIN_SIZE,
+    _batches,
+    default_train_size,
+)
 from recovery.training.selection import Selection
+from recovery.training.settings import OBJECTIVES, OPTIMIZERS, _check_data, _check_settings, _Settings
 from recovery.training.subspace import SUBSPACES, Subspace
 
-OPTIMIZERS = ("adam", "lbfgs")
-OBJECTIVES = ("sampled", "population")
-#: fraction of the sampled training prompts held out for model selection when ``validation`` is not given
-DEFAULT_VALIDATION = 0.2
-#: prompts sampled for training (validation split included) when ``data`` and ``train_size`` are not given,
-#: unless their compressed form would exceed :data:`DEFAULT_TRAIN_BYTES` (see :func:`default_train_size`)
-DEFAULT_TRAIN_SIZE = 8000
-#: memory for the compressed training prompts (8 (d+1)^2 bytes each) that the default size stays within
-DEFAULT_TRAIN_BYTES = 256 * 2**20
-#: the default never goes below this many training prompts
-MIN_DEFAULT_TRAIN_SIZE = 2000
+
 #: Adam minibatch size for L >= 2 when the prompts are sampled by :func:`train` and ``batch_size`` is None
 DEFAULT_BATCH_SIZE = 800
 #: ``layers -> (objective, [(gP, gQ), ...])``: a training objective and its gradient per layer
@@ -100,93 +100,6 @@ __all__ = [
     "single_blas_thread",
     "train",
 ]
-
-
-@dataclass(frozen=True)
-class _Settings:
-    """The validated scalar arguments of :func:`train`."""
-
-    num_states: int
-    L: int
-    d: int
-    n: int
-    steps: int
-    lr: float
-    init_scale: float
-    time_limit: float | None
-    batch_size: int | None
-    eval_every: int
-    optimizer: str
-    objective: str
-    validation: float | None
-
-
-def _check_settings(num_states: Any, layers: Any, d: Any, n: Any, steps: Any, lr: Any, init_scale: Any,
-                    time_limit: Any, batch_size: Any, eval_every: Any, optimizer: Any, objective: Any,
-                    validation: Any) -> _Settings:
-    num_states = check_count(num_states, "num_states")
-    if num_states not in SUPPORTED_STATES:
-        raise ValueError(f"num_states must be one of {SUPPORTED_STATES}, got {num_states}")
-    L, d, n, steps = check_count(layers, "layers", 1), check_count(d, "d", 1), check_count(n, "n", 1), check_count(steps, "steps", 1)
-    lr, init_scale = check_positive(lr, "lr"), check_positive(init_scale, "init_scale")
-    if time_limit is not None:
-        time_limit = check_positive(time_limit, "time_limit")
-    if batch_size is not None:
-        batch_size = check_count(batch_size, "batch_size", 1)
-        if optimizer == "lbfgs":
-            raise ValueError("batch_size (minibatches) needs optimizer='adam'; L-BFGS is full batch")
-    eval_every = check_count(eval_every, "eval_every", 1)
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
-    if objective not in OBJECTIVES:
-        raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
-    if objective == "population" and L != 1:
-        raise ValueError(f"objective='population' needs layers=1, got layers={L}")
-    if validation is not None:
-        validation = check_fraction(validation, "validation")
-        if validation > 0 and objective == "population":
-            raise ValueError("validation must be 0 with objective='population' (the exact objective has no "
-                             f"sampled prompts to hold out), got {validation}")
-    return _Settings(num_states, L, d, n, steps, lr, init_scale, time_limit, batch_size, eval_every, optimizer,
-                     objective, validation)
-
-
-def _check_data(data: Any, cfg: _Settings) -> None:
-    if data is None:
-        return
-    if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
-        raise TypeError("data must be a tuple (train, test) or (train, validation, test) of GramBatch")
-    if len(data) == 3 and cfg.validation:
-        raise ValueError(f"validation must be 0 or None when data brings its own validation batch, "
-                         f"got {cfg.validation}")
-    if len(data) == 3 and cfg.objective == "population":
-        raise ValueError("data with a validation batch needs objective='sampled' (the population objective is "
-                         "selected by its own value)")
-
-
-def _batches(cfg: _Settings, data: Any, train_size: Any, test_size: Any, p: float,
-             rng: np.random.Generator) -> tuple[GramBatch, GramBatch | None, GramBatch]:
-    """(train, validation or None, test) prompts: sampled from ``rng`` or taken from ``data``, then split."""
-    val_b: GramBatch | None = None
-    if data is None:
-        train_size = default_train_size(cfg.d) if train_size is None else check_count(train_size, "train_size", 1)
-        check_count(test_size, "test_size", 1)
-        train_b = make_prompts(train_size, cfg.d, cfg.n, num_states=cfg.num_states, p=p, rng=rng)
-        test_b = make_prompts(test_size, cfg.d, cfg.n, num_states=cfg.num_states, p=p, rng=rng)
-    else:
-        parts = dict(zip(("train", "validation", "test") if len(data) == 3 else ("train", "test"), data))
-        for nm, bt in parts.items():
-            if not isinstance(bt, GramBatch):
-                raise TypeError(f"data[{nm}] must be a GramBatch")
-            if bt.d != cfg.d:
-                raise ValueError(f"data[{nm}] has d = {bt.d}, expected d = {cfg.d}")
-        train_b, test_b, val_b = parts["train"], parts["test"], parts.get("validation")
-    validation = cfg.validation
-    if validation is None:
-        validation = DEFAULT_VALIDATION if data is None and cfg.objective == "sampled" else 0.0
-    if validation > 0:
-        train_b, val_b = _split(train_b, validation, rng)
-    return train_b, val_b, test_b
 
 
 def _layer_objective(cfg: _Settings, train_b: GramBatch, batch_size: int | None, population: Any,
@@ -440,70 +353,6 @@ def train(
         interrupted=interrupted, diverged=diverged, val_loss=None if val_b is None else float(sel.val),
         val_size=0 if val_b is None else val_b.size, best_step=sel.step, val_history=tuple(sel.val_history),
     )
-
-
-def default_train_size(d: int) -> int:
-    """Return the number of training prompts :func:`train` samples when ``train_size`` is not given.
-
-    Parameters
-    ----------
-    d : int
-        Chain length minus one (``d >= 1``).
-
-    Returns
-    -------
-    int
-        :data:`DEFAULT_TRAIN_SIZE`, lowered for large ``d`` so that the compressed prompts
-        (``8 (d+1)^2`` bytes each) stay within :data:`DEFAULT_TRAIN_BYTES`, but never below
-        :data:`MIN_DEFAULT_TRAIN_SIZE` (8000 up to d = 63, 2000 from d = 129 on).
-
-    Raises
-    ------
-    TypeError
-        If ``d`` is not an integer.
-    ValueError
-        If ``d < 1``.
-
-    Examples
-    --------
-    >>> default_train_size(5), default_train_size(200)
-    (8000, 2000)
-    """
-    d = check_count(d, "d", 1)
-    fits = DEFAULT_TRAIN_BYTES // (8 * (d + 1) ** 2)
-    return int(max(MIN_DEFAULT_TRAIN_SIZE, min(DEFAULT_TRAIN_SIZE, fits)))
-
-
-def _split(batch: GramBatch, fraction: float, rng: np.random.Generator) -> tuple[GramBatch, GramBatch]:
-    """Hold out a random ``fraction`` of ``batch`` for validation.
-
-    Parameters
-    ----------
-    batch : GramBatch
-        The training prompts.
-    fraction : float
-        Share of the prompts to hold out, in ``(0, 1)``.
-    rng : numpy.random.Generator
-        Source of the random subset.
-
-    Returns
-    -------
-    (GramBatch, GramBatch)
-        The remaining training prompts and the validation prompts (disjoint, together ``batch``).
-
-    Raises
-    ------
-    ValueError
-        If either part would be empty (names ``validation`` and the number of prompts).
-    """
-    n_val = round(fraction * batch.size)
-    if n_val < 1 or n_val >= batch.size:
-        raise ValueError(f"validation = {fraction} of {batch.size} training prompts leaves "
-                         f"{n_val} for validation and {batch.size - n_val} for training; both need at least 1")
-    perm = rng.permutation(batch.size)
-    tr_i, va_i = np.sort(perm[n_val:]), np.sort(perm[:n_val])
-    return (GramBatch(batch.G0[tr_i], batch.v0[tr_i], batch.y[tr_i]),
-            GramBatch(batch.G0[va_i], batch.v0[va_i], batch.y[va_i]))
 
 
 def _population_for(num_states: int, d: int, n: int, p: float,

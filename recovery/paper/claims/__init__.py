@@ -10,9 +10,10 @@ Each ``check_*`` returns a :class:`ClaimResult`; its verdict is computed from th
 pure functions of :mod:`recovery.paper.claims.verdicts`. :func:`run_claims` runs the whole ledger
 (``lsahard claims``; ``lsahard bench --suite claims``) and writes ``claims.json``/``claims.md``.
 
-Modules: ``result`` (ClaimResult), ``verdicts`` (verdict logic), ``population_checks`` (Lemmas 3.1,
-3.2, Thms 3.3, 3.4), ``recovery_checks`` (Thm 3.5), ``training_checks`` (Thm 4.1, App. A, Figs 3,
-5), ``ledger`` (run_claims).
+Modules: ``result`` (ClaimResult), ``verdict_rules`` (generic verdict rules), ``verdicts`` (verdict
+logic), ``experiment_verdicts`` (verdicts of App. A, Figs 3, 5), ``population_checks`` (Lemmas 3.1,
+3.2), ``realizability_checks`` (Thms 3.3, 3.4), ``recovery_checks`` (Thm 3.5), ``training_checks``
+(Thm 4.1), ``experiment_checks`` (App. A, Figs 3, 5), ``ledger`` (run_claims).
 """
 from recovery.paper.claims.result import CLAIM_IDS, OUTCOMES, ClaimResult, outcome_of
 from recovery.paper.claims.verdicts import (

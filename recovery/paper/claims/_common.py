@@ -1,4 +1,5 @@
-"""Shared plumbing of the claim checks: result construction, the "not checkable" guard, exact rational arithmetic."""
+"""Shared plumbing of the claim checks: result construction, the "not checkable" guard, exact rational arithmetic,
+parameter lists."""
 from __future__ import annotations
 
 import time
@@ -8,6 +9,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from recovery.paper.claims.result import ClaimResult
+from recovery.validation import check_int, check_probability_open
 
 __all__ = [
     "MissingDependency",
@@ -231,3 +233,23 @@ def exact_solve(H: Any, h: Any) -> list[Fraction]:
 
 def float_list(xs: Sequence[Any]) -> list[float]:
     return [float(x) for x in xs]
+
+
+def int_list(xs: Any, name: str, min_value: int = 1) -> list[int]:
+    try:
+        vals = list(xs)
+    except TypeError:
+        raise TypeError(f"{name} must be an iterable of ints") from None
+    if not vals:
+        raise ValueError(f"{name} must not be empty")
+    return [check_int(v, f"{name}[{i}]", min_value=min_value) for i, v in enumerate(vals)]
+
+
+def probability_list(xs: Any, name: str) -> list[float]:
+    try:
+        vals = list(xs)
+    except TypeError:
+        raise TypeError(f"{name} must be an iterable of probabilities") from None
+    if not vals:
+        raise ValueError(f"{name} must not be empty")
+    return [check_probability_open(v, f"{name}[{i}]") for i, v in enumerate(vals)]

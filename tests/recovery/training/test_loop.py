@@ -222,21 +222,6 @@ def test_parameters_with_lowest_validation_loss_are_returned(mode):
     assert plain.test_loss > 2 * r.test_loss
 
 
-def test_validation_split_is_a_disjoint_random_subset():
-    b = _dirichlet_batch(50, 4)
-    rest, val = tr._split(b, 0.2, np.random.default_rng(0))
-    assert (rest.size, val.size) == (40, 10)
-    rows = {tuple(np.round(g.ravel(), 12)) for g in b.G0}
-    got = [tuple(np.round(g.ravel(), 12)) for g in np.concatenate([rest.G0, val.G0])]
-    assert len(set(got)) == 50 and set(got) == rows
-    # the validation split of train(): carved from the training prompts, its size reported
-    r = train(num_states=3, layers=1, d=3, n=5, steps=5, seed=0, data=(b, b), validation=0.2)
-    assert r.val_size == 10 and r.val_loss is not None
-    # a fraction that leaves either part empty is refused, naming the argument
-    with pytest.raises(ValueError, match="validation"):
-        train(num_states=3, layers=1, d=3, n=5, steps=5, seed=0, data=(b, b), validation=0.001)
-
-
 @pytest.mark.parametrize("kw, exc, msg", [
     ({"validation": 1.0}, ValueError, r"validation must lie in \[0, 1\)"),
     ({"validation": -0.1}, ValueError, "validation must lie"),
@@ -260,11 +245,7 @@ def test_bad_validation_arguments(kw, exc, msg):
 
 def test_defaults_hold_out_a_validation_split_and_size_the_data():
     """Without ``data``, train() samples its prompts and holds out DEFAULT_VALIDATION of them; minibatches for
-    L >= 2; the default number of prompts shrinks only for large d (memory)."""
-    assert tr.default_train_size(5) == tr.DEFAULT_TRAIN_SIZE
-    assert tr.default_train_size(200) == tr.MIN_DEFAULT_TRAIN_SIZE
-    big = tr.default_train_size(100)
-    assert tr.MIN_DEFAULT_TRAIN_SIZE < big < tr.DEFAULT_TRAIN_SIZE and 8 * 101**2 * big <= tr.DEFAULT_TRAIN_BYTES
+    L >= 2 (the default number of prompts: tests/recovery/training/test_batches.py)."""
     r = train(num_states=2, layers=2, d=2, n=3, steps=3, seed=0, train_size=100, test_size=10)
     assert r.val_size == 20 and len(r.val_history) == 2  # steps 0 and 3
     r = train(num_states=2, layers=1, d=2, n=3, steps=3, seed=0, train_size=100, test_size=10, validation=0)
