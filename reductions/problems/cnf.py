@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from reductions.problems.cnf_dimacs import format_dimacs, parse_dimacs
 from reductions.problems.problem import Problem, check_header, register_problem
 from reductions.problems.values import as_bool_tuple
 
@@ -81,11 +82,6 @@ def validate_clauses(clauses: Any, n_vars: int, name: str = "clauses", *,
     return tuple(out)
 
 
-def _clip(text: str, limit: int = 40) -> str:
-    """``repr`` of a token or line for an error message, cut at ``limit`` characters."""
-    return repr(text) if len(text) <= limit else repr(text[: limit - 3]) + "..."
-
-
 def literal_value(lit: int, assignment: Sequence[bool]) -> bool:
     """Truth value of a DIMACS literal under an assignment.
 
@@ -116,35 +112,6 @@ def _check_n_vars(n_vars: Any) -> int:
     if n_vars < 0:
         raise ValueError(f"n_vars: expected >= 0, got {n_vars}")
     return int(n_vars)
-
-
-def _dimacs_header(line: str, lineno: int, source: str) -> tuple[int, int]:
-    """``(n_vars, n_clauses)`` of a DIMACS ``p cnf`` line (ValueError naming the line)."""
-    parts = line.split()
-    if len(parts) != 4 or parts[1] != "cnf":
-        raise ValueError(f"{source}: line {lineno}: malformed problem line {_clip(line)} (expected 'p cnf <vars> <clauses>')")
-    try:
-        n_vars, n_clauses = int(parts[2]), int(parts[3])
-    except ValueError:
-        raise ValueError(f"{source}: line {lineno}: malformed problem line {_clip(line)} (expected "
-                         "'p cnf <vars> <clauses>' with decimal integers of at most 4300 digits)") from None
-    if n_vars < 0 or n_clauses < 0:
-        raise ValueError(f"{source}: line {lineno}: negative count in problem line")
-    return n_vars, n_clauses
-
-
-def _dimacs_literal(tok: str, lineno: int, source: str, n_vars: int) -> int:
-    """One DIMACS literal in ``-n_vars..n_vars`` (0 ends a clause; ValueError naming the line)."""
-    try:
-        lit = int(tok)
-    except ValueError:
-        if tok.lstrip("+-").isdigit():  # more than Python's 4300 digits for int(str)
-            raise ValueError(f"{source}: line {lineno}: literal {_clip(tok)} out of range "
-                             f"(1..{n_vars})") from None
-        raise ValueError(f"{source}: line {lineno}: {_clip(tok)} is not an integer literal") from None
-    if abs(lit) > n_vars:
-        raise ValueError(f"{source}: line {lineno}: literal {lit} out of range (1..{n_vars})")
-    return lit
 
 
 @dataclass(frozen=True)
@@ -361,47 +328,8 @@ class CNF(ClauseFormula):
         >>> CNF.from_dimacs("p cnf 2 1\n1 -2 0\n").clauses
         ((1, -2),)
         """
-        if not isinstance(text, str):
-            raise TypeError(f"{source}: expected text, got {type(text).__name__}")
-        n_vars = n_clauses = None
-        clauses: list[tuple[int, ...]] = []
-        current: list[int] = []
-        current_line = 0
-        last_line = 0
-        for lineno, raw in enumerate(text.splitlines(), start=1):
-            line = raw.strip()
-            if not line or line.startswith("c"):
-                continue
-            if line.startswith("%"):
-                break
-            last_line = lineno
-            if line.startswith("p"):
-                if n_vars is not None:
-                    raise ValueError(f"{source}: line {lineno}: second problem line")
-                n_vars, n_clauses = _dimacs_header(line, lineno, source)
-                continue
-            if n_vars is None:
-                raise ValueError(f"{source}: line {lineno}: clause before the 'p cnf' problem line")
-            for tok in line.split():
-                lit = _dimacs_literal(tok, lineno, source, n_vars)
-                if lit == 0:
-                    if not current and not cls.ALLOW_EMPTY_CLAUSE:
-                        raise ValueError(f"{source}: line {lineno}: empty clause")
-                    clauses.append(tuple(current))
-                    current = []
-                    continue
-                if not current:
-                    current_line = lineno
-                current.append(lit)
-        if n_vars is None:
-            raise ValueError(f"{source}: missing 'p cnf <vars> <clauses>' problem line")
-        if current:
-            raise ValueError(f"{source}: line {current_line}: clause not terminated by 0")
-        if len(clauses) != n_clauses:
-            raise ValueError(
-                f"{source}: line {last_line}: problem line announces {n_clauses} clauses, found {len(clauses)}"
-            )
-        return cls(n_vars=n_vars, clauses=tuple(clauses))
+        n_vars, clauses = parse_dimacs(text, source=source, allow_empty_clause=cls.ALLOW_EMPTY_CLAUSE)
+        return cls(n_vars=n_vars, clauses=clauses)
 
     @classmethod
     def read_dimacs(cls, path: str | Path) -> "CNF":
@@ -442,12 +370,7 @@ class CNF(ClauseFormula):
         str
             The text, ending with a newline.
         """
-        lines = []
-        if comment:
-            lines += [f"c {c}" for c in comment.splitlines()]
-        lines.append(f"p cnf {self.n_vars} {self.n_clauses}")
-        lines += [" ".join(str(l) for l in c) + " 0" for c in self.clauses]
-        return "\n".join(lines) + "\n"
+        return format_dimacs(self.n_vars, self.clauses, comment)
 
     def write_dimacs(self, path: str | Path, comment: str | None = None) -> None:
         """Write :meth:`to_dimacs` to a file.
