@@ -164,18 +164,18 @@ def reduce(instance: BMProgram, layout: str = "fixed") -> Reduction:
     Raises
     ------
     TypeError
-        If ``instance`` is not a BMProgram.>>> from reductions.problems.bm_program import BMProgram
+        If ``instance`` is not a BMProgram.
+    ValueError
+        For an unknown ``layout``.
+
+    Examples
+    --------
+    >>> from reductions.problems.bm_program import BMProgram
     >>> bm = BMProgram(inside=[[0]], outside=[[2], [-2]])
     >>> r = reduce(bm)
     >>> point = r.forward(bm.complete([-1], -1, [1], -1))
     >>> r.target.d, r.target.check(point), bm.check(r.backward(point))
     (6, True, True)
-
-    Examples
-    --------
-
-    ValueError
-        For an unknown ``layout``.
     """
     if not isinstance(instance, BMProgram):
         raise TypeError(f"instance: expected a BMProgram, got {type(instance).__name__}")

@@ -96,17 +96,17 @@ def reduce(instance: Partition, box: int | None = 2) -> Reduction:
     Raises
     ------
     TypeError
-        If ``instance`` is not a Partition.>>> from reductions.problems.partition import Partition
+        If ``instance`` is not a Partition.
+    ValueError
+        For a ``box`` that is not an int >= 1 or None.
+
+    Examples
+    --------
+    >>> from reductions.problems.partition import Partition
     >>> r = reduce(Partition(values=(1, 1)))
     >>> point = r.forward((1, -1))
     >>> r.target.d, r.target.check(point), r.backward(point)
     (2, True, (1, -1))
-
-    Examples
-    --------
-
-    ValueError
-        For a ``box`` that is not an int >= 1 or None.
     """
     if not isinstance(instance, Partition):
         raise TypeError(f"instance: expected a Partition instance, got {type(instance).__name__}")
