@@ -330,52 +330,6 @@ def test_bad_flags_via_python_m_lsahard(tmp_path):
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "--shard" in r.stderr
 
 
-def test_results_writer_repair_and_partial_lines(tmp_path):
-    p = tmp_path / "r.jsonl"
-    rec = {"family": "f", "level": "source", "instance": "i", "solver": "s", "seed": 0, "x": 1.5}
-    with results.ResultsWriter(p) as w:
-        w.write(rec)
-        w.write({**rec, "seed": 1})
-    p.write_bytes(p.read_bytes() + b'{"family": "f", "le')
-    assert [r["seed"] for r in results.read_records(p)] == [0, 1]
-    removed = results.repair(p)
-    assert removed == len(b'{"family": "f", "le') and p.read_bytes().endswith(b"\n")
-    with results.ResultsWriter(p) as w:
-        w.write({**rec, "seed": 2, "x": float("nan")})  # non-finite -> null, still valid JSON
-    recs = _lines(p)
-    assert [r["seed"] for r in recs] == [0, 1, 2] and recs[2]["x"] is None
-    with pytest.raises(ValueError, match="missing key"):
-        with results.ResultsWriter(p) as w:
-            w.write({"family": "f"})
-
-
-def test_merge_rejects_corrupt_inputs(tmp_path, capsys):
-    rec = {"family": "f", "level": "source", "instance": "i", "solver": "s", "seed": 0}
-    good = json.dumps(rec) + "\n"
-    cases = {
-        "middle.jsonl": (good + "not json\n" + good).encode(),
-        "notobj.jsonl": b"[1, 2]\n",
-        "nokey.jsonl": b'{"a": 1}\n',
-        "nullseed.jsonl": (json.dumps({**rec, "seed": None}) + "\n").encode(),
-        "latin1.jsonl": b"\xff\xfe\n",
-    }
-    for name, data in cases.items():
-        (tmp_path / name).write_bytes(data)
-        with pytest.raises(ValueError, match=name):
-            results.merge(tmp_path / ("o-" + name), [tmp_path / name])
-        assert not (tmp_path / ("o-" + name)).exists()  # nothing written
-        capsys.readouterr()
-        assert main(["bench", "merge", str(tmp_path / ("c-" + name)), str(tmp_path / name)]) == 2
-        err = capsys.readouterr().err
-        assert err.count("\n") == 1 and "Traceback" not in err and name in err
-    (tmp_path / "emptydir").mkdir()
-    with pytest.raises(ValueError, match="has no results.jsonl"):
-        results.merge(tmp_path / "o-empty", [tmp_path / "emptydir"])
-    # a trailing fragment without newline (a torn last write) is not corruption
-    (tmp_path / "torn.jsonl").write_bytes((good + '{"family": "f", "le').encode())
-    assert results.merge(tmp_path / "o-torn", [tmp_path / "torn.jsonl"])["written"] == 1
-
-
 def test_report_after_resume_aggregates_every_session(tmp_path):
     """A run continued with --resume: the report header covers every session's times and runs,
     not only the last invocation's."""

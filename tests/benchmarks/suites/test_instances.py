@@ -30,40 +30,6 @@ def _examples(tmp_path: Path) -> Path:
     return d
 
 
-def test_known_answers_manifest_chi_and_decider(tmp_path):
-    d = _examples(tmp_path)
-    got = {fi.name: (fi.answer, fi.provenance, fi.family) for fi in
-           instances.load_instances([d], answers=d / "answers.solu", colors=3)}
-    assert {k: v[0] for k, v in got.items()} == TRUTH_3
-    assert got["k4"][1].startswith("manifest (chi") and got["tiny-sat"][1] == "manifest"
-    assert got["c5"][2] == "coloring-files" and got["tiny-sat"][2] == "cnf-files"
-    # without --colors a graph runs with k = chi (a YES instance)
-    nocol = {fi.name: (fi.answer, fi.problem.k) for fi in
-             instances.load_instances([d / "k4.col"], answers=d / "answers.solu")}
-    assert nocol == {"k4": ("YES", 4)}
-    # no manifest: the exact source decider (PySAT) gives the answers
-    dec = {fi.name: (fi.answer, fi.provenance) for fi in instances.load_instances([d], colors=3)}
-    assert {k: v[0] for k, v in dec.items()} == TRUTH_3
-    assert dec["tiny-sat"][1].startswith("sat decider")
-    # no colours at all for a .col: a clear error
-    with pytest.raises(ValueError, match="colours"):
-        instances.load_instances([d / "c5.col"])
-
-
-def test_levels_parse_and_solvers():
-    assert instances.parse_levels(None) is None and instances.parse_levels("all") is None
-    assert instances.parse_levels("source, separability") == ("source", "separability")
-    with pytest.raises(ValueError, match="unknown level"):
-        instances.parse_levels("source,nonsense")
-    fam = instances.FileFamily("cnf", [])
-    from benchmarks.suites.families import LevelInstance
-
-    names = [s.name for s in fam.solvers(LevelInstance("source", "cnf", {}, {"n_vars": 3}), 3)]
-    assert names == ["sat", "milp", "brute"]
-    names = [s.name for s in fam.solvers(LevelInstance("separability", "separability", {}, {"n_outside": 40}), 3)]
-    assert names == ["scip", "milp"]  # brute refuses 40 outside points: not scheduled
-
-
 def test_instances_run_classified_against_manifest(tmp_path, capsys):
     d = _examples(tmp_path)
     out = tmp_path / "run"
