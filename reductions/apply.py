@@ -35,20 +35,48 @@ __all__ = ["ReduceReport", "reduce_to_files", "write_target"]
 
 @dataclass
 class ReduceReport:
-    """What :func:`reduce_to_files` did: ``data`` (one JSON document) and ``lines`` (a text report)."""
+    """What :func:`reduce_to_files` did.
+
+    Attributes
+    ----------
+    data : dict
+        One JSON document (keys listed in :func:`reduce_to_files`).
+    lines : list of str
+        A text report, one line per fact.
+    """
 
     data: dict[str, Any] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
 
     def text(self) -> str:
-        """The text report, one line per fact."""
+        """The text report, one line per fact.
+
+        Returns
+        -------
+        str
+            ``lines`` joined by newlines.
+        """
         return "\n".join(self.lines)
 
 
 def write_target(red: Reduction, out: Path) -> list[str]:
     """Write the target of ``red`` (JSON, plus its native formats) and ``chain.json`` into ``out``.
 
-    Returns the paths written, in order.
+    ``target.json`` always; ``target.nl`` and ``target.gms`` (Pyomo) for an ``lsa_program``
+    target; ``target.cnf`` (DIMACS) for a ``cnf`` target; then ``chain.json`` (the rules applied
+    and the sizes).
+
+    Parameters
+    ----------
+    red : Reduction
+        The reduction (or chain) whose target is written.
+    out : pathlib.Path
+        An existing directory.
+
+    Returns
+    -------
+    list of str
+        The paths written, in order.
     """
     target = red.target
     written = []

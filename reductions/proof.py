@@ -39,7 +39,11 @@ __all__ = [
 
 
 class ReductionCheckError(AssertionError):
-    """A reduction failed one of the checks of :func:`check_reduction`."""
+    """A reduction failed one of the checks of :func:`check_reduction`.
+
+    A subclass of :class:`AssertionError`, so that a failed check reads as a failed test; the
+    message names the rule, the failed check and the source instance.
+    """
 
 
 def check_reduction(
@@ -49,7 +53,45 @@ def check_reduction(
     target_method: str = "brute",
     time_limit: float | None = None,
 ) -> str:
-    """Check one rule/chain on one instance (module docstring); returns "yes" or "no"."""
+    """Check one rule/chain on one instance (module docstring).
+
+    The proof by computation of REDUCTIONS.md (last section): the size formula holds at every
+    step; the source and the target, decided independently, have the same answer; on YES the
+    forward image of the source witness passes the target's exact ``check``, and the backward
+    images of the target's witness and of the forward witness pass the source's exact ``check``.
+
+    Parameters
+    ----------
+    reduce : callable
+        ``reduce(source) -> Reduction``: a rule's ``reduce`` or a composed chain.
+    source : Problem
+        The source instance.
+    source_method, target_method : str, optional
+        Methods of :func:`reductions.deciders.source.decide` for the source and the target.
+    time_limit : float or None, optional
+        Seconds per decision, or None for no limit.
+
+    Returns
+    -------
+    str
+        ``"yes"`` or ``"no"``, the common answer.
+
+    Raises
+    ------
+    ReductionCheckError
+        On any failed check: ``reduce`` returned no Reduction or another source, a size mismatch,
+        an undecided instance, different answers, or a witness failing a ``check``.
+
+    Examples
+    --------
+    >>> from reductions import CNF
+    >>> from reductions.rules.registry import get
+    >>> reduce = get("cnf_to_nae_sat").reduce
+    >>> check_reduction(reduce, CNF(n_vars=2, clauses=((1, 2), (-1,))))
+    'yes'
+    >>> check_reduction(reduce, CNF(n_vars=1, clauses=((1,), (-1,))))
+    'no'
+    """
     red = reduce(source)
     if not isinstance(red, Reduction):
         raise ReductionCheckError(f"reduce returned {type(red).__name__}, not a Reduction")
@@ -90,7 +132,26 @@ def check_reduction(
 # exhaustive families
 # ------------------------------------------------------------------------------------------------
 def all_clauses(n: int, widths: tuple[int, ...]) -> list[tuple[int, ...]]:
-    """Every clause over distinct variables of 1..n with a width in ``widths`` (sorted by |lit|)."""
+    """Every clause over distinct variables of 1..n with a width in ``widths``.
+
+    Parameters
+    ----------
+    n : int
+        Number of variables (>= 0).
+    widths : tuple of int
+        Allowed clause widths.
+
+    Returns
+    -------
+    list of tuple of int
+        The clauses as signed literals, sorted by ``abs(literal)`` within a clause; by width, then
+        by variable set, then by signs.
+
+    Examples
+    --------
+    >>> all_clauses(2, (2,))
+    [(1, 2), (1, -2), (-1, 2), (-1, -2)]
+    """
     out = []
     for w in widths:
         for vars_ in itertools.combinations(range(1, n + 1), w):
@@ -105,26 +166,84 @@ def _families(items: list, max_size: int, min_size: int = 1) -> Iterator[tuple]:
 
 
 def all_cnfs(n: int, max_clauses: int, widths: tuple[int, ...] = (1, 2, 3)) -> Iterator[CNF]:
-    """Every CNF on n variables with 1..max_clauses distinct clauses of the given widths."""
+    """Every CNF on n variables with 1..max_clauses distinct clauses of the given widths.
+
+    Parameters
+    ----------
+    n : int
+        Number of variables.
+    max_clauses : int
+        Largest number of clauses.
+    widths : tuple of int, optional
+        Allowed clause widths.
+
+    Yields
+    ------
+    CNF
+        Each instance once (clause sets as combinations of :func:`all_clauses`).
+    """
     for cl in _families(all_clauses(n, widths), max_clauses):
         yield CNF(n, cl)
 
 
 def all_nae_sats(n: int, max_clauses: int, widths: tuple[int, ...] = (2, 3)) -> Iterator[NAESAT]:
-    """Every NAE-SAT instance on n variables with 1..max_clauses distinct clauses."""
+    """Every NAE-SAT instance on n variables with 1..max_clauses distinct clauses.
+
+    Parameters
+    ----------
+    n : int
+        Number of variables.
+    max_clauses : int
+        Largest number of clauses.
+    widths : tuple of int, optional
+        Allowed clause widths.
+
+    Yields
+    ------
+    NAESAT
+        Each instance once.
+    """
     for cl in _families(all_clauses(n, widths), max_clauses):
         yield NAESAT(n, cl)
 
 
 def all_set_splittings(n: int, max_subsets: int, min_subset: int = 1) -> Iterator[SetSplitting]:
-    """Every family of 1..max_subsets distinct subsets (of size >= min_subset) of {0..n-1}."""
+    """Every family of 1..max_subsets distinct subsets of ``{0..n-1}``.
+
+    Parameters
+    ----------
+    n : int
+        Size of the ground set.
+    max_subsets : int
+        Largest number of subsets.
+    min_subset : int, optional
+        Smallest subset size.
+
+    Yields
+    ------
+    SetSplitting
+        Each family once.
+    """
     subsets = [s for r in range(min_subset, n + 1) for s in itertools.combinations(range(n), r)]
     for fam in _families(subsets, max_subsets):
         yield SetSplitting(n, fam)
 
 
 def all_colorings(max_nodes: int, ks: tuple[int, ...] = (1, 2, 3)) -> Iterator[Coloring]:
-    """Every labelled simple graph on 1..max_nodes nodes, with every k in ``ks``."""
+    """Every labelled simple graph on 1..max_nodes nodes, with every k in ``ks``.
+
+    Parameters
+    ----------
+    max_nodes : int
+        Largest number of nodes.
+    ks : tuple of int, optional
+        Numbers of colours.
+
+    Yields
+    ------
+    Coloring
+        One instance per graph (nodes ``0..n-1``, every edge subset) and k.
+    """
     for n in range(1, max_nodes + 1):
         pairs = list(itertools.combinations(range(n), 2))
         for mask in range(1 << len(pairs)):

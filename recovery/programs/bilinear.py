@@ -32,8 +32,44 @@ class BilinearProgram:
     Paper Problem C.10 (all rows equalities, no objective, free variables; with the phi pattern
     ``D = E_uv + E_vu`` / ``E_uu`` this is Problem C.9) and Problem C.11 (one row as objective),
     generalised with inequality rows, per-variable bounds (fixings, sign constraints, boxes).
-    All indices 0-based (see module docstring).  ``constraints`` is stored as a tuple;
-    ``bounds`` as a dict in canonical variable order with free entries dropped.
+    All indices 0-based (see module docstring).
+
+    Attributes
+    ----------
+    d : int
+        The dimension, ``1 <= d <= MAX_D``.
+    constraints : tuple of BilinearRow
+        The rows ``b^T D A[:, j] (sense) rhs``, stored as a tuple; indices are range-checked
+        against ``d``.
+    bounds : Mapping[str, tuple]
+        ``{variable name: (lo, hi)}`` (None = unbounded), stored as a dict in canonical variable
+        order with free entries dropped.
+    objective : BilinearObjective or None
+        ``minimise b^T D A[:, j] + constant``, or None for a feasibility program.
+    name : str
+        A label.
+    metadata : Mapping[str, Any]
+        JSON-serialisable data (e.g. ``rule`` and ``source`` of a reduction's program).
+
+    Raises
+    ------
+    TypeError
+        For a field of the wrong type.
+    ValueError
+        For a bad dimension, an index out of range, invalid bounds or metadata that is not
+        JSON-serialisable.
+
+    Examples
+    --------
+    >>> from recovery.programs.rows import BilinearRow
+    >>> p = BilinearProgram(d=1, constraints=(BilinearRow(0, ((0, 0, 1),), "==", 2),),
+    ...                     bounds={"b[0]": (1, 1)})
+    >>> p.num_rows, p.fixed_values()
+    (1, {'b[0]': 1})
+    >>> p.evaluate_rows([1.0, 0.0], [[2.0], [0.0]])
+    array([2.])
+    >>> BilinearProgram.loads(p.dumps()) == p
+    True
     """
 
     d: int
@@ -84,14 +120,33 @@ class BilinearProgram:
     # ---------------------------------------------------------------- basic facts
     @property
     def num_rows(self) -> int:
+        """Number of constraint rows.
+
+        Returns
+        -------
+        int
+            ``len(constraints)``.
+        """
         return len(self.constraints)
 
     def variable_names(self) -> list[str]:
-        """All (d+1) + (d+1)d names: ``b[0..d]`` then A column by column (Fortran order)."""
+        """All ``(d+1) + (d+1)d`` variable names: ``b[0..d]`` then A column by column (Fortran order).
+
+        Returns
+        -------
+        list of str
+            The names in canonical order.
+        """
         return all_names(self.d)
 
     def fixed_values(self) -> dict[str, Number]:
-        """Variables with ``lo == hi`` mapped to that value (as stored)."""
+        """Variables with ``lo == hi`` mapped to that value (as stored).
+
+        Returns
+        -------
+        dict of str to number
+            ``{name: value}`` in canonical order.
+        """
         return {n: lo for n, (lo, hi) in self.bounds.items() if lo is not None and lo == hi}
 
     def point_from_values(self, values: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -99,6 +154,18 @@ class BilinearProgram:
 
         Fixed variables take their value, named ones the given value, every other entry 0
         clipped into its bounds (entries that occur in no row are left to the verifier).
+
+        Parameters
+        ----------
+        values : Mapping[str, float]
+            ``{variable name: value}``.
+
+        Returns
+        -------
+        b : numpy.ndarray
+            Shape (d+1,), float64.
+        A : numpy.ndarray
+            Shape (d+1, d), float64.
         """
         b_lo, b_hi, A_lo, A_hi = self._bound_arrays
         b = np.clip(np.zeros(self.d + 1), b_lo, b_hi)
@@ -112,9 +179,16 @@ class BilinearProgram:
         return b, A
 
     def bound_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Float bound arrays ``(b_lo, b_hi, A_lo, A_hi)`` with shapes (d+1,), (d+1,), (d+1, d), (d+1, d); +-inf = free.
+        """Float bound arrays ``(b_lo, b_hi, A_lo, A_hi)``; +-inf = free.
 
         Fresh copies of arrays computed once per program (a reduction output has ~1e6 bounds).
+
+        Returns
+        -------
+        b_lo, b_hi : numpy.ndarray
+            Shape (d+1,).
+        A_lo, A_hi : numpy.ndarray
+            Shape (d+1, d).
         """
         b_lo, b_hi, A_lo, A_hi = self._bound_arrays
         return b_lo.copy(), b_hi.copy(), A_lo.copy(), A_hi.copy()
@@ -167,7 +241,25 @@ class BilinearProgram:
         return b, A
 
     def evaluate_rows(self, b: Any, A: Any) -> np.ndarray:
-        """Row values ``b^T D_r A[:, j_r]`` as float64 array of shape (num_rows,)."""
+        """Row values ``b^T D_r A[:, j_r]`` in float64.
+
+        Parameters
+        ----------
+        b : array_like
+            Shape (d+1,).
+        A : array_like
+            Shape (d+1, d).
+
+        Returns
+        -------
+        numpy.ndarray
+            Float64 array of shape (num_rows,).
+
+        Raises
+        ------
+        ValueError
+            When ``b`` or ``A`` has the wrong shape.
+        """
         b, A = self._check_point(b, A)
         rid, bi, ak, aj, val = self._coo
         return np.bincount(rid, weights=val * b[bi] * A[ak, aj], minlength=self.num_rows).astype(
@@ -175,7 +267,25 @@ class BilinearProgram:
         )
 
     def evaluate_objective(self, b: Any, A: Any) -> float | None:
-        """``b^T D A[:, j] + constant`` in float64, or None without objective."""
+        """``b^T D A[:, j] + constant`` in float64, or None without objective.
+
+        Parameters
+        ----------
+        b : array_like
+            Shape (d+1,).
+        A : array_like
+            Shape (d+1, d).
+
+        Returns
+        -------
+        float or None
+            The objective value, or None when the program has no objective.
+
+        Raises
+        ------
+        ValueError
+            When ``b`` or ``A`` has the wrong shape.
+        """
         if self.objective is None:
             return None
         b, A = self._check_point(b, A)
@@ -183,9 +293,23 @@ class BilinearProgram:
         return float(sum(float(w) * b[u] * A[v, o.j] for u, v, w in o.D) + float(o.constant))
 
     def rhs_array(self) -> np.ndarray:
+        """Right-hand sides of the rows.
+
+        Returns
+        -------
+        numpy.ndarray
+            Float64 array of shape (num_rows,).
+        """
         return np.array([float(r.rhs) for r in self.constraints], dtype=np.float64)
 
     def senses(self) -> list[str]:
+        """Senses of the rows.
+
+        Returns
+        -------
+        list of str
+            One of ``"=="``, ``"<="``, ``">="`` per row.
+        """
         return [r.sense for r in self.constraints]
 
     # ---------------------------------------------------------------- phi structure
@@ -194,8 +318,35 @@ class BilinearProgram:
                  ) -> "BilinearProgram":
         """Problem C.9 as a program: rows ``b^T D^(r) A[:, j(r)] == X[r]`` for r in 0..dm-1.
 
-        ``X`` has shape (d*m,), m = (d+1)(d+2)/2, ordered as ``recovery.lsa.reparam.phi`` (0-based
-        ``r = j*m + pair_position(u, v)``); D^(r) from ``recovery.lsa.reparam.D_pattern(d)``.
+        D^(r) from ``recovery.lsa.reparam.D_pattern(d)``; no bounds, no objective.
+
+        Parameters
+        ----------
+        X : array_like
+            Right-hand sides, shape (d*m,), m = (d+1)(d+2)/2, ordered as ``recovery.lsa.reparam.phi``
+            (0-based ``r = j*m + pair_position(u, v)``); Fractions are kept exactly.
+        d : int
+            The dimension.
+        name : str, optional
+            A label.
+        metadata : Mapping[str, Any] or None, optional
+            JSON-serialisable data.
+
+        Returns
+        -------
+        BilinearProgram
+            The program of Problem C.9 (:meth:`is_phi_structured` is True).
+
+        Raises
+        ------
+        ValueError
+            When ``X`` has the wrong shape or ``d`` is invalid.
+
+        Examples
+        --------
+        >>> p = BilinearProgram.from_phi([1, 2, 3], 1)
+        >>> p.num_rows, p.is_phi_structured()
+        (3, True)
         """
         d = as_dimension(d)
         pattern = D_pattern(d)
@@ -212,8 +363,15 @@ class BilinearProgram:
                    metadata=dict(metadata or {}))
 
     def is_phi_structured(self) -> bool:
-        """True iff no objective, no bounds, and the rows are exactly the d*m equality rows of
-        ``recovery.lsa.reparam.D_pattern(d)`` (any order, each once; D values compared numerically, any rhs)."""
+        """Whether the program is Problem C.9.
+
+        Returns
+        -------
+        bool
+            True iff no objective, no bounds, and the rows are exactly the d*m equality rows of
+            ``recovery.lsa.reparam.D_pattern(d)`` (any order, each once; D values compared
+            numerically, any rhs).
+        """
         if self.objective is not None or self.bounds:
             return False
         pattern = D_pattern(self.d)
@@ -231,6 +389,14 @@ class BilinearProgram:
 
     # ---------------------------------------------------------------- JSON
     def to_json(self) -> dict:
+        """The program as a JSON-compatible dict (schema ``"lsahard.bilinear/1"``).
+
+        Returns
+        -------
+        dict
+            Keys ``schema``, ``d``, ``bounds`` (``{name: [lo, hi]}``), ``constraints``, ``objective``,
+            and ``name`` / ``metadata`` when non-empty; Fractions as ``"p/q"`` strings.
+        """
         out: dict[str, Any] = {
             "schema": SCHEMA,
             "d": self.d,
@@ -249,6 +415,25 @@ class BilinearProgram:
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> "BilinearProgram":
+        """The program of a JSON object (the inverse of :meth:`to_json`).
+
+        Parameters
+        ----------
+        obj : Mapping[str, Any]
+            A decoded ``"lsahard.bilinear/1"`` document; numbers may be ``"p/q"`` strings.
+
+        Returns
+        -------
+        BilinearProgram
+            The validated program.
+
+        Raises
+        ------
+        TypeError
+            When ``obj`` or one of its parts has the wrong JSON type.
+        ValueError
+            For another schema, missing or unknown keys, or invalid values.
+        """
         if not isinstance(obj, Mapping):
             raise TypeError(f"program JSON must be an object, got {type(obj).__name__}")
         if obj.get("schema") != SCHEMA:
@@ -283,10 +468,41 @@ class BilinearProgram:
                    name=obj.get("name", ""), metadata=obj.get("metadata", {}) or {})
 
     def dumps(self, **kwargs: Any) -> str:
+        """The program as JSON text.
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to :func:`json.dumps` (e.g. ``indent``).
+
+        Returns
+        -------
+        str
+            ``json.dumps(self.to_json())`` (NaN and infinities refused).
+        """
         return json.dumps(self.to_json(), allow_nan=False, **kwargs)
 
     @classmethod
     def loads(cls, text: str) -> "BilinearProgram":
+        """The program of a JSON text.
+
+        Parameters
+        ----------
+        text : str
+            A ``"lsahard.bilinear/1"`` document.
+
+        Returns
+        -------
+        BilinearProgram
+            The validated program (:meth:`from_json`).
+
+        Raises
+        ------
+        ValueError
+            For invalid JSON, a number too long to read, nesting too deep, or an invalid program.
+        TypeError
+            When a part of the document has the wrong JSON type.
+        """
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -298,11 +514,35 @@ class BilinearProgram:
         return cls.from_json(obj)
 
     def save(self, path: str | os.PathLike) -> None:
+        """Write the program to ``path`` as JSON (UTF-8, indent 1, final newline).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write.
+        """
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(self.dumps(indent=1))
             fh.write("\n")
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "BilinearProgram":
+        """Read a program from a JSON file written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to read (UTF-8).
+
+        Returns
+        -------
+        BilinearProgram
+            The validated program (:meth:`loads`).
+
+        Raises
+        ------
+        ValueError, TypeError
+            For an invalid document (:meth:`loads`).
+        """
         with open(path, encoding="utf-8") as fh:
             return cls.loads(fh.read())

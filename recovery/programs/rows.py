@@ -21,8 +21,27 @@ SENSES = ("==", "<=", ">=")
 class BilinearRow:
     """Constraint ``b^T D A[:, j] (sense) rhs``; D as sparse 0-based (row, col, value) triplets.
 
-    ``row`` indexes b (0..d), ``col`` indexes the rows of A (0..d), ``j`` a column of A (0..d-1).
-    Range checks against d happen in :class:`BilinearProgram`.
+    The row value is ``sum value * b[row] * A[col, j]`` (paper Problems C.10/C.11).  Range checks
+    against d happen in :class:`BilinearProgram`.
+
+    Attributes
+    ----------
+    j : int
+        A column of A (0..d-1).
+    D : tuple of Triplet
+        ``(row, col, value)`` triplets: ``row`` indexes b (0..d), ``col`` indexes the rows of A
+        (0..d); no entry twice.
+    sense : str
+        One of :data:`SENSES`: ``"=="``, ``"<="``, ``">="``.
+    rhs : int, float or Fraction
+        The right-hand side.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an invalid field (:func:`~recovery.programs.values.as_index`,
+        :func:`~recovery.programs.values.as_triplets`, :func:`~recovery.programs.values.as_number`)
+        or an unknown sense.
     """
 
     j: int
@@ -38,6 +57,14 @@ class BilinearRow:
         object.__setattr__(self, "rhs", as_number(self.rhs, "rhs"))
 
     def to_json(self) -> dict:
+        """The row as a JSON-compatible dict.
+
+        Returns
+        -------
+        dict
+            Keys ``j``, ``D`` (list of ``[row, col, value]``), ``sense``, ``rhs``; Fractions as
+            ``"p/q"`` strings.
+        """
         return {
             "j": self.j,
             "D": [[r, c, json_number(v)] for r, c, v in self.D],
@@ -48,7 +75,22 @@ class BilinearRow:
 
 @dataclass(frozen=True)
 class BilinearObjective:
-    """Objective ``minimise b^T D A[:, j] + constant`` (same D convention as :class:`BilinearRow`)."""
+    """Objective ``minimise b^T D A[:, j] + constant`` (same D convention as :class:`BilinearRow`).
+
+    Attributes
+    ----------
+    j : int
+        A column of A (0..d-1).
+    D : tuple of Triplet
+        ``(row, col, value)`` triplets, ``row`` indexing b and ``col`` the rows of A.
+    constant : int, float or Fraction
+        Added to the objective value.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an invalid field.
+    """
 
     j: int
     D: tuple[Triplet, ...]
@@ -60,6 +102,14 @@ class BilinearObjective:
         object.__setattr__(self, "constant", as_number(self.constant, "objective constant"))
 
     def to_json(self) -> dict:
+        """The objective as a JSON-compatible dict.
+
+        Returns
+        -------
+        dict
+            Keys ``j``, ``D`` (list of ``[row, col, value]``), ``constant``; Fractions as ``"p/q"``
+            strings.
+        """
         return {
             "j": self.j,
             "D": [[r, c, json_number(v)] for r, c, v in self.D],
@@ -68,6 +118,26 @@ class BilinearObjective:
 
 
 def check_keys(obj: Any, required: set[str], optional: set[str], where: str) -> None:
+    """Check the keys of a JSON object.
+
+    Parameters
+    ----------
+    obj : object
+        The decoded JSON value.
+    required : set of str
+        Keys that must be present.
+    optional : set of str
+        Keys that may be present.
+    where : str
+        Where the object is, for the error messages.
+
+    Raises
+    ------
+    TypeError
+        When ``obj`` is not a mapping.
+    ValueError
+        For a missing or an unknown key.
+    """
     if not isinstance(obj, Mapping):
         raise TypeError(f"{where} must be a JSON object, got {type(obj).__name__}")
     missing = required - set(obj)
@@ -79,6 +149,28 @@ def check_keys(obj: Any, required: set[str], optional: set[str], where: str) -> 
 
 
 def read_triplets(D: Any, where: str) -> list:
+    """Read the ``D`` triplets of a row or objective from JSON.
+
+    Parameters
+    ----------
+    D : object
+        The decoded JSON value, a list of ``[row, col, value]`` lists.
+    where : str
+        Where the triplets are, for the error messages.
+
+    Returns
+    -------
+    list of tuple
+        ``(row, col, value)`` with values read by :func:`~recovery.programs.values.read_number`
+        (indices are validated later, by :func:`~recovery.programs.values.as_triplets`).
+
+    Raises
+    ------
+    TypeError
+        When ``D`` is not a list.
+    ValueError
+        For an entry that is not a 3-element list, or a bad value.
+    """
     if not isinstance(D, list):
         raise TypeError(f"{where}.D must be a list of [row, col, value]")
     out = []

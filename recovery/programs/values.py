@@ -31,7 +31,24 @@ MAX_D = 10**9
 
 
 def short_repr(x: Any) -> str:
-    """``repr`` of a number for an error message, abbreviated when it has hundreds of digits."""
+    """``repr`` of a number for an error message, abbreviated when it has hundreds of digits.
+
+    Parameters
+    ----------
+    x : object
+        Any value, usually an int, float or Fraction.
+
+    Returns
+    -------
+    str
+        ``repr(x)``; for an int or Fraction with 40 or more digits a phrase giving the approximate
+        number of digits; other texts longer than 40 characters cut to 37 plus ``"..."``.
+
+    Examples
+    --------
+    >>> short_repr(10**400)
+    'an integer of about 401 digits'
+    """
     if isinstance(x, int) and not isinstance(x, bool) and abs(x) >= 10**40:
         return f"an integer of about {int(abs(x).bit_length() * 0.30103) + 1} digits"
     if isinstance(x, Fraction) and max(abs(x.numerator), x.denominator) >= 10**40:
@@ -44,9 +61,29 @@ def short_repr(x: Any) -> str:
 
 
 def float_range(x: Number, name: str) -> Number:
-    """ValueError unless ``float(x)`` is finite: every solver and the float verifier work in float64,
-    so an int or Fraction beyond about 1.8e308 cannot be used (it raised OverflowError deep inside
-    the solvers, e.g. ``"rhs": 10**400`` through SCIP)."""
+    """Check that ``float(x)`` is finite.
+
+    Every solver and the float verifier work in float64, so an int or Fraction beyond about
+    1.8e308 cannot be used (it raised OverflowError deep inside the solvers, e.g.
+    ``"rhs": 10**400`` through SCIP).
+
+    Parameters
+    ----------
+    x : int, float or Fraction
+        The value.
+    name : str
+        The value's name for the error message.
+
+    Returns
+    -------
+    int, float or Fraction
+        ``x`` unchanged.
+
+    Raises
+    ------
+    ValueError
+        Unless ``float(x)`` is finite.
+    """
     try:
         v = float(x)
     except OverflowError:
@@ -57,8 +94,36 @@ def float_range(x: Number, name: str) -> Number:
 
 
 def as_number(x: Any, name: str) -> Number:
-    """Validate a finite int/float/Fraction (numpy scalars converted; ints and Fractions must lie
-    within float range); return it as stored."""
+    """Validate a finite int/float/Fraction and return it as stored.
+
+    Numpy scalars are converted to ``int``/``float``; ints and Fractions must lie within float
+    range.
+
+    Parameters
+    ----------
+    x : object
+        The value.
+    name : str
+        The value's name for the error messages.
+
+    Returns
+    -------
+    int, float or Fraction
+        ``x`` (a numpy integer as ``int``, a float or numpy floating as ``float``).
+
+    Raises
+    ------
+    TypeError
+        For a bool or a value that is not an int, float or Fraction.
+    ValueError
+        For a non-finite float or a value outside float range.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> as_number(Fraction(1, 3), "rhs")
+    Fraction(1, 3)
+    """
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f"{name} must be an int, float or Fraction, got bool {x!r}")
     if isinstance(x, Fraction):
@@ -74,6 +139,29 @@ def as_number(x: Any, name: str) -> Number:
 
 
 def as_index(x: Any, name: str, size: int | None = None) -> int:
+    """Validate a 0-based index.
+
+    Parameters
+    ----------
+    x : object
+        The index (an int or numpy integer, not a bool).
+    name : str
+        The index's name for the error messages.
+    size : int or None, optional
+        Exclusive upper bound, or None for none.
+
+    Returns
+    -------
+    int
+        ``int(x)``.
+
+    Raises
+    ------
+    TypeError
+        When ``x`` is not an int.
+    ValueError
+        When ``x < 0`` or ``x >= size``.
+    """
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
         raise TypeError(f"{name} must be an int, got {type(x).__name__} {x!r}")
     x = int(x)
@@ -84,7 +172,25 @@ def as_index(x: Any, name: str, size: int | None = None) -> int:
 
 
 def as_dimension(x: Any) -> int:
-    """``d`` as an int >= 1 (one message for every negative or zero d)."""
+    """``d`` as an int >= 1 (one message for every negative or zero d).
+
+    Parameters
+    ----------
+    x : object
+        The dimension (an int or numpy integer, not a bool).
+
+    Returns
+    -------
+    int
+        ``int(x)``, in ``1..MAX_D``.
+
+    Raises
+    ------
+    TypeError
+        When ``x`` is not an int.
+    ValueError
+        When ``x < 1`` or ``x > MAX_D``.
+    """
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
         raise TypeError(f"d must be an int, got {type(x).__name__} {x!r}")
     if int(x) < 1:
@@ -95,12 +201,57 @@ def as_dimension(x: Any) -> int:
 
 
 def json_number(x: Number) -> int | float | str:
+    """The JSON form of a number: a Fraction as a ``"p/q"`` string, others unchanged.
+
+    Parameters
+    ----------
+    x : int, float or Fraction
+        A stored data value.
+
+    Returns
+    -------
+    int, float or str
+        ``x``, or ``"p/q"`` for a Fraction.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> json_number(Fraction(-2, 3)), json_number(1.5)
+    ('-2/3', 1.5)
+    """
     if isinstance(x, Fraction):
         return f"{x.numerator}/{x.denominator}"
     return x
 
 
 def read_number(x: Any, name: str) -> Number:
+    """Read a number from JSON: a number, or a ``"p/q"`` / ``"p"`` string (read as a Fraction).
+
+    Parameters
+    ----------
+    x : object
+        The JSON value.
+    name : str
+        The value's name for the error messages.
+
+    Returns
+    -------
+    int, float or Fraction
+        The validated number (:func:`as_number`, :func:`float_range`).
+
+    Raises
+    ------
+    ValueError
+        For a malformed string, a zero denominator, too many digits, or a value outside float
+        range.
+    TypeError
+        For a value that is neither a number nor a string.
+
+    Examples
+    --------
+    >>> read_number("3/6", "rhs")
+    Fraction(1, 2)
+    """
     if isinstance(x, str):
         s = x.strip()
         if not re.fullmatch(r"[+-]?\d+(/\d+)?", s):
@@ -116,6 +267,29 @@ def read_number(x: Any, name: str) -> Number:
 
 
 def as_triplets(D: Any, name: str) -> tuple[Triplet, ...]:
+    """Validate sparse ``(row, col, value)`` triplets.
+
+    Parameters
+    ----------
+    D : iterable
+        The triplets; ``row`` and ``col`` indices >= 0 (range checks against d happen in the
+        program), ``value`` a finite number (:func:`as_number`).
+    name : str
+        The matrix's name for the error messages.
+
+    Returns
+    -------
+    tuple of Triplet
+        The validated triplets, in the given order.
+
+    Raises
+    ------
+    TypeError
+        When ``D`` is a string or not iterable, or an entry has the wrong type.
+    ValueError
+        When an entry is not a triplet, has a negative index or a non-finite value, or an entry
+        ``(row, col)`` appears twice.
+    """
     if isinstance(D, (str, bytes)) or not isinstance(D, Iterable):
         raise TypeError(f"{name} must be a sequence of (row, col, value) triplets")
     out = []

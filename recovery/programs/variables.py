@@ -21,7 +21,33 @@ _A_RE = re.compile(r"^\s*A\s*\[\s*(\d+)\s*,\s*(\d+)\s*\]\s*$")
 
 
 def parse_variable_name(name: str, d: int | None = None) -> tuple[str, int, int | None]:
-    """``"b[i]" -> ("b", i, None)``, ``"A[k,j]" -> ("A", k, j)`` with range checks when d given."""
+    """Parse a variable name: ``"b[i]" -> ("b", i, None)``, ``"A[k,j]" -> ("A", k, j)``.
+
+    Parameters
+    ----------
+    name : str
+        The name (0-based indices; spaces allowed around brackets and indices).
+    d : int or None, optional
+        The program's dimension: when given, ``0 <= i <= d``, ``0 <= k <= d`` and
+        ``0 <= j <= d - 1`` are checked.
+
+    Returns
+    -------
+    tuple of (str, int, int or None)
+        ``("b", i, None)`` or ``("A", k, j)``.
+
+    Raises
+    ------
+    TypeError
+        When ``name`` is not a str.
+    ValueError
+        For a malformed name or an index out of range.
+
+    Examples
+    --------
+    >>> parse_variable_name("A[1, 0]", d=2)
+    ('A', 1, 0)
+    """
     if not isinstance(name, str):
         raise TypeError(f"variable name must be a str like 'b[0]' or 'A[1,0]', got {name!r}")
     mb = _B_RE.match(name)
@@ -42,11 +68,61 @@ def parse_variable_name(name: str, d: int | None = None) -> tuple[str, int, int 
 
 
 def variable_name(kind: str, i: int, j: int | None = None) -> str:
-    """Canonical name: ``variable_name("b", 2) == "b[2]"``, ``variable_name("A", 1, 0) == "A[1,0]"``."""
+    """Canonical name of a variable.
+
+    Parameters
+    ----------
+    kind : str
+        ``"b"`` or ``"A"``.
+    i : int
+        Index in b, or row of A.
+    j : int or None, optional
+        Column of A (``kind == "A"``).
+
+    Returns
+    -------
+    str
+        ``"b[i]"`` or ``"A[i,j]"``.
+
+    Examples
+    --------
+    >>> variable_name("b", 2), variable_name("A", 1, 0)
+    ('b[2]', 'A[1,0]')
+    """
     return f"b[{i}]" if kind == "b" else f"A[{i},{j}]"
 
 
 def normalise_bounds(bounds: Any, d: int) -> dict[str, tuple[Number | None, Number | None]]:
+    """Validate variable bounds and put them in canonical form.
+
+    Names are canonicalised (:func:`variable_name`), infinite float bounds become None, free
+    variables are dropped, and the entries are sorted in the canonical variable order
+    (:func:`order_key`), so that equality and JSON output do not depend on insertion order.
+
+    Parameters
+    ----------
+    bounds : Mapping[str, tuple]
+        ``{name: (lo, hi)}``, ``lo``/``hi`` a number or None (unbounded).
+    d : int
+        The program's dimension (index range checks).
+
+    Returns
+    -------
+    dict of str to tuple
+        ``{canonical name: (lo, hi)}`` without free variables.
+
+    Raises
+    ------
+    TypeError
+        When ``bounds`` is not a mapping, or a bound has the wrong type.
+    ValueError
+        For a bad name, a variable given twice, a value that is not a pair, or ``lo > hi``.
+
+    Examples
+    --------
+    >>> normalise_bounds({"A[0,0]": (0, 1), "b[1]": (None, float("inf")), " b[0] ": (-1, None)}, 1)
+    {'b[0]': (-1, None), 'A[0,0]': (0, 1)}
+    """
     if not isinstance(bounds, Mapping):
         raise TypeError(f"bounds must be a mapping name -> (lo, hi), got {type(bounds).__name__}")
     out: dict[str, tuple[Number | None, Number | None]] = {}
@@ -79,11 +155,40 @@ def normalise_bounds(bounds: Any, d: int) -> dict[str, tuple[Number | None, Numb
 
 
 def order_key(name: str) -> tuple[int, int, int]:
+    """Sort key of a variable name in the canonical order (b first, then A column by column).
+
+    Parameters
+    ----------
+    name : str
+        A variable name.
+
+    Returns
+    -------
+    tuple of int
+        ``(0, i, 0)`` for ``b[i]``, ``(1, j, k)`` for ``A[k,j]``.
+    """
     kind, i, j = parse_variable_name(name)
     return (0, i, 0) if kind == "b" else (1, j if j is not None else 0, i)
 
 
 def all_names(d: int) -> list[str]:
+    """Every variable name of a program of dimension ``d``, in canonical order.
+
+    Parameters
+    ----------
+    d : int
+        The dimension.
+
+    Returns
+    -------
+    list of str
+        The ``(d+1) + (d+1)d`` names ``b[0..d]``, then A column by column.
+
+    Examples
+    --------
+    >>> all_names(1)
+    ['b[0]', 'b[1]', 'A[0,0]', 'A[1,0]']
+    """
     names = [f"b[{i}]" for i in range(d + 1)]
     names += [f"A[{k},{j}]" for j in range(d) for k in range(d + 1)]
     return names

@@ -226,11 +226,39 @@ def decide_bm(
 ) -> Decision:
     """Decide whether ``min z1^T z2 = 0`` for a :class:`BMProgram` (see module docstring).
 
-    ``method`` in :data:`METHODS` (``"milp"``, ``"alternating"``, ``"scip"``); ``time_limit``
-    seconds or None; ``rng``: int seed or ``numpy.random.Generator`` for the heuristic's random
-    starts (None = seed 0).  A True answer always carries a witness that passed
-    ``instance.check`` (exact, ``proof="exact"``); a False answer is a solver's infeasibility proof
-    (``proof="solver proof"``); "alternating" never answers False.
+    The Bennett-Mangasarian bilinear program of REDUCTIONS.md: two planes ``(w1, g1)``,
+    ``(w2, g2)`` with margin 1 on the inside points and slacks ``z1, z2 >= 0`` on the outside
+    points; objective zero iff every outside point is cut off by one of the planes.
+
+    Parameters
+    ----------
+    instance : BMProgram
+        The instance.
+    method : str, optional
+        One of :data:`METHODS`: ``"milp"`` (exact, big-M), ``"alternating"`` (heuristic, never
+        answers False) or ``"scip"`` (exact, indicator constraints).
+    time_limit : float or None, optional
+        Seconds (> 0), or None for no limit.
+    rng : int, numpy.random.Generator or None, optional
+        Seed or generator of the heuristic's random starts (None = seed 0).
+    restarts : int, optional
+        Restarts of ``"alternating"``.
+    max_iter : int, optional
+        Alternations per restart of ``"alternating"``.
+
+    Returns
+    -------
+    Decision
+        A True answer always carries a witness that passed ``instance.check`` (exact,
+        ``proof="exact"``); a False answer is a solver's infeasibility proof
+        (``proof="solver proof"``); None is unknown (``proof="none"``).
+
+    Raises
+    ------
+    TypeError
+        When ``instance`` is not a :class:`BMProgram` or ``rng`` is of another type.
+    ValueError
+        When ``method`` is unknown or ``time_limit`` is not a positive number or None.
     """
     if not isinstance(instance, BMProgram):
         raise TypeError(f"instance: expected a BMProgram, got {type(instance).__name__}")

@@ -248,8 +248,10 @@ def brute_force(inst: Problem, timer: Timer) -> tuple[Any, str]:
 
     Returns
     -------
-    witness, status : object or None, str
-        The first solution found (None: there is none) and what was enumerated.
+    witness : object or None
+        The first solution found (None: there is none).
+    status : str
+        What was enumerated.
     """
     if inst.PROBLEM == "separability":
         witness, n_lp = _brute_separability(inst, timer)

@@ -28,8 +28,20 @@ __all__ = ["SourceAnswer", "certify", "provenance", "answer_for_program",
 
 @dataclass(frozen=True)
 class SourceAnswer:
-    """Answer about the source: ``answer`` in ``("yes", "no", "unknown")``, ``proof`` in
-    ``("exact", "solver proof", "none")``, a ``reason`` and the checked source witness (YES only)."""
+    """Answer about the source instance of a reduction.
+
+    Attributes
+    ----------
+    answer : str
+        One of ``"yes"``, ``"no"``, ``"unknown"``.
+    proof : str
+        One of ``"exact"``, ``"solver proof"``, ``"none"`` (the proof levels of
+        :data:`reductions.deciders.decision.PROOF_LEVELS`).
+    reason : str
+        Why the answer holds (or why it is unknown).
+    witness : Any
+        The checked source witness (YES only), else None.
+    """
 
     answer: str
     proof: str
@@ -37,6 +49,14 @@ class SourceAnswer:
     witness: Any = None
 
     def to_json(self) -> dict:
+        """The answer as a JSON-compatible dict.
+
+        Returns
+        -------
+        dict
+            Keys ``answer``, ``proof``, ``reason`` and ``witness`` (made JSON-compatible by
+            ``to_jsonable``).
+        """
         return {"answer": self.answer, "proof": self.proof, "reason": self.reason,
                 "witness": to_jsonable(self.witness)}
 
@@ -55,18 +75,42 @@ def _backward_check(reduction: Reduction, target_solution: Any) -> tuple[bool, A
 def certify(reduction: Reduction, answer: bool | None, witness: Any, proof: str, reason: str = "") -> SourceAnswer:
     """The source answer implied by a target decision.
 
+    A reduction preserves the answer both ways (module docstring): a target NO with a proof
+    (``"exact"`` or ``"solver proof"``) is a source NO with the same proof; a target YES is a
+    source YES (proof ``"exact"``) only when ``reduction.backward(witness)`` passes the source's
+    exact ``check``, otherwise ``"unknown"``.  A target NO without a proof, or an undecided target,
+    gives ``"unknown"``.
+
     Parameters
     ----------
     reduction : Reduction
         The chain ``source -> target``.
-    answer, witness, proof
-        The target's decision (``True``/``False``/``None``), its witness (YES) and its proof level.
-    reason
+    answer : bool or None
+        The target's decision (``True``/``False``/``None``).
+    witness : Any
+        The target's witness (YES), else ignored.
+    proof : str
+        The target decision's proof level (``"exact"``, ``"solver proof"`` or ``"none"``).
+    reason : str, optional
         Text describing the target decision, kept in the result.
 
     Returns
     -------
     SourceAnswer
+        The certified source answer.
+
+    Examples
+    --------
+    >>> from reductions import CNF
+    >>> from reductions.rules.registry import get
+    >>> from reductions.deciders.source import decide
+    >>> red = get("cnf_to_nae_sat").reduce(CNF(n_vars=2, clauses=((1, 2), (-1,))))
+    >>> d = decide(red.target, "brute")
+    >>> a = certify(red, d.answer, d.witness, d.proof, d.status)
+    >>> a.answer, a.proof, a.witness
+    ('yes', 'exact', (False, True))
+    >>> certify(red, False, None, "none").answer
+    'unknown'
     """
     if answer is True:
         ok, solution, why = _backward_check(reduction, witness)
@@ -90,8 +134,20 @@ _RULE_PARAMETERS = {
 def provenance(program: BilinearProgram) -> Reduction | None:
     """The reduction that built ``program``, rebuilt from its metadata, or None.
 
-    None when the metadata names no registered rule with target ``lsa_program``, the source does
-    not load, or the rebuilt program differs from ``program``.
+    Reads ``metadata["rule"]`` and ``metadata["source"]`` (module docstring), loads the source,
+    re-runs the rule and compares the rebuilt target with ``program`` (``d``, constraints,
+    objective, bounds).
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        A program, typically written by ``lsahard reduce``.
+
+    Returns
+    -------
+    Reduction or None
+        The rebuilt reduction; None when the metadata names no registered rule with target
+        ``lsa_program``, the source does not load, or the rebuilt program differs from ``program``.
     """
     meta = program.metadata or {}
     rule, source = meta.get("rule"), meta.get("source")
@@ -115,28 +171,66 @@ MAX_PROVENANCE_BOUNDS = 200_000
 
 
 def answer_for_program(program: BilinearProgram, result: Any) -> SourceAnswer:
-    """The answer a :class:`recovery.programs.solvers.SolveResult` proves, certified at the program's
-    source when the program has :func:`provenance`.
+    """The answer a solver result proves, certified at the program's source when possible.
 
-    With provenance, YES needs the backward image of the result's point to pass the source's
+    The result is a :class:`recovery.programs.solvers.SolveResult`.  When the program has
+    :func:`provenance`, YES needs the backward image of the result's point to pass the source's
     exact check; a program-level NO carries over with its proof.  Without provenance (or for a
     program with more than :data:`MAX_PROVENANCE_BOUNDS` bounds, whose rebuild is too slow) the
     program-level answer of the result is returned unchanged.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program that was solved.
+    result : SolveResult
+        A solver's result on ``program`` (attributes ``b``, ``A``, ``answer``, ``answer_proof``,
+        ``answer_reason``).
+
+    Returns
+    -------
+    SourceAnswer
+        The source answer (or the program-level answer without provenance).
     """
     return answer_for_result(checked_provenance(program), result)
 
 
 def checked_provenance(program: BilinearProgram) -> Reduction | None:
-    """:func:`provenance` for programs up to :data:`MAX_PROVENANCE_BOUNDS` bounds, else None."""
+    """:func:`provenance` for programs up to :data:`MAX_PROVENANCE_BOUNDS` bounds, else None.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        A program, typically written by ``lsahard reduce``.
+
+    Returns
+    -------
+    Reduction or None
+        ``provenance(program)`` when ``len(program.bounds) <= MAX_PROVENANCE_BOUNDS``, else None.
+    """
     return provenance(program) if len(program.bounds) <= MAX_PROVENANCE_BOUNDS else None
 
 
 def answer_for_result(reduction: Reduction | None, result: Any) -> SourceAnswer:
     """The source answer of ``reduction`` proved by a solver ``result`` on its LSA-program target.
 
-    YES: the result's point, mapped back, passes the source's exact check.  NO: the program-level
-    NO of the result (:func:`recovery.programs.solvers.answer.program_answer`), with its proof.  Without a
-    reduction (``None``: a program without provenance) the program-level answer is returned.
+    YES: the result's point, mapped back, passes the source's exact check.  NO: the
+    program-level NO of the result (:func:`recovery.programs.solvers.answer.program_answer`), with
+    its proof.  Otherwise ``"unknown"``.
+
+    Parameters
+    ----------
+    reduction : Reduction or None
+        The chain ``source -> lsa_program``; None for a program without provenance, in which case
+        the program-level answer is returned.
+    result : SolveResult
+        A solver's result on ``reduction.target.program`` (attributes ``b``, ``A``, ``answer``,
+        ``answer_proof``, ``answer_reason``).
+
+    Returns
+    -------
+    SourceAnswer
+        The certified source answer.
     """
     if reduction is None:
         return SourceAnswer(result.answer, result.answer_proof, result.answer_reason)

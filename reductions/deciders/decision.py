@@ -37,6 +37,12 @@ class Decision:
         infeasible with its presolve-off confirmation, SCIP infeasible, a SAT solver's UNSAT), or
         ``"none"`` (unknown).  A None answer always has ``"none"``; a True answer never has
         ``"solver proof"``.
+
+    Raises
+    ------
+    ValueError
+        When ``proof`` is not in :data:`PROOF_LEVELS`, an unknown answer has a proof other than
+        ``"none"``, or a True answer has ``"solver proof"``.
     """
 
     answer: bool | None
@@ -55,6 +61,14 @@ class Decision:
             raise ValueError("proof: a YES answer is proved by its witness ('exact'), not by 'solver proof'")
 
     def to_json(self) -> dict:
+        """The decision as a JSON-compatible dict.
+
+        Returns
+        -------
+        dict
+            Keys ``answer``, ``witness`` (made JSON-compatible by ``to_jsonable``), ``status``,
+            ``wall_s``, ``method`` and ``proof``.
+        """
         return {
             "answer": self.answer,
             "witness": to_jsonable(self.witness),

@@ -25,13 +25,37 @@ def highs_milp(
     integer: np.ndarray,
     time_limit: float | None = None,
 ) -> tuple[str, np.ndarray | None]:
-    """Minimise c.x s.t. row_lo <= A x <= row_hi, col_lo <= x <= col_hi, x_k integer where
-    ``integer[k]``; HiGHS with its default tolerances (feasible points are re-checked exactly by
-    the callers).  Returns (HiGHS's status text, x or None).
+    """Minimise ``c.x`` s.t. ``row_lo <= A x <= row_hi``, ``col_lo <= x <= col_hi``, ``x_k`` integer.
 
-    Runs through :func:`recovery.programs.solvers.highs_util.highs_solve`, the one place that decides when
-    HiGHS's "infeasible" counts: only when a second run with presolve off agrees; otherwise the
-    second run's status (and its point, if any) is returned."""
+    HiGHS with its default tolerances (feasible points are re-checked exactly by the callers).
+    Runs through :func:`recovery.programs.solvers.highs_util.highs_solve`, the one place that
+    decides when HiGHS's "infeasible" counts: only when a second run with presolve off agrees;
+    otherwise the second run's status (and its point, if any) is returned.  A model without
+    columns is decided here (feasible iff ``row_lo <= 0 <= row_hi``), since HiGHS reports "Empty"
+    for it.
+
+    Parameters
+    ----------
+    c : numpy.ndarray
+        Costs, shape (n,).
+    A : scipy.sparse.spmatrix
+        Row matrix, shape (m, n).
+    row_lo, row_hi : numpy.ndarray
+        Row bounds, shape (m,); infinite entries allowed.
+    col_lo, col_hi : numpy.ndarray
+        Column bounds, shape (n,); infinite entries allowed.
+    integer : numpy.ndarray
+        Bool, shape (n,): ``integer[k]`` makes ``x_k`` integer.
+    time_limit : float or None, optional
+        Seconds, or None for no limit.
+
+    Returns
+    -------
+    status : str
+        HiGHS's model status text (e.g. ``"Optimal"``, ``"Infeasible"``).
+    x : numpy.ndarray or None
+        The point, shape (n,), or None.
+    """
     A = sp.csc_matrix(A, dtype=float)
     if A.shape[1] == 0:
         # HiGHS reports "Empty" (no proof either way) for a model without columns: decide it here;
@@ -50,8 +74,25 @@ _HIGHS_INFEASIBLE = ("Infeasible", "Primal infeasible or unbounded")
 
 
 def milp_answer(status: str, x: np.ndarray | None) -> str:
-    """Map a HiGHS model status of a zero-objective model (every caller in this module passes
-    ``c = np.zeros(n)``) to "infeasible" / "optimal" / "feasible" / "unknown"."""
+    """Map a HiGHS model status of a zero-objective model to a kind of answer.
+
+    Every caller passes ``c = np.zeros(n)``: such a model cannot be unbounded, so "infeasible or
+    unbounded" means infeasible.  Only the exact statuses ``"Infeasible"`` and ``"Primal infeasible
+    or unbounded"`` prove infeasibility.
+
+    Parameters
+    ----------
+    status : str
+        HiGHS's model status text, as returned by :func:`highs_milp`.
+    x : numpy.ndarray or None
+        The point returned with it.
+
+    Returns
+    -------
+    str
+        ``"infeasible"``, ``"optimal"`` (status ``"Optimal"`` with a point), ``"feasible"`` (a point
+        with another status) or ``"unknown"``.
+    """
     if status in _HIGHS_INFEASIBLE:
         return "infeasible"
     if x is not None and status == "Optimal":
@@ -62,8 +103,28 @@ def milp_answer(status: str, x: np.ndarray | None) -> str:
 
 
 def sep_lp(P: np.ndarray, Qs: np.ndarray) -> tuple[np.ndarray, float] | None:
-    """(w, g) with p.w - g >= 1 on P and q.w - g <= -1 on Qs (margin-1 LP, HiGHS), or None if
-    infeasible."""
+    """The margin-1 separation LP: a plane ``(w, g)`` with P on one side and Qs on the other.
+
+    Finds ``(w, g)`` with ``p.w - g >= 1`` for every row p of ``P`` and ``q.w - g <= -1`` for every
+    row q of ``Qs`` (HiGHS through :func:`highs_milp`).
+
+    Parameters
+    ----------
+    P : numpy.ndarray
+        Inside points, shape (m, n).
+    Qs : numpy.ndarray
+        Outside points to cut off, shape (k, n); with k = 0 the answer is ``(0, -1)``.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, float) or None
+        ``(w, g)`` with ``w`` of shape (n,), or None if the LP is infeasible.
+
+    Raises
+    ------
+    RuntimeError
+        When HiGHS returns neither a point nor a proof of infeasibility.
+    """
     dim = P.shape[1] if P.size else Qs.shape[1]
     if Qs.shape[0] == 0:
         return np.zeros(dim), -1.0

@@ -21,7 +21,20 @@ __all__ = ["ProgramSolve", "solve_program"]
 
 @dataclass(frozen=True)
 class ProgramSolve:
-    """The program solved, the solver's verified result and the certified answer."""
+    """The program solved, the solver's verified result and the certified answer.
+
+    Attributes
+    ----------
+    program : BilinearProgram
+        The program that was solved.
+    result : SolveResult
+        The solver's result, its point verified exactly.
+    answer : SourceAnswer
+        The answer, certified at the program's source when it has provenance
+        (:func:`reductions.deciders.certify.answer_for_program`).
+    label : str
+        The file the program was read from (empty for a program object).
+    """
 
     program: BilinearProgram
     result: SolveResult
@@ -29,12 +42,27 @@ class ProgramSolve:
     label: str = ""
 
     def to_json(self) -> dict:
-        """The result's JSON plus ``answer``, ``answer_proof`` and ``answer_reason``."""
+        """The result's JSON plus ``answer``, ``answer_proof`` and ``answer_reason``.
+
+        Returns
+        -------
+        dict
+            ``result.to_json()`` with the certified answer's ``answer``, ``proof`` (as
+            ``answer_proof``) and ``reason`` (as ``answer_reason``).
+        """
         return {**self.result.to_json(), "answer": self.answer.answer, "answer_proof": self.answer.proof,
                 "answer_reason": self.answer.reason}
 
     def text(self) -> str:
-        """A text report: the answer first, then the run; the point only when it is small."""
+        """A text report: the answer first, then the run; the point only when it is small.
+
+        Returns
+        -------
+        str
+            Lines: the answer and its proof, the program, the solver's status and verification, the
+            objective and bound, the proof; ``b`` and ``A`` when ``A`` has at most 400 entries; the
+            first log line for an ``error`` or ``unknown`` status.
+        """
         res, program, ans = self.result, self.program, self.answer
         lines = [f"answer: {ans.answer}  proof: {ans.proof}  ({ans.reason})",
                  f"program: {self.label} (d={program.d}, {program.num_rows} rows, "

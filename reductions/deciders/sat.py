@@ -84,8 +84,35 @@ def _greedy_clique(G, nodes: Sequence) -> list:
 
 
 def encode(instance: Any) -> tuple[int, list[list[int]], dict]:
-    """``(n_vars, clauses, info)`` of the CNF encoding of ``instance`` (table in the module
-    docstring); ``info`` carries what :func:`decode` needs.  ValueError for other problems."""
+    """The CNF encoding of ``instance`` (table in the module docstring).
+
+    Parameters
+    ----------
+    instance : Problem
+        A ``cnf``, ``nae_sat``, ``set_splitting`` or ``coloring`` instance
+        (:data:`SAT_PROBLEMS`).
+
+    Returns
+    -------
+    n_vars : int
+        Number of Boolean variables N of the encoding (DIMACS numbering 1..N).
+    clauses : list of list of int
+        The clauses, literals as signed variable numbers.
+    info : dict
+        What :func:`decode` needs (for ``coloring``: ``nodes``, ``k`` and the size of the clique
+        used for symmetry breaking; empty otherwise).
+
+    Raises
+    ------
+    ValueError
+        When ``instance`` is not one of :data:`SAT_PROBLEMS`.
+
+    Examples
+    --------
+    >>> from reductions import CNF
+    >>> encode(CNF(n_vars=2, clauses=((1, 2), (-1,))))
+    (2, [[1, 2], [-1]], {})
+    """
     name = instance.PROBLEM
     if name == "cnf":
         return instance.n_vars, [list(c) for c in instance.clauses], {}
@@ -127,7 +154,24 @@ def encode(instance: Any) -> tuple[int, list[list[int]], dict]:
 
 
 def decode(instance: Any, model: Sequence[bool], info: dict) -> Any:
-    """The instance's solution from a model (``model[i]`` = value of variable i + 1)."""
+    """The instance's solution from a model of its encoding.
+
+    Parameters
+    ----------
+    instance : Problem
+        The instance given to :func:`encode`.
+    model : sequence of bool
+        ``model[i]`` is the value of variable ``i + 1``.
+    info : dict
+        The ``info`` returned by :func:`encode`.
+
+    Returns
+    -------
+    object
+        A tuple of bools (``cnf``, ``nae_sat``), a tuple of sides 0/1 (``set_splitting``) or a dict
+        node -> colour (``coloring``; a node with several true colours takes the smallest).  The
+        caller re-checks it with the instance's exact ``check``.
+    """
     name = instance.PROBLEM
     if name in ("cnf", "nae_sat"):
         return tuple(bool(v) for v in model[: instance.n_vars])
@@ -147,11 +191,45 @@ def solve_clauses(n_vars: int, clauses: Sequence[Sequence[int]], time_limit: flo
                   solver: str | None = None) -> tuple[str, tuple[bool, ...] | None, str]:
     """Decide the CNF ``clauses`` over variables 1..``n_vars`` with a PySAT solver.
 
-    Returns ``(kind, model, text)``: kind "sat" (model = tuple of ``n_vars`` bools, variables the
-    solver never saw are False), "unsat" (model None; the solver's refutation), "empty clause"
-    (model None; unsatisfiable by definition, decided without the solver) or "unknown" (time
-    limit).  ``time_limit`` in seconds or None; ``solver`` a PySAT name (default
-    :data:`SAT_SOLVER`).
+    The search runs in slices under a growing conflict budget when there is a time limit (module
+    docstring).
+
+    Parameters
+    ----------
+    n_vars : int
+        Number of variables (>= 0).
+    clauses : sequence of sequence of int
+        The clauses, literals as signed variable numbers.
+    time_limit : float or None, optional
+        Seconds, or None for no limit.
+    solver : str or None, optional
+        A PySAT solver name (default :data:`SAT_SOLVER`).
+
+    Returns
+    -------
+    kind : str
+        ``"sat"``, ``"unsat"`` (the solver's refutation), ``"empty clause"`` (unsatisfiable by
+        definition, decided without the solver) or ``"unknown"`` (time limit).
+    model : tuple of bool or None
+        For ``"sat"``: ``n_vars`` bools (variables the solver never saw are False); else None.
+    text : str
+        The solver's name and status.
+
+    Raises
+    ------
+    RuntimeError
+        When the installed PySAT has neither CaDiCaL 1.9.5 nor Glucose 4.
+
+    Examples
+    --------
+    >>> from reductions import CNF
+    >>> inst = CNF(n_vars=2, clauses=((1, 2), (-1,)))
+    >>> n_vars, clauses, info = encode(inst)
+    >>> kind, model, _ = solve_clauses(n_vars, clauses)
+    >>> kind, decode(inst, model, info)
+    ('sat', (False, True))
+    >>> solve_clauses(1, [[1], [-1]])[0]
+    'unsat'
     """
     if any(len(c) == 0 for c in clauses):
         return "empty clause", None, "the formula contains the empty clause"

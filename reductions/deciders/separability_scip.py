@@ -1,6 +1,6 @@
 """Exact separability decider without big-M: indicator constraints in SCIP (pyscipopt).
 
-For integer data P (inside, |P| x dim) and Q (outside, |Q| x dim) the model is
+For integer data P (inside, ``|P| x dim``) and Q (outside, ``|Q| x dim``) the model is
 
 .. math::
 
@@ -46,8 +46,8 @@ def scip_split(P: np.ndarray, Q: np.ndarray, time_limit: float | None = None) ->
     Parameters
     ----------
     P, Q : numpy.ndarray
-        Inside / outside points, shapes (|P|, dim) and (|Q|, dim), integer-valued floats (scale
-        rational data by its common denominator first; the answer is unchanged).  |Q| >= 1.
+        Inside / outside points, shapes (n_inside, dim) and (n_outside, dim), integer-valued floats (scale
+        rational data by its common denominator first; the answer is unchanged); ``n_outside >= 1``.
     time_limit : float or None
         Seconds for SCIP (``limits/time``); None = no limit.
 
@@ -60,6 +60,11 @@ def scip_split(P: np.ndarray, Q: np.ndarray, time_limit: float | None = None) ->
         ``split[l]`` True iff outside point l is assigned to plane 1 (``y_l = 1``).
     text : str
         SCIP's status (and the error message, if any) for the Decision status.
+
+    Raises
+    ------
+    ValueError
+        When ``Q`` is not 2-D or has no row.
     """
     P = np.asarray(P, dtype=float)
     Q = np.asarray(Q, dtype=float)
@@ -103,9 +108,29 @@ def scip_split(P: np.ndarray, Q: np.ndarray, time_limit: float | None = None) ->
 
 
 def scip_separability(inst: Any, timer: Timer) -> tuple[str, Any, str]:
-    """Method "scip" for separability: SCIP's split (indicator model of
-    :func:`scip_split`) -> the two margin-1 LPs of that split (HiGHS,
-    :func:`reductions.deciders.highs_models.sep_lp`) -> exact planes.  Returns (kind, witness or None, SCIP's status text)."""
+    """Method ``"scip"`` for separability.
+
+    SCIP's split (indicator model of :func:`scip_split`) -> the two margin-1 LPs of that split
+    (HiGHS, :func:`reductions.deciders.highs_models.sep_lp`) -> exact planes
+    (:func:`reductions.deciders.separability_planes.exact_planes`).
+
+    Parameters
+    ----------
+    inst : Separability
+        The instance.
+    timer : Timer
+        The run's budget (its remaining time is SCIP's time limit).
+
+    Returns
+    -------
+    kind : str
+        ``"feasible"``, ``"infeasible"`` (SCIP's proof), ``"unknown"``, or ``"unverified"`` (a
+        margin-1 LP of SCIP's split is infeasible: SCIP's point was a tolerance point).
+    witness : tuple or None
+        The exact planes ``(w1, g1, w2, g2)`` (not yet checked), or None.
+    text : str
+        SCIP's status text.
+    """
     P, Q, L = integer_points(inst)
     if Q.shape[0] == 0:
         return "feasible", trivial_planes(inst.dim), "no outside point"

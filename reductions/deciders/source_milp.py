@@ -51,7 +51,19 @@ MAX_MILP_ENTRIES = 10**7
 
 
 def milp_entries(instance: Problem) -> int:
-    """Dense entries (rows x columns) of the MILP model built for ``instance``."""
+    """Dense entries (rows x columns) of the MILP model built for ``instance``.
+
+    Parameters
+    ----------
+    instance : Problem
+        A source instance.
+
+    Returns
+    -------
+    int
+        The number of entries, compared with :data:`MAX_MILP_ENTRIES`; 0 for a problem without a
+        MILP model.
+    """
     s = instance.size()
     name = instance.PROBLEM
     if name in ("cnf", "nae_sat"):
@@ -68,8 +80,22 @@ def milp_entries(instance: Problem) -> int:
 
 
 def separability_box_bound(P: np.ndarray, Q: np.ndarray) -> float:
-    """The Cramer/Hadamard bound B of the module docstring (integer data P, Q): if side i of a
-    split is strictly separable, it is with margin 1 and |w_t|, |g| <= B."""
+    """The Cramer/Hadamard bound B of the module docstring.
+
+    If side i of a split is strictly separable, it is with margin 1 and ``abs(w_t), abs(g) <= B``.
+
+    Parameters
+    ----------
+    P : numpy.ndarray
+        Integer-valued inside points, shape (n_inside, dim).
+    Q : numpy.ndarray
+        Integer-valued outside points, shape (n_outside, dim).
+
+    Returns
+    -------
+    float
+        ``ceil(min(column bound, row bound)) + 1``; 1.0 without points.
+    """
     R = np.vstack([P, Q])
     N, dim = R.shape
     if N == 0:
@@ -244,9 +270,18 @@ def milp_decide(inst: Problem, timer: Timer) -> tuple[str, Any, str]:
 
     Returns
     -------
-    kind, witness, status : str, object or None, str
-        ``kind`` from :func:`reductions.deciders.highs_models.milp_answer` (``"infeasible"`` only on
-        HiGHS's proof), the rounded solution (not yet checked) and a status text.
+    kind : str
+        From :func:`reductions.deciders.highs_models.milp_answer` (``"infeasible"`` only on
+        HiGHS's proof).
+    witness : object or None
+        The rounded solution (not yet checked).
+    status : str
+        A status text.
+
+    Raises
+    ------
+    ValueError
+        When the dense model exceeds :data:`MAX_MILP_ENTRIES` entries.
     """
     if milp_entries(inst) > MAX_MILP_ENTRIES:
         raise ValueError(f"instance: too large for the dense MILP model ({inst.size()}; limit "

@@ -5,7 +5,7 @@ Variable x_{v,c} (node v in ``instance.nodes`` order, colour c in 0..k-1) has DI
 
 * at least one colour per node:  (x_{v,0} or ... or x_{v,k-1})                  n clauses,
 * at most one colour per node:   (not x_{v,c} or not x_{v,c'}), c < c'            n k(k-1)/2,
-* edges:                         (not x_{u,c} or not x_{v,c}) per edge uv, colour c   |E| k
+* edges:                         (not x_{u,c} or not x_{v,c}) per edge uv, colour c   ``|E| k``
   (a self-loop gives the clause (not x_{u,c} or not x_{u,c}) and an unsatisfiable formula).
 
 * Forward: x_{v,c} = (colour(v) == c).

@@ -29,6 +29,11 @@ def draw_graph(path: str | Path) -> str:
     -------
     str
         ``path``.
+
+    Raises
+    ------
+    ValueError
+        When ``path`` does not end in ``.png``.
     """
     if Path(path).suffix.lower() != ".png":
         raise ValueError(f"path: expected a file name ending in .png, got {str(path)!r}")

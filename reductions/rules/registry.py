@@ -35,11 +35,32 @@ __all__ = ["Rule", "register", "unregister", "rules", "get", "ENDPOINTS", "rules
 class Rule:
     """One reduction rule: an edge ``source -> target`` of the reduction graph.
 
-    ``size_formula`` is the symbolic target size, ``{target size key: expression}`` over the
-    source's size, the keyword parameters of ``reduce`` and ``functions``
-    (:mod:`reductions.rules.size_formula`); :meth:`predicted_size` evaluates it.
-    ``reduce(instance, ...)`` builds the :class:`~reductions.problems.base.Reduction`.  ``module``
-    is the dotted name of the defining module (by default the module of ``reduce``).
+    Attributes
+    ----------
+    name : str
+        The rule's name (non-empty, unique in the registry), e.g. ``"cnf_to_nae_sat"``.
+    source : str
+        The source problem (a registered problem name).
+    target : str
+        The target problem (a registered problem name).
+    size_formula : Mapping[str, str]
+        The symbolic target size, ``{target size key: expression}`` over the source's size, the
+        keyword parameters of ``reduce`` and ``functions`` (:mod:`reductions.rules.size_formula`);
+        :meth:`predicted_size` evaluates it.
+    reduce : callable
+        ``reduce(instance, ...)`` builds the :class:`~reductions.problems.base.Reduction`.
+    functions : Mapping[str, callable]
+        Functions the size formula may call.
+    module : str
+        The dotted name of the defining module (by default the module of ``reduce``).
+
+    Raises
+    ------
+    ValueError
+        When a size expression does not parse, ``name``, ``source`` or ``target`` is not a
+        non-empty str, or ``source`` / ``target`` is not a registered problem.
+    TypeError
+        When ``reduce`` or a value of ``functions`` is not callable.
     """
 
     name: str
@@ -72,7 +93,13 @@ class Rule:
 
     @property
     def size_text(self) -> str:
-        """The size formula as one line ``key = expression; ...`` (the docs table, the CLI)."""
+        """The size formula as one line ``key = expression; ...`` (the docs table, the CLI).
+
+        Returns
+        -------
+        str
+            :func:`reductions.rules.size_formula.formula_text` of ``size_formula``.
+        """
         return formula_text(self.size_formula)
 
     def predicted_size(self, source: Any, **params: Any) -> dict[str, int]:
@@ -104,7 +131,13 @@ class Rule:
         return evaluate_formula(self._parsed, source.size(), {**defaults, **params}, self.functions)
 
     def module_object(self) -> ModuleType:
-        """The module that defines the rule (already imported: it registered the rule)."""
+        """The module that defines the rule (already imported: it registered the rule).
+
+        Returns
+        -------
+        types.ModuleType
+            ``sys.modules[self.module]``.
+        """
         return sys.modules[self.module]
 
 
@@ -116,7 +149,25 @@ ENDPOINTS: dict[str, tuple[str, str]] = {}
 
 
 def register(rule: Rule) -> Rule:
-    """Add ``rule`` to the registry and return it; ValueError for a name or edge already taken."""
+    """Add ``rule`` to the registry and return it.
+
+    Parameters
+    ----------
+    rule : Rule
+        The rule to register; also recorded in :data:`ENDPOINTS`.
+
+    Returns
+    -------
+    Rule
+        ``rule`` itself (so that a module can write ``RULE = register(Rule(...))``).
+
+    Raises
+    ------
+    TypeError
+        When ``rule`` is not a :class:`Rule`.
+    ValueError
+        When its name or its edge ``source -> target`` is already taken.
+    """
     if not isinstance(rule, Rule):
         raise TypeError(f"rule: expected a Rule, got {type(rule).__name__}")
     if rule.name in _RULES:
@@ -130,7 +181,23 @@ def register(rule: Rule) -> Rule:
 
 
 def unregister(name: str) -> Rule:
-    """Remove and return the rule registered as ``name`` (for plugins and tests)."""
+    """Remove and return the rule registered as ``name`` (for plugins and tests).
+
+    Parameters
+    ----------
+    name : str
+        A registered rule name.
+
+    Returns
+    -------
+    Rule
+        The removed rule (also removed from :data:`ENDPOINTS`).
+
+    Raises
+    ------
+    ValueError
+        When no rule is registered as ``name``.
+    """
     rule = get(name)
     del _RULES[name]
     del ENDPOINTS[name]
@@ -138,19 +205,53 @@ def unregister(name: str) -> Rule:
 
 
 def rules() -> Mapping[str, Rule]:
-    """A read-only view ``{name: Rule}`` of every registered rule, in registration order."""
+    """A read-only view of every registered rule, in registration order.
+
+    Returns
+    -------
+    Mapping[str, Rule]
+        ``{name: Rule}`` (a ``MappingProxyType`` that follows later registrations).
+    """
     return MappingProxyType(_RULES)
 
 
 def get(name: str) -> Rule:
-    """The rule registered as ``name`` (ValueError for an unknown rule)."""
+    """The rule registered as ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A rule name.
+
+    Returns
+    -------
+    Rule
+        The registered rule.
+
+    Raises
+    ------
+    ValueError
+        For an unknown rule (the message lists the registered ones).
+
+    Examples
+    --------
+    >>> r = get("cnf_to_nae_sat")
+    >>> r.source, r.target
+    ('cnf', 'nae_sat')
+    """
     if not isinstance(name, str) or name not in _RULES:
         raise ValueError(f"rule: unknown rule {name!r}; expected one of {sorted(_RULES)}")
     return _RULES[name]
 
 
 def rules_table() -> str:
-    """A Markdown table of every registered rule: name, source, target, size formula."""
+    """A Markdown table of every registered rule: name, source, target, size formula.
+
+    Returns
+    -------
+    str
+        The table, one row per rule in registration order (``|`` in formulas escaped).
+    """
     lines = ["| rule | source | target | target size |", "|---|---|---|---|"]
     for r in _RULES.values():
         formula = r.size_text.replace("|", "\\|")

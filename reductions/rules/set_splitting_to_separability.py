@@ -6,11 +6,11 @@ Q = {e_1, ..., e_n}.
 
 * Forward (Blum-Rivest): for the splitting S_1, S_2 plane i is {x : a.x > -1/2} with a_t = -1 for
   t in S_i and a_t = n otherwise; we store it scaled by 2 (w_i = 2a, g_i = -1).  0 is inside;
-  1_c has a.1_c >= n - |c cap S_i| >= 1 because c is not inside S_i; e_t with t in S_i has
+  1_c has a.1_c >= n - ``|c cap S_i|`` >= 1 because c is not inside S_i; e_t with t in S_i has
   a.e_t = -1 < -1/2 (cut by plane i).
 * Backward: s_t in S_1 (side 0) iff e_t is cut off by plane 1, else S_2 (then e_t is cut by plane
   2).  If a subset c had all its elements cut by plane i, then 1_c = sum_{t in c} e_t has
-  1_c.w_i < |c| g_i <= g_i (g_i < 0 because 0 is inside), so 1_c would be cut -- impossible.
+  1_c.w_i < ``|c|`` g_i <= g_i (g_i < 0 because 0 is inside), so 1_c would be cut -- impossible.
 
 Target size: ``RULE.size_formula`` (declared once, at the end of this module).
 """

@@ -27,7 +27,30 @@ _BUILTINS: dict[str, Callable[..., Any]] = {"max": max, "min": min}
 
 
 def parse_formula(formula: Mapping[str, str]) -> dict[str, ast.Expression]:
-    """Parse every expression of ``formula`` (ValueError naming the key of a malformed one)."""
+    """Parse every expression of ``formula``.
+
+    Parameters
+    ----------
+    formula : Mapping[str, str]
+        ``{target size key: expression}`` (module docstring), non-empty.
+
+    Returns
+    -------
+    dict of str to ast.Expression
+        One parsed expression per key, in the formula's order; evaluated by
+        :func:`evaluate_formula`.
+
+    Raises
+    ------
+    ValueError
+        When ``formula`` is not a non-empty mapping of str to non-empty str, or an expression does
+        not parse (the message names its key).
+
+    Examples
+    --------
+    >>> sorted(parse_formula({"n_vars": "n_vars + 1"}))
+    ['n_vars']
+    """
     if not isinstance(formula, Mapping) or not formula:
         raise ValueError(f"size_formula: expected a non-empty mapping key -> expression, got {formula!r}")
     out = {}
@@ -102,5 +125,21 @@ def evaluate_formula(parsed: Mapping[str, ast.Expression], source_size: Mapping[
 
 
 def formula_text(formula: Mapping[str, str]) -> str:
-    """One line ``key = expression; ...`` for the documentation tables."""
+    """One line ``key = expression; ...`` for the documentation tables.
+
+    Parameters
+    ----------
+    formula : Mapping[str, str]
+        ``{target size key: expression}``.
+
+    Returns
+    -------
+    str
+        The entries joined by ``"; "``.
+
+    Examples
+    --------
+    >>> formula_text({"n_vars": "n_vars + 1", "n_clauses": "n_clauses"})
+    'n_vars = n_vars + 1; n_clauses = n_clauses'
+    """
     return "; ".join(f"{k} = {v}" for k, v in formula.items())

@@ -54,8 +54,34 @@ NO_BOUND_MARGIN = 1e-4
 
 @dataclass(frozen=True)
 class Answer:
-    """The decision answer of one run: ``answer`` in :data:`ANSWERS`, ``proof`` in
-    :data:`PROOF_LEVELS`, and a one-sentence ``reason``."""
+    """The decision answer of one run (module table).
+
+    Attributes
+    ----------
+    answer : str
+        One of :data:`ANSWERS`: ``"yes"``, ``"no"``, ``"unknown"``.
+    proof : str
+        One of :data:`PROOF_LEVELS`: ``"exact"``, ``"solver proof"``, ``"none"``; ``"none"`` iff
+        the answer is ``"unknown"``.
+    reason : str
+        A one-sentence reason.
+
+    Raises
+    ------
+    ValueError
+        For an answer or proof outside its tuple, or an unknown answer with a proof (or a
+        yes / no answer without one).
+
+    Examples
+    --------
+    >>> a = Answer("yes", "exact", "the clipped point satisfies every row exactly")
+    >>> a.to_json()["answer"], a.proof
+    ('yes', 'exact')
+    >>> Answer("no", "none", "no proof")
+    Traceback (most recent call last):
+    ...
+    ValueError: answer 'no' cannot have proof 'none'
+    """
 
     answer: str
     proof: str
@@ -70,6 +96,13 @@ class Answer:
             raise ValueError(f"answer {self.answer!r} cannot have proof {self.proof!r}")
 
     def to_json(self) -> dict:
+        """The answer as a JSON-compatible dict.
+
+        Returns
+        -------
+        dict
+            Keys ``answer``, ``proof``, ``reason``.
+        """
         return {"answer": self.answer, "proof": self.proof, "reason": self.reason}
 
 
@@ -78,7 +111,27 @@ def exact_point(program: BilinearProgram, b: np.ndarray, A: np.ndarray) -> tuple
 
     Tries the point itself, then the point rounded to multiples of ``2^-e`` (``e`` = 30, 20, 10,
     0; exactly representable doubles), each clipped to the bounds and checked exactly by
-    :func:`recovery.programs.verification.verify`: every row with zero residual and objective ``<= 0``.
+    :func:`recovery.programs.verification.verify`: every row with zero residual and objective
+    ``<= 0``.  Non-finite candidates are skipped.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program.
+    b : numpy.ndarray
+        Shape (d+1,).
+    A : numpy.ndarray
+        Shape (d+1, d).
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray) or None
+        The clipped exact witness ``(b, A)``, or None.
+
+    Raises
+    ------
+    ValueError
+        When the verifier gives an exact verdict without the clipped point.
     """
     candidates = [(b, A)] + [(np.ldexp(np.round(np.ldexp(b, e)), -e), np.ldexp(np.round(np.ldexp(A, e)), -e))
                              for e in (30, 20, 10, 0)]
@@ -109,6 +162,7 @@ def program_answer(program: BilinearProgram, result: SolveResult, verification: 
     Returns
     -------
     Answer
+        ``yes`` / ``no`` / ``unknown`` with its proof level and reason.
     """
     hopeless = verification is not None and not (
         verification.exact or (verification.ok and (verification.objective is None or verification.objective <= 1e-6)))

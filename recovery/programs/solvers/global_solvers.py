@@ -79,6 +79,26 @@ def _run_contrib(program: BilinearProgram, factory_name: str, time_limit: float,
 
 
 def run_gurobi(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    """Solve ``program`` with Gurobi (``gurobi_direct_minlp``, ``NonConvex = 2``) through Pyomo.
+
+    Only when gurobipy is installed.  Single thread, feasibility tolerance 1e-8; the status
+    mapping of the module docstring.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    time_limit : float
+        Seconds (> 0) for the whole call.
+    seed : int
+        Gurobi's ``Seed`` (taken modulo 2^31).
+
+    Returns
+    -------
+    Outcome
+        Status, point ``(b, A)`` (shapes (d+1,) and (d+1, d)) or None, bound, log and proof, before
+        the exact verification of :func:`recovery.programs.solvers.solve`.
+    """
     options = {"NonConvex": 2, "Seed": int(seed) % 2**31, "Threads": 1, "FeasibilityTol": 1e-8}
     return _run_contrib(program, "gurobi_direct_minlp", time_limit, options)
 
@@ -249,8 +269,22 @@ def run_maingo(program: BilinearProgram, time_limit: float, seed: int) -> Outcom
     * ``NO_FEASIBLE_POINT_FOUND`` and others -> ``timeout`` if the time limit was reached,
       else ``unknown``.
 
-    Every point is re-verified by :func:`recovery.programs.solvers.solve`.  MAiNGO's branch and bound is
-    deterministic: ``seed`` is ignored.
+    Every point is re-verified by :func:`recovery.programs.solvers.solve`.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    time_limit : float
+        Seconds (> 0) for the whole call.
+    seed : int
+        Ignored: MAiNGO's branch and bound is deterministic.
+
+    Returns
+    -------
+    Outcome
+        Status, point ``(b, A)`` (shapes (d+1,) and (d+1, d)) or None, bound, log and proof, before
+        the exact verification of :func:`recovery.programs.solvers.solve`.
     """
     t0 = time.perf_counter()
     has_obj = program.objective is not None

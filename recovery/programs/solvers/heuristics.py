@@ -129,6 +129,28 @@ def _polish(c: Compiled, x: np.ndarray, clock: _Clock) -> np.ndarray:
 
 
 def run_multistart(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    """The ``multistart`` heuristic (module docstring): L-BFGS-B on the penalty from random starts.
+
+    Minimises ``F(x) = 1/2 sum_r viol_r(x)^2`` within the bounds from random starts until a point
+    is feasible to within :data:`FEAS_TOL` or the time is out; with an objective, then minimises
+    ``objective + 1e4 F`` from the feasible point and keeps it if still feasible.  Status
+    ``feasible`` or ``unknown``, never ``infeasible``.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    time_limit : float
+        Seconds (> 0) for the whole call.
+    seed : int
+        Seed (>= 0) of ``numpy.random.default_rng`` for the random starts.
+
+    Returns
+    -------
+    Outcome
+        Status, point ``(b, A)`` (shapes (d+1,) and (d+1, d)) or None, bound, log and proof, before
+        the exact verification of :func:`recovery.programs.solvers.solve`.
+    """
     clock = _Clock(time_limit)  # started before compiling: the budget covers the whole call
     c = compile_program(program)
     rng = np.random.default_rng(seed)
@@ -157,6 +179,36 @@ def run_multistart(program: BilinearProgram, time_limit: float, seed: int) -> Ou
 
 # ------------------------------------------------------------------------------ lm
 def run_lm(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    """The ``lm`` heuristic (module docstring): ``scipy.optimize.least_squares`` on the violations.
+
+    Method ``'lm'`` (Levenberg-Marquardt) when the program has only equality rows, no bounds other
+    than fixings and at least as many rows as free variables, else ``'trf'`` with the bounds.
+    Status ``feasible`` (within :data:`FEAS_TOL`) or ``unknown``, never ``infeasible``.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    time_limit : float
+        Seconds (> 0) for the whole call.
+    seed : int
+        Seed (>= 0) of ``numpy.random.default_rng`` for the random starts.
+
+    Returns
+    -------
+    Outcome
+        Status, point ``(b, A)`` (shapes (d+1,) and (d+1, d)) or None, bound, log and proof, before
+        the exact verification of :func:`recovery.programs.solvers.solve`.
+
+    Examples
+    --------
+    >>> from recovery.programs.program import ProgramBuilder
+    >>> pb = ProgramBuilder(1)
+    >>> _ = pb.add_row(0, [(0, 0, 1)], "==", 2)      # b[0] * A[0, 0] == 2
+    >>> out = run_lm(pb.build(), time_limit=5.0, seed=0)
+    >>> out.status, bool(abs(out.b[0] * out.A[0, 0] - 2) < 1e-8)
+    ('feasible', True)
+    """
     clock = _Clock(time_limit)  # started before compiling: the budget covers the whole call
     c = compile_program(program)
     rng = np.random.default_rng(seed)
@@ -264,6 +316,28 @@ def _lp_step(c: Compiled, x: np.ndarray, block: np.ndarray, phase2: bool):
 
 
 def run_alternating_lp(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    """The ``alternating-lp`` heuristic (module docstring): LPs in A for fixed b, then in b for fixed A.
+
+    Each LP minimises the slack sum of the rows relaxed by slacks ``s_r >= 0`` (phi is bilinear,
+    MATH.md section 3); random starts; a trust-region least-squares polish once the violation is
+    below 1e-3; with an objective, further half-steps minimise it subject to the exact rows.
+    Status ``feasible`` (within :data:`FEAS_TOL`) or ``unknown``, never ``infeasible``.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    time_limit : float
+        Seconds (> 0) for the whole call.
+    seed : int
+        Seed (>= 0) of ``numpy.random.default_rng`` for the random starts.
+
+    Returns
+    -------
+    Outcome
+        Status, point ``(b, A)`` (shapes (d+1,) and (d+1, d)) or None, bound, log and proof, before
+        the exact verification of :func:`recovery.programs.solvers.solve`.
+    """
     clock = _Clock(time_limit)  # started before compiling: the budget covers the whole call
     c = compile_program(program)
     rng = np.random.default_rng(seed)

@@ -16,6 +16,23 @@ __all__ = ["HighsOutcome", "highs_solve", "build_highs_lp"]
 
 @dataclass
 class HighsOutcome:
+    """Result of :func:`highs_solve`.
+
+    Attributes
+    ----------
+    model_status : str
+        HiGHS model status name, e.g. ``"kOptimal"``, ``"kInfeasible"``.
+    x : numpy.ndarray or None
+        Column values, shape (n,), when HiGHS has a primal solution.
+    objective : float or None
+        The objective value of ``x``.
+    bound : float or None
+        MIP dual bound (or LP optimum).
+    log : str
+        What happened, including the confirmation rerun of an infeasibility.
+    status_name : str
+        HiGHS's own text for the status, e.g. ``"Infeasible"``.
+    """
     model_status: str          # HiGHS model status name, e.g. "kOptimal", "kInfeasible"
     x: np.ndarray | None       # column values when HiGHS has a primal solution
     objective: float | None
@@ -27,8 +44,28 @@ class HighsOutcome:
 def build_highs_lp(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi: np.ndarray,
                    col_lo: np.ndarray, col_hi: np.ndarray, integer: np.ndarray | None = None,
                    offset: float = 0.0):
-    """``highspy.HighsLp`` for ``min cost^T x + offset`` s.t. ``row_lo <= A x <= row_hi``,
-    ``col_lo <= x <= col_hi``, ``x_i`` integer where ``integer`` (infinite bounds as +-inf)."""
+    """``highspy.HighsLp`` for ``min cost^T x + offset`` s.t. ``row_lo <= A x <= row_hi``, ``col_lo <= x <= col_hi``.
+
+    Parameters
+    ----------
+    cost : numpy.ndarray
+        Costs, shape (n,).
+    A : scipy.sparse.spmatrix
+        Row matrix, shape (m, n).
+    row_lo, row_hi : numpy.ndarray
+        Row bounds, shape (m,); infinite bounds as +-inf.
+    col_lo, col_hi : numpy.ndarray
+        Column bounds, shape (n,); infinite bounds as +-inf.
+    integer : numpy.ndarray or None, optional
+        Bool, shape (n,): ``x_i`` integer where ``integer[i]``; None for an LP.
+    offset : float, optional
+        Constant added to the objective.
+
+    Returns
+    -------
+    highspy.HighsLp
+        The model (column-wise matrix), with integrality when ``integer`` has a True entry.
+    """
     import highspy
 
     inf = highspy.kHighsInf
@@ -58,15 +95,42 @@ def build_highs_lp(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row
 def highs_solve(cost: np.ndarray, A: sparse.spmatrix, row_lo: np.ndarray, row_hi: np.ndarray,
                 col_lo: np.ndarray, col_hi: np.ndarray, integer: np.ndarray | None,
                 time_limit: float | None, seed: int, offset: float = 0.0, *, tight: bool = True) -> HighsOutcome:
-    """Solve ``min cost^T x + offset`` s.t. ``row_lo <= A x <= row_hi``, ``col_lo <= x <= col_hi``,
-    ``x_i`` integer where ``integer`` (infinite bounds as +-inf).  Single thread; ``tight``: primal
-    and MIP feasibility tolerances 1e-9 (so that points pass the 1e-6 verifier of the portfolio),
-    else HiGHS's defaults (the reductions' deciders re-check points exactly).  ``time_limit=None``:
-    no limit.  An "infeasible" verdict is kept only when a second run (default tolerances, presolve
-    off) confirms it within what is left of ``time_limit``; an unconfirmed one reports the second
-    run's status (and point, if it found one).  Why: with 1e-9 tolerances HiGHS "proved" a feasible
-    partition MILP infeasible ([56738612, 26121180, 44367183, 52453533, 58468006, 44507082]; the
-    default tolerance and presolve off both find the solution)."""
+    """Solve ``min cost^T x + offset`` s.t. ``row_lo <= A x <= row_hi``, ``col_lo <= x <= col_hi``.
+
+    ``x_i`` is integer where ``integer``.  Single thread.  An "infeasible" verdict is kept only
+    when a second run (default tolerances, presolve off) confirms it within what is left of
+    ``time_limit``; an unconfirmed one reports the second run's status (and point, if it found
+    one).  Why: with 1e-9 tolerances HiGHS "proved" a feasible partition MILP infeasible
+    ([56738612, 26121180, 44367183, 52453533, 58468006, 44507082]; the default tolerance and
+    presolve off both find the solution).
+
+    Parameters
+    ----------
+    cost : numpy.ndarray
+        Costs, shape (n,).
+    A : scipy.sparse.spmatrix
+        Row matrix, shape (m, n).
+    row_lo, row_hi : numpy.ndarray
+        Row bounds, shape (m,); infinite bounds as +-inf.
+    col_lo, col_hi : numpy.ndarray
+        Column bounds, shape (n,); infinite bounds as +-inf.
+    integer : numpy.ndarray or None
+        Bool, shape (n,): ``x_i`` integer where ``integer[i]``; None for an LP.
+    time_limit : float or None
+        Seconds, or None for no limit.
+    seed : int
+        HiGHS's random seed.
+    offset : float, optional
+        Constant added to the objective.
+    tight : bool, optional
+        Primal and MIP feasibility tolerances 1e-9 (so that points pass the 1e-6 verifier of the
+        portfolio); False: HiGHS's defaults (the reductions' deciders re-check points exactly).
+
+    Returns
+    -------
+    HighsOutcome
+        Status, point, objective, bound and log.
+    """
     import highspy
 
     t0 = time.perf_counter()

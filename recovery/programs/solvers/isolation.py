@@ -33,7 +33,23 @@ __all__ = ["IsolatedRun", "captured_output", "grace_seconds", "run_isolated"]
 
 
 def grace_seconds(time_limit: float) -> float:
-    """Overrun tolerated before a run is stopped: ``max(2 s, 20 % of time_limit)``."""
+    """Overrun tolerated before a run is stopped: ``max(2 s, 20 % of time_limit)``.
+
+    Parameters
+    ----------
+    time_limit : float
+        The run's own limit in seconds.
+
+    Returns
+    -------
+    float
+        The grace period in seconds.
+
+    Examples
+    --------
+    >>> grace_seconds(1.0), grace_seconds(60.0)
+    (2.0, 12.0)
+    """
     return max(2.0, 0.2 * float(time_limit))
 
 
@@ -41,7 +57,11 @@ def grace_seconds(time_limit: float) -> float:
 def captured_output() -> Iterator[list[str]]:
     """Redirect file descriptors 1 and 2 to a temporary file inside the block.
 
-    Yields a list that holds, after the block, the captured text as its single element.
+    Yields
+    ------
+    list of str
+        A list that holds, after the block, the captured text (its last 20 000 bytes, decoded) as
+        its single element.
 
     Examples
     --------
@@ -74,10 +94,20 @@ def captured_output() -> Iterator[list[str]]:
 class IsolatedRun:
     """Outcome of :func:`run_isolated`.
 
-    ``status``: ``"ok"`` (``value`` holds the function's return value), ``"timeout"`` (stopped
-    at ``time_limit + grace``), ``"exception"`` (the function raised; ``error`` holds the text) or
-    ``"crashed"`` (the child died without a result, e.g. a segmentation fault or out of memory);
-    ``output``: the last 20 000 characters the child printed on descriptors 1 and 2.
+    Attributes
+    ----------
+    status : str
+        ``"ok"`` (``value`` holds the function's return value), ``"timeout"`` (stopped at
+        ``time_limit + grace``), ``"exception"`` (the function raised; ``error`` holds the text) or
+        ``"crashed"`` (the child died without a result, e.g. a segmentation fault or out of memory).
+    value : Any
+        The function's return value (status ``"ok"``).
+    error : str
+        The exception text (status ``"exception"``).
+    output : str
+        The last 20 000 characters the child printed on descriptors 1 and 2.
+    wall_s : float
+        Wall-clock seconds.
     """
 
     status: str
@@ -133,9 +163,11 @@ def run_isolated(fn: Callable[..., Any], args: tuple, time_limit: float) -> Isol
 
     Parameters
     ----------
-    fn, args
-        The function and its positional arguments; the return value must be picklable.
-    time_limit
+    fn : callable
+        The function; its return value must be picklable.
+    args : tuple
+        Its positional arguments.
+    time_limit : float
         Seconds the function is allowed (its own limit); the child is killed after
         ``time_limit + grace_seconds(time_limit)``.
 

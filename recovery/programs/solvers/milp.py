@@ -55,7 +55,20 @@ MAX_RELIABLE_BIG_M = 1e6
 
 
 def entry_name(c, idx: int) -> str:
-    """The variable name (``"b[i]"`` / ``"A[k,j]"``) of entry ``idx`` of a compiled program's vector."""
+    """The variable name (``"b[i]"`` / ``"A[k,j]"``) of entry ``idx`` of a compiled program's vector.
+
+    Parameters
+    ----------
+    c : Compiled
+        The compiled program (:func:`recovery.programs.solvers.compiled.compile_program`).
+    idx : int
+        Index into ``x = (b, vec(A))``, ``0 <= idx < c.n``.
+
+    Returns
+    -------
+    str
+        The canonical variable name.
+    """
     d = c.d
     if idx <= d:
         return f"b[{idx}]"
@@ -64,8 +77,20 @@ def entry_name(c, idx: int) -> str:
 
 
 def linear_rows_after_fixing(c):
-    """Row matrix M (R x n, CSR) with ``lhs(x) = M x`` when every term has a fixed factor, else
-    the first offending term as ``(row, p, q)``."""
+    """The rows as a linear map when every product term has a fixed factor.
+
+    Parameters
+    ----------
+    c : Compiled
+        The compiled program (:func:`recovery.programs.solvers.compiled.compile_program`).
+
+    Returns
+    -------
+    M : scipy.sparse.csr_matrix or None
+        Row matrix (R x n) with ``lhs(x) = M x``, or None when a term has two free factors.
+    bad : tuple of int or None
+        The first offending term as ``(row, p, q)``, or None.
+    """
     pf, qf = ~c.free[c.p], ~c.free[c.q]
     bad = np.flatnonzero(~(pf | qf))
     if bad.size:
@@ -79,7 +104,20 @@ def linear_rows_after_fixing(c):
 
 
 def row_bounds(c):
-    """Row bounds ``(lo, hi)`` of a compiled program's rows: ``==`` both rhs, ``<=``/``>=`` one side."""
+    """Row bounds ``(lo, hi)`` of a compiled program's rows: ``==`` both rhs, ``<=``/``>=`` one side.
+
+    Parameters
+    ----------
+    c : Compiled
+        The compiled program (:func:`recovery.programs.solvers.compiled.compile_program`).
+
+    Returns
+    -------
+    lo : numpy.ndarray
+        Shape (R,), lower bounds (-inf for ``<=`` rows).
+    hi : numpy.ndarray
+        Shape (R,), upper bounds (+inf for ``>=`` rows).
+    """
     lo = np.where(c.eq | c.ge, c.rhs, -np.inf)
     hi = np.where(c.eq | c.le, c.rhs, np.inf)
     return lo, hi
@@ -168,6 +206,28 @@ def _infeasible(c, M, pairs, st: str, log: list[str], t0: float, time_limit: flo
 
 
 def run_highs_milp(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    """The ``highs-milp`` solver: the exact complementarity MILP of the module docstring (HiGHS).
+
+    Applies to programs whose rows are linear after fixing and whose objective is a sum of
+    nonnegative complementarity terms with finite upper bounds (Lemma C.12; MATH.md section 5);
+    others get status ``error`` with a log starting ``highs-milp needs``.  ``infeasible`` with a
+    big-M above :data:`MAX_RELIABLE_BIG_M` is reported as ``unknown``.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    time_limit : float
+        Seconds (> 0) for the whole call.
+    seed : int
+        Seed (>= 0) of HiGHS.
+
+    Returns
+    -------
+    Outcome
+        Status, point ``(b, A)`` (shapes (d+1,) and (d+1, d)) or None, bound, log and proof, before
+        the exact verification of :func:`recovery.programs.solvers.solve`.
+    """
     t0 = time.perf_counter()
     c = compile_program(program)
     M, bad = linear_rows_after_fixing(c)

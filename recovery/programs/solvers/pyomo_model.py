@@ -23,8 +23,19 @@ EXPORT_FORMATS = ("lp", "mps", "nl", "gms")
 def build_pyomo_model(program: BilinearProgram, *, dummy_objective: bool = False):
     """Build the Pyomo ``ConcreteModel`` described in the module docstring.
 
-    ``dummy_objective``: add ``minimise 0`` (as ``0 * b[0]``) for feasibility programs, for writers
-    that insist on an objective.
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program.
+    dummy_objective : bool, optional
+        Add ``minimise 0`` (as ``0 * b[0]``) for feasibility programs, for writers that insist on
+        an objective.
+
+    Returns
+    -------
+    pyomo.environ.ConcreteModel
+        Variables ``m.b`` (d+1) and ``m.A`` ((d+1) x d) with the program's bounds (fixed entries
+        fixed), constraints ``m.rows`` and, if any, objective ``m.obj``.
     """
     import pyomo.environ as pyo
 
@@ -72,8 +83,24 @@ def build_pyomo_model(program: BilinearProgram, *, dummy_objective: bool = False
 
 
 def read_solution(program: BilinearProgram, m) -> tuple[np.ndarray, np.ndarray]:
-    """Values of ``m.b`` / ``m.A`` as arrays; variables left without a value (they appear in no
-    row) get 0 clipped into their bounds."""
+    """Values of ``m.b`` / ``m.A`` as arrays.
+
+    Variables left without a value (they appear in no row) get 0 clipped into their bounds.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program the model was built from.
+    m : pyomo.environ.ConcreteModel
+        A model of :func:`build_pyomo_model` after a solve.
+
+    Returns
+    -------
+    b : numpy.ndarray
+        Shape (d+1,).
+    A : numpy.ndarray
+        Shape (d+1, d).
+    """
     d = program.d
     b_lo, b_hi, A_lo, A_hi = program.bound_arrays()
     b = np.array([np.nan if m.b[i].value is None else m.b[i].value for i in range(d + 1)], float)
@@ -85,7 +112,18 @@ def read_solution(program: BilinearProgram, m) -> tuple[np.ndarray, np.ndarray]:
 
 
 def is_linear_after_fixing(program: BilinearProgram) -> bool:
-    """True iff every product ``b[u] * A[v, j]`` in rows and objective has a fixed factor."""
+    """True iff every product ``b[u] * A[v, j]`` in rows and objective has a fixed factor.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program.
+
+    Returns
+    -------
+    bool
+        Whether the program is linear after substituting its fixed variables.
+    """
     fixed = set(program.fixed_values())
     terms = [(r.j, r.D) for r in program.constraints]
     if program.objective is not None:
@@ -98,9 +136,30 @@ def is_linear_after_fixing(program: BilinearProgram) -> bool:
 
 
 def export_program(program: BilinearProgram | str | os.PathLike, path: str | os.PathLike, fmt: str) -> str:
-    """Write ``program`` with Pyomo ``model.write`` as ``lp``, ``mps`` (linear after fixing
-    only), ``nl`` or ``gms``.  ``program`` is a BilinearProgram or its ``lsahard.bilinear/1`` JSON
-    file.  Returns the path written.  ValueError for unknown formats or a nonlinear program in MPS."""
+    """Write ``program`` with Pyomo ``model.write`` in one of :data:`EXPORT_FORMATS`.
+
+    The formats are ``lp``, ``mps`` (linear after fixing only), ``nl`` and ``gms``; a feasibility
+    program gets the dummy objective of :func:`build_pyomo_model`.
+
+    Parameters
+    ----------
+    program : BilinearProgram, str or os.PathLike
+        A BilinearProgram or its ``lsahard.bilinear/1`` JSON file.
+    path : str or os.PathLike
+        The file to write.
+    fmt : str
+        The format, one of :data:`EXPORT_FORMATS`.
+
+    Returns
+    -------
+    str
+        The path written.
+
+    Raises
+    ------
+    ValueError
+        For unknown formats or a nonlinear program in MPS.
+    """
     if not isinstance(program, BilinearProgram):
         program = BilinearProgram.load(program)
     if fmt not in EXPORT_FORMATS:

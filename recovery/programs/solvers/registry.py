@@ -83,11 +83,23 @@ class SolverSpec:
 
     @property
     def proves_infeasible(self) -> bool:
-        """Whether an ``infeasible`` status (or a lower bound) of this solver is a proof."""
+        """Whether an ``infeasible`` status (or a lower bound) of this solver is a proof.
+
+        Returns
+        -------
+        bool
+            ``"infeasible" in proves``.
+        """
         return "infeasible" in self.proves
 
     def installed(self) -> bool:
-        """Whether the required package can be imported (without importing it)."""
+        """Whether the required package can be imported (without importing it).
+
+        Returns
+        -------
+        bool
+            ``importlib.util.find_spec(requires) is not None``.
+        """
         return importlib.util.find_spec(self.requires) is not None
 
 
@@ -95,7 +107,25 @@ _SPECS: dict[str, SolverSpec] = {}
 
 
 def register(spec: SolverSpec) -> SolverSpec:
-    """Add ``spec`` to the registry and return it; ValueError for a name already registered."""
+    """Add ``spec`` to the registry and return it.
+
+    Parameters
+    ----------
+    spec : SolverSpec
+        The solver to register.
+
+    Returns
+    -------
+    SolverSpec
+        ``spec`` itself.
+
+    Raises
+    ------
+    TypeError
+        When ``spec`` is not a :class:`SolverSpec`.
+    ValueError
+        For a name already registered.
+    """
     if not isinstance(spec, SolverSpec):
         raise TypeError(f"spec: expected a SolverSpec, got {type(spec).__name__}")
     if spec.name in _SPECS:
@@ -105,36 +135,97 @@ def register(spec: SolverSpec) -> SolverSpec:
 
 
 def unregister(name: str) -> SolverSpec:
-    """Remove and return the solver registered as ``name`` (for plugins and tests)."""
+    """Remove and return the solver registered as ``name`` (for plugins and tests).
+
+    Parameters
+    ----------
+    name : str
+        A registered solver name.
+
+    Returns
+    -------
+    SolverSpec
+        The removed spec.
+
+    Raises
+    ------
+    ValueError
+        For an unknown solver.
+    """
     spec = get(name)
     del _SPECS[name]
     return spec
 
 
 def specs() -> Mapping[str, SolverSpec]:
-    """A read-only view ``{name: SolverSpec}``, in registration order."""
+    """A read-only view ``{name: SolverSpec}``, in registration order.
+
+    Returns
+    -------
+    Mapping[str, SolverSpec]
+        A ``MappingProxyType`` that follows later registrations.
+    """
     return MappingProxyType(_SPECS)
 
 
 def get(name: str) -> SolverSpec:
-    """The spec registered as ``name`` (ValueError for an unknown solver)."""
+    """The spec registered as ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A solver name.
+
+    Returns
+    -------
+    SolverSpec
+        The registered spec.
+
+    Raises
+    ------
+    ValueError
+        For an unknown solver (the message lists the registered ones).
+
+    Examples
+    --------
+    >>> import recovery.programs.solvers
+    >>> get("lm").proves_infeasible
+    False
+    """
     if not isinstance(name, str) or name not in _SPECS:
         raise ValueError(f"unknown solver {name!r}; choose one of {', '.join(_SPECS)}")
     return _SPECS[name]
 
 
 def names() -> tuple[str, ...]:
-    """Every registered solver name, in registration order."""
+    """Every registered solver name, in registration order.
+
+    Returns
+    -------
+    tuple of str
+        The names.
+    """
     return tuple(_SPECS)
 
 
 def proving() -> tuple[str, ...]:
-    """The solvers whose ``infeasible`` status and lower bounds are proofs."""
+    """The solvers whose ``infeasible`` status and lower bounds are proofs.
+
+    Returns
+    -------
+    tuple of str
+        Names of the specs with :attr:`SolverSpec.proves_infeasible`, in registration order.
+    """
     return tuple(n for n, s in _SPECS.items() if s.proves_infeasible)
 
 
 def solvers_table() -> str:
     """A Markdown table of every registered solver: name, method, what it proves, package.
+
+    Returns
+    -------
+    str
+        The table, one row per solver in registration order.
 
     Examples
     --------

@@ -91,6 +91,29 @@ def _envelopes(c, pairs: list[tuple[int, int]], n: int):
 
 
 def run_mccormick(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
+    """The ``mccormick`` relaxation: an LP (HiGHS) over McCormick envelopes of every product.
+
+    Every product of two free variables is replaced by ``w_pq`` with the four envelope
+    inequalities (module docstring); all factors need finite bounds, else the log starts with
+    ``mccormick needs``.  LP infeasible -> ``infeasible`` (a proof up to HiGHS's tolerances);
+    otherwise ``bound`` is the LP optimum (0 for feasibility programs) and status ``unknown``,
+    unless the LP's x satisfies the original rows.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    time_limit : float
+        Seconds (> 0) for the whole call.
+    seed : int
+        Seed (>= 0) of HiGHS.
+
+    Returns
+    -------
+    Outcome
+        Status, point ``(b, A)`` (shapes (d+1,) and (d+1, d)) or None, bound, log and proof, before
+        the exact verification of :func:`recovery.programs.solvers.solve`.
+    """
     t0 = time.perf_counter()
     c = compile_program(program)
     rows, p, q, v = _terms(c)
@@ -236,6 +259,30 @@ def _shor_outcome(cp, prob, Y, c, free: np.ndarray, solver: str, log: str) -> Ou
 def run_shor(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
     # the budget covers importing cvxpy, building and canonicalising the SDP, not only the
     # conic solver's own clock (canonicalisation alone can exceed a 1 s limit at 50 variables)
+    """The ``shor`` relaxation: an SDP (cvxpy; Clarabel, else SCS) with RLT cuts.
+
+    ``[[1, x^T], [x, W]]`` positive semidefinite over the free variables, products
+    ``x_p x_q -> W_pq``, variable bounds and McCormick inequalities where the boxes are finite
+    (module docstring).  Refused for more than :data:`SHOR_MAX_VARS` free variables.  SDP
+    infeasible -> ``infeasible``; otherwise a lower ``bound`` and status ``unknown``, unless the
+    relaxation's x satisfies the original rows.  The budget covers importing cvxpy and
+    canonicalising the SDP.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    time_limit : float
+        Seconds (> 0) for the whole call.
+    seed : int
+        Unused; kept for the common runner signature.
+
+    Returns
+    -------
+    Outcome
+        Status, point ``(b, A)`` (shapes (d+1,) and (d+1, d)) or None, bound, log and proof, before
+        the exact verification of :func:`recovery.programs.solvers.solve`.
+    """
     t_start = time.perf_counter()
     import cvxpy as cp
 

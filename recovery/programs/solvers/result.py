@@ -31,17 +31,49 @@ def _finite_or_none(x: float | None) -> float | None:
 class SolveResult:
     """Outcome of one solver run.
 
-    ``b`` (d+1,) and ``A`` (d+1, d) float64 arrays or None; ``objective``: exact (verifier)
-    objective value of the returned point rounded to float (None without objective/point);
-    ``bound``: the solver's proven lower bound on the objective (None if none; for feasibility
-    programs a relaxation bound on the total violation where the solver gives one);
-    ``wall_s``: wall-clock seconds of the whole call; ``proof``: the solver's termination
-    condition (string) that the status was derived from; ``verified``: the point passed
-    :func:`recovery.programs.verification.verify` (the point returned is the verified one, clipped to the
-    bounds); ``max_violation``: its largest scaled violation (None without a point);
-    ``answer``/``answer_proof``/``answer_reason``: what the run proves about the decision question
-    (:func:`recovery.programs.solvers.answer.program_answer`: ``yes``/``no``/``unknown`` and ``exact``/
-    ``solver proof``/``none``).
+    Attributes
+    ----------
+    status : str
+        One of :data:`STATUSES`.
+    b : numpy.ndarray or None
+        Shape (d+1,), float64.
+    A : numpy.ndarray or None
+        Shape (d+1, d), float64.
+    objective : float or None
+        Exact (verifier) objective value of the returned point rounded to float (None without
+        objective/point).
+    bound : float or None
+        The solver's proven lower bound on the objective (None if none; for feasibility programs
+        a relaxation bound on the total violation where the solver gives one).
+    wall_s : float
+        Wall-clock seconds of the whole call.
+    log : str
+        The solver's log.
+    solver : str
+        The solver's name.
+    proof : str
+        The solver's termination condition (string) that the status was derived from.
+    verified : bool
+        The point passed :func:`recovery.programs.verification.verify` (the point returned is the
+        verified one, clipped to the bounds).
+    max_violation : float or None
+        Its largest scaled violation (None without a point).
+    seed : int or None
+        The seed of the run.
+    time_limit : float or None
+        The time limit of the run in seconds.
+    answer : str
+        What the run proves about the decision question
+        (:func:`recovery.programs.solvers.answer.program_answer`): ``yes``/``no``/``unknown``.
+    answer_proof : str
+        ``exact``/``solver proof``/``none``.
+    answer_reason : str
+        Why.
+
+    Raises
+    ------
+    ValueError
+        When ``status`` is not in :data:`STATUSES`.
     """
 
     status: str
@@ -66,6 +98,14 @@ class SolveResult:
             raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
 
     def to_json(self) -> dict[str, Any]:
+        """The result as a strict-JSON dict.
+
+        Returns
+        -------
+        dict
+            Every field (arrays as nested lists); non-finite numbers as ``"inf"`` / ``"-inf"`` strings
+            or None (NaN), a non-finite objective as None.
+        """
         def num(v: float) -> Any:  # strict JSON has no NaN/Infinity (same spelling as "bound")
             return v if math.isfinite(v) else (None if v != v else ("inf" if v > 0 else "-inf"))
 
@@ -101,7 +141,25 @@ class SolveResult:
 
 @dataclass
 class Outcome:
-    """What a solver back end hands to :func:`recovery.programs.solvers.solve` (before verification)."""
+    """What a solver back end hands to :func:`recovery.programs.solvers.solve` (before verification).
+
+    Attributes
+    ----------
+    status : str
+        One of :data:`STATUSES`.
+    b : numpy.ndarray or None
+        Shape (d+1,), or None without a point.
+    A : numpy.ndarray or None
+        Shape (d+1, d), or None without a point.
+    bound : float or None
+        A proven lower bound on the objective, if any.
+    log : str
+        The back end's log.
+    proof : str
+        The termination condition the status was derived from.
+    extra : dict
+        Further back-end data.
+    """
 
     status: str
     b: np.ndarray | None = None

@@ -64,8 +64,26 @@ def _var_values(program: BilinearProgram):
 def build_scip_model(program: BilinearProgram, settings: Mapping[str, Any] | None = None):
     """PySCIPOpt ``Model`` of ``program`` (see module docstring) and its variables by name.
 
-    Returns ``(model, variables, objective_var)``; ``objective_var`` is None for feasibility
-    programs.  ``settings``: extra SCIP parameters.
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program; fixed entries are substituted as constants.
+    settings : Mapping[str, Any] or None, optional
+        Extra SCIP parameters (``Model.setParam``).
+
+    Returns
+    -------
+    model : pyscipopt.Model
+        The model, output hidden.
+    variables : dict of str to pyscipopt.Variable
+        The SCIP variables by variable name (free entries that occur in a row or the objective).
+    objective_var : pyscipopt.Variable or None
+        The epigraph variable ``t >= objective``; None for feasibility programs.
+
+    Raises
+    ------
+    ConstantRowViolated
+        When a row whose products all have fixed factors is violated.
     """
     from pyscipopt import Model, quicksum
     from pyscipopt.scip import Expr, Variable
@@ -114,7 +132,10 @@ def build_scip_model(program: BilinearProgram, settings: Mapping[str, Any] | Non
 
 
 class ConstantRowViolated(Exception):
-    """A row whose products all have fixed factors is violated: the program is infeasible."""
+    """A row whose products all have fixed factors is violated: the program is infeasible.
+
+    Raised while the SCIP model is built; the message names the row.
+    """
 
 
 def _holds(value: Number, sense: str, rhs: Number) -> bool:
@@ -143,7 +164,24 @@ def run_scip(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
     """Solve ``program`` with SCIP (spatial branch and bound); see the module docstring.
 
     ``optimal``/``infeasible`` are SCIP's global proofs (within its tolerances); ``bound`` is
-    SCIP's dual bound at the end, also at the time limit.
+    SCIP's dual bound at the end, also at the time limit.  An LP-solver failure is retried with
+    other settings; a violated constant row gives ``infeasible`` with proof
+    ``exact: constant row violated``.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    time_limit : float
+        Seconds (> 0) for the whole call.
+    seed : int
+        SCIP's ``randomization/randomseedshift`` (taken modulo 2^31).
+
+    Returns
+    -------
+    Outcome
+        Status, point ``(b, A)`` (shapes (d+1,) and (d+1, d)) or None, bound, log and proof, before
+        the exact verification of :func:`recovery.programs.solvers.solve`.
     """
     t0 = time.perf_counter()
     log = []

@@ -85,7 +85,28 @@ def _model_point(program: BilinearProgram, model, names: dict) -> tuple[np.ndarr
 
 
 def run_z3(program: BilinearProgram, time_limit: float, seed: int) -> Outcome:
-    """Decide ``program`` exactly with z3 (see the module docstring)."""
+    """Decide ``program`` exactly with z3 (see the module docstring).
+
+    ``unsat`` -> ``infeasible`` with proof ``exact: z3 QF_NRA proved ...``; ``sat`` ->
+    ``feasible`` with the model as floats; otherwise ``timeout`` or ``unknown``.  More than
+    :data:`MAX_FREE` free variables -> ``error`` without a run.  z3's own timeout is 90 % of
+    ``time_limit``.
+
+    Parameters
+    ----------
+    program : BilinearProgram
+        The program (paper Problems C.10/C.11).
+    time_limit : float
+        Seconds (> 0) for the whole call.
+    seed : int
+        Seed for z3's ``random_seed`` (taken modulo 2^31).
+
+    Returns
+    -------
+    Outcome
+        Status, point ``(b, A)`` (shapes (d+1,) and (d+1, d)) or None, bound, log and proof, before
+        the exact verification of :func:`recovery.programs.solvers.solve`.
+    """
     import z3
 
     n_free = (program.d + 1) ** 2 - len(program.fixed_values())
