@@ -9,20 +9,19 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import cached_property
 from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from recovery.lsa.reparam import D_pattern
-from recovery.programs.rows import BilinearObjective, BilinearRow, check_keys, read_triplets
-from recovery.programs.values import Number, Triplet, as_dimension, as_number, json_number, read_number
+from recovery.programs.rows import BilinearObjective, BilinearRow
+from recovery.programs.values import Number, Triplet, as_dimension
+from recovery.programs.phi_rows import phi_rows, rows_are_phi_pattern
+from recovery.programs.program_json import SCHEMA, parse_json_text, program_fields, program_to_json
 from recovery.programs.variables import all_names, normalise_bounds, parse_variable_name
 
 __all__ = ["SCHEMA", "BilinearProgram"]
 
-SCHEMA = "lsahard.bilinear/1"
 
 
 @dataclass(frozen=True)
@@ -316,15 +315,12 @@ class BilinearProgram:
     @classmethod
     def from_phi(cls, X: Any, d: int, *, name: str = "", metadata: Mapping[str, Any] | None = None
                  ) -> "BilinearProgram":
-        """Problem C.9 as a program: rows ``b^T D^(r) A[:, j(r)] == X[r]`` for r in 0..dm-1.
-
-        D^(r) from ``recovery.lsa.reparam.D_pattern(d)``; no bounds, no objective.
+        """Problem C.9 as a program: rows ``b^T D^(r) A[:, j(r)] == X[r]`` (:func:`phi_rows`).
 
         Parameters
         ----------
         X : array_like
-            Right-hand sides, shape (d*m,), m = (d+1)(d+2)/2, ordered as ``recovery.lsa.reparam.phi``
-            (0-based ``r = j*m + pair_position(u, v)``); Fractions are kept exactly.
+            Right-hand sides, shape (d*m,), m = (d+1)(d+2)/2; Fractions are kept exactly.
         d : int
             The dimension.
         name : str, optional
@@ -335,12 +331,7 @@ class BilinearProgram:
         Returns
         -------
         BilinearProgram
-            The program of Problem C.9 (:meth:`is_phi_structured` is True).
-
-        Raises
-        ------
-        ValueError
-            When ``X`` has the wrong shape or ``d`` is invalid.
+            No bounds, no objective; :meth:`is_phi_structured` is True.
 
         Examples
         --------
@@ -348,143 +339,56 @@ class BilinearProgram:
         >>> p.num_rows, p.is_phi_structured()
         (3, True)
         """
-        d = as_dimension(d)
-        pattern = D_pattern(d)
-        X = np.asarray(X)
-        if X.shape != (len(pattern),):
-            raise ValueError(f"X must have shape ({len(pattern)},) = (d*m,) for d={d}, got {X.shape}")
-        rows = []
-        for r, (j, trip) in enumerate(pattern):
-            x = X[r]
-            rhs = x if isinstance(x, Fraction) else as_number(x.item() if hasattr(x, "item") else x,
-                                                            f"X[{r}]")
-            rows.append(BilinearRow(int(j), tuple((int(u), int(v), w) for u, v, w in trip), "==", rhs))
-        return cls(d=d, constraints=tuple(rows), bounds={}, objective=None, name=name,
+        return cls(d=as_dimension(d), constraints=phi_rows(X, d), bounds={}, objective=None, name=name,
                    metadata=dict(metadata or {}))
 
     def is_phi_structured(self) -> bool:
-        """Whether the program is Problem C.9.
+        """Whether the program is Problem C.9: no objective, no bounds, the rows of
+        :func:`rows_are_phi_pattern`.
 
         Returns
         -------
         bool
-            True iff no objective, no bounds, and the rows are exactly the d*m equality rows of
-            ``recovery.lsa.reparam.D_pattern(d)`` (any order, each once; D values compared
-            numerically, any rhs).
         """
-        if self.objective is not None or self.bounds:
-            return False
-        pattern = D_pattern(self.d)
-        if len(self.constraints) != len(pattern):
-            return False
-
-        def key(j: int, trip: Iterable) -> tuple:
-            return (int(j), tuple(sorted((int(u), int(v), Fraction(w)) for u, v, w in trip)))
-
-        want = sorted(key(j, t) for j, t in pattern)
-        if any(r.sense != "==" for r in self.constraints):
-            return False
-        have = sorted(key(r.j, r.D) for r in self.constraints)
-        return want == have
+        return self.objective is None and not self.bounds and rows_are_phi_pattern(self.d, self.constraints)
 
     # ---------------------------------------------------------------- JSON
     def to_json(self) -> dict:
-        """The program as a JSON-compatible dict (schema ``"lsahard.bilinear/1"``).
+        """The program as a JSON-compatible dict (:func:`program_to_json`).
 
         Returns
         -------
         dict
-            Keys ``schema``, ``d``, ``bounds`` (``{name: [lo, hi]}``), ``constraints``, ``objective``,
-            and ``name`` / ``metadata`` when non-empty; Fractions as ``"p/q"`` strings.
         """
-        out: dict[str, Any] = {
-            "schema": SCHEMA,
-            "d": self.d,
-            "bounds": {
-                n: [None if lo is None else json_number(lo), None if hi is None else json_number(hi)]
-                for n, (lo, hi) in self.bounds.items()
-            },
-            "constraints": [r.to_json() for r in self.constraints],
-            "objective": None if self.objective is None else self.objective.to_json(),
-        }
-        if self.name:
-            out["name"] = self.name
-        if self.metadata:
-            out["metadata"] = dict(self.metadata)
-        return out
+        return program_to_json(self)
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> "BilinearProgram":
-        """The program of a JSON object (the inverse of :meth:`to_json`).
+        """The program of a JSON object, validated (:func:`program_fields`; the inverse of :meth:`to_json`).
 
         Parameters
         ----------
         obj : Mapping[str, Any]
-            A decoded ``"lsahard.bilinear/1"`` document; numbers may be ``"p/q"`` strings.
+            A decoded ``"lsahard.bilinear/1"`` document.
 
         Returns
         -------
         BilinearProgram
-            The validated program.
-
-        Raises
-        ------
-        TypeError
-            When ``obj`` or one of its parts has the wrong JSON type.
-        ValueError
-            For another schema, missing or unknown keys, or invalid values.
         """
-        if not isinstance(obj, Mapping):
-            raise TypeError(f"program JSON must be an object, got {type(obj).__name__}")
-        if obj.get("schema") != SCHEMA:
-            raise ValueError(f"schema must be {SCHEMA!r}, got {obj.get('schema')!r}")
-        check_keys(obj, {"schema", "d", "bounds", "constraints"}, {"objective", "name", "metadata"},
-                    "program")
-        bounds_in = obj["bounds"]
-        if not isinstance(bounds_in, Mapping):
-            raise TypeError("program.bounds must be an object {name: [lo, hi]}")
-        bounds: dict[str, tuple[Number | None, Number | None]] = {}
-        for n, val in bounds_in.items():
-            if not isinstance(val, list) or len(val) != 2:
-                raise ValueError(f"bounds[{n!r}] must be [lo, hi], got {val!r}")
-            lo, hi = (None if v is None else read_number(v, f"bounds[{n!r}]") for v in val)
-            bounds[n] = (lo, hi)
-        cons_in = obj["constraints"]
-        if not isinstance(cons_in, list):
-            raise TypeError("program.constraints must be a list")
-        rows = []
-        for r, c in enumerate(cons_in):
-            where = f"constraints[{r}]"
-            check_keys(c, {"j", "D", "sense", "rhs"}, set(), where)
-            rows.append(BilinearRow(c["j"], tuple(read_triplets(c["D"], where)), c["sense"],
-                                    read_number(c["rhs"], f"{where}.rhs")))
-        objective = None
-        if obj.get("objective") is not None:
-            o = obj["objective"]
-            check_keys(o, {"j", "D"}, {"constant"}, "objective")
-            objective = BilinearObjective(o["j"], tuple(read_triplets(o["D"], "objective")),
-                                          read_number(o.get("constant", 0.0), "objective.constant"))
-        return cls(d=obj["d"], constraints=tuple(rows), bounds=bounds, objective=objective,
-                   name=obj.get("name", ""), metadata=obj.get("metadata", {}) or {})
+        return cls(**program_fields(obj))
 
     def dumps(self, **kwargs: Any) -> str:
-        """The program as JSON text.
-
-        Parameters
-        ----------
-        **kwargs
-            Passed to :func:`json.dumps` (e.g. ``indent``).
+        """The program as JSON text (NaN and infinities refused); ``kwargs`` go to :func:`json.dumps`.
 
         Returns
         -------
         str
-            ``json.dumps(self.to_json())`` (NaN and infinities refused).
         """
         return json.dumps(self.to_json(), allow_nan=False, **kwargs)
 
     @classmethod
     def loads(cls, text: str) -> "BilinearProgram":
-        """The program of a JSON text.
+        """The program of a JSON text (:func:`parse_json_text`, then :meth:`from_json`).
 
         Parameters
         ----------
@@ -494,24 +398,8 @@ class BilinearProgram:
         Returns
         -------
         BilinearProgram
-            The validated program (:meth:`from_json`).
-
-        Raises
-        ------
-        ValueError
-            For invalid JSON, a number too long to read, nesting too deep, or an invalid program.
-        TypeError
-            When a part of the document has the wrong JSON type.
         """
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"program is not valid JSON: {exc}") from None
-        except ValueError as exc:  # a JSON integer of more than 4300 digits (Python's int(str) limit)
-            raise ValueError(f"program: a number in the JSON text is too long to read ({exc})") from None
-        except RecursionError:
-            raise ValueError("program: the JSON text is nested too deeply to read") from None
-        return cls.from_json(obj)
+        return cls.from_json(parse_json_text(text))
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the program to ``path`` as JSON (UTF-8, indent 1, final newline).
@@ -527,7 +415,7 @@ class BilinearProgram:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "BilinearProgram":
-        """Read a program from a JSON file written by :meth:`save`.
+        """Read a program from a JSON file written by :meth:`save` (:meth:`loads`).
 
         Parameters
         ----------
@@ -537,12 +425,6 @@ class BilinearProgram:
         Returns
         -------
         BilinearProgram
-            The validated program (:meth:`loads`).
-
-        Raises
-        ------
-        ValueError, TypeError
-            For an invalid document (:meth:`loads`).
         """
         with open(path, encoding="utf-8") as fh:
             return cls.loads(fh.read())
