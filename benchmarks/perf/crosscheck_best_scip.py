@@ -130,6 +130,7 @@ from recovery.realizability.best import best_realizable, level_set_box
 __all__ = ["setup", "boxes", "summarize", "run_bnb", "crosscheck", "main", "ftilde", "a_bounds", "build_model",
            "solve_box", "FORMULATIONS", "SOLVED_STATUSES", "SCHEMA", "TOL"]
 
+#: schema tag of the JSON document of :func:`crosscheck`
 SCHEMA = "lsahard.crosscheck_best_scip/1"
 TOL = 1e-5  #: the verdict tolerance: certified iff LB_scip >= U - TOL
 
@@ -141,7 +142,25 @@ TOL = 1e-5  #: the verdict tolerance: certified iff LB_scip >= U - TOL
 def setup(d: int, n: int = 100, *, starts: int = 6, rng: int = 1, quad: Any = None) -> dict:
     """The population quadratic, the multistart value ``U`` and the level-set boxes (docstring steps 1-2).
 
-    ``quad`` (anything with ``H, h, c``) overrides the population quadratic (used by the tests).
+    Parameters
+    ----------
+    d, n : int
+        Chain length minus one and number of context chains (binary chains, ``p = 1/2``).
+    starts, rng : int, optional
+        Multistart directions and seed for ``U``.
+    quad : object, optional
+        Anything with ``H, h, c``; overrides the population quadratic (used by the tests).
+
+    Returns
+    -------
+    dict
+        ``H``, ``h``, ``c``, ``L`` (Cholesky factor), ``X_star``, ``f_star``, ``U``, ``rho``, the
+        boxes ``xr`` ``(d m,)``, ``R`` and ``xb`` ``(d,)``, the multistart ``b_ms``, ``A_ms``.
+
+    Raises
+    ------
+    ValueError
+        If ``len(h)`` is not ``d m``.
     """
 
     if quad is None:
@@ -169,12 +188,20 @@ def setup(d: int, n: int = 100, *, starts: int = 6, rng: int = 1, quad: Any = No
 
 
 def boxes(d: int, split: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
-    """All ``(k, lo, hi)``: patch ``k`` and the sub-box ``prod_i [lo_i, hi_i]`` of ``t in [-1, 1]^d``."""
+    """All ``(k, lo, hi)``: patch ``k`` and the sub-box ``prod_i [lo_i, hi_i]`` of ``t in [-1, 1]^d``.
+
+    Returns ``(d + 1) split^d`` boxes, ``lo`` and ``hi`` of shape ``(d,)``.
+
+    Examples
+    --------
+    >>> [(k, lo.tolist(), hi.tolist()) for k, lo, hi in boxes(1, 2)][:2]
+    [(0, [-1.0], [0.0]), (0, [0.0], [1.0])]
+    """
     edges = np.linspace(-1.0, 1.0, split + 1)
     out = []
     for k in range(d + 1):
-        for idx in itertools.product(range(split), repeat=d):
-            idx = np.asarray(idx)
+        for cell in itertools.product(range(split), repeat=d):
+            idx = np.asarray(cell)
             out.append((k, edges[idx].copy(), edges[idx + 1].copy()))
     return out
 
@@ -185,7 +212,12 @@ def _eff(r: dict) -> float:
 
 def summarize(P: dict, results: list[dict], total_boxes: int, bnb: dict | None, tol: float = TOL,
               full_cover: bool = True) -> dict:
-    """Verdict over the finished boxes; certified only if they are all the boxes of the cover."""
+    """Verdict over the finished boxes; certified only if they are all the boxes of the cover.
+
+    ``LB_scip`` is the minimum effective bound; ``certified_within_tol`` iff ``full_cover``, every box
+    is done and ``LB_scip >= U - tol``.  ``bnb`` (the output of :func:`run_bnb`, optional) adds
+    comparisons.  Returns the summary dict.
+    """
     U = P["U"]
     done = len(results)
     effs = [_eff(r) for r in results]
@@ -241,12 +273,18 @@ def _write(path: str | None, doc: dict) -> None:
 
 
 def run_bnb(d: int, n: int = 100, starts: int = 6, rng: int = 1, time_limit: float = 120.0, quad: Any = None) -> dict:
-    """Our branch-and-bound on the same quadratic (for comparison only; nothing above depends on it)."""
+    """Our branch-and-bound on the same quadratic (for comparison only; nothing above depends on it).
+
+    Returns ``f_best``, ``lower_bound``, ``certified_global``, ``nodes``, ``seconds`` and ``status``;
+    raises ``ValueError`` if the search reported no lower bound.
+    """
 
     if quad is None:
         quad = population_quadratic(d, n, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
     r = best_realizable(quad, method="bnb", starts=starts, rng=rng, time_limit=time_limit)
     bb = r.details.get("bnb", {})
+    if r.lower_bound is None:
+        raise ValueError("the branch-and-bound reported no lower bound")
     return {"f_best": float(r.f_best), "lower_bound": float(r.lower_bound), "certified_global": bool(r.certified_global),
             "nodes": bb.get("nodes"), "seconds": bb.get("seconds"), "status": bb.get("status")}
 
@@ -255,7 +293,13 @@ def crosscheck(d: int, split: int, time_limit: float, *, n: int = 100, out: str 
                abs_gap: float = 1e-6, level_cut: bool = True, with_bnb: bool = True, resume: bool = False,
                only: list[int] | None = None, quad: Any = None, progress: bool = True, starts: int = 6,
                rng: int = 1, formulation: str = "plain", b_priority: int = 0) -> dict:
-    """Run the decomposition; returns (and writes to ``out`` after every box) the JSON document."""
+    """Run the decomposition; returns (and writes to ``out`` after every box) the JSON document.
+
+    ``(d + 1) split^d`` boxes, each solved by :func:`solve_box` within ``time_limit`` seconds;
+    ``only`` restricts to some box indices (then no certificate is claimed), ``resume`` skips the
+    boxes already in ``out``.  The document (schema :data:`SCHEMA`) holds the data of :func:`setup`,
+    every box's result, :func:`summarize` and, with ``with_bnb``, :func:`run_bnb`.
+    """
     # longer than 60 lines: the resumable loop over boxes with its progress and JSON checkpoint
     t_start = time.perf_counter()
     P = setup(d, n, starts=starts, rng=rng, quad=quad)
@@ -328,6 +372,10 @@ def crosscheck(d: int, split: int, time_limit: float, *, n: int = 100, out: str 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line (``python -m benchmarks.perf.crosscheck_best_scip --help``); prints a JSON summary.
+
+    Returns 0, or 130 when interrupted.
+    """
     ap = argparse.ArgumentParser(prog="python -m benchmarks.perf.crosscheck_best_scip",
                                  description="SCIP cross-check of the certified best one-layer LSA, box by box")
     ap.add_argument("--d", type=int, default=3)

@@ -21,6 +21,14 @@ SOLVED_STATUSES = ("optimal", "gaplimit", "infeasible")  #: SCIP statuses that c
 
 
 def ftilde(P: dict, X: np.ndarray) -> float:
+    """``ftilde(X) = X^T H X - 2 h^T X + c`` (float64) for the data ``P`` of :func:`benchmarks.perf.crosscheck_best_scip.setup`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ftilde({"H": np.eye(2), "h": np.ones(2), "c": 2.0}, np.ones(2))
+    0.0
+    """
     return float(X @ P["H"] @ X - 2.0 * P["h"] @ X + P["c"])
 
 
@@ -30,7 +38,24 @@ def _imul(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]
 
 
 def a_bounds(P: dict, k: int, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Valid box ``[Alo, Ahi]`` on ``A`` for patch ``k`` and the sub-box ``[lo, hi]`` (docstring steps 2-3)."""
+    """Valid box ``[Alo, Ahi]`` on ``A`` for patch ``k`` and the sub-box ``[lo, hi]`` (docstring steps 2-3).
+
+    Parameters
+    ----------
+    P : dict
+        The data of :func:`benchmarks.perf.crosscheck_best_scip.setup`.
+    k : int
+        The patch (``b_k = 1``).
+    lo, hi : ndarray, shape (d,)
+        The sub-box of ``t``.
+
+    Returns
+    -------
+    Alo, Ahi : ndarray, shape (d+1, d)
+        Entrywise bounds on ``A`` valid for every relevant point of the box.
+    nb_min : float
+        The lower bound ``>= 1`` of ``||b||`` on the box.
+    """
     d = P["d"]
     Xs, xr = P["X_star"], P["xr"]
     others = [i for i in range(d + 1) if i != k]
@@ -67,12 +92,38 @@ def a_bounds(P: dict, k: int, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarra
 # one box
 # ----------------------------------------------------------------------------------------------------
 
+#: per-box models: the plain one and the two with stationarity constraints in ``A``
 FORMULATIONS = ("plain", "kkt", "kkt-quad")
 
 
 def build_model(P: dict, k: int, lo: np.ndarray, hi: np.ndarray, *, level_cut: bool = True,
-                formulation: str = "plain"):
-    """The Pyomo model of one box (see the module docstring, including the ``kkt`` formulations)."""
+                formulation: str = "plain") -> tuple[Any, dict]:
+    """The Pyomo model of one box (see the module docstring, including the ``kkt`` formulations).
+
+    Parameters
+    ----------
+    P : dict
+        The data of :func:`benchmarks.perf.crosscheck_best_scip.setup`.
+    k : int
+        The patch.
+    lo, hi : ndarray, shape (d,)
+        The sub-box of ``t``.
+    level_cut : bool, optional
+        Add ``sum_i Y_i^2 <= rho`` (default True).
+    formulation : str, optional
+        One of :data:`FORMULATIONS` (default ``"plain"``).
+
+    Returns
+    -------
+    model : pyomo.environ.ConcreteModel
+    info : dict
+        ``A_lo``, ``A_hi`` and ``nb_min`` of :func:`a_bounds`.
+
+    Raises
+    ------
+    ValueError
+        If ``formulation`` is unknown.
+    """
     if formulation not in FORMULATIONS:
         raise ValueError(f"formulation must be one of {FORMULATIONS}, got {formulation!r}")
     import pyomo.environ as pe
@@ -155,7 +206,36 @@ def _with_branch_priority(solver: Any, pyomo_vars: list, priority: int) -> Any:
 def solve_box(P: dict, k: int, lo: np.ndarray, hi: np.ndarray, *, time_limit: float, abs_gap: float = 1e-6,
               level_cut: bool = True, memory_mb: float = 3000.0, b_priority: int = 0,
               scip_options: dict | None = None, formulation: str = "plain") -> dict:
-    """Build and solve one box with SCIP; returns status, dual/primal bounds, re-checked primal, timing."""
+    """Build and solve one box with SCIP; returns status, dual/primal bounds, re-checked primal, timing.
+
+    Parameters
+    ----------
+    P : dict
+        The data of :func:`benchmarks.perf.crosscheck_best_scip.setup`.
+    k : int
+        The patch.
+    lo, hi : ndarray, shape (d,)
+        The sub-box of ``t``.
+    time_limit : float
+        SCIP time limit (s).
+    abs_gap : float, optional
+        SCIP absolute gap limit.
+    level_cut, formulation : optional
+        As in :func:`build_model`.
+    memory_mb : float, optional
+        SCIP memory limit.
+    b_priority : int, optional
+        ``> 0``: SCIP branching priority of the ``b`` variables.
+    scip_options : dict, optional
+        Further SCIP parameters.
+
+    Returns
+    -------
+    dict
+        ``status`` (SCIP's), ``solved``, ``infeasible``, ``dual_bound``, ``effective_bound``
+        (``min(dual, ftilde* + rho)``, the bound the verdict uses), ``primal_scip``,
+        ``primal_recheck`` (``ftilde(phi(b, A))`` at SCIP's point), ``b``, ``A``, ``nodes``, timings.
+    """
     # longer than 60 lines: the solver call and the re-check of its point, kept together as in the docstring
     import pyomo.environ as pe
     from pyomo.contrib.solver.common.factory import SolverFactory

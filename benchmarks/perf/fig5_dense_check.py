@@ -21,7 +21,18 @@ TABLE = Path("docs/figures/fig5_population/fig5_population.json")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print, for every d given, the dense multistart f* beside the table's value."""
+    """Print, for every d given, the dense multistart f* beside the table's value.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The values of ``d`` (default ``sys.argv[1:]``); each needs a row of the fig5 table.
+
+    Returns
+    -------
+    int
+        0.
+    """
     ref = {r["d"]: r["f_star"] for r in json.loads(TABLE.read_text())}
     for d in [int(a) for a in (sys.argv[1:] if argv is None else argv)]:
         q = population_quadratic(d, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))

@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 from fractions import Fraction
+from typing import Any, Callable
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from lsahard.cli.args import add_json, add_seed, add_time_limit, positive_float,
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
 from recovery.lsa.reparam import num_pairs
-from recovery.realizability.best import best_realizable
+from recovery.realizability.best import BestLSA, best_realizable
 from recovery.realizability.realize import recover
 
 __all__ = ["register"]
@@ -38,7 +39,7 @@ BEST_MAX_WORKERS = 64
 _FLOAT_MAX = int(1.7976931348623157e308)  # largest finite float64, as an exact integer
 
 
-def _int_at_most(flag: str, minimum: int, maximum: int):
+def _int_at_most(flag: str, minimum: int, maximum: int) -> Callable[[str], int]:
     """An argparse type: an integer in ``[minimum, maximum]`` (the lower end as in ``lsahard.cli.args``)."""
     base = positive_int(flag, minimum)
 
@@ -96,6 +97,8 @@ def _recover(args: argparse.Namespace) -> int:
     print(f"d = {d}, ||X|| = {res.x_norm:.6g}, rtol = {res.rtol:g} (tol_abs = {res.tol_abs:.3g})")
     print(f"realizable: {res.realizable}")
     if res.realizable:
+        if res.b is None or res.A is None:
+            raise ValueError("a realizable Recovery must carry b and A")
         print(f"residual: {res.residual:.3g} (absolute {res.residual_abs:.3g})")
         print(f"b: {res.b.tolist()}")
         print(f"A: {res.A.tolist()}")
@@ -124,7 +127,7 @@ def _best(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_best(res, args: argparse.Namespace) -> None:
+def _print_best(res: BestLSA, args: argparse.Namespace) -> None:
     print(f"binary chains, p = {args.p}, n = {args.n}, d = {args.d}")
     print(f"ftilde* (linear model)          = {res.ftilde_star:.10g}")
     tag = (f"certified global ({res.method})" if res.certified_global
@@ -143,7 +146,7 @@ def _print_best(res, args: argparse.Namespace) -> None:
     print(f"A: {res.A.tolist()}")
 
 
-def register(subparsers) -> None:
+def register(subparsers: Any) -> None:
     """Add ``lsahard recover`` and ``lsahard best`` (usage in the module docstring) to the ``lsahard`` sub-parsers.
 
     Parameters

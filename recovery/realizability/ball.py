@@ -26,10 +26,24 @@ nonnegative number) covers the subnormal absolute errors (at most ``2^31`` of th
 mirror image for lower bounds of nonnegative expressions.  A single correctly rounded operation
 (``+``, ``-``, ``*``, ``/``, ``sqrt``) is made outward by one ``nextafter`` (:func:`up`, :func:`down`):
 round to nearest is off by at most half an ulp of the result, ``nextafter`` moves a whole ulp.
+
+**Use.**  These balls carry the re-verification of the branch-and-bound cover that certifies
+``f* = min_{b, A} ftilde(phi(b, A))`` (the best realisable one-layer LSA, paper Lemma 3.2 and
+Remark C.15): :mod:`recovery.realizability.ball_bound` evaluates the per-box bound of
+:mod:`recovery.realizability.certifier` on batches of shape ``(K, p, p)``, ``p = d (d+1)``.
+
+Examples
+--------
+>>> import numpy as np
+>>> m, r = matmul(np.array([[0.1, 0.2]]), None, np.array([[0.3], [0.7]]), None)
+>>> lo, hi = lower(m, r), upper(m, r)
+>>> bool(lo[0, 0] <= 0.17 <= hi[0, 0])
+True
 """
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["U", "gamma", "up", "down", "up_n", "down_n", "matmul", "add", "sub", "upper", "lower",
            "abs_upper", "norm_upper", "norm_sq_lower"]
@@ -41,22 +55,80 @@ TINY = 2.0**-1000
 
 
 def gamma(n: int) -> float:
-    """``gamma_n = n u / (1 - n u)`` (Higham, eq. (3.8)); ``n >= 0`` roundings in a row."""
+    """Higham's ``gamma_n = n u / (1 - n u)`` (Higham, eq. (3.8)).
+
+    Parameters
+    ----------
+    n : int
+        Number ``n >= 0`` of roundings in a row (``n u < 1``).
+
+    Returns
+    -------
+    float
+        ``gamma_n``; ``abs(prod_i (1 + delta_i) - 1) <= gamma_n`` for ``abs(delta_i) <= u``.
+
+    Examples
+    --------
+    >>> gamma(0), gamma(1) > U
+    (0.0, True)
+    """
     return n * U / (1.0 - n * U)
 
 
-def up(x):
-    """The next float above ``x``: an upper bound of the exact result of the one rounded operation that gave ``x``."""
+def up(x: np.ndarray) -> np.ndarray:
+    """The next float above ``x``: an upper bound of the exact result of the one rounded operation that gave ``x``.
+
+    Parameters
+    ----------
+    x : ndarray
+        The result of one correctly rounded operation (``+``, ``-``, ``*``, ``/``, ``sqrt``).
+
+    Returns
+    -------
+    ndarray
+        ``nextafter(x, +inf)``, of the shape of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bool(up(np.array([0.1 + 0.2]))[0] > 0.1 + 0.2)
+    True
+    """
     return np.nextafter(x, np.inf)
 
 
-def down(x):
-    """The next float below ``x``: a lower bound of the exact result of the one rounded operation that gave ``x``."""
+def down(x: np.ndarray) -> np.ndarray:
+    """The next float below ``x``: a lower bound of the exact result of the one rounded operation that gave ``x``.
+
+    Parameters
+    ----------
+    x : ndarray
+        The result of one correctly rounded operation.
+
+    Returns
+    -------
+    ndarray
+        ``nextafter(x, -inf)``, of the shape of ``x``.
+    """
     return np.nextafter(x, -np.inf)
 
 
-def up_n(x, n: int):
+def up_n(x: npt.ArrayLike, n: int) -> np.ndarray:
     """Upper bound of a nonnegative expression whose float value ``x`` went through at most ``n`` roundings.
+
+    Returns ``x (1 + 2 gamma_{n+4}) + 2^-1000`` (see the module docstring, "Rounding the radius up").
+
+    Parameters
+    ----------
+    x : float or ndarray
+        Computed value(s) of a nonnegative expression.
+    n : int
+        Largest number of roundings on a path from an input to ``x``.
+
+    Returns
+    -------
+    ndarray
+        Upper bounds of the exact values, of the shape of ``x``.
 
     Examples
     --------
@@ -68,17 +140,34 @@ def up_n(x, n: int):
     return np.asarray(x, float) * (1.0 + 2.0 * gamma(n + 4)) + TINY
 
 
-def down_n(x, n: int):
-    """Lower bound of a nonnegative expression whose float value ``x`` went through at most ``n`` roundings."""
+def down_n(x: npt.ArrayLike, n: int) -> np.ndarray:
+    """Lower bound of a nonnegative expression whose float value ``x`` went through at most ``n`` roundings.
+
+    The mirror image of :func:`up_n`: ``x (1 - 2 gamma_{n+4}) - 2^-1000`` (may be negative).
+
+    Parameters
+    ----------
+    x : float or ndarray
+        Computed value(s) of a nonnegative expression.
+    n : int
+        Largest number of roundings on a path from an input to ``x``.
+
+    Returns
+    -------
+    ndarray
+        Lower bounds of the exact values, of the shape of ``x``.
+    """
     return np.asarray(x, float) * (1.0 - 2.0 * gamma(n + 4)) - TINY
 
 
-def matmul(Am, Ar, Bm, Br):
+def matmul(Am: np.ndarray, Ar: np.ndarray | None, Bm: np.ndarray,
+           Br: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Ball product ``(Am, Ar) @ (Bm, Br)`` (numpy ``matmul`` broadcasting); ``Ar`` / ``Br`` may be ``None``.
 
-    With inner dimension ``n``: ``m = fl(Am Bm)``, and the exact product of any members lies within
-    ``|Am| Br + Ar (|Bm| + Br) + gamma_n |Am| |Bm|`` of ``m`` (the last term is the rounding error of
-    ``m``); that sum is rounded up by :func:`up_n` with ``n + 4`` roundings.
+    The entry point of the ball arithmetic.  With inner dimension ``n``: ``m = fl(Am Bm)``, and the
+    exact product of any members lies within ``abs(Am) Br + Ar (abs(Bm) + Br) + gamma_n abs(Am) abs(Bm)``
+    of ``m`` (the last term is the rounding error of ``m``); that sum is rounded up by :func:`up_n`
+    with ``n + 4`` roundings.
 
     Parameters
     ----------
@@ -114,49 +203,152 @@ def matmul(Am, Ar, Bm, Br):
     return mid, up_n(rad, n + 4)
 
 
-def _sum_rad(a, b):
+def _sum_rad(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
     if a is None:
         return b
     return a if b is None else a + b
 
 
-def add(am, ar, bm, br):
-    """Ball sum: ``m = fl(am + bm)``, radius ``ar + br + u |m|`` rounded up."""
+def _plus(a: np.ndarray | None, b: np.ndarray) -> np.ndarray:
+    return b if a is None else a + b
+
+
+def add(am: np.ndarray, ar: np.ndarray | None, bm: np.ndarray, br: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Ball sum: ``m = fl(am + bm)``, radius ``ar + br + u abs(m)`` rounded up.
+
+    Parameters
+    ----------
+    am, bm : ndarray
+        Midpoints (broadcastable).
+    ar, br : ndarray or None
+        Radii (``None``: exact).
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(m, r)`` of the broadcast shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m, r = add(np.array([0.1]), None, np.array([0.2]), None)
+    >>> bool(lower(m, r)[0] <= 0.3 <= upper(m, r)[0])
+    True
+    """
     mid = am + bm
-    return mid, up_n(_sum_rad(_sum_rad(ar, br), U * np.abs(mid)), 3)
+    return mid, up_n(_plus(_sum_rad(ar, br), U * np.abs(mid)), 3)
 
 
-def sub(am, ar, bm, br):
-    """Ball difference: ``m = fl(am - bm)``, radius ``ar + br + u |m|`` rounded up."""
+def sub(am: np.ndarray, ar: np.ndarray | None, bm: np.ndarray, br: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Ball difference: ``m = fl(am - bm)``, radius ``ar + br + u abs(m)`` rounded up.
+
+    Parameters
+    ----------
+    am, bm : ndarray
+        Midpoints (broadcastable).
+    ar, br : ndarray or None
+        Radii (``None``: exact).
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(m, r)`` of the broadcast shape.
+    """
     mid = am - bm
-    return mid, up_n(_sum_rad(_sum_rad(ar, br), U * np.abs(mid)), 3)
+    return mid, up_n(_plus(_sum_rad(ar, br), U * np.abs(mid)), 3)
 
 
-def upper(m, r):
-    """Upper bound ``m + r`` of every member, rounded up."""
+def upper(m: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Upper bound ``m + r`` of every member, rounded up.
+
+    Parameters
+    ----------
+    m, r : ndarray
+        Midpoints and radii of one shape.
+
+    Returns
+    -------
+    ndarray
+        Entrywise upper bounds.
+    """
     return up(m + r)
 
 
-def lower(m, r):
-    """Lower bound ``m - r`` of every member, rounded down."""
+def lower(m: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Lower bound ``m - r`` of every member, rounded down.
+
+    Parameters
+    ----------
+    m, r : ndarray
+        Midpoints and radii of one shape.
+
+    Returns
+    -------
+    ndarray
+        Entrywise lower bounds.
+    """
     return down(m - r)
 
 
-def abs_upper(m, r):
-    """Upper bound of ``|x|`` over the ball."""
+def abs_upper(m: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Upper bound of ``abs(x)`` over the ball.
+
+    Parameters
+    ----------
+    m, r : ndarray
+        Midpoints and radii of one shape.
+
+    Returns
+    -------
+    ndarray
+        ``abs(m) + r`` rounded up, entrywise.
+    """
     return up(np.abs(m) + r)
 
 
-def norm_upper(m, r, axis: int = -1):
-    """Upper bound of the Euclidean norm over ``axis`` of every vector in the ball (``sqrt`` of the
-    rounded-up sum of ``(|m| + r)^2``)."""
+def norm_upper(m: np.ndarray, r: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Upper bound of the Euclidean norm over ``axis`` of every vector in the ball.
+
+    The ``sqrt`` of the rounded-up sum of ``(abs(m) + r)^2``.
+
+    Parameters
+    ----------
+    m, r : ndarray
+        Midpoints and radii of one shape.
+    axis : int, optional
+        The axis of the vectors (default the last).
+
+    Returns
+    -------
+    ndarray
+        Upper bounds, ``axis`` removed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bool(norm_upper(np.array([3.0, 4.0]), np.zeros(2)) >= 5.0)
+    True
+    """
     n = m.shape[axis]
     s = up_n(np.sum(np.square(abs_upper(m, r)), axis=axis), n + 2)
     return up(np.sqrt(s))
 
 
-def norm_sq_lower(m, r, axis: int = -1):
-    """Lower bound of the squared Euclidean norm over ``axis``: ``sum max(|m| - r, 0)^2`` rounded down."""
+def norm_sq_lower(m: np.ndarray, r: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Lower bound of the squared Euclidean norm over ``axis``: ``sum max(abs(m) - r, 0)^2`` rounded down.
+
+    Parameters
+    ----------
+    m, r : ndarray
+        Midpoints and radii of one shape.
+    axis : int, optional
+        The axis of the vectors (default the last).
+
+    Returns
+    -------
+    ndarray
+        Nonnegative lower bounds, ``axis`` removed.
+    """
     n = m.shape[axis]
     v = np.maximum(down(np.abs(m) - r), 0.0)
     return np.maximum(down_n(np.sum(v * v, axis=axis), n + 2), 0.0)

@@ -49,7 +49,9 @@ __all__ = ["BestLSA", "best_realizable", "psi", "inner_solve", "SimpleQuadratic"
            "_PatchBounds", "_shrunk_spectrum", "_bnb_certify", "_bnb_run", "_stack_leaves", "_bnb_width_profile",
            "_scip_certify"]
 
+#: schema tag of :meth:`BestLSA.to_json`
 SCHEMA_VERSION = "lsahard.best/1"
+#: the methods of :func:`best_realizable`
 METHODS = ("multistart", "certified", "bnb", "scip")
 
 
@@ -57,8 +59,38 @@ def psi(X: Any, d: int | None = None, *, starts: int = 8, rng: Any = 0, rtol: fl
     """``psi(X) = argmin_{b, A} ||phi(b, A) - X||_2`` (paper Remark C.15); returns ``(b, A)``, ``||b|| = 1``.
 
     Exact preimage when :func:`recovery.realizability.realize.recover` finds one (at ``rtol``); otherwise multistart
-    over the sphere with the closed-form inner least squares (``H = I``, ``h = X``).  ``d`` is
-    inferred from ``len(X) = d (d+1)(d+2)/2`` when omitted.
+    over the sphere with the closed-form inner least squares (``H = I``, ``h = X``).  Gives the upper
+    end of the chain ``ftilde* <= f* <= ftilde(phi(psi(X*)))`` with ``X* = H^{-1} h`` (paper Lemma 3.2).
+
+    Parameters
+    ----------
+    X : array_like, shape (d m,)
+        ``m = (d+1)(d+2)/2``.
+    d : int, optional
+        Inferred from ``len(X) = d (d+1)(d+2)/2`` when omitted.
+    starts : int, optional
+        Random multistart directions (besides the spectral ones), ``>= 0`` (default 8).
+    rng : int or numpy.random.Generator, optional
+        Seed or generator of the random starts (default 0).
+    rtol : float, optional
+        Tolerance of the realisability test (default ``1e-9``).
+
+    Returns
+    -------
+    b : ndarray, shape (d+1,)
+    A : ndarray, shape (d+1, d)
+
+    Raises
+    ------
+    ValueError
+        If ``len(X)`` is not ``d (d+1)(d+2)/2`` (for the given ``d``, or for any ``d``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> b, A = psi(np.array([1.0, 0.0, 1.0]), starts=2)
+    >>> b.shape, A.shape, round(float(np.linalg.norm(b)), 12)
+    ((2,), (2, 1), 1.0)
     """
     X = as_float_array(X, "X", ndim=1)
     q, dd = _as_quad(SimpleQuadratic(np.eye(X.size), X, float(X @ X)))
@@ -68,6 +100,8 @@ def psi(X: Any, d: int | None = None, *, starts: int = 8, rng: Any = 0, rtol: fl
     rng = check_rng(rng)
     rec = recover(X, dd, rtol=rtol)
     if rec.realizable:
+        if rec.b is None or rec.A is None:
+            raise ValueError("a realizable Recovery must carry b and A")
         return rec.b, rec.A
     inner = _Inner(q, dd)
     cand = _spectral_starts(X, dd) + [rng.standard_normal(dd + 1) for _ in range(starts)]
@@ -77,11 +111,41 @@ def psi(X: Any, d: int | None = None, *, starts: int = 8, rng: Any = 0, rtol: fl
 
 @dataclass(frozen=True, eq=False)
 class BestLSA:
-    """Best realisable one-layer LSA: ``f_best = ftilde(phi(b, A))`` (float64 re-evaluation),
-    ``ftilde_star = min ftilde`` (unconstrained), ``f_psi = ftilde(phi(psi(X*)))``;
-    ``certified_global`` iff a certified lower bound ``lower_bound`` (branch-and-bound or SCIP dual
-    bound) is within ``details['gap_tol'] * max(1, |f_best|)`` of ``f_best``; ``method`` is one of
-    :data:`METHODS` (as requested; ``details['certifier']`` says which certifier ``"certified"`` used)."""
+    """Best realisable one-layer LSA found by :func:`best_realizable`, with the chain ``ftilde* <= f* <= ftilde(phi(psi(X*)))``.
+
+    ``ftilde*`` is the closed-form optimum of paper Lemma 3.2, ``psi`` the projection of paper
+    Remark C.15.
+
+    Attributes
+    ----------
+    d : int
+    f_best : float
+        ``ftilde(phi(b, A))`` (float64 re-evaluation).
+    b : ndarray, shape (d+1,)
+    A : ndarray, shape (d+1, d)
+    certified_global : bool
+        True iff a certified lower bound ``lower_bound`` (branch-and-bound or SCIP dual bound) is within
+        ``details['gap_tol'] * max(1, abs(f_best))`` of ``f_best``.
+    ftilde_star : float
+        ``min ftilde`` (unconstrained).
+    f_psi : float
+        ``ftilde(phi(psi(X*)))``.
+    method : str
+        One of :data:`METHODS` (as requested; ``details['certifier']`` says which certifier
+        ``"certified"`` used).
+    lower_bound : float or None
+        The global lower bound of the certified methods.
+    details : dict
+        Multistart, branch-and-bound, SCIP and interval statistics.
+    f_lower, f_upper : float or None
+        Rigorous enclosure ``f_lower <= f* <= f_upper`` (ball-arithmetic re-verification of the
+        branch-and-bound cover, :mod:`recovery.realizability.interval`); ``None`` when not verified.
+
+    Raises
+    ------
+    ValueError
+        If a field is invalid (shapes, non-finite values, unknown ``method``).
+    """
 
     d: int
     f_best: float
@@ -93,8 +157,6 @@ class BestLSA:
     method: str
     lower_bound: float | None = None
     details: dict = field(default_factory=dict)
-    #: rigorous enclosure ``f_lower <= f* <= f_upper`` (ball-arithmetic re-verification of the
-    #: branch-and-bound cover, :mod:`recovery.realizability.interval`); ``None`` when not verified
     f_lower: float | None = None
     f_upper: float | None = None
 
@@ -109,11 +171,12 @@ class BestLSA:
         object.__setattr__(self, "certified_global", bool(self.certified_global))
 
     def chain_holds(self, tol: float = 1e-10) -> bool:
-        """``ftilde* <= f* <= ftilde(phi(psi(X*)))`` up to ``tol`` (relative to ``max(1, |f|)``)."""
+        """``ftilde* <= f* <= ftilde(phi(psi(X*)))`` up to ``tol`` (relative to ``max(1, abs(f))``)."""
         s = tol * max(1.0, abs(self.f_psi))
         return self.ftilde_star <= self.f_best + s and self.f_best <= self.f_psi + s
 
     def to_json(self) -> dict:
+        """JSON-ready dict (schema ``lsahard.best/1``)."""
         return {
             "schema": SCHEMA_VERSION,
             "d": self.d,
@@ -132,6 +195,7 @@ class BestLSA:
 
     @classmethod
     def from_json(cls, obj: dict) -> "BestLSA":
+        """Inverse of :meth:`to_json`; ``ValueError`` unless ``obj`` is a dict of schema ``lsahard.best/1``."""
         if not isinstance(obj, dict) or obj.get("schema") != SCHEMA_VERSION:
             raise ValueError(f"obj must be a dict with schema {SCHEMA_VERSION!r}")
         kw = {k: obj[k] for k in ("d", "f_best", "b", "A", "certified_global", "ftilde_star", "f_psi",
@@ -147,10 +211,12 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
                     progress: bool = False, interval: bool = True) -> BestLSA:
     """``f* = min_{b,A} ftilde(phi(b, A))`` for a quadratic ``quad`` with attributes ``H, h, c``.
 
+    The loss of the best realisable one-layer LSA (``ftilde`` of paper Lemmas 3.1 and 3.2, ``phi``
+    the parametrisation whose image paper Theorem 3.5 and Problem C.9 are about).
     ``method="multistart"``: BFGS over the sphere from ``psi(X*)``, spectral and ``starts >= 1``
     random directions (no certificate).  The certified methods (``d <= 4``) start from the multistart
     result and add a global lower bound ``lower_bound`` within ``time_limit`` seconds; ``certified_global``
-    iff ``f_best - lower_bound <= gap_tol * max(1, |f_best|)`` (absolute for ``|f| <= 1``, relative
+    iff ``f_best - lower_bound <= gap_tol * max(1, abs(f_best))`` (absolute for ``abs(f) <= 1``, relative
     above; both numbers are in ``details``):
 
     * ``"bnb"``: the sphere/patch branch-and-bound of :func:`patch_box_lower_bound` (needs ``H``
@@ -169,6 +235,40 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
     in float64 balls; the whole d = 4 certificate about 160 s with ``workers=2``) and only then
     ``certified_global`` is True, with ``f_lower <= f* <= f_upper``.
 
+    Parameters
+    ----------
+    quad : object
+        ``H`` ``(d m, d m)``, ``h`` ``(d m,)``, ``c``; e.g. ``recovery.lsa.population.Quadratic``
+        (exact data give an exact certificate) or :class:`SimpleQuadratic`.
+    method : str, optional
+        One of :data:`METHODS` (default ``"multistart"``).
+    starts : int, optional
+        Random multistart directions, ``>= 1`` (default 10).
+    rng : int or numpy.random.Generator, optional
+        Seed or generator (default 0).
+    time_limit : float, optional
+        Seconds for the certifier (default 60).
+    gap_tol : float, optional
+        Certification tolerance (default ``1e-5``).
+    maxiter : int, optional
+        BFGS iterations per start (default 200).
+    bnb_batch, bnb_shrink, workers, progress : optional
+        Branch-and-bound options (boxes per round, shrunk metric, processes, status lines).
+    interval : bool, optional
+        Re-verify a closed ``bnb`` search in ball arithmetic (default True).
+
+    Returns
+    -------
+    BestLSA
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown, a certified method is asked for ``d > 4``, or a numeric option is
+        out of range.
+    TypeError
+        If ``quad`` lacks ``H``, ``h``, ``c``, or ``interval`` / ``bnb_shrink`` is not a bool.
+
     Examples
     --------
     >>> from recovery.realizability.inner import SimpleQuadratic
@@ -177,6 +277,8 @@ def best_realizable(quad: Any, *, method: str = "multistart", starts: int = 10, 
     >>> r = best_realizable(q, starts=2)
     >>> r.ftilde_star <= r.f_best <= r.f_psi + 1e-12
     True
+    >>> r.d, r.method, r.certified_global
+    (1, 'multistart', False)
     """
     q, d = _as_quad(quad)
     if method not in METHODS:

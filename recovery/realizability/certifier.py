@@ -36,6 +36,24 @@ BATCH = 1024
 
 @dataclass
 class VerifyStats:
+    """Statistics of a re-verification (:meth:`IntervalCertifier.verify_boxes`).
+
+    Attributes
+    ----------
+    leaves : int
+        Boxes handed in.
+    verified : int
+        Boxes (leaves or pieces of re-split leaves) whose verified bound reached the target.
+    resplit_boxes : int
+        Boxes that failed and were split in two.
+    failed : int
+        Boxes still failing after ``max_resplit`` splits (then nothing is certified).
+    min_bound : float
+        The rigorous minimum of the verified bounds (``-inf`` if a box failed).
+    seconds : float
+        Wall time.
+    """
+
     leaves: int = 0
     verified: int = 0
     resplit_boxes: int = 0
@@ -48,7 +66,7 @@ class _Metric:
     """arb data of one proven metric ``W``: ``N_u = W M(e_u)`` and ``N_u^T N_u``, ``r0 = W X^``; plus
     the float :class:`recovery.realizability.best._PatchBounds` that proposes the hints."""
 
-    def __init__(self, W: np.ndarray, pb_float, d: int, X_hat: np.ndarray) -> None:
+    def __init__(self, W: np.ndarray, pb_float: Any, d: int, X_hat: np.ndarray) -> None:
         fl = _flint()
         self.pb = pb_float
         self.d = d
@@ -69,14 +87,41 @@ class _Metric:
 
 
 class IntervalCertifier:
-    """Exact set-up and per-box arb verification (see the module docstring).
+    """Exact set-up and per-box verification (see the module docstring).
 
-    ``quad`` supplies the exact data (see :func:`exact_quadratic_data`); ``pb`` is the
-    :class:`recovery.realizability.best._BoxBounds` of the search (its float metrics propose the hints and the
-    shrunk metric's ``W'``); ``upper_q`` the exact value of the incumbent.
+    Proves, in exact rational arithmetic, ``lambda_min(H) >= mu`` and that ``H - W^T W`` is positive
+    definite for each metric ``W`` (the float Cholesky factor scaled by :data:`CHOL_SCALE`, and the
+    shrunk metric of the search), so every per-box bound is a bound of ``min(upper, f)`` with
+    ``f(b, A) = ftilde(phi(b, A))`` (paper Lemma 3.2); see :mod:`recovery.realizability.interval`.
+
+    Parameters
+    ----------
+    quad : object
+        Supplies the exact data (see :func:`exact_quadratic_data`).
+    d : int
+        Chain length minus one (the certified methods take ``d <= 4``).
+    pb : recovery.realizability.patch_bounds._BoxBounds
+        The bounds of the search: its float metrics propose the hints and the shrunk metric's ``W'``.
+    upper_q : Fraction
+        The exact value of the incumbent.
+    prec : int, optional
+        ``arb`` working precision in bits for the per-box bounds (default 64).
+
+    Attributes
+    ----------
+    lam_proof : bool
+        Whether ``lambda_min(H) >= mu > 0`` was proven (needed for every metric).
+    metrics : list
+        The proven metrics (``arb`` data); empty if no proof succeeded.
+    ball_metrics : list of recovery.realizability.ball_bound.BallMetric
+        The same metrics as float64 balls.
+    metric_names : list of str
+        ``"cholesky"`` and/or ``"shrunk"``.
+    c0_lower, margin_upper : float
+        Rounded bounds of the constant ``c0`` and of the margin ``2 ||e|| (||X^|| + z)``.
     """
 
-    def __init__(self, quad: Any, d: int, pb, upper_q: Fraction, prec: int = 64) -> None:
+    def __init__(self, quad: Any, d: int, pb: Any, upper_q: Fraction, prec: int = 64) -> None:
         fl = _flint()
         self.d, self.prec = d, prec
         H, h, c, self.data = exact_quadratic_data(quad)
@@ -127,8 +172,12 @@ class IntervalCertifier:
 
     # ------------------------------------------------------------------ hints (float, vectorised)
     @staticmethod
-    def hints(pbm, k: int, t: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Float hints ``(ok, a_c, Z)`` for boxes of patch ``k`` in the float metric ``pbm``."""
+    def hints(pbm: Any, k: int, t: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Float hints ``(ok, a_c, Z)`` for boxes of patch ``k`` in the float metric ``pbm``.
+
+        ``t``, ``w`` have shape ``(K, d)``; ``ok`` ``(K,)``, ``a_c`` ``(K, p)``, ``Z`` ``(K, p, p)``,
+        ``p = d (d+1)``.  Hints only have to be good, not correct.
+        """
         d, p = pbm.d, pbm.p
         K = t.shape[0]
         J = pbm.J[k]
@@ -142,7 +191,7 @@ class IntervalCertifier:
 
     # ------------------------------------------------------------------ one box (arb)
     def box_bound(self, mi: int, k: int, t: np.ndarray, w: np.ndarray, a: np.ndarray, Z: np.ndarray,
-                  mutate: str | None = None):
+                  mutate: str | None = None) -> Any:
         """The verified lower bound (an ``arb``; ``-inf`` arb-free ``None`` if the hints fail) of
         ``min(upper, f)`` on the box of patch ``k`` with centre ``t``, half-widths ``w``.
         ``mutate`` (tests only) deliberately breaks the proof to check that the tests notice."""
@@ -200,7 +249,7 @@ class IntervalCertifier:
         lb = rho - 2 * Al - Y - 2 * sY * Gam
         return self.c0 + lb.nonnegative_part() - self.margin
 
-    def _vertex_max(self, G, w: np.ndarray):
+    def _vertex_max(self, G: Any, w: np.ndarray) -> Any:
         """Upper bound of ``max_{s in {-1,1}^d} sqrt((s w)^T G (s w))`` (``G`` a d x d Gram ball matrix),
         and of the triangle bound ``sum_i w_i sqrt(G_ii)``; the smaller is returned (as an exact arb)."""
         fl = _flint()
@@ -211,6 +260,8 @@ class IntervalCertifier:
         for v in range(self.signs.shape[0]):
             x = q[v, v].nonnegative_part().sqrt().upper()
             vmax = x if vmax is None else vmax.max(x)
+        if vmax is None:
+            raise ValueError("no sign vectors: the certifier needs d >= 1")
         tri = sum((fl.arb(float(w[i])) * G[i, i].nonnegative_part().sqrt() for i in range(d)), fl.arb(0)).upper()
         return vmax.min(tri).upper()
 
@@ -261,10 +312,39 @@ class IntervalCertifier:
     def verify_boxes(self, k: np.ndarray, t: np.ndarray, w: np.ndarray, target: float,
                      max_resplit: int = MAX_RESPLIT, mutate: str | None = None,
                      engine: str = "numpy", prefer: np.ndarray | None = None) -> tuple[float, VerifyStats]:
-        """Verify every box; returns the rigorous minimum of the verified bounds (float, rounded down;
-        ``-inf`` if some box could not be verified down to ``max_resplit`` extra splits) and stats.
+        """Verify every box; returns the rigorous minimum of the verified bounds and statistics.
+
         A box passes when some metric gives a bound ``>= target``; otherwise it is split in two along
-        its widest side.  ``prefer`` (bool per box) marks the boxes whose shrunk metric is tried first."""
+        its widest side.
+
+        Parameters
+        ----------
+        k : ndarray of int, shape (K,)
+            Patch of every box.
+        t, w : ndarray, shape (K, d)
+            Centres and half-widths.
+        target : float
+            The bound every box must reach.
+        max_resplit : int, optional
+            Extra splits allowed per box (default :data:`MAX_RESPLIT`).
+        mutate : str or None, optional
+            Tests only (engine ``"arb"``): deliberately break the proof.
+        engine : str, optional
+            One of :data:`ENGINES` (default ``"numpy"``).
+        prefer : ndarray of bool, shape (K,), optional
+            Marks the boxes whose shrunk metric is tried first.
+
+        Returns
+        -------
+        min_bound : float
+            Rounded down; ``-inf`` if some box could not be verified down to ``max_resplit`` extra splits.
+        stats : VerifyStats
+
+        Raises
+        ------
+        ValueError
+            If ``engine`` is not in :data:`ENGINES`.
+        """
         fl = _flint()
         st = VerifyStats(leaves=int(k.size))
         t0 = time.perf_counter()
@@ -309,7 +389,7 @@ def _halve(k: np.ndarray, t: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.
     return np.concatenate([k, k]), np.concatenate([tl, tr]), np.concatenate([w2, w2])
 
 
-def _gersh(G, lower: bool):
+def _gersh(G: Any, lower: bool) -> Any:
     """Gershgorin bound on the extreme eigenvalue of a symmetric ball matrix: ``min_i (G_ii - sum_j
     |G_ij|)`` (``lower``) or ``max_i (G_ii + sum_j |G_ij|)``, as an exact arb (a rigorous bound for
     every symmetric matrix in the ball; an asymmetric ball is symmetrised by taking the larger

@@ -18,16 +18,42 @@ from recovery.lsa.reparam import phi_matrix_in_A
 __all__ = ["exact_quadratic_data", "exact_value", "exact_phi"]
 
 
-def _flint():
+def _flint() -> Any:
+    """The ``flint`` module (python-flint has no type stubs: typed as ``Any``)."""
     import flint
 
     return flint
 
 
 def exact_quadratic_data(quad: Any) -> tuple[np.ndarray, np.ndarray, Fraction, str]:
-    """``(H, h, c)`` as object arrays of ``Fraction`` and a Fraction, and a label of their origin:
-    ``"exact rational"`` if ``quad`` is exact (``quad.exact`` or Fraction entries), else
-    ``"float64 values taken as exact"``."""
+    """``(H, h, c)`` as object arrays of ``Fraction`` and a Fraction, and a label of their origin.
+
+    The exact data of the population quadratic ``ftilde(X) = X^T H X - 2 h^T X + c`` (paper
+    Lemma 3.2) from which the certificate of :mod:`recovery.realizability.interval` is proved.
+
+    Parameters
+    ----------
+    quad : object
+        With attributes ``H`` ``(n, n)``, ``h`` ``(n,)``, ``c`` (floats or Fractions).
+
+    Returns
+    -------
+    H : ndarray of Fraction, shape (n, n)
+        The symmetric part ``(H + H^T) / 2`` (``ftilde`` only sees it; exact for a symmetric ``H``).
+    h : ndarray of Fraction, shape (n,)
+    c : Fraction
+    label : str
+        ``"exact rational"`` if ``quad`` is exact (``quad.exact`` or Fraction entries), else
+        ``"float64 values taken as exact"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from recovery.realizability.inner import SimpleQuadratic
+    >>> H, h, c, label = exact_quadratic_data(SimpleQuadratic(np.eye(3), np.array([0.5, 0, 1]), 2.0))
+    >>> H[0, 0], h[0], c, label
+    (Fraction(1, 1), Fraction(1, 2), Fraction(2, 1), 'float64 values taken as exact')
+    """
     H = np.asarray(quad.H, dtype=object)
     h = np.asarray(quad.h, dtype=object)
     c = quad.c
@@ -38,7 +64,7 @@ def exact_quadratic_data(quad: Any) -> tuple[np.ndarray, np.ndarray, Fraction, s
     return Hf, conv(h).astype(object), Fraction(c), ("exact rational" if exact else "float64 values taken as exact")
 
 
-def _fq_mat(A: np.ndarray):
+def _fq_mat(A: np.ndarray) -> Any:
     fl = _flint()
     return fl.fmpq_mat(A.shape[0], A.shape[1], [fl.fmpq(v.numerator, v.denominator) for v in A.reshape(-1)])
 
@@ -48,7 +74,30 @@ def _frac_of(v: Any) -> Fraction:
 
 
 def exact_value(H: np.ndarray, h: np.ndarray, c: Fraction, X: np.ndarray) -> Fraction:
-    """``X^T H X - 2 h^T X + c`` in exact rational arithmetic (``X`` floats taken exactly)."""
+    """``X^T H X - 2 h^T X + c`` in exact rational arithmetic (``X`` floats taken exactly).
+
+    Parameters
+    ----------
+    H : ndarray of Fraction, shape (n, n)
+    h : ndarray of Fraction, shape (n,)
+    c : Fraction
+        As returned by :func:`exact_quadratic_data`.
+    X : ndarray, shape (n,)
+        Floats (or Fractions exactly representable as floats).
+
+    Returns
+    -------
+    Fraction
+        The exact value of ``ftilde(X)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fractions import Fraction as F
+    >>> H = np.array([[F(1), F(0)], [F(0), F(1)]], dtype=object)
+    >>> exact_value(H, np.array([F(1), F(0)], dtype=object), F(1), np.array([0.5, 0.0]))
+    Fraction(1, 4)
+    """
     fl = _flint()
     Xq = np.array([Fraction(float(v)) for v in X], dtype=object)
     Hq, hq, xq = _fq_mat(H), _fq_mat(h.reshape(-1, 1)), _fq_mat(Xq.reshape(-1, 1))
@@ -57,17 +106,37 @@ def exact_value(H: np.ndarray, h: np.ndarray, c: Fraction, X: np.ndarray) -> Fra
 
 
 def exact_phi(b: np.ndarray, A: np.ndarray) -> np.ndarray:
-    """``phi(b, A)`` exactly (object array of Fraction) for float ``b``, ``A`` (phi has integer
-    coefficients: ``phi(b, A) = sum_u b_u M(e_u) vec(A)``)."""
+    """``phi(b, A)`` exactly (object array of Fraction) for float ``b``, ``A``.
+
+    ``phi`` has integer coefficients: ``phi(b, A) = sum_u b_u M(e_u) vec(A)``.
+
+    Parameters
+    ----------
+    b : ndarray, shape (d+1,)
+    A : ndarray, shape (d+1, d)
+
+    Returns
+    -------
+    ndarray of Fraction, shape (d m,)
+        ``m = (d+1)(d+2)/2``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> exact_phi(np.array([1.0, 0.5]), np.array([[0.25], [1.0]])).tolist()
+    [Fraction(1, 4), Fraction(9, 8), Fraction(1, 2)]
+    """
     d = A.shape[1]
     a = np.array([Fraction(float(v)) for v in np.asarray(A, float).reshape(-1, order="F")], dtype=object)
-    X = None
+    terms = []
     for u in range(d + 1):
         e = np.zeros(d + 1)
         e[u] = 1.0
         Mu = np.rint(phi_matrix_in_A(e)).astype(np.int64).astype(object)
-        term = Fraction(float(b[u])) * Mu.dot(a)
-        X = term if X is None else X + term
+        terms.append(Fraction(float(b[u])) * Mu.dot(a))
+    X = terms[0]
+    for term in terms[1:]:
+        X = X + term
     return X
 
 
@@ -81,20 +150,20 @@ def _round_up(q: Fraction) -> float:
     return x if Fraction(x) >= q else float(np.nextafter(x, np.inf))
 
 
-def _arb_to_fraction(x) -> Fraction:
+def _arb_to_fraction(x: Any) -> Fraction:
     """An exact ``arb`` (zero radius, e.g. ``y.lower()``) as a Fraction."""
     m, e = x.mid().man_exp()
     m, e = int(m), int(e)
     return Fraction(m * 2**e) if e >= 0 else Fraction(m, 2**-e)
 
 
-def _arb_lower_float(x) -> float:
+def _arb_lower_float(x: Any) -> float:
     if not x.is_finite():
         return -math.inf
     return _round_down(_arb_to_fraction(x.lower()))
 
 
-def _arb_upper_float(x) -> float:
+def _arb_upper_float(x: Any) -> float:
     if not x.is_finite():
         return math.inf
     return _round_up(_arb_to_fraction(x.upper()))

@@ -33,7 +33,32 @@ __all__ = ["SimpleQuadratic", "inner_solve"]
 
 @dataclass(frozen=True, eq=False)
 class SimpleQuadratic:
-    """Minimal float quadratic ``X^T H X - 2 h^T X + c`` (duck-type of ``recovery.lsa.population.Quadratic``)."""
+    """Minimal float quadratic ``X^T H X - 2 h^T X + c`` (duck-type of ``recovery.lsa.population.Quadratic``).
+
+    The population loss ``ftilde`` of paper Lemmas 3.1 and 3.2 in the coordinates ``X`` of shape
+    ``(d m,)``, ``m = (d+1)(d+2)/2``; ``H`` is stored symmetrised, ``(H + H^T) / 2``.
+
+    Attributes
+    ----------
+    H : ndarray, shape (n, n)
+        The (symmetrised) quadratic form.
+    h : ndarray, shape (n,)
+        The linear term.
+    c : float
+        The constant.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match, or an entry is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> q = SimpleQuadratic(np.eye(3), np.array([1.0, 0.0, 1.0]), 2.0)
+    >>> q.ftilde(np.array([1.0, 0.0, 1.0]))
+    0.0
+    """
 
     H: np.ndarray
     h: np.ndarray
@@ -47,11 +72,13 @@ class SimpleQuadratic:
         object.__setattr__(self, "c", check_real(self.c, "c"))
 
     def ftilde(self, X: np.ndarray) -> float:
+        """The value ``X^T H X - 2 h^T X + c`` (float64) at ``X`` of shape ``(n,)``."""
         X = np.asarray(X, dtype=float)
         return float(X @ self.H @ X - 2.0 * self.h @ X + self.c)
 
 
 def _as_quad(quad: Any) -> tuple[SimpleQuadratic, int]:
+    """A :class:`SimpleQuadratic` copy of ``quad`` and its ``d`` (from ``len(h) = d (d+1)(d+2)/2``)."""
     if not all(hasattr(quad, k) for k in ("H", "h", "c")):
         raise TypeError("quad must have attributes H, h, c (e.g. recovery.lsa.population.Quadratic)")
     q = SimpleQuadratic(np.asarray(quad.H, dtype=float), np.asarray(quad.h, dtype=float), float(quad.c))
@@ -100,7 +127,43 @@ class _Inner:
 
 
 def inner_solve(quad: Any, b: Any) -> tuple[np.ndarray, float]:
-    """``argmin_A ftilde(phi(b, A))`` and its value for a fixed ``b != 0`` (closed form, see module doc)."""
+    """``argmin_A ftilde(phi(b, A))`` and its value for a fixed ``b != 0`` (closed form, see module doc).
+
+    For fixed ``b`` the loss is a convex quadratic in ``vec(A)`` (``K = M^T H M``, positive definite
+    when ``H`` is, paper Lemma 3.1), solved by Cholesky with an eigenvalue pseudo-inverse fallback;
+    the value is ``g(b)``, the objective of the multistart of
+    :func:`recovery.realizability.best.best_realizable`.
+
+    Parameters
+    ----------
+    quad : object
+        A quadratic with attributes ``H`` ``(d m, d m)``, ``h`` ``(d m,)`` and ``c``, e.g.
+        ``recovery.lsa.population.Quadratic`` or :class:`SimpleQuadratic`.
+    b : array_like, shape (d+1,)
+        A nonzero direction (only its line matters: ``phi(c b, A / c) = phi(b, A)``).
+
+    Returns
+    -------
+    A : ndarray, shape (d+1, d)
+        The minimiser (the minimum-norm one when ``K`` is singular).
+    value : float
+        ``ftilde(phi(b, A))`` evaluated in float64.
+
+    Raises
+    ------
+    TypeError
+        If ``quad`` lacks ``H``, ``h`` or ``c``.
+    ValueError
+        If ``len(h)`` is not ``d (d+1)(d+2)/2``, ``b`` has the wrong shape or ``b = 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> q = SimpleQuadratic(np.eye(3), np.array([1.0, 0.0, 1.0]), 2.0)
+    >>> A, f = inner_solve(q, [1.0, 0.0])
+    >>> A.shape, round(f, 12)
+    ((2, 1), 1.0)
+    """
     q, d = _as_quad(quad)
     b = as_float_array(b, "b", shape=(d + 1,))
     if not np.any(b):
@@ -124,7 +187,11 @@ def _spectral_starts(X: np.ndarray, d: int, limit: int = 3) -> list[np.ndarray]:
 
 
 def _multistart(inner: _Inner, starts: list[np.ndarray], maxiter: int) -> tuple[np.ndarray, np.ndarray, float, list[float]]:
-    best = (None, None, np.inf)
+    """BFGS on ``g`` from every start; returns the best ``(b, A, value)`` (``||b|| = 1``) and all the values.
+
+    Raises ``ValueError`` if ``starts`` is empty or no start reaches a finite value.
+    """
+    best: tuple[np.ndarray | None, np.ndarray | None, float] = (None, None, np.inf)
     values = []
     for b0 in starts:
         res = minimize(inner.value_grad, b0 / np.linalg.norm(b0), jac=True, method="BFGS",
@@ -134,5 +201,7 @@ def _multistart(inner: _Inner, starts: list[np.ndarray], maxiter: int) -> tuple[
         values.append(f)
         if f < best[2]:
             best = (b, A, f)
+    if best[0] is None or best[1] is None:
+        raise ValueError(f"no start gave a finite value ({len(starts)} starts)")
     return best[0], best[1], best[2], values
 

@@ -70,7 +70,31 @@ __all__ = ["IntervalCertifier", "exact_quadratic_data", "exact_value", "exact_ph
 
 
 def verify_cover(k: np.ndarray, t: np.ndarray, w: np.ndarray, d: int) -> tuple[bool, str]:
-    """Check that the boxes tile the ``d + 1`` patches (see the module docstring, "Cover")."""
+    """Check that the boxes tile the ``d + 1`` patches (see the module docstring, "Cover").
+
+    Parameters
+    ----------
+    k : ndarray of int, shape (K,)
+        Patch of every box, in ``0..d``.
+    t, w : ndarray, shape (K, d)
+        Centres and half-widths.
+    d : int
+        Chain length minus one.
+
+    Returns
+    -------
+    ok : bool
+    reason : str
+        Why the check failed, or what was verified.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> verify_cover(np.array([0, 1]), np.zeros((2, 1)), np.ones((2, 1)), 1)
+    (True, 'aligned dyadic cells of total volume (d + 1) 2^d')
+    >>> verify_cover(np.array([0]), np.zeros((1, 1)), np.ones((1, 1)), 1)[0]
+    False
+    """
     k, t, w = np.asarray(k), np.asarray(t, float), np.asarray(w, float)
     if k.size == 0:
         return False, "no boxes"
@@ -95,16 +119,43 @@ def verify_cover(k: np.ndarray, t: np.ndarray, w: np.ndarray, d: int) -> tuple[b
 _POOL_CERT: IntervalCertifier | None = None
 
 
-def _verify_share(args):
+def _verify_share(args: tuple) -> tuple[float, VerifyStats]:
+    """One worker's share of :func:`verify_leaves` (the certifier is inherited through ``fork``)."""
     k, t, w, target, max_resplit, engine, prefer = args
+    if _POOL_CERT is None:
+        raise ValueError("no certifier in this worker process (set by verify_leaves)")
     return _POOL_CERT.verify_boxes(k, t, w, target, max_resplit, engine=engine, prefer=prefer)
 
 
 def verify_leaves(cert: IntervalCertifier, k: np.ndarray, t: np.ndarray, w: np.ndarray, target: float,
                   workers: int = 1, max_resplit: int = MAX_RESPLIT,
                   engine: str = "numpy", prefer: np.ndarray | None = None) -> tuple[float, VerifyStats]:
-    """:meth:`IntervalCertifier.verify_boxes` over ``workers`` forked processes (boxes dealt
-    round-robin); returns the minimum verified bound and the summed statistics."""
+    """:meth:`IntervalCertifier.verify_boxes` over ``workers`` forked processes (boxes dealt round-robin).
+
+    Parameters
+    ----------
+    cert : IntervalCertifier
+    k : ndarray of int, shape (K,)
+    t, w : ndarray, shape (K, d)
+        The boxes (patch, centres, half-widths).
+    target : float
+        The bound every box must reach.
+    workers : int, optional
+        Processes (at most one per 64 boxes; default 1, in-process).
+    max_resplit : int, optional
+        Extra splits allowed per box.
+    engine : str, optional
+        One of :data:`ENGINES`.
+    prefer : ndarray of bool, shape (K,), optional
+        The boxes whose shrunk metric is tried first.
+
+    Returns
+    -------
+    min_bound : float
+        The minimum verified bound (``-inf`` if a box failed).
+    stats : VerifyStats
+        The summed statistics.
+    """
     global _POOL_CERT
     t0 = time.perf_counter()
     workers = max(1, min(int(workers), max(1, k.size // 64)))
@@ -129,21 +180,50 @@ def verify_leaves(cert: IntervalCertifier, k: np.ndarray, t: np.ndarray, w: np.n
     return st.min_bound, st
 
 
-def certify_bnb(quad_exact: Any, d: int, pb, b: np.ndarray, A: np.ndarray, leaves: tuple, gap_tol: float,
+def certify_bnb(quad_exact: Any, d: int, pb: Any, b: np.ndarray, A: np.ndarray, leaves: tuple[np.ndarray, ...],
+                gap_tol: float,
                 workers: int = 1, engine: str = "numpy") -> dict:
     """The rigorous certificate of a closed branch-and-bound search (see the module docstring).
 
-    ``leaves = (k, t, w)`` are the pruned boxes of the search, optionally with a fourth array, the boxes
-    whose shrunk metric won in the search (tried first here).  Returns a dict with ``f_upper`` (exact
-    value of ``phi(b, A)``, rounded up), ``f_lower`` (rigorous, rounded down), ``certified`` (the cover
-    is verified and ``f_upper - f_lower <= gap_tol max(1, |f_upper|)``) and statistics."""
+    Proves ``f_lower <= f* <= f_upper`` for ``f* = min_{b, A} ftilde(phi(b, A))``, the loss of the
+    best realisable one-layer LSA (paper Lemma 3.2, Remark C.15).
+
+    Parameters
+    ----------
+    quad_exact : object
+        The quadratic, exact if possible (see :func:`exact_quadratic_data`).
+    d : int
+        Chain length minus one.
+    pb : recovery.realizability.patch_bounds._BoxBounds
+        The bounds of the search.
+    b : ndarray, shape (d+1,)
+    A : ndarray, shape (d+1, d)
+        The incumbent.
+    leaves : tuple of ndarray
+        ``(k, t, w)``, the pruned boxes of the search (shapes ``(K,)``, ``(K, d)``, ``(K, d)``),
+        optionally with a fourth array, the boxes whose shrunk metric won in the search (tried first here).
+    gap_tol : float
+        Certified iff ``f_upper - f_lower <= gap_tol max(1, abs(f_upper))``.
+    workers : int, optional
+        Processes for the re-verification.
+    engine : str, optional
+        One of :data:`ENGINES` (default ``"numpy"``, float64 balls).
+
+    Returns
+    -------
+    dict
+        ``f_upper`` (exact value of ``ftilde(phi(b, A))``, rounded up), ``f_lower`` (rigorous, rounded
+        down; ``None`` unless every box verified), ``certified`` (the cover is verified and
+        ``f_upper - f_lower <= gap_tol max(1, abs(f_upper))``), ``cover``, ``data`` and statistics.
+    """
     t0 = time.perf_counter()
     H, h, c, label = exact_quadratic_data(quad_exact)
     up_q = exact_value(H, h, c, exact_phi(np.asarray(b, float), np.asarray(A, float)))
     upper = _round_up(up_q)
     tol = gap_tol * max(1.0, abs(upper))
     out: dict = {"data": label, "f_upper": upper, "f_lower": None, "certified": False, "leaves": int(leaves[0].size)}
-    ok, why = verify_cover(*leaves[:3], d)
+    k, t, w = leaves[0], leaves[1], leaves[2]
+    ok, why = verify_cover(k, t, w, d)
     out["cover"] = why
     if not ok:
         out["seconds"] = time.perf_counter() - t0
@@ -156,7 +236,7 @@ def certify_bnb(quad_exact: Any, d: int, pb, b: np.ndarray, A: np.ndarray, leave
         out["seconds"] = time.perf_counter() - t0
         return out
     target = float(np.nextafter(upper - tol, np.inf))
-    lo, st = verify_leaves(cert, *leaves[:3], target, workers=workers, engine=engine,
+    lo, st = verify_leaves(cert, k, t, w, target, workers=workers, engine=engine,
                            prefer=leaves[3] if len(leaves) > 3 else None)
     out.update({"engine": engine, "verified_boxes": st.verified, "resplit_boxes": st.resplit_boxes, "failed_boxes": st.failed,
                 "verify_seconds": st.seconds})

@@ -62,6 +62,8 @@ from recovery.lsa.reparam import X_to_S, num_pairs, phi, phi_block, phi_matrix_i
 __all__ = ["Recovery", "recover", "CERTIFICATE_KINDS"]
 
 SCHEMA_VERSION = "lsahard.recovery/1"
+#: kinds of non-realisability certificate: inertia (``"rank"``, ``"definite"``; a distance bound) or
+#: the linear test (``"no_common_direction"``; a verdict at tolerance)
 CERTIFICATE_KINDS = ("rank", "definite", "no_common_direction")
 MIN_RTOL = 1e-14  # smallest accepted rtol
 _MAX_NORM = 1e300  # inputs with a larger norm are rejected (the scaled A could overflow)
@@ -73,17 +75,51 @@ def _fmt(v: Any) -> str:
 
 @dataclass(frozen=True, eq=False)
 class Recovery:
-    """Result of :func:`recover`.
+    """Result of :func:`recover`: a preimage ``(b, A)`` of ``X`` under ``phi`` or a certificate that none exists.
 
-    ``b`` (d+1,) and ``A`` (d+1, d) with ``phi(b, A) ~= X`` when ``realizable`` (else ``None``);
-    ``residual = ||phi(b,A) - X|| / max(1, ||X||)`` and ``residual_abs = ||phi(b,A) - X||`` of the
-    returned pair (of the best candidate tried when not realisable; ``nan`` if no candidate was
-    needed to refute, e.g. an inertia certificate); ``certificate`` names the failing condition
-    with its numbers (``None`` when realisable) and ``certificate_kind`` is one of
-    :data:`CERTIFICATE_KINDS`; ``distance_lower_bound`` is the rigorous lower bound
-    ``v_j / 2`` on ``dist(X, image(phi))`` from the inertia test (``0`` when it gives nothing);
-    ``rtol``, ``tol_abs = rtol * ||X||`` and ``rank_tol`` (absolute eigenvalue threshold used to
-    count the rank of every ``S_j``) are the tolerances used.
+    The answer to paper Problem C.9 for the true ``phi`` structure (the NP-hardness of paper
+    Theorem 3.5 concerns the generalised Problem C.10); validated on construction.
+
+    Attributes
+    ----------
+    d : int
+        Chain length minus one (``d >= 1``).
+    realizable : bool
+        Whether ``X = phi(b, A)`` at tolerance ``tol_abs``.
+    b : ndarray of shape (d+1,) or None
+        ``||b|| = 1``, with ``phi(b, A) ~= X`` when ``realizable`` (else ``None``).
+    A : ndarray of shape (d+1, d) or None
+        As ``b``.
+    residual : float
+        ``||phi(b,A) - X|| / max(1, ||X||)`` of the returned pair (of the best candidate tried when
+        not realisable; ``nan`` if no candidate was needed to refute, e.g. an inertia certificate).
+    residual_abs : float
+        ``||phi(b,A) - X||``, same conventions.
+    certificate : str or None
+        Names the failing condition with its numbers (``None`` when realisable).
+    certificate_kind : str or None
+        One of :data:`CERTIFICATE_KINDS` (``None`` when realisable).
+    x_norm : float
+        ``||X||_2``.
+    rtol : float
+        The relative tolerance used.
+    tol_abs : float
+        ``rtol * ||X||``.
+    rank_tol : float
+        Absolute eigenvalue threshold used to count the rank of every ``S_j``.
+    distance_lower_bound : float
+        The rigorous lower bound ``v_j / 2`` on ``dist(X, image(phi))`` from the inertia test
+        (``0`` when it gives nothing).
+    ranks : tuple of int
+        Rank of every ``S_j`` at ``rank_tol`` (length ``d``).
+
+    Raises
+    ------
+    TypeError
+        If ``realizable`` is not a bool.
+    ValueError
+        If the fields contradict each other (a realisable result with a certificate, a refuted one
+        with ``b`` or ``A``, shapes, negative tolerances or residuals).
     """
 
     d: int
@@ -128,7 +164,13 @@ class Recovery:
         object.__setattr__(self, "ranks", tuple(int(r) for r in self.ranks))
 
     def to_json(self) -> dict:
-        """JSON-ready dict (schema ``lsahard.recovery/1``); ``nan`` residuals become ``None``."""
+        """JSON-ready dict (schema ``lsahard.recovery/1``); ``nan`` residuals become ``None``.
+
+        Returns
+        -------
+        dict
+            Every field, arrays as nested lists, plus ``"schema"``.
+        """
         def num(v: float) -> float | None:
             return None if np.isnan(v) else float(v)
 
@@ -152,6 +194,13 @@ class Recovery:
 
     @classmethod
     def from_json(cls, obj: dict | str) -> "Recovery":
+        """Inverse of :meth:`to_json` (a dict or its JSON text).
+
+        Raises
+        ------
+        ValueError
+            If ``obj`` is not a dict of schema ``lsahard.recovery/1``.
+        """
         if isinstance(obj, str):
             obj = json.loads(obj)
         if not isinstance(obj, dict) or obj.get("schema") != SCHEMA_VERSION:
@@ -201,16 +250,53 @@ def _polish(b: np.ndarray, A: np.ndarray, X: np.ndarray, Xj: np.ndarray, iters: 
 def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polish_below: float = 1e-4) -> Recovery:
     """Decide ``X in image(phi)`` for the given ``d`` (paper Problem C.9) in ``O(d^4)`` time.
 
-    ``X`` has shape ``(d*m,)`` with ``m = (d+1)(d+2)/2``, ordered as in :mod:`recovery.lsa.reparam`.
-    Returns a :class:`Recovery`: ``(b, A)`` with ``||phi(b, A) - X|| <= rtol * ||X||`` and
-    ``||b|| = 1``, or a certificate (see the module docstring for the mathematics).
-    ``rtol`` (in ``[1e-14, 1)``) is relative to ``||X||_2``; the rank tolerance for the eigenvalues
-    of the ``S_j`` is ``max(2 rtol, 64 (d+1) eps) * ||X||`` (a perturbation of ``X`` of norm ``t``
-    moves the eigenvalues of every ``S_j`` by at most ``2 t``; the floor covers floating-point
-    rounding, so an inertia certificate is never issued for rounding noise).  The alternating least-squares polish (``polish_iters`` sweeps,
-    ``O(d^5)`` each) only runs when the best candidate's relative residual lies in
-    ``(rtol, polish_below]``, i.e. for near-misses caused by rounding in ill-conditioned instances;
-    a residual above ``polish_below`` is refuted directly, keeping the overall cost ``O(d^4)``.
+    Returns ``(b, A)`` with ``||phi(b, A) - X|| <= rtol * ||X||`` and ``||b|| = 1``, or a certificate
+    (see the module docstring for the mathematics).  This is polynomial for the true ``phi``
+    structure; the hardness of paper Theorem 3.5 is for the generalised bilinear Problem C.10.  For
+    ``d = 1`` it agrees with the criterion ``X_2^2 >= 4 X_1 X_3`` of paper Theorem 3.3.
+    The rank tolerance for the eigenvalues of the ``S_j`` is ``max(2 rtol, 64 (d+1) eps) * ||X||``
+    (a perturbation of ``X`` of norm ``t`` moves the eigenvalues of every ``S_j`` by at most ``2 t``;
+    the floor covers floating-point rounding, so an inertia certificate is never issued for rounding
+    noise).  The alternating least-squares polish (``polish_iters`` sweeps, ``O(d^5)`` each) only runs
+    when the best candidate's relative residual lies in ``(rtol, polish_below]``, i.e. for near-misses
+    caused by rounding in ill-conditioned instances; a residual above ``polish_below`` is refuted
+    directly, keeping the overall cost ``O(d^4)``.
+
+    Parameters
+    ----------
+    X : array_like, shape (d m,)
+        ``m = (d+1)(d+2)/2``, ordered as in :mod:`recovery.lsa.reparam`; ``||X||_2 <= 1e300``.
+    d : int
+        Chain length minus one, ``d >= 1``.
+    rtol : float, optional
+        Tolerance relative to ``||X||_2``, in ``[1e-14, 1)`` (default ``1e-9``).
+    polish_iters : int, optional
+        Alternating least-squares sweeps for near-misses (default 10; 0 disables).
+    polish_below : float, optional
+        Largest relative residual that is polished (default ``1e-4``).
+
+    Returns
+    -------
+    Recovery
+        The pair or the certificate, with the tolerances used.
+
+    Raises
+    ------
+    ValueError
+        If ``d < 1``, ``X`` has the wrong shape or a non-finite entry, ``||X||_2 > 1e300``, ``rtol`` is outside
+        ``[1e-14, 1)`` or ``polish_below < 0``.
+    TypeError
+        If ``d`` or ``polish_iters`` is not an integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from recovery.lsa.reparam import phi
+    >>> r = recover(phi(np.array([1.0, 2.0]), np.array([[1.0], [0.5]])), 1)
+    >>> r.realizable, r.b.shape, r.A.shape
+    (True, (2,), (2, 1))
+    >>> recover(np.array([1.0, 0.0, 1.0]), 1).certificate_kind  # X_2^2 < 4 X_1 X_3
+    'definite'
     """
     # longer than 60 lines: argument checks and the decision in the order of the module docstring
     d = check_int(d, "d", min_value=1)
@@ -235,7 +321,7 @@ def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polis
     # a realisable X could get an inertia "certificate" whose distance bound is rounding noise
     rt = max(2.0 * rtol, 64.0 * (d + 1) * np.finfo(float).eps)
     rank_tol = rt * xnorm
-    common = dict(d=d, x_norm=xnorm, rtol=rtol, tol_abs=tol_abs, rank_tol=rank_tol)
+    common: dict[str, Any] = dict(d=d, x_norm=xnorm, rtol=rtol, tol_abs=tol_abs, rank_tol=rank_tol)
     if xnorm == 0.0:
         b = np.zeros(d + 1)
         b[0] = 1.0
@@ -286,7 +372,7 @@ def recover(X: Any, d: int, *, rtol: float = 1e-9, polish_iters: int = 10, polis
 
 
 def _inertia_refutation(lam_worst: np.ndarray, worst: int, rank: int, lower: float, ranks: np.ndarray,
-                        common: dict) -> Recovery:
+                        common: dict[str, Any]) -> Recovery:
     """The rank or inertia certificate of the block ``S_worst`` (eigenvalues ``lam_worst``, ascending,
     at the scale of ``X``)."""
     rank_tol = common["rank_tol"]

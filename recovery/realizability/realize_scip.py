@@ -22,7 +22,7 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -33,7 +33,7 @@ __all__ = ["ScipRecovery", "recover_scip"]
 
 
 @contextmanager
-def _quiet_pyomo():
+def _quiet_pyomo() -> Iterator[None]:
     log = logging.getLogger("pyomo")
     old = log.level
     log.setLevel(logging.ERROR)
@@ -45,8 +45,25 @@ def _quiet_pyomo():
 
 @dataclass(frozen=True)
 class ScipRecovery:
-    """Verdict of SCIP: ``status`` in {"feasible", "infeasible", "unknown"}; ``b, A`` (rescaled to
-    the original ``X``) and the re-checked relative ``residual`` when feasible; ``seconds`` wall time."""
+    """Verdict of SCIP on ``phi(b, A) = X`` (paper Problem C.9), the cross-check of :func:`recover`.
+
+    Attributes
+    ----------
+    status : str
+        ``"feasible"``, ``"infeasible"`` (a proof inside the box of the module docstring) or
+        ``"unknown"``.
+    b : ndarray of shape (d+1,) or None
+        When feasible (else ``None``).
+    A : ndarray of shape (d+1, d) or None
+        When feasible, rescaled to the original ``X`` (else ``None``).
+    residual : float
+        The re-checked relative residual ``||phi(b, A) - X / ||X|| ||`` of SCIP's point (``nan``
+        when there is none).
+    seconds : float
+        Wall time.
+    termination : str
+        SCIP's termination condition (as Pyomo reports it).
+    """
 
     status: str
     b: np.ndarray | None
@@ -57,7 +74,32 @@ class ScipRecovery:
 
 
 def recover_scip(X: Any, d: int, *, time_limit: float = 60.0, check_tol: float = 1e-5) -> ScipRecovery:
-    """Solve ``phi(b, A) = X`` with SCIP (feasibility, first solution stops the search)."""
+    """Solve ``phi(b, A) = X`` with SCIP (feasibility, first solution stops the search).
+
+    A brute-force cross-check of :func:`recovery.realizability.realize.recover` (paper Problem
+    C.9), independent of the spectral algorithm; needs Pyomo and SCIP.
+
+    Parameters
+    ----------
+    X : array_like, shape (d m,)
+        ``m = (d+1)(d+2)/2``, ordered as in :mod:`recovery.lsa.reparam`.
+    d : int
+        Chain length minus one, ``d >= 1``.
+    time_limit : float, optional
+        SCIP time limit in seconds (default 60).
+    check_tol : float, optional
+        Largest re-checked residual (at unit scale) accepted as feasible (default ``1e-5``).
+
+    Returns
+    -------
+    ScipRecovery
+        The verdict.
+
+    Raises
+    ------
+    ValueError
+        If ``d < 1``, ``X`` has the wrong shape or a non-finite entry, or ``time_limit <= 0``.
+    """
     import pyomo.environ as pe
     from pyomo.opt import TerminationCondition as TC
 
@@ -79,8 +121,8 @@ def recover_scip(X: Any, d: int, *, time_limit: float = 60.0, check_tol: float =
     M.b = pe.Var(M.U, bounds=lambda _, u: (0.0, 1.0) if u == 0 else (-1.0, 1.0))
     M.A = pe.Var(M.U, M.J, bounds=lambda _, u, j: (-float(bound_a[j]), float(bound_a[j])))
     M.eq = pe.ConstraintList()
-    for r, (j, trip) in enumerate(D_pattern(d)):
-        M.eq.add(sum(val * M.b[row] * M.A[col, j] for row, col, val in trip) == float(Xs[r]))
+    for ri, (j, trip) in enumerate(D_pattern(d)):
+        M.eq.add(sum(val * M.b[row] * M.A[col, j] for row, col, val in trip) == float(Xs[ri]))
     M.obj = pe.Objective(expr=0.0 * M.b[0])
     solver = pe.SolverFactory("scip_direct")
     # display off: a long SCIP log through Pyomo's capture pipe can deadlock (see recovery.realizability.best)

@@ -17,6 +17,7 @@ the dual bound is for that slightly relaxed problem, which is why ``gap_tol`` is
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
@@ -28,10 +29,38 @@ __all__ = ["level_set_box"]
 
 
 def level_set_box(H: np.ndarray, X_star: np.ndarray, d: int, rho: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Projections of the ellipsoid ``(X - X*)^T H (X - X*) <= rho`` (every point with
-    ``ftilde(X) <= ftilde* + rho``): ``xr`` with ``|X_r - X*_r| <= xr_r = sqrt(rho (H^-1)_rr)``,
-    ``R`` with ``||X^(j) - X*^(j)|| <= R_j = sqrt(rho lambda_max((H^-1)_jj))`` and
-    ``xb_j = ||X*^(j)|| + R_j >= ||X^(j)||``; shapes ``(d m,)``, ``(d,)``, ``(d,)``."""
+    """Projections of the ellipsoid ``(X - X*)^T H (X - X*) <= rho`` (every point with ``ftilde(X) <= ftilde* + rho``).
+
+    With ``X* = H^{-1} h`` and ``ftilde* = ftilde(X*)`` (paper Lemma 3.2),
+    ``ftilde(X) = (X - X*)^T H (X - X*) + ftilde*``, so the level set is this ellipsoid.
+
+    Parameters
+    ----------
+    H : ndarray, shape (d m, d m)
+        Positive definite.
+    X_star : ndarray, shape (d m,)
+        The centre ``X*``.
+    d : int
+        Chain length minus one; ``m = (d+1)(d+2)/2``.
+    rho : float
+        The level, ``rho >= 0``.
+
+    Returns
+    -------
+    xr : ndarray, shape (d m,)
+        ``abs(X_r - X*_r) <= xr_r = sqrt(rho (H^-1)_rr)``.
+    R : ndarray, shape (d,)
+        ``||X^(j) - X*^(j)|| <= R_j = sqrt(rho lambda_max((H^-1)_jj))``.
+    xb : ndarray, shape (d,)
+        ``xb_j = ||X*^(j)|| + R_j >= ||X^(j)||``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> xr, R, xb = level_set_box(4.0 * np.eye(3), np.array([1.0, 0.0, 0.0]), 1, 1.0)
+    >>> xr.tolist(), R.tolist(), xb.tolist()
+    ([0.5, 0.5, 0.5], [0.5], [1.5])
+    """
     m = num_pairs(d)
     Hinv = np.linalg.inv(H)
     Hinv = 0.5 * (Hinv + Hinv.T)
@@ -86,7 +115,7 @@ def _scip_certify(q: SimpleQuadratic, d: int, X_star: np.ndarray, f_star: float,
 
 
 def _scip_model(q: SimpleQuadratic, d: int, X_star: np.ndarray, f_star: float, xr: np.ndarray, abound: np.ndarray,
-                warm: tuple[np.ndarray, np.ndarray]):
+                warm: tuple[np.ndarray, np.ndarray]) -> Any:
     """The Pyomo model of the module docstring (level-set box ``xr`` on ``X``, ``abound`` on ``A``),
     warm-started at ``warm = (b, A)``."""
     import pyomo.environ as pe

@@ -36,3 +36,14 @@ def test_inner_solve_matches_generic_minimiser(rng):
         inner_solve(q, np.zeros(d + 1))
 
 
+
+
+def test_multistart_without_a_usable_start_raises():
+    """No start (or only non-finite values) used to return ``b = A = None`` silently."""
+    from recovery.realizability.inner import _Inner, _multistart
+
+    q = SimpleQuadratic(np.eye(3), np.array([1.0, 0.0, 1.0]), 2.0)
+    with pytest.raises(ValueError, match="no start gave a finite value"):
+        _multistart(_Inner(q, 1), [], maxiter=5)
+    b, A, f, values = _multistart(_Inner(q, 1), [np.array([1.0, 0.0])], maxiter=5)
+    assert b.shape == (2,) and A.shape == (2, 1) and np.isfinite(f) and len(values) == 1
