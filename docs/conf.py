@@ -71,6 +71,8 @@ autodoc_mock_imports = ["gurobipy", "maingopy"]
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_rtype = False
+# "Attributes" sections as field lists: dataclass fields are also documented by autodoc itself
+napoleon_use_ivar = True
 add_module_names = False
 
 # A short class name in a docstring (``:class:`Progress```) that two modules define is resolved to
