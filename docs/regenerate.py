@@ -31,10 +31,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "results" / "_generated"
@@ -81,7 +81,7 @@ def _json_objects(stdout: str) -> list:
     objs = []
     for line in stdout.splitlines():
         line = line.strip()
-        if line.startswith("{") or line.startswith("["):
+        if line.startswith(("{", "[")):
             try:
                 objs.append(json.loads(line))
             except ValueError:

@@ -15,6 +15,27 @@ population_quadratic, closed_form_optimum, recover, solve``.  The claims ledger 
 reductions too, so it is imported from its own package: ``from recovery.paper.claims import
 run_claims``.
 """
+from recovery.lsa.model import lsa_forward, predict, predict_one_layer, sparse_to_dense
+from recovery.lsa.optimum import (
+    Optimum,
+    closed_form_optimum,
+    lemma_3_1,
+    realizable_d1,
+    realize_d1,
+    thm33_check,
+    thm33_h,
+)
+from recovery.lsa.population import Quadratic, factorised_quadratic, monte_carlo_quadratic, population_quadratic
+from recovery.lsa.prompts import (
+    BernoulliInit,
+    CorrelatedInit,
+    DirichletPrior,
+    FixedKernel,
+    Prompts,
+    UniformBinaryPrior,
+    UniformInit,
+    sample_prompts,
+)
 from recovery.lsa.reparam import (
     D_matrix,
     D_pattern,
@@ -33,36 +54,14 @@ from recovery.lsa.reparam import (
     phi_matrix_in_b,
     unflat_index,
 )
-from recovery.lsa.model import lsa_forward, predict, predict_one_layer, sparse_to_dense
-from recovery.lsa.prompts import (
-    BernoulliInit,
-    CorrelatedInit,
-    DirichletPrior,
-    FixedKernel,
-    Prompts,
-    UniformBinaryPrior,
-    UniformInit,
-    sample_prompts,
-)
-from recovery.lsa.population import Quadratic, factorised_quadratic, monte_carlo_quadratic, population_quadratic
-from recovery.lsa.optimum import (
-    Optimum,
-    closed_form_optimum,
-    lemma_3_1,
-    realizable_d1,
-    realize_d1,
-    thm33_check,
-    thm33_h,
-)
-from recovery.realizability.realize import Recovery, recover
-from recovery.realizability.best import BestLSA, best_realizable, inner_solve, psi
+from recovery.paper.experiments import run_paper_suite
 from recovery.programs.program import BilinearObjective, BilinearProgram, BilinearRow, ProgramBuilder
-from recovery.programs.verification import Verification, verify
 from recovery.programs.solvers import SOLVER_NAMES, SolveResult, available_solvers, solve
+from recovery.programs.verification import Verification, verify
+from recovery.realizability.best import BestLSA, best_realizable, inner_solve, psi
+from recovery.realizability.realize import MIN_RTOL, Recovery, recover
 from recovery.training.loop import TrainResult, train
 from recovery.training.thm41 import generational_distance, objectives_per_layer, theta_recursion
-from recovery.paper.experiments import run_paper_suite
-from recovery.realizability.realize import MIN_RTOL
 
 __version__ = "0.1.0"
 

@@ -6,18 +6,18 @@ Problems (graph nodes): ``cnf`` (CNF), ``nae_sat`` (NAESAT), ``set_splitting`` (
 with ``reduce(instance) -> Reduction``; ``path``/``chain`` compose them along the graph.
 """
 
+from reductions.deciders.source import Decision, decide
 from reductions.problems.base import Problem, Reduction, load_problem
-from reductions.problems.generators import generate
-from reductions.rules.graph import RULES, chain, format_graph, path, rules_graph
 from reductions.problems.bm_program import BMProgram
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
+from reductions.problems.generators import generate
 from reductions.problems.lsa_program import LSAProgram
 from reductions.problems.nae_sat import NAESAT
 from reductions.problems.partition import Partition
 from reductions.problems.separability import Separability
 from reductions.problems.set_splitting import SetSplitting
-from reductions.deciders.source import Decision, decide
+from reductions.rules.graph import RULES, chain, format_graph, path, rules_graph
 
 __all__ = [
     "Problem",

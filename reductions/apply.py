@@ -15,12 +15,12 @@ for LSA programs), maps the solution back and checks it on the source: the repor
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from recovery.programs.solvers.pyomo_model import export_program
-
 from reductions.deciders.certify import certify
 from reductions.deciders.source import decide
 from reductions.problems.cnf import CNF

@@ -16,16 +16,16 @@ It returns "yes" or "no".  The ``all_*`` functions enumerate every small instanc
 from __future__ import annotations
 
 import itertools
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import networkx as nx
 
+from reductions.deciders.source import decide
 from reductions.problems.base import Problem, Reduction
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
 from reductions.problems.nae_sat import NAESAT
 from reductions.problems.set_splitting import SetSplitting
-from reductions.deciders.source import decide
 
 __all__ = [
     "ReductionCheckError",

@@ -1,8 +1,8 @@
 """The documentation site builds with warnings as errors (the README's command, into a tmp dir)."""
 
-from tests.paths import REPO
-
 import pytest
+
+from tests.paths import REPO
 
 DOCS = REPO / "docs"
 

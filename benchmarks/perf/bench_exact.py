@@ -32,8 +32,8 @@ import resource
 import subprocess
 import sys
 import time
-from fractions import Fraction
 from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np

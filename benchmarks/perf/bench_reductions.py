@@ -17,14 +17,13 @@ import itertools
 import json
 import sys
 import time
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from reductions.problems.bm_program import BMProgram
 from reductions.problems.partition import Partition
 from reductions.problems.separability import Separability
 from reductions.problems.values import as_points
-from reductions.rules.bm_program_to_lsa_program import reduce as bm_reduce
-from reductions.rules.graph import chain, rule_module
 from reductions.proof import (
     all_cnfs,
     all_colorings,
@@ -32,6 +31,8 @@ from reductions.proof import (
     all_set_splittings,
     check_reduction,
 )
+from reductions.rules.bm_program_to_lsa_program import reduce as bm_reduce
+from reductions.rules.graph import chain, rule_module
 
 __all__ = ["CHECKS", "register", "run_family", "main"]
 
@@ -183,7 +184,7 @@ def _separabilities(dim: int, grid: range, max_inside: int, max_outside: int):
     for ni in range(1, max_inside + 1):
         for P in itertools.combinations(range(len(pts)), ni):
             rest = [i for i in range(len(pts)) if i not in P]
-            for nq in range(0, max_outside + 1):
+            for nq in range(max_outside + 1):
                 for Q in itertools.combinations(rest, nq):
                     yield Separability(inside=as_points(pts[i] for i in P), outside=as_points(pts[i] for i in Q))
 

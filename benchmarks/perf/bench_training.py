@@ -21,10 +21,10 @@ import time
 
 import numpy as np
 
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.lsa.model import lsa_forward
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior, sample_prompts
 from recovery.paper.experiments import fig3
-from recovery.lsa.blas_threads import one_blas_thread
 from recovery.training.loop import Subspace, compress_prompts, loss_and_grad_layers
 
 

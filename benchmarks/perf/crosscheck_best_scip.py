@@ -120,8 +120,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.perf.crosscheck_scip_box import (FORMULATIONS, SOLVED_STATUSES, a_bounds, build_model, ftilde,
-                                                 solve_box)
+from benchmarks.perf.crosscheck_scip_box import FORMULATIONS, SOLVED_STATUSES, a_bounds, build_model, ftilde, solve_box
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
 from recovery.lsa.reparam import num_pairs

@@ -169,7 +169,7 @@ def build_model(P: dict, k: int, lo: np.ndarray, hi: np.ndarray, *, level_cut: b
             for row, col, val in trip:
                 grad.setdefault((col, j), []).append((val, row, r))
         M.stat = pe.ConstraintList()
-        for (col, j), terms in sorted(grad.items()):
+        for _key, terms in sorted(grad.items()):
             M.stat.add(sum(val * bb(row) * M.W[r] for val, row, r in terms) == 0.0)
         # at a stationary X = M(b) a: X^T (H X - h) = 0, so ftilde(X) = c - h^T X (linear)
         lin = float(P["c"]) - sum(float(h[r]) * M.X[r] for r in range(dm))

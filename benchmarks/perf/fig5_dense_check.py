@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from recovery.realizability.best import best_realizable
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+from recovery.realizability.best import best_realizable
 
 __all__ = ["main"]
 

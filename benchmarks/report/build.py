@@ -5,15 +5,24 @@ from __future__ import annotations
 import math
 import os
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from benchmarks.report.comparisons import LevelRow, SizeRow, consistency_conflicts, level_table, size_table
 from benchmarks.report.sessions import session_rows
 from benchmarks.report.stats import config_of, growth_fit, instance_times, performance_ratios
-from benchmarks.runner.results import (CLASSIFICATIONS, META_FILE, RESULTS_FILE, iter_lines, load_known_answers,
-                                       read_json, read_records, sha256_file)
+from benchmarks.runner.results import (
+    CLASSIFICATIONS,
+    META_FILE,
+    RESULTS_FILE,
+    iter_lines,
+    load_known_answers,
+    read_json,
+    read_records,
+    sha256_file,
+)
 
 __all__ = ["Report", "build_report"]
 

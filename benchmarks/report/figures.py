@@ -7,8 +7,9 @@ plotting stack).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence, Union
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from benchmarks.report.stats import size_geomeans
 __all__ = ["draw_figures"]
 
 #: a matplotlib line style: a name ("-", "--", ...) or a dash pattern ``(offset, (on, off, ...))``
-LineStyle = Union[str, tuple[int, tuple[int, ...]]]
+LineStyle = str | tuple[int, tuple[int, ...]]
 
 
 def _level_styles(configs: Sequence[str]) -> dict[str, LineStyle]:

@@ -20,8 +20,18 @@ from benchmarks.report.comparisons import LevelRow, SizeRow, consistency_conflic
 from benchmarks.report.figures import draw_figures
 from benchmarks.report.markdown import HOW_TO_READ, level_markdown, proof_counts_text, render_markdown
 from benchmarks.report.sessions import session_rows
-from benchmarks.report.stats import (GROWTH_POINTS, SHIFTS, config_of, effective_time, fit_growth, growth_fit,
-                                     performance_ratios, profile_value, shifted_geometric_mean, solved)
+from benchmarks.report.stats import (
+    GROWTH_POINTS,
+    SHIFTS,
+    config_of,
+    effective_time,
+    fit_growth,
+    growth_fit,
+    performance_ratios,
+    profile_value,
+    shifted_geometric_mean,
+    solved,
+)
 
 __all__ = [
     "SHIFTS",

@@ -11,9 +11,10 @@ import multiprocessing
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from hashlib import sha256
-from typing import Any, Callable, Iterable, Mapping, Sequence, TextIO
+from typing import Any, TextIO
 
 from benchmarks.runner.local_executor import Executor
 from benchmarks.runner.machine import machine_info, versions_info
@@ -88,7 +89,7 @@ def _allow_children() -> None:
     fork server exits when this process does), so clearing the flag is safe here.
     """
     # ``_config`` is private to CPython's BaseProcess (not in the typeshed stubs): reached by name
-    config: dict[str, Any] = getattr(multiprocessing.current_process(), "_config")
+    config: dict[str, Any] = getattr(multiprocessing.current_process(), "_config")  # noqa: B009
     config["daemon"] = False
 
 

@@ -30,8 +30,14 @@ are importable from here too.
 
 from __future__ import annotations
 
-from benchmarks.runner.dask_executor import (DASK_MISSING, DaskExecutor, dask_key, require_dask, run_on_worker,
-                                             slurm_cluster)
+from benchmarks.runner.dask_executor import (
+    DASK_MISSING,
+    DaskExecutor,
+    dask_key,
+    require_dask,
+    run_on_worker,
+    slurm_cluster,
+)
 from benchmarks.runner.local_executor import Executor, LocalExecutor
 
 __all__ = ["EXECUTORS", "DASK_MISSING", "require_dask", "dask_key", "run_on_worker", "Executor",

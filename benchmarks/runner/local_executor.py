@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping, TextIO
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TextIO
 
 from benchmarks.runner.progress import Progress
 from benchmarks.runner.run import execute
@@ -62,7 +63,7 @@ class Executor:
         """Release the executor's resources (nothing for the base class)."""
         return None
 
-    def __enter__(self) -> "Executor":
+    def __enter__(self) -> Executor:
         return self
 
     def __exit__(self, *exc: Any) -> None:

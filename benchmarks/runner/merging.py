@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from benchmarks.runner.records import MANIFEST_FILE, META_FILE, RESULTS_FILE, ResultsWriter, read_records, record_key
 from benchmarks.runner.side_files import load_known_answers, read_json, save_known_answers, write_json

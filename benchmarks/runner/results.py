@@ -26,9 +26,25 @@ from here too.
 from __future__ import annotations
 
 from benchmarks.runner.merging import merge
-from benchmarks.runner.records import (CLASSIFICATIONS, KEY_FIELDS, KNOWN_FILE, MANIFEST_FILE, META_FILE, RECORD_SCHEMA,
-                                       REQUIRED_FIELDS, RESULTS_FILE, ResultsWriter, iter_jsonable, iter_lines,
-                                       read_done_keys, read_records, record_key, repair, results_path, to_jsonable)
+from benchmarks.runner.records import (
+                                       CLASSIFICATIONS,
+                                       KEY_FIELDS,
+                                       KNOWN_FILE,
+                                       MANIFEST_FILE,
+                                       META_FILE,
+                                       RECORD_SCHEMA,
+                                       REQUIRED_FIELDS,
+                                       RESULTS_FILE,
+                                       ResultsWriter,
+                                       iter_jsonable,
+                                       iter_lines,
+                                       read_done_keys,
+                                       read_records,
+                                       record_key,
+                                       repair,
+                                       results_path,
+                                       to_jsonable,
+)
 from benchmarks.runner.side_files import load_known_answers, read_json, save_known_answers, sha256_file, write_json
 
 __all__ = [

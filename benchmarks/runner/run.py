@@ -25,9 +25,10 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import wait as mp_wait
-from typing import Any, Callable, Iterable, Mapping, Sequence, TextIO
+from typing import Any, TextIO
 
 import psutil
 
@@ -35,8 +36,15 @@ from benchmarks.runner.machine import machine_info, versions_info
 from benchmarks.runner.progress import Progress
 from benchmarks.runner.shards import parse_shard, shard_of
 from benchmarks.runner.task import DEFAULT_GRACE, HIT_LIMIT_FRACTION, Task, base_record, classify
-from benchmarks.runner.worker import (STARTED, STARTUP_ALLOWANCE_S, context, launch_subprocess, preload_modules,
-                                      subprocess_entry, worker_main)
+from benchmarks.runner.worker import (
+    STARTED,
+    STARTUP_ALLOWANCE_S,
+    context,
+    launch_subprocess,
+    preload_modules,
+    subprocess_entry,
+    worker_main,
+)
 
 __all__ = [
     "Task",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from hashlib import sha256
-from typing import Any, Sequence
+from typing import Any
 
 __all__ = ["shard_of", "parse_shard"]
 

@@ -8,8 +8,9 @@ a run PROVED with the known answer (``ok`` / ``wrong`` / ``timeout`` / ``error``
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from benchmarks.runner.results import RECORD_SCHEMA
 

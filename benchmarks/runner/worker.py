@@ -25,10 +25,11 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from benchmarks.runner.task import Task
 
@@ -91,7 +92,7 @@ def _detach_from_runner(parent_pid: int) -> Callable[[], bool]:
         fd = getattr(server, "_forkserver_alive_fd", None)
         if fd is not None:
             os.close(fd)
-            setattr(server, "_forkserver_alive_fd", None)
+            setattr(server, "_forkserver_alive_fd", None)  # noqa: B010 - private, not in the stubs
     except Exception:  # noqa: BLE001 - not a forkserver child (spawn)
         pass
     server_pid = os.getppid()

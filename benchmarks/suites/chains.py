@@ -16,7 +16,8 @@ that edge.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import reductions
 from benchmarks.suites.cases import Case, Family, LevelInstance, SolverSpec, case_rng, instance_id

@@ -12,8 +12,8 @@ The delegated suites (:mod:`benchmarks.suites.delegated`) share the namespace of
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 from benchmarks.suites.delegated import DELEGATED_SUITES
 

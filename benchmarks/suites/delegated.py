@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from recovery.paper.claims import run_claims
 from recovery.paper.experiments import run_paper_suite

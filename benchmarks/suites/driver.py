@@ -17,15 +17,24 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, TextIO
+from typing import Any, TextIO
 
 from benchmarks.runner.executors import LocalExecutor
 from benchmarks.runner.machine import machine_info, versions_info
 from benchmarks.runner.progress import Progress
-from benchmarks.runner.results import (META_FILE, RESULTS_FILE, ResultsWriter, read_json, read_records, record_key,
-                                       repair, write_json)
+from benchmarks.runner.results import (
+    META_FILE,
+    RESULTS_FILE,
+    ResultsWriter,
+    read_json,
+    read_records,
+    record_key,
+    repair,
+    write_json,
+)
 from benchmarks.runner.shards import parse_shard, shard_of
 from benchmarks.runner.task import Task
 from benchmarks.suites.cases import Family

@@ -18,8 +18,16 @@ from __future__ import annotations
 
 from benchmarks.suites.cases import Case, Family, LevelInstance, SolverSpec, case_rng, instance_id
 from benchmarks.suites.chains import ChainFamily, brute_applicable, rule_between
-from benchmarks.suites.solver_runs import (FORKSERVER_PRELOAD, LSA_EXACT, OBJECTIVE_TOL, decide_outcome, lsa_outcome,
-                                           lsa_solver_names, run_decide, run_lsa)
+from benchmarks.suites.solver_runs import (
+    FORKSERVER_PRELOAD,
+    LSA_EXACT,
+    OBJECTIVE_TOL,
+    decide_outcome,
+    lsa_outcome,
+    lsa_solver_names,
+    run_decide,
+    run_lsa,
+)
 from benchmarks.suites.toy import ToyFamily, run_toy
 
 __all__ = [

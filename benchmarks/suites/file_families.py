@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from benchmarks.suites.cases import Case, LevelInstance, SolverSpec
 from benchmarks.suites.chains import DECIDE_RUNNER, LSA_RUNNER, ChainFamily, brute_applicable, rule_between

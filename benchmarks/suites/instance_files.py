@@ -10,8 +10,8 @@ from __future__ import annotations
 import glob
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 __all__ = ["SUFFIXES", "suffix_of", "instance_name", "collect_paths", "is_manifest"]
 

@@ -41,7 +41,8 @@ from __future__ import annotations
 import math
 import os
 import sys
-from typing import Any, Sequence, TextIO
+from collections.abc import Sequence
+from typing import Any, TextIO
 
 from benchmarks.suites.answers import read_answers
 from benchmarks.suites.driver import RunSummary, run_suite

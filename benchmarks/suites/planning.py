@@ -7,8 +7,9 @@ Instances go to ``DIR/instances/<family>/<instance>/<level>.json``, known answer
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from benchmarks.runner.results import MANIFEST_FILE, read_json, save_known_answers, to_jsonable, write_json
 from benchmarks.runner.task import Task

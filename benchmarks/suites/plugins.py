@@ -9,8 +9,8 @@ named by ``"module:function"`` runner strings that the workers import.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from types import ModuleType
-from typing import Sequence
 
 __all__ = ["load_plugins"]
 

@@ -25,13 +25,14 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 from recovery.programs.solvers import available_solvers, solve
 from reductions import LSAProgram, chain, decide, load_problem
-from reductions.problems.base import Reduction
 from reductions.deciders.certify import answer_for_result
+from reductions.problems.base import Reduction
 from reductions.rules.graph import rule_module
 
 __all__ = ["read_answers", "sweep", "summary_markdown", "main"]

@@ -7,7 +7,8 @@ It exists for the runner's own tests and for trying the machinery without the so
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from benchmarks.suites.cases import Case, Family, LevelInstance, SolverSpec, case_rng, instance_id
 

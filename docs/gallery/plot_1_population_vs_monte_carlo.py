@@ -18,8 +18,13 @@ the factorised form does not once the query and the context share the kernel (``
 import matplotlib.pyplot as plt
 import numpy as np
 
-from recovery import (BernoulliInit, UniformBinaryPrior, factorised_quadratic, monte_carlo_quadratic,
-                      population_quadratic)
+from recovery import (
+    BernoulliInit,
+    UniformBinaryPrior,
+    factorised_quadratic,
+    monte_carlo_quadratic,
+    population_quadratic,
+)
 
 d, n = 2, 10
 prior, init = UniformBinaryPrior(), BernoulliInit(0.5)

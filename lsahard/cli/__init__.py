@@ -21,8 +21,9 @@ import contextlib
 import io
 import os
 import sys
+from collections.abc import Sequence
 from types import ModuleType
-from typing import NoReturn, Sequence
+from typing import NoReturn
 
 from lsahard.cli import bench, claims, optimum, paper, recover, reduce, solve, train
 

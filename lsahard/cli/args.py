@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["positive_float", "time_limit", "max_bytes", "seed", "positive_int", "add_json", "add_time_limit",
            "add_max_bytes", "add_seed"]

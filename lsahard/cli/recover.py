@@ -15,8 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

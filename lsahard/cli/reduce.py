@@ -15,10 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from lsahard.cli.args import add_json, add_time_limit
 from reductions.apply import reduce_to_files
 from reductions.rules.drawing import graph_summary
-
-from lsahard.cli.args import add_json, add_time_limit
 
 __all__ = ["register"]
 

@@ -16,11 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from lsahard.cli.args import add_json, add_max_bytes, add_seed, add_time_limit
 from recovery.programs.solvers import MAX_BYTES, SOLVER_NAMES
 from recovery.programs.solvers.pyomo_model import EXPORT_FORMATS, export_program
 from reductions.deciders.program_solve import solve_program
-
-from lsahard.cli.args import add_json, add_max_bytes, add_seed, add_time_limit
 
 __all__ = ["register"]
 

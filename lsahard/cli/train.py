@@ -21,8 +21,9 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from lsahard.cli import args as cli_args
 from recovery.lsa.blas_threads import single_blas_thread

@@ -5,8 +5,8 @@ import numbers
 from fractions import Fraction
 from typing import Any
 
-from recovery.validation import check_int
 from recovery.lsa.prompts import check_prior_init
+from recovery.validation import check_int
 
 __all__ = ["check_common", "exactify"]
 

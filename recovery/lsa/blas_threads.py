@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import numpy
 import scipy

@@ -10,9 +10,10 @@ back into the full ``H`` (paper Lemma 3.2 ordering).
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
+from functools import cache
 from itertools import combinations_with_replacement
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from recovery.lsa.reparam import num_pairs
 __all__ = ["_tables", "_sym_index", "_chain_moments", "_powers", "_unfold_symmetric"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tables(d: int) -> dict[str, Any]:
     """Index tables shared by the node computations (0-based times 0..d)."""
     m = num_pairs(d)
@@ -49,7 +50,7 @@ def _tables(d: int) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sym_index(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Upper-triangle (i, j) of a k x k symmetric matrix and the (k, k) map to their position."""
     iu, iv = np.triu_indices(k)

@@ -9,7 +9,7 @@ independent reference, the tensor interpolatory rule on ``i/D``).
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -20,13 +20,13 @@ __all__ = ["_gauss_legendre01", "_rational_rule01", "_nested_rules01", "_total_d
            "_binary_kernels", "_uniform_binary_nodes"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gauss_legendre01(N: int) -> tuple[np.ndarray, np.ndarray]:
     x, wt = np.polynomial.legendre.leggauss(N)
     return (x + 1.0) / 2.0, wt / 2.0
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rational_rule01(D: int) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
     """Interpolatory rule on nodes ``i/D`` (i = 0..D), exact for polynomials of degree <= D on [0,1].
 
@@ -57,7 +57,7 @@ def _binary_kernels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return K
 
 
-@lru_cache(maxsize=None)
+@cache
 def _nested_rules01(D: int) -> tuple[tuple[Fraction, ...], ...]:
     """1-D interpolatory rules ``Q_r`` (r = 0..D) on the nested nodes ``0, 1/D, ..., r/D``.
 
@@ -68,7 +68,7 @@ def _nested_rules01(D: int) -> tuple[tuple[Fraction, ...], ...]:
     return tuple(tuple(_fractions(rule)) for rule in _nested_rules01_fmpq(D))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _nested_rules01_fmpq(D: int) -> tuple[tuple[Any, ...], ...]:
     """:func:`_nested_rules01` as ``flint.fmpq`` values (the systems are solved in FLINT directly)."""
     fl = _require_flint()
@@ -85,7 +85,7 @@ def _fractions(values: Any) -> list[Fraction]:
     return [coprime_fraction(int(v.p), int(v.q)) for v in values]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _total_degree_rule01(D: int) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], tuple[Fraction, ...]]:
     """Rational cubature on [0,1]^2 exact for all polynomials of TOTAL degree ``<= D``.
 

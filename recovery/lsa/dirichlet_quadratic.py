@@ -8,9 +8,10 @@ the summed transition counts (MATH.md section 4). The cost is ``S^(3d+2)`` path 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
-from functools import lru_cache
-from typing import Any, Sequence
+from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +36,7 @@ def _check_dirichlet_size(d: int, S: int) -> None:
         )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _paths(S: int, L: int) -> np.ndarray:
     """All state paths of length ``L`` over ``{0..S-1}``: (S^L, L)."""
     return np.indices((S,) * L).reshape(L, -1).T.copy()

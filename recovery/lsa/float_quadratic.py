@@ -160,7 +160,7 @@ def _assemble_sym(d: int, w: np.ndarray, mom: dict, *, factorised: bool) -> Quad
     return Quadratic._from_owned(H, h2.reshape(d * m), c, exact=False, finite=True)
 
 
-def _assemble(d: int, w: np.ndarray, mom: dict, *, factorised: bool, sym: bool = True) -> "Quadratic":
+def _assemble(d: int, w: np.ndarray, mom: dict, *, factorised: bool, sym: bool = True) -> Quadratic:
     """Float ``H = sum_w w Mq kron Egg`` etc. (or the factorised ``(sum w Mq) kron (sum w Egg)``).
 
     ``sym=True``: ``mom`` holds upper triangles (:func:`_node_moments`), the node GEMM is

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -195,4 +195,4 @@ class FixedKernel:
         return {"kind": "fixed", "K": [[str(v) for v in row] for row in self.K_exact]}
 
 
-KernelPrior = Union[UniformBinaryPrior, DirichletPrior, FixedKernel]
+KernelPrior = UniformBinaryPrior | DirichletPrior | FixedKernel

@@ -8,12 +8,12 @@ All functions accept a batch ``(B, d+1, n+1)`` or a single prompt ``(d+1, n+1)``
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from recovery.validation import as_float_array
 from recovery.lsa.reparam import gram
+from recovery.validation import as_float_array
 
 __all__ = ["lsa_forward", "predict", "sparse_to_dense", "predict_one_layer", "check_layers"]
 

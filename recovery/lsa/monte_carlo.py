@@ -5,12 +5,12 @@ from typing import Any
 
 import numpy as np
 
-from recovery.validation import check_int, check_rng
 from recovery.lsa._checks import check_common
 from recovery.lsa.memory import _enforce_budget
 from recovery.lsa.prompts import sample_prompts
 from recovery.lsa.quadratic import Quadratic
 from recovery.lsa.reparam import features, num_pairs
+from recovery.validation import check_int, check_rng
 
 __all__ = ["monte_carlo_quadratic"]
 

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from recovery.validation import check_int, check_real
 from recovery.lsa.exact_linalg import (
     PDCertificate,
     _solve_pd_and_dot,
@@ -29,6 +28,7 @@ from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
 from recovery.lsa.quadratic import Quadratic
 from recovery.lsa.realization_d1 import realizable_d1, realize_d1
+from recovery.validation import check_int, check_real
 
 __all__ = [
     "Optimum",

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from recovery.validation import check_int
 from recovery.lsa.optimum import Optimum, closed_form_optimum, realizable_d1, realize_d1
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import INIT_KINDS, DirichletPrior, FixedKernel, UniformBinaryPrior, initial_law
 from recovery.lsa.quadratic import Quadratic
+from recovery.validation import check_int
 
 __all__ = ["EXACT_MAX_D", "PRIOR_SPECS", "OptimumProblem", "parse_number", "prior_from_spec", "solve_optimum_problem"]
 

@@ -15,13 +15,13 @@ The kernel priors are defined in :mod:`recovery.lsa.kernel_priors` and importabl
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable, Union
+from typing import Any
 
 import numpy as np
 
-from recovery.validation import check_int, check_real, check_rng
 from recovery.lsa.kernel_priors import (
     DirichletPrior,
     FixedKernel,
@@ -30,6 +30,7 @@ from recovery.lsa.kernel_priors import (
     _exact_or_float,
     _no_overflow,
 )
+from recovery.validation import check_int, check_real, check_rng
 
 __all__ = [
     "UniformBinaryPrior",
@@ -188,7 +189,7 @@ class CorrelatedInit:
         return self.g
 
 
-InitialLaw = Union[BernoulliInit, UniformInit, CorrelatedInit]
+InitialLaw = BernoulliInit | UniformInit | CorrelatedInit
 
 
 

@@ -98,7 +98,7 @@ class Quadratic:
         object.__setattr__(self, "c", c)
 
     @classmethod
-    def _from_owned(cls, H: np.ndarray, h: np.ndarray, c: Any, *, exact: bool, finite: bool = False) -> "Quadratic":
+    def _from_owned(cls, H: np.ndarray, h: np.ndarray, c: Any, *, exact: bool, finite: bool = False) -> Quadratic:
         """Internal: wrap arrays built by the population modules (no copy, no per-entry conversion).
 
         ``H``/``h`` must be fresh float64 arrays (``exact=False``) or object arrays whose entries
@@ -153,7 +153,7 @@ class Quadratic:
             raise ValueError(f"X must have shape (..., {self.dim}), got {Xf.shape}")
         return np.einsum("...i,ij,...j->...", Xf, q.H, Xf) - 2.0 * Xf @ q.h + q.c
 
-    def to_float(self) -> "Quadratic":
+    def to_float(self) -> Quadratic:
         if not self.exact:
             return self
         return Quadratic(
@@ -178,7 +178,7 @@ class Quadratic:
         return out
 
     @classmethod
-    def from_json(cls, obj: dict) -> "Quadratic":
+    def from_json(cls, obj: dict) -> Quadratic:
         if obj.get("schema") != SCHEMA_VERSION:
             raise ValueError(f"quadratic JSON must have schema {SCHEMA_VERSION!r}, got {obj.get('schema')!r}")
         if obj.get("exact"):

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from recovery.validation import as_float_array, check_real
 from recovery.lsa.reparam import phi
+from recovery.validation import as_float_array, check_real
 
 __all__ = ["realizable_d1", "realize_d1"]
 

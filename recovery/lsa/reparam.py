@@ -16,7 +16,7 @@ Index conventions (code is 0-based; the paper is 1-based):
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -61,12 +61,12 @@ def num_pairs(d: int) -> int:
     return (d + 1) * (d + 2) // 2
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pairs(d: int) -> tuple[tuple[int, int], ...]:
     return tuple((u, v) for u in range(d + 1) for v in range(u, d + 1))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pair_arrays(d: int) -> tuple[np.ndarray, np.ndarray]:
     iu, iv = np.triu_indices(d + 1)  # row-major upper triangle == pairs(d) order
     return iu, iv

@@ -3,15 +3,16 @@ L-layer LSA reach the same training loss (chains of length 2, p = 0.3, 30 contex
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
 from recovery.paper._shared import PAPER, fmt, log, plt_agg, sample, write_result
-from recovery.lsa.blas_threads import one_blas_thread
 from recovery.training.loop import GramBatch, compress_prompts, train
 
 __all__ = ["appendix_a"]

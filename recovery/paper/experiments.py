@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.paper._shared import PAPER, log
 from recovery.paper.appendix_a import appendix_a
 from recovery.paper.fig2 import fig2
 from recovery.paper.fig3 import bayes_accuracies, fig3, fig3_sentence
 from recovery.paper.fig5_sampled import fig5, fig5_sentence
-from recovery.lsa.blas_threads import one_blas_thread
 
 __all__ = ["appendix_a", "bayes_accuracies", "fig2", "fig3", "fig3_sentence", "fig5", "fig5_sentence", "run_figure",
            "run_paper_suite", "FIGURES", "PAPER"]

@@ -4,15 +4,16 @@ the query prediction error (MATH.md sections 6 and 7)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.lsa.model import lsa_forward
 from recovery.paper._shared import PAPER, log, plt_agg, sample, write_result
 from recovery.training import thm41 as t41
-from recovery.lsa.blas_threads import one_blas_thread
 from recovery.training.loop import GramBatch, compress_prompts, train
 
 __all__ = ["fig2"]

@@ -7,13 +7,14 @@ rounded posterior mean (the squared-loss target) and the oracle accuracy ``E[max
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from recovery.paper._shared import PAPER, fmt, log, plt_agg, sample, write_result
 from recovery.lsa.blas_threads import one_blas_thread
+from recovery.paper._shared import PAPER, fmt, log, plt_agg, sample, write_result
 from recovery.training.loop import compress_prompts, train
 
 __all__ = ["bayes_accuracies", "fig3", "fig3_sentence"]

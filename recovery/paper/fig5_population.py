@@ -19,18 +19,19 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from recovery.validation import check_int, check_probability_open, check_rng
-from recovery.realizability.best import best_realizable, psi
 from recovery.lsa.optimum import closed_form_optimum
-from recovery.lsa.reparam import features, phi
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior, sample_prompts
+from recovery.lsa.reparam import features, phi
+from recovery.realizability.best import best_realizable, psi
+from recovery.validation import check_int, check_probability_open, check_rng
 
 __all__ = ["fig5_population", "fig5_markdown", "write_fig5_population"]
 

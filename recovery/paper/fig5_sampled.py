@@ -5,14 +5,15 @@ The population version is :mod:`recovery.paper.fig5_population`.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.lsa.reparam import features
 from recovery.paper._shared import PAPER, fmt, log, plt_agg, sample, write_result
-from recovery.lsa.blas_threads import one_blas_thread
 from recovery.training.loop import accuracy_of, compress_prompts, predict_gram, train
 
 __all__ = ["fig5", "fig5_sentence"]

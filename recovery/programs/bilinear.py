@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
-from recovery.programs.rows import BilinearObjective, BilinearRow
-from recovery.programs.values import Number, Triplet, as_dimension
 from recovery.programs.phi_rows import phi_rows, rows_are_phi_pattern
 from recovery.programs.program_json import SCHEMA, parse_json_text, program_fields, program_to_json
+from recovery.programs.rows import BilinearObjective, BilinearRow
+from recovery.programs.values import Number, Triplet, as_dimension
 from recovery.programs.variables import all_names, normalise_bounds, parse_variable_name
 
 __all__ = ["SCHEMA", "BilinearProgram"]
@@ -314,7 +315,7 @@ class BilinearProgram:
     # ---------------------------------------------------------------- phi structure
     @classmethod
     def from_phi(cls, X: Any, d: int, *, name: str = "", metadata: Mapping[str, Any] | None = None
-                 ) -> "BilinearProgram":
+                 ) -> BilinearProgram:
         """Problem C.9 as a program: rows ``b^T D^(r) A[:, j(r)] == X[r]`` (:func:`phi_rows`).
 
         Parameters
@@ -363,7 +364,7 @@ class BilinearProgram:
         return program_to_json(self)
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> "BilinearProgram":
+    def from_json(cls, obj: Mapping[str, Any]) -> BilinearProgram:
         """The program of a JSON object, validated (:func:`program_fields`; the inverse of :meth:`to_json`).
 
         Parameters
@@ -387,7 +388,7 @@ class BilinearProgram:
         return json.dumps(self.to_json(), allow_nan=False, **kwargs)
 
     @classmethod
-    def loads(cls, text: str) -> "BilinearProgram":
+    def loads(cls, text: str) -> BilinearProgram:
         """The program of a JSON text (:func:`parse_json_text`, then :meth:`from_json`).
 
         Parameters
@@ -414,7 +415,7 @@ class BilinearProgram:
             fh.write("\n")
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "BilinearProgram":
+    def load(cls, path: str | os.PathLike) -> BilinearProgram:
         """Read a program from a JSON file written by :meth:`save` (:meth:`loads`).
 
         Parameters

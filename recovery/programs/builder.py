@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from recovery.programs.bilinear import BilinearProgram
 from recovery.programs.rows import BilinearObjective, BilinearRow
@@ -46,7 +47,7 @@ class ProgramBuilder:
         kind, i, j = parse_variable_name(name, self.d)
         return variable_name(kind, i, j)
 
-    def bound(self, name: str, lo: Number | None = None, hi: Number | None = None) -> "ProgramBuilder":
+    def bound(self, name: str, lo: Number | None = None, hi: Number | None = None) -> ProgramBuilder:
         """Intersect the bounds of variable ``name`` with ``[lo, hi]``.
 
         Parameters
@@ -72,7 +73,7 @@ class ProgramBuilder:
         self._bounds[n] = (nlo, nhi)
         return self
 
-    def fix(self, name: str, value: Number) -> "ProgramBuilder":
+    def fix(self, name: str, value: Number) -> ProgramBuilder:
         """Fix variable ``name`` to ``value`` (``lo = hi = value``).
 
         Parameters
@@ -89,7 +90,7 @@ class ProgramBuilder:
         """
         return self.bound(name, value, value)
 
-    def nonneg(self, name: str) -> "ProgramBuilder":
+    def nonneg(self, name: str) -> ProgramBuilder:
         """Require variable ``name`` to be >= 0.
 
         Parameters
@@ -158,7 +159,7 @@ class ProgramBuilder:
         self._rows.append(row)
         return len(self._rows) - 1
 
-    def set_objective(self, j: int, triplets: Iterable, constant: Number = 0) -> "ProgramBuilder":
+    def set_objective(self, j: int, triplets: Iterable, constant: Number = 0) -> ProgramBuilder:
         """Set the objective ``minimise b^T D A[:, j] + constant`` (paper Problem C.11).
 
         Parameters

@@ -1,8 +1,9 @@
 """Problem C.9 as rows: the bilinear rows ``b^T D^(r) A[:, j(r)] == X[r]`` of phi(b, A) = X."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from recovery.programs.rows import BilinearObjective, BilinearRow, check_keys, read_triplets
 from recovery.programs.values import Number, json_number, read_number

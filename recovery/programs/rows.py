@@ -7,8 +7,9 @@ D is a (d+1) x (d+1) matrix given as 0-based triplets ``(row, col, value)``: ``r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from recovery.programs.values import Number, Triplet, as_index, as_number, as_triplets, json_number, read_number
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Any, Iterable, Sequence, Union
+from typing import Any
 
 import numpy as np
 
 __all__ = ["Number", "Triplet", "MAX_D", "short_repr", "float_range", "as_number", "as_index", "as_dimension",
            "json_number", "read_number", "as_triplets"]
 
-Number = Union[int, float, Fraction]
+Number = int | float | Fraction
 Triplet = tuple[int, int, Number]
 
 

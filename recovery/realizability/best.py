@@ -32,16 +32,22 @@ from typing import Any
 import numpy as np
 from scipy import linalg as sla
 
-from recovery.validation import as_float_array, check_int, check_real, check_rng
 from recovery.lsa.reparam import num_pairs, phi
-from recovery.realizability.realize import recover
-from recovery.realizability.inner import SimpleQuadratic, _as_quad, _Inner, _multistart, _spectral_starts, inner_solve
-from recovery.realizability.patch_bounds import (SHRINK_MIN_COND, SHRINK_TAU_COND, _BoxBounds, _PatchBounds,
-                                                 _shrunk_spectrum, patch_box_lower_bound)
 from recovery.realizability.bnb import INTERVAL_SEARCH_SLACK, PROGRESS_EVERY, _bnb_certify, _bnb_run, _stack_leaves
 from recovery.realizability.bnb_profile import _bnb_width_profile
-from recovery.realizability.scip_certify import _scip_certify, level_set_box
+from recovery.realizability.inner import SimpleQuadratic, _as_quad, _Inner, _multistart, _spectral_starts, inner_solve
 from recovery.realizability.interval import certify_bnb
+from recovery.realizability.patch_bounds import (
+    SHRINK_MIN_COND,
+    SHRINK_TAU_COND,
+    _BoxBounds,
+    _PatchBounds,
+    _shrunk_spectrum,
+    patch_box_lower_bound,
+)
+from recovery.realizability.realize import recover
+from recovery.realizability.scip_certify import _scip_certify, level_set_box
+from recovery.validation import as_float_array, check_int, check_real, check_rng
 
 __all__ = ["BestLSA", "best_realizable", "psi", "inner_solve", "SimpleQuadratic", "patch_box_lower_bound", "METHODS",
            "level_set_box", "SCHEMA_VERSION", "SHRINK_MIN_COND", "SHRINK_TAU_COND", "PROGRESS_EVERY",
@@ -194,7 +200,7 @@ class BestLSA:
         }
 
     @classmethod
-    def from_json(cls, obj: dict) -> "BestLSA":
+    def from_json(cls, obj: dict) -> BestLSA:
         """Inverse of :meth:`to_json`; ``ValueError`` unless ``obj`` is a dict of schema ``lsahard.best/1``."""
         if not isinstance(obj, dict) or obj.get("schema") != SCHEMA_VERSION:
             raise ValueError(f"obj must be a dict with schema {SCHEMA_VERSION!r}")

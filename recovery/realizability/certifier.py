@@ -18,8 +18,15 @@ import numpy as np
 
 from recovery.lsa.reparam import phi_matrix_in_A
 from recovery.realizability.ball_bound import BallMetric, box_bounds
-from recovery.realizability.exact import (_arb_lower_float, _arb_upper_float, _eye_obj, _flint, _fq_mat,
-                                          _psd_proof, exact_quadratic_data)
+from recovery.realizability.exact import (
+    _arb_lower_float,
+    _arb_upper_float,
+    _eye_obj,
+    _flint,
+    _fq_mat,
+    _psd_proof,
+    exact_quadratic_data,
+)
 
 __all__ = ["IntervalCertifier", "VerifyStats", "ENGINES", "CHOL_SCALE", "MAX_RESPLIT", "BATCH"]
 

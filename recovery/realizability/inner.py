@@ -25,8 +25,8 @@ import numpy as np
 from scipy import linalg as sla
 from scipy.optimize import minimize
 
-from recovery.validation import as_float_array, check_real
 from recovery.lsa.reparam import X_to_S, num_pairs, phi, phi_block, phi_matrix_in_b
+from recovery.validation import as_float_array, check_real
 
 __all__ = ["SimpleQuadratic", "inner_solve"]
 

@@ -56,8 +56,8 @@ from typing import Any
 
 import numpy as np
 
-from recovery.validation import as_float_array, check_int, check_real
 from recovery.lsa.reparam import X_to_S, num_pairs, phi, phi_block, phi_matrix_in_b
+from recovery.validation import as_float_array, check_int, check_real
 
 __all__ = ["Recovery", "recover", "CERTIFICATE_KINDS"]
 
@@ -193,7 +193,7 @@ class Recovery:
         }
 
     @classmethod
-    def from_json(cls, obj: dict | str) -> "Recovery":
+    def from_json(cls, obj: dict | str) -> Recovery:
         """Inverse of :meth:`to_json` (a dict or its JSON text).
 
         Raises

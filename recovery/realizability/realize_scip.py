@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
-from recovery.validation import as_float_array, check_int, check_real
 from recovery.lsa.reparam import D_pattern, num_pairs, phi
+from recovery.validation import as_float_array, check_int, check_real
 
 __all__ = ["ScipRecovery", "recover_scip"]
 

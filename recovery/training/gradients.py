@@ -23,7 +23,7 @@ costs ``O((dm)^2)`` whatever the number of prompts.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -20,8 +20,9 @@ Accuracy: prediction rounded to the nearest state value and clipped to ``[0, S-1
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence, overload
+from typing import Any, Literal, overload
 
 import numpy as np
 

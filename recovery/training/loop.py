@@ -34,13 +34,22 @@ HELD-OUT prompts (never the training or validation set).
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from recovery.lsa.blas_threads import one_blas_thread, single_blas_thread
 from recovery.lsa.population import population_quadratic
 from recovery.training._args import make_rng
-from recovery.lsa.blas_threads import one_blas_thread, single_blas_thread
+from recovery.training.batches import (
+    DEFAULT_TRAIN_BYTES,
+    DEFAULT_TRAIN_SIZE,
+    DEFAULT_VALIDATION,
+    MIN_DEFAULT_TRAIN_SIZE,
+    _batches,
+    default_train_size,
+)
 from recovery.training.gradients import empirical_quadratic, loss_and_grad_layers, population_loss_and_grad_layers
 from recovery.training.gram import (
     SUPPORTED_STATES,
@@ -55,18 +64,9 @@ from recovery.training.gram import (
 )
 from recovery.training.optim import Progress, adam, lbfgs
 from recovery.training.result import SCHEMA, TrainResult
-from recovery.training.batches import (
-    DEFAULT_TRAIN_BYTES,
-    DEFAULT_TRAIN_SIZE,
-    DEFAULT_VALIDATION,
-    MIN_DEFAULT_TRAIN_SIZE,
-    _batches,
-    default_train_size,
-)
 from recovery.training.selection import Selection
 from recovery.training.settings import OBJECTIVES, OPTIMIZERS, _check_data, _check_settings, _Settings
 from recovery.training.subspace import SUBSPACES, Subspace
-
 
 #: Adam minibatch size for L >= 2 when the prompts are sampled by :func:`train` and ``batch_size`` is None
 DEFAULT_BATCH_SIZE = 800

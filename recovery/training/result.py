@@ -190,7 +190,7 @@ class TrainResult:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "TrainResult":
+    def from_json(cls, data: dict[str, Any]) -> TrainResult:
         """Build a result from its JSON form (:meth:`to_json`).
 
         The fields ``diverged``, ``val_loss``, ``val_size``, ``best_step`` and ``val_history`` may be

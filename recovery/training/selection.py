@@ -8,7 +8,7 @@ finite iterate was already selected).
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -63,8 +63,9 @@ on the front.  R2 is not convex (cubic terms); for it we report objective values
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -1,8 +1,9 @@
 """The layers of the Theorem 4.1 subspace: :class:`Thm41Block` (``P = [0; b^T]``, ``Q = [A, 0]``), conversions."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
+from recovery.lsa.blas_threads import one_blas_thread
 from recovery.lsa.model import lsa_forward
 from recovery.lsa.prompts import sample_prompts
 from recovery.training._args import check_count, check_positive
-from recovery.lsa.blas_threads import one_blas_thread
 from recovery.training.gram import SUPPORTED_STATES, prior_and_init
 from recovery.training.thm41 import (
     blocks_to_layers,

@@ -41,7 +41,6 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from recovery.programs.solvers.highs_util import highs_solve
-
 from reductions.deciders.decision import Decision
 from reductions.deciders.highs_models import sep_lp
 from reductions.deciders.separability_scip import scip_split

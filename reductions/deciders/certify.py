@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from recovery.programs.program import BilinearProgram
-
 from reductions.problems.base import Reduction, load_problem, to_jsonable
 from reductions.rules.graph import RULES, rule_module
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from recovery.programs import solvers
 from recovery.programs.program import BilinearProgram
 from recovery.programs.solvers import SolveResult
-
 from reductions.deciders.certify import SourceAnswer, answer_for_program
 
 __all__ = ["ProgramSolve", "solve_program"]

@@ -37,7 +37,8 @@ empty clause, which is unsatisfiable by definition (proof level "exact").
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from pysat.solvers import NoSuchSolverError, Solver
 

@@ -58,7 +58,6 @@ import time
 from typing import Any
 
 from recovery.programs import solvers
-
 from reductions.deciders.bm_program import decide_bm
 from reductions.deciders.brute import MAX_BRUTE_OUTSIDE, MAX_BRUTE_VARS, brute_force
 from reductions.deciders.certify import answer_for_program
@@ -85,7 +84,7 @@ METHOD_PROBLEMS = {
 
 
 def _finish(inst: Problem, method: str, kind: str, witness: Any, timer: Timer, status: str,
-            no_proof: str = "solver proof") -> "Decision":
+            no_proof: str = "solver proof") -> Decision:
     """The Decision of a finished method run.
 
     A witness counts only if it passes ``inst.check`` (then answer True, proof "exact"; else
@@ -102,7 +101,7 @@ def _finish(inst: Problem, method: str, kind: str, witness: Any, timer: Timer, s
     return Decision(None, None, status, wall, method)
 
 
-def _sat_decide(inst: Problem, timer: Timer) -> "Decision":
+def _sat_decide(inst: Problem, timer: Timer) -> Decision:
     """Method "sat": the CNF encoding of :mod:`reductions.deciders.sat` through PySAT."""
     n_vars, clauses, info = encode(inst)
     kind, model, text = solve_clauses(n_vars, clauses, timer.remaining())

@@ -7,12 +7,12 @@ is complete.
 """
 
 from reductions.problems import (  # noqa: F401  (imported to register the problems)
-    cnf,
-    nae_sat,
-    set_splitting,
-    partition,
-    coloring,
-    separability,
     bm_program,
+    cnf,
+    coloring,
     lsa_program,
+    nae_sat,
+    partition,
+    separability,
+    set_splitting,
 )

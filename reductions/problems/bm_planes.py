@@ -7,8 +7,9 @@ The Cramer/Hadamard box of a basic zero-objective point (:func:`vertex_box`) is 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 from reductions.problems.values import as_fraction
 

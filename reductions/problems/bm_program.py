@@ -28,9 +28,10 @@ JSON: ``{"problem": "bm_program", "schema": "lsahard.bm_program/1", "inside": [[
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, ClassVar
 
 from reductions.problems.bm_planes import Point, _dot, basic_plane, plane_slacks, rescale_plane, vertex_box
 from reductions.problems.problem import Problem, check_header, register_problem
@@ -161,7 +162,7 @@ class BMProgram(Problem):
         return out
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "BMProgram":
+    def from_json(cls, data: Mapping[str, Any]) -> BMProgram:
         """Inverse of :meth:`to_json`.
 
         Parameters

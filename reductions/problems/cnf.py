@@ -12,10 +12,11 @@ JSON: ``{"problem": "cnf", "schema": "lsahard.cnf/1", "n_vars": N, "clauses": [[
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral
 from pathlib import Path
-from typing import Any, ClassVar, Iterable, Mapping, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -200,7 +201,7 @@ class ClauseFormula(Problem):
         return {**self.header(), "n_vars": self.n_vars, "clauses": [list(c) for c in self.clauses]}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "ClauseFormula":
+    def from_json(cls, data: Mapping[str, Any]) -> ClauseFormula:
         """Inverse of :meth:`to_json`.
 
         Parameters
@@ -296,7 +297,7 @@ class CNF(ClauseFormula):
 
     # -- DIMACS ------------------------------------------------------------------------------
     @classmethod
-    def from_dimacs(cls, text: str, *, source: str = "dimacs") -> "CNF":
+    def from_dimacs(cls, text: str, *, source: str = "dimacs") -> CNF:
         r"""Parse DIMACS CNF text.
 
         Comment lines start with ``c``; the header is ``p cnf <vars> <clauses>``; clauses are
@@ -332,7 +333,7 @@ class CNF(ClauseFormula):
         return cls(n_vars=n_vars, clauses=clauses)
 
     @classmethod
-    def read_dimacs(cls, path: str | Path) -> "CNF":
+    def read_dimacs(cls, path: str | Path) -> CNF:
         """Read a DIMACS CNF file (see :meth:`from_dimacs`).
 
         Parameters

@@ -19,10 +19,11 @@ DIMACS graph colouring files (``.col``: ``p edge N M`` and ``e u v`` lines) via
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Integral
 from pathlib import Path
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import networkx as nx
 
@@ -238,7 +239,7 @@ class Coloring(Problem):
         return {**self.header(), "k": self.k, "graph": nx.node_link_data(self.graph, edges="edges")}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Coloring":
+    def from_json(cls, data: Mapping[str, Any]) -> Coloring:
         """Inverse of :meth:`to_json`; the older ``"links"`` key is read too.
 
         Parameters
@@ -282,7 +283,7 @@ class Coloring(Problem):
         return cls(k=data["k"], graph=G)
 
     @classmethod
-    def from_dimacs(cls, text: str, k: int | None = None, *, source: str = "dimacs") -> "Coloring":
+    def from_dimacs(cls, text: str, k: int | None = None, *, source: str = "dimacs") -> Coloring:
         """Parse a DIMACS graph-colouring (``.col``) text.
 
         Comment lines start with ``c``; the problem line is ``p edge N M`` (``p col N M`` too;
@@ -347,7 +348,7 @@ class Coloring(Problem):
         return cls(k=k, graph=G)
 
     @classmethod
-    def read_dimacs(cls, path: str | Path, k: int | None = None) -> "Coloring":
+    def read_dimacs(cls, path: str | Path, k: int | None = None) -> Coloring:
         """Read a DIMACS ``.col`` file (see :meth:`from_dimacs`).
 
         Parameters
@@ -394,7 +395,7 @@ class Coloring(Problem):
         return "\n".join(lines) + "\n"
 
     @classmethod
-    def read_graph(cls, path: str | Path, k: int | None = None) -> "Coloring":
+    def read_graph(cls, path: str | Path, k: int | None = None) -> Coloring:
         """Read a graph file by suffix (.graphml, .gml, .edgelist, .adjlist, .json node-link).
 
         Parameters

@@ -33,12 +33,11 @@ import networkx as nx
 import numpy as np
 
 from recovery.validation import check_rng
-
-from reductions.problems.problem import Problem
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
 from reductions.problems.nae_sat import NAESAT
 from reductions.problems.partition import Partition
+from reductions.problems.problem import Problem
 from reductions.problems.separability import Separability
 from reductions.problems.set_splitting import SetSplitting
 from reductions.problems.values import as_points

@@ -9,8 +9,9 @@ from __future__ import annotations
 import gzip
 import json
 import lzma
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring

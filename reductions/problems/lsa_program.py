@@ -20,15 +20,15 @@ key so that every tool reading bilinear programs reads it); ``from_json`` also a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
 from recovery.programs.program import BilinearProgram
 from recovery.programs.verification import verify
-
 from reductions.problems.problem import Problem, register_problem
 
 __all__ = ["LSAProgram"]
@@ -183,7 +183,7 @@ class LSAProgram(Problem):
         return self.program.to_json()
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "LSAProgram":
+    def from_json(cls, data: Mapping[str, Any]) -> LSAProgram:
         """Read the ``BilinearProgram`` JSON (an extra ``"problem": "lsa_program"`` key is accepted).
 
         Parameters

@@ -18,9 +18,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from reductions.problems.cnf import ClauseFormula, literal_value
 from reductions.problems.problem import register_problem
 from reductions.problems.values import as_bool_tuple
-from reductions.problems.cnf import ClauseFormula, literal_value
 
 __all__ = ["NAESAT"]
 

@@ -11,9 +11,10 @@ JSON: ``{"problem": "partition", "schema": "lsahard.partition/1", "values": [3, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from numbers import Integral
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, ClassVar
 
 from reductions.problems.problem import Problem, check_header, register_problem
 
@@ -123,7 +124,7 @@ class Partition(Problem):
         return {**self.header(), "values": list(self.values)}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Partition":
+    def from_json(cls, data: Mapping[str, Any]) -> Partition:
         """Inverse of :meth:`to_json`.
 
         Parameters

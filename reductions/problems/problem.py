@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import abc
 import json
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar, Mapping, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 __all__ = ["Problem", "register_problem", "unregister_problem", "problem_class", "problems", "schema_name",
            "check_header"]
@@ -105,7 +106,7 @@ class Problem(abc.ABC):
 
     @classmethod
     @abc.abstractmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Problem":
+    def from_json(cls, data: Mapping[str, Any]) -> Problem:
         """Inverse of ``to_json``.
 
         Parameters

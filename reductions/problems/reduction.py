@@ -8,8 +8,9 @@ two of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from reductions.problems.problem import Problem
 
@@ -97,7 +98,7 @@ class Reduction:
         )
 
     @staticmethod
-    def compose(first: "Reduction", second: "Reduction") -> "Reduction":
+    def compose(first: Reduction, second: Reduction) -> Reduction:
         """Chain ``first`` (A -> B) and ``second`` (B -> C) into one reduction A -> C.
 
         forward = second.forward o first.forward, backward = first.backward o second.backward.
@@ -142,7 +143,7 @@ class Reduction:
         )
 
     @staticmethod
-    def identity(instance: Problem) -> "Reduction":
+    def identity(instance: Problem) -> Reduction:
         """The empty chain on ``instance`` (source = target, identity maps).
 
         Parameters

@@ -22,11 +22,12 @@ non-integers (floats are read exactly).  ``dim`` is optional when there is at le
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
 from numbers import Integral
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -283,7 +284,7 @@ class Separability(Problem):
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Separability":
+    def from_json(cls, data: Mapping[str, Any]) -> Separability:
         """Inverse of :meth:`to_json`.
 
         Parameters

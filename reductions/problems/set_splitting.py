@@ -15,9 +15,10 @@ JSON: ``{"problem": "set_splitting", "schema": "lsahard.set_splitting/1", "n": N
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from numbers import Integral
-from typing import Any, ClassVar, Iterable, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -152,7 +153,7 @@ class SetSplitting(Problem):
         return {**self.header(), "n": self.n, "subsets": [list(s) for s in self.subsets]}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "SetSplitting":
+    def from_json(cls, data: Mapping[str, Any]) -> SetSplitting:
         """Inverse of :meth:`to_json`.
 
         Parameters

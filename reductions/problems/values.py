@@ -7,9 +7,10 @@ Every problem's ``check`` works in exact arithmetic, so numbers enter as
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from numbers import Integral, Rational, Real
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 

@@ -8,12 +8,12 @@ the order of :data:`reductions.rules.graph.RULES` and of the graph's edges.
 """
 
 from reductions.rules import (  # noqa: F401  (imported to register the rules)
+    bm_program_to_lsa_program,
     cnf_to_nae_sat,
+    coloring_to_cnf,
     nae_sat_to_separability,
     nae_sat_to_set_splitting,
-    set_splitting_to_separability,
-    coloring_to_cnf,
     partition_to_lsa_program,
     separability_to_bm_program,
-    bm_program_to_lsa_program,
+    set_splitting_to_separability,
 )

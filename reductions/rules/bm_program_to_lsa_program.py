@@ -71,7 +71,6 @@ from typing import Any
 import numpy as np
 
 from recovery.programs.program import BilinearProgram, ProgramBuilder
-
 from reductions.problems.bm_program import BMProgram
 from reductions.problems.lsa_program import LSAProgram
 from reductions.problems.reduction import Reduction

@@ -13,15 +13,15 @@ registry.  Edge attributes: ``rule`` (rule name), ``module`` (dotted path), ``av
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 
 import reductions.rules  # noqa: F401  (imports every rule module, which fills the registry)
-from reductions.rules import registry
 from reductions.problems.loading import load_problem
 from reductions.problems.problem import Problem, problems
 from reductions.problems.reduction import Reduction
+from reductions.rules import registry
 from reductions.rules.registry import rules_table
 
 __all__ = ["RULES", "rules_graph", "path", "chain", "rule_module", "format_graph", "rules_table"]

@@ -41,7 +41,6 @@ from typing import Any
 import numpy as np
 
 from recovery.programs.program import BilinearProgram, ProgramBuilder
-
 from reductions.problems.lsa_program import LSAProgram
 from reductions.problems.partition import Partition
 from reductions.problems.reduction import Reduction

@@ -19,9 +19,10 @@ from __future__ import annotations
 import ast
 import inspect
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, ModuleType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import reductions.problems  # noqa: F401  (imports every problem module, which fills the problem registry)
 from reductions.problems.problem import problems

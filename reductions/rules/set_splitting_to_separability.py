@@ -21,8 +21,8 @@ from typing import Any
 
 from reductions.problems.base import Reduction, as_bool_tuple
 from reductions.problems.separability import Separability
-from reductions.problems.values import as_points
 from reductions.problems.set_splitting import SetSplitting
+from reductions.problems.values import as_points
 from reductions.rules.registry import Rule, register
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import ast
 import operator
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 __all__ = ["parse_formula", "evaluate_formula", "formula_text"]
 

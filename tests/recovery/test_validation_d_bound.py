@@ -5,10 +5,10 @@ import re
 import numpy as np
 import pytest
 
-import recovery.training.thm41 as t41
 import recovery.training.loop as tr
-from recovery.realizability.best import psi
+import recovery.training.thm41 as t41
 from lsahard.cli import main
+from recovery.realizability.best import psi
 
 
 @pytest.mark.parametrize("d", [0, -1, -7])

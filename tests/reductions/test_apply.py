@@ -22,9 +22,9 @@ def test_files_and_report(tmp_path):
 
 
 def test_cnf_target_is_written_as_dimacs(tmp_path):
-    from reductions import Coloring
-
     import networkx as nx
+
+    from reductions import Coloring
 
     rep = reduce_to_files(Coloring(2, nx.path_graph(3)), "cnf", tmp_path)
     assert (tmp_path / "target.cnf").read_text().startswith("c ")

@@ -15,7 +15,16 @@ logic), ``experiment_verdicts`` (verdicts of App. A, Figs 3, 5), ``population_ch
 3.2), ``realizability_checks`` (Thms 3.3, 3.4), ``recovery_checks`` (Thm 3.5), ``training_checks``
 (Thm 4.1), ``experiment_checks`` (App. A, Figs 3, 5), ``ledger`` (run_claims).
 """
+from recovery.paper.claims.ledger import CHECKS, FULL_PARAMS, QUICK_PARAMS, ledger_markdown, run_claims, run_one
+from recovery.paper.claims.population_checks import (
+    check_lemma_3_1,
+    check_lemma_3_2,
+    check_theorem_3_3,
+    check_theorem_3_4,
+)
+from recovery.paper.claims.recovery_checks import check_theorem_3_5
 from recovery.paper.claims.result import CLAIM_IDS, OUTCOMES, ClaimResult, outcome_of
+from recovery.paper.claims.training_checks import check_appendix_a, check_fig_3, check_fig_5, check_theorem_4_1
 from recovery.paper.claims.verdicts import (
     combine_verdicts,
     verdict_appendix_a,
@@ -27,10 +36,6 @@ from recovery.paper.claims.verdicts import (
     verdict_theorem_3_3,
     verdict_theorem_3_5,
 )
-from recovery.paper.claims.population_checks import check_lemma_3_1, check_lemma_3_2, check_theorem_3_3, check_theorem_3_4
-from recovery.paper.claims.recovery_checks import check_theorem_3_5
-from recovery.paper.claims.training_checks import check_appendix_a, check_fig_3, check_fig_5, check_theorem_4_1
-from recovery.paper.claims.ledger import CHECKS, FULL_PARAMS, QUICK_PARAMS, ledger_markdown, run_claims, run_one
 
 __all__ = [
     "CLAIM_IDS",

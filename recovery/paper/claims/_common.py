@@ -3,8 +3,9 @@ parameter lists."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

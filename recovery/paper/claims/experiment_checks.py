@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 import tempfile
 import time
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from recovery.paper.experiments import appendix_a, fig3, fig5
-from recovery.paper.fig5_population import fig5_population
-from recovery.validation import check_int, check_real
 from recovery.paper.claims._common import MissingDependency, call_string, int_list, make_result, run_guarded
 from recovery.paper.claims.result import ClaimResult
 from recovery.paper.claims.verdicts import grows_with, verdict_appendix_a, verdict_fig_3, verdict_fig_5
+from recovery.paper.experiments import appendix_a, fig3, fig5
+from recovery.paper.fig5_population import fig5_population
+from recovery.validation import check_int, check_real
 
 __all__ = [
     "check_appendix_a",

@@ -12,11 +12,17 @@ import json
 import os
 import platform
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
-from recovery.paper.claims.population_checks import check_lemma_3_1, check_lemma_3_2, check_theorem_3_3, check_theorem_3_4
+from recovery.paper.claims.population_checks import (
+    check_lemma_3_1,
+    check_lemma_3_2,
+    check_theorem_3_3,
+    check_theorem_3_4,
+)
 from recovery.paper.claims.recovery_checks import QUICK_HARDNESS_INSTANCES, check_theorem_3_5
 from recovery.paper.claims.result import CLAIM_IDS, OUTCOMES, ClaimResult, to_jsonable
 from recovery.paper.claims.training_checks import check_appendix_a, check_fig_3, check_fig_5, check_theorem_4_1

@@ -10,22 +10,22 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 import recovery.lsa.optimum as lsa_optimum
 import recovery.lsa.population as lsa_population
 import recovery.lsa.prompts as lsa_prompts
-from recovery.validation import check_int, check_probability_open
 from recovery.paper.claims._common import (
+    call_string,
     exact_fraction,
     exact_is_positive_definite,
-    make_result,
-    run_guarded,
-    call_string,
     int_list,
+    make_result,
     probability_list,
+    run_guarded,
 )
 from recovery.paper.claims.realizability_checks import DEFAULT_PS, check_theorem_3_3, check_theorem_3_4, paper_thm33_h
 from recovery.paper.claims.result import ClaimResult
@@ -36,6 +36,7 @@ from recovery.paper.claims.verdicts import (
     verdict_lemma_3_2,
     z_threshold,
 )
+from recovery.validation import check_int, check_probability_open
 
 __all__ = [
     "check_lemma_3_1",

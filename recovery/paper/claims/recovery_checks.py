@@ -12,18 +12,19 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-import reductions
 import recovery.lsa.reparam as lsa_reparam
 import recovery.programs.program as programs_program
 import recovery.realizability.realize as realizability_realize
-from recovery.validation import check_int, check_real
+import reductions
 from recovery.paper.claims._common import Raw, call_string, make_result, run_guarded
 from recovery.paper.claims.result import ClaimResult
 from recovery.paper.claims.verdicts import verdict_theorem_3_5
+from recovery.validation import check_int, check_real
 
 __all__ = ["check_theorem_3_5", "DEFAULT_HARDNESS_INSTANCES", "QUICK_HARDNESS_INSTANCES", "DEFAULT_GENERATED"]
 
@@ -66,7 +67,7 @@ def _structured_recovery(ds: list[int], per_d: int, seed: int, noise: float) -> 
     wrong = []
     for d in ds:
         t_d, ok_d, res_d = 0.0, 0, 0.0
-        for k in range(per_d):
+        for _ in range(per_d):
             b = rng.standard_normal(d + 1)
             A = rng.standard_normal((d + 1, d))
             X = np.asarray(phi_mod.phi(b, A), dtype=float)

@@ -7,9 +7,10 @@ written by hand), the evidence numbers (JSON-serialisable) and the command that 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -237,7 +238,7 @@ class ClaimResult:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "ClaimResult":
+    def from_json(cls, data: Mapping[str, Any]) -> ClaimResult:
         """Build a row from its JSON form (:meth:`to_json`).
 
         Parameters

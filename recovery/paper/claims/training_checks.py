@@ -8,14 +8,11 @@ Thm 4.1 is checked to machine precision with :mod:`recovery.training.thm41` agai
 from __future__ import annotations
 
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior, sample_prompts
-from recovery.training.thm41 import objectives_per_layer, random_blocks
-from recovery.training.thm41_check import recursion_errors
-from recovery.validation import check_int, check_real
 from recovery.paper.claims._common import call_string, int_list, make_result, run_guarded
 from recovery.paper.claims.experiment_checks import (
     APP_A_REL_TOL,
@@ -30,6 +27,9 @@ from recovery.paper.claims.verdicts import (
     combine_verdicts,
     verdict_from_max_error,
 )
+from recovery.training.thm41 import objectives_per_layer, random_blocks
+from recovery.training.thm41_check import recursion_errors
+from recovery.validation import check_int, check_real
 
 __all__ = [
     "check_theorem_4_1",

@@ -8,8 +8,9 @@ verdicts built from these are in :mod:`recovery.paper.claims.verdicts`.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from statistics import NormalDist
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from scipy.stats import spearmanr
 

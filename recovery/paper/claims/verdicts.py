@@ -11,8 +11,10 @@ Figs 3 and 5) in :mod:`recovery.paper.claims.experiment_verdicts`; both are impo
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from recovery.paper.claims.experiment_verdicts import verdict_appendix_a, verdict_fig_3, verdict_fig_5
 from recovery.paper.claims.verdict_rules import (
     HOLDS,
     combine_verdicts,
@@ -24,8 +26,6 @@ from recovery.paper.claims.verdict_rules import (
     verdict_from_scan,
     z_threshold,
 )
-from recovery.paper.claims.experiment_verdicts import verdict_appendix_a, verdict_fig_3, verdict_fig_5
-
 
 __all__ = [
     "HOLDS",

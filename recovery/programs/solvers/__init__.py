@@ -19,21 +19,23 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
+from recovery.programs.program import BilinearProgram
+
 # every runner module registers its solvers on import; this order is the order of SOLVER_NAMES
 from recovery.programs.solvers import (  # noqa: F401
-    scip_direct,
     global_solvers,
-    milp,
     heuristics,
+    milp,
+    registry,
     relaxations,
+    scip_direct,
     z3_exact,
 )
-from recovery.programs.program import BilinearProgram
-from recovery.programs.solvers import registry
 from recovery.programs.solvers.answer import program_answer
 from recovery.programs.solvers.isolation import run_isolated
 from recovery.programs.solvers.result import STATUSES, Outcome, SolveResult

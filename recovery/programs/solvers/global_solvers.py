@@ -24,7 +24,6 @@ import io
 import math
 import time
 
-
 from recovery.programs.program import BilinearProgram
 from recovery.programs.solvers.pyomo_model import build_pyomo_model, read_solution
 from recovery.programs.solvers.registry import SolverSpec, register

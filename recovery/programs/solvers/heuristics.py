@@ -351,7 +351,7 @@ def run_alternating_lp(program: BilinearProgram, time_limit: float, seed: int) -
         x = c.random_start(rng)
         k += 1
         prev = np.inf
-        for it in range(200):
+        for _ in range(200):
             if clock.out():
                 break
             for block in (A_block, b_block):
@@ -379,7 +379,7 @@ def run_alternating_lp(program: BilinearProgram, time_limit: float, seed: int) -
 def _improve_objective(c, x0: np.ndarray, blocks, clock: _Clock, log: list) -> np.ndarray:
     """Phase 2 of alternating-lp: block LPs that lower the objective while staying feasible."""
     x = x0
-    for it in range(50):
+    for _ in range(50):
         if clock.out():
             break
         before = c.objective(x)

@@ -26,8 +26,9 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 __all__ = ["IsolatedRun", "captured_output", "grace_seconds", "run_isolated"]
 

@@ -15,9 +15,9 @@ solver needs; the package itself is imported by the runner when it runs.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 from recovery.programs.program import BilinearProgram
 from recovery.programs.solvers.result import Outcome

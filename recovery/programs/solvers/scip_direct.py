@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
 from recovery.programs.program import BilinearProgram, Number
-from recovery.programs.values import Triplet
 from recovery.programs.solvers.registry import SolverSpec, register
 from recovery.programs.solvers.result import Outcome
+from recovery.programs.values import Triplet
 
 __all__ = ["run_scip", "build_scip_model", "SCIP_STATUS", "ConstantRowViolated"]
 

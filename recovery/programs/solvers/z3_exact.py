@@ -17,15 +17,16 @@ Fixed variables are substituted before the formula is built.  Only small program
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from recovery.programs.program import BilinearProgram
-from recovery.programs.values import Triplet
 from recovery.programs.solvers.registry import SolverSpec, register
 from recovery.programs.solvers.result import Outcome
+from recovery.programs.values import Triplet
 
 if TYPE_CHECKING:  # z3 is optional and imported where it is used
     from z3 import ArithRef

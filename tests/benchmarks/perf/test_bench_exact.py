@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 from benchmarks.perf import bench_exact
+
+
 def test_quick_run_in_process(capsys):
     rows = bench_exact.run(bench_exact.QUICK)
     out = capsys.readouterr().out

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import math
+
 import pytest
+
 from benchmarks.report import stats
 
 

@@ -9,8 +9,8 @@ import math
 import pytest
 
 from benchmarks.report import tables as report
-
 from benchmarks.runner import results
+
 LIMIT = 10.0
 
 # (instance, size, config, classification, wall_s); config = level/solver

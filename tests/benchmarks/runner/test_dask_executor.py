@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from tests.paths import REPO
 import json
 import os
 import signal
@@ -19,6 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.paths import REPO
 
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed (pip install 'lsahard[dask]')")
 
@@ -113,7 +114,7 @@ def test_dask_key_is_deterministic():
     from benchmarks.runner.run import Task
 
     t = Task("f", "source", "cnf", "i", 3, "sat", 0, 2.0, "/x.json", "benchmarks.suites.families:run_decide")
-    assert dask_executor.dask_key(t) == dask_executor.dask_key(Task(**{**t.__dict__}))
+    assert dask_executor.dask_key(t) == dask_executor.dask_key(Task(**t.__dict__))
     assert dask_executor.dask_key(t) != dask_executor.dask_key(Task(**{**t.__dict__, "time_limit": 3.0}))
     assert dask_executor.dask_key(t).startswith("lsahard-run-f-source-i-sat-s0-")
 

@@ -6,12 +6,13 @@ results files merge and resume into one another.
 
 from __future__ import annotations
 
-from tests.paths import REPO
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.paths import REPO
 
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed (pip install 'lsahard[dask]')")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+
 from benchmarks.runner.progress import Progress
 
 

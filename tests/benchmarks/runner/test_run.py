@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.paths import REPO
 import json
 import os
 import signal
@@ -14,14 +13,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from benchmarks.suites import families
-
 from benchmarks.runner import results
-
 from benchmarks.runner import run as runner
-
 from benchmarks.suites import catalog as suites
+from benchmarks.suites import families
 from lsahard.cli import main
+from tests.paths import REPO
 
 
 def _lines(path: Path) -> list[dict]:

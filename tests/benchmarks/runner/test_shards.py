@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from benchmarks.runner.shards import parse_shard
 
 

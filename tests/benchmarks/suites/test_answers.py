@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
+
 import pytest
+
 from benchmarks.suites.answers import read_answers
 from tests.paths import REPO
-
 
 EXAMPLES = REPO / "docs" / "examples" / "instances"
 

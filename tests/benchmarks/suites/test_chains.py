@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
-import pytest
-from benchmarks.suites import families
-from benchmarks.suites import catalog as suites
-from benchmarks.suites.chains import ChainFamily
 
+import pytest
+
+from benchmarks.suites import catalog as suites
+from benchmarks.suites import families
+from benchmarks.suites.chains import ChainFamily
 
 CHAINS = sorted(n for n, f in families.FAMILIES.items() if isinstance(f, ChainFamily))
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
 import pytest
+
 from benchmarks.suites import delegated
 from lsahard.cli import main
 

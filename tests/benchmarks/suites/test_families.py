@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
 
-from benchmarks.suites import families
-
 from benchmarks.runner import results
-
 from benchmarks.suites import catalog as suites
+from benchmarks.suites import families
 from benchmarks.suites.families import ChainFamily
 
 CHAINS = sorted(n for n, f in families.FAMILIES.items() if isinstance(f, ChainFamily))

@@ -5,9 +5,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from benchmarks.suites.instance_files import collect_paths, instance_name
 from tests.paths import REPO
-
 
 EXAMPLES = REPO / "docs" / "examples" / "instances"
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from tests.paths import REPO
 import shutil
 from pathlib import Path
 
 import pytest
 
 from benchmarks.suites import instance_loading
+from tests.paths import REPO
 
 EXAMPLES = REPO / "docs" / "examples" / "instances"
 

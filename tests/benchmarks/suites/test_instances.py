@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from tests.paths import REPO, SHARED
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from benchmarks.suites import instances
-
 from benchmarks.runner import results
+from benchmarks.suites import instances
 from lsahard.cli import main
+from tests.paths import REPO, SHARED
 
 EXAMPLES = REPO / "docs" / "examples" / "instances"
 

@@ -9,14 +9,13 @@ solver (SCIP) and the exact MILP (HiGHS) under a short limit; the answer, certif
 
 from __future__ import annotations
 
-from tests.paths import SHARED
-
 import pytest
 
 from recovery.programs.solvers import solve
 from reductions import chain, load_problem
 from reductions.deciders.certify import answer_for_result
 from reductions.rules.graph import rule_module
+from tests.paths import SHARED
 
 SHARED = SHARED
 pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason=f"public instances not found at {SHARED}")

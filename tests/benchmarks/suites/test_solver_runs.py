@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+
 import numpy as np
 import pytest
-from benchmarks.suites import solver_runs
-from benchmarks.runner.task import classify
-from recovery.programs.program import ProgramBuilder
 
+from benchmarks.runner.task import classify
+from benchmarks.suites import solver_runs
+from recovery.programs.program import ProgramBuilder
 
 # every answer a run can prove, against both known answers: YES = an exact witness (certified at
 # the source for reduced programs), NO = a proof; anything else proves nothing.

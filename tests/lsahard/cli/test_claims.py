@@ -5,8 +5,8 @@ import json
 import subprocess
 import sys
 
-from recovery.paper.claims import CLAIM_IDS, outcome_of
 from lsahard.cli import main
+from recovery.paper.claims import CLAIM_IDS, outcome_of
 
 
 def test_claims_quick_full_ledger_json(tmp_path, capsys):

@@ -9,7 +9,6 @@ whole text, which accepts one JSON document surrounded only by whitespace.  Also
 
 from __future__ import annotations
 
-from tests.paths import REPO
 import json
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import pytest
 
 from recovery.programs.program import ProgramBuilder
 from recovery.programs.solvers import SOLVER_NAMES, available_solvers
+from tests.paths import REPO
 
 EXAMPLES = REPO / "docs" / "examples"
 SAT3 = "c satisfiable\np cnf 3 3\n1 2 3 0\n-1 -2 3 0\n1 -2 -3 0\n"

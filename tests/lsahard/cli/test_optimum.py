@@ -10,7 +10,14 @@ import pytest
 from lsahard.cli import main
 from recovery.lsa.optimum import closed_form_optimum, realizable_d1
 from recovery.lsa.population import population_quadratic
-from recovery.lsa.prompts import BernoulliInit, CorrelatedInit, DirichletPrior, FixedKernel, UniformBinaryPrior, UniformInit
+from recovery.lsa.prompts import (
+    BernoulliInit,
+    CorrelatedInit,
+    DirichletPrior,
+    FixedKernel,
+    UniformBinaryPrior,
+    UniformInit,
+)
 
 KEYS = {"d", "n", "p", "m", "H", "h", "c", "X_star", "ftilde_star", "min_eig_H", "realizable"}
 

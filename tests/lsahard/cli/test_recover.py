@@ -10,9 +10,9 @@ import pytest
 
 from lsahard.cli import main
 from recovery.lsa.optimum import closed_form_optimum
-from recovery.lsa.reparam import phi
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+from recovery.lsa.reparam import phi
 
 
 def _write(tmp_path, obj, name="x.json"):

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from recovery.lsa.exact_linalg import (
-    exact_dot,
     certify_positive_definite,
+    exact_dot,
     exact_solve,
     fraction_to_str,
     solve_positive_definite,

@@ -4,7 +4,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from recovery.lsa.flint_matrices import coprime_fraction, fractions_over, exact_gemm, integer_form
+from recovery.lsa.flint_matrices import coprime_fraction, exact_gemm, fractions_over, integer_form
 
 F = Fraction
 

@@ -4,8 +4,8 @@ from fractions import Fraction
 
 import pytest
 
-from recovery.lsa.population import factorised_quadratic, monte_carlo_quadratic, population_quadratic
 from recovery.lsa.memory import DEFAULT_MAX_BYTES, estimate_quadratic_bytes
+from recovery.lsa.population import factorised_quadratic, monte_carlo_quadratic, population_quadratic
 from recovery.lsa.prompts import (
     BernoulliInit,
     DirichletPrior,

@@ -4,8 +4,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from recovery.lsa.population import population_quadratic
 from recovery.lsa.monte_carlo import monte_carlo_quadratic
+from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import (
     BernoulliInit,
     CorrelatedInit,

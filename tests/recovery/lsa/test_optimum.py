@@ -13,9 +13,9 @@ from recovery.lsa.optimum import (
     thm33_check,
     thm33_h,
 )
-from recovery.lsa.reparam import phi
 from recovery.lsa.population import Quadratic, population_quadratic
 from recovery.lsa.prompts import BernoulliInit, CorrelatedInit, DirichletPrior, UniformBinaryPrior
+from recovery.lsa.reparam import phi
 
 F = Fraction
 

@@ -7,7 +7,14 @@ import pytest
 from recovery.lsa.optimum import closed_form_optimum
 from recovery.lsa.optimum_problem import EXACT_MAX_D, parse_number, prior_from_spec, solve_optimum_problem
 from recovery.lsa.population import population_quadratic
-from recovery.lsa.prompts import BernoulliInit, CorrelatedInit, DirichletPrior, FixedKernel, UniformBinaryPrior, UniformInit
+from recovery.lsa.prompts import (
+    BernoulliInit,
+    CorrelatedInit,
+    DirichletPrior,
+    FixedKernel,
+    UniformBinaryPrior,
+    UniformInit,
+)
 
 F = Fraction
 

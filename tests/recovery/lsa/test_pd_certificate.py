@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from recovery.lsa.flint_matrices import integer_form
-from recovery.lsa.pd_certificate import PDCertificate, _leading_minors, _negative_direction, certify_positive_definite
 from recovery.lsa.optimum import _bareiss
+from recovery.lsa.pd_certificate import PDCertificate, _leading_minors, _negative_direction, certify_positive_definite
 
 F = Fraction
 

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 from recovery.lsa.population import population_quadratic
-from recovery.lsa.quadratic import Quadratic
 from recovery.lsa.prompts import (
     BernoulliInit,
     UniformBinaryPrior,
 )
+from recovery.lsa.quadratic import Quadratic
 
 F = Fraction
 

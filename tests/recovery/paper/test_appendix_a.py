@@ -5,6 +5,7 @@ import pytest
 
 from recovery.paper import appendix_a as ex
 
+
 def test_appendix_a_tiny(tmp_path):
     r = ex.appendix_a(tmp_path, seeds=(0,), steps=200, train_size=400, test_size=400, layers=(1,))
     s = r["summary"]["1"]

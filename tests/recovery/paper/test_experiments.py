@@ -8,6 +8,7 @@ import pytest
 
 from recovery.paper import experiments as ex
 
+
 def test_run_paper_suite_aggregates(tmp_path, monkeypatch):
     tiny = {
         "fig5": functools.partial(ex.fig5, ds=(1,), seeds=(0,), steps=20, test_size=100, train_size=100, n=5),

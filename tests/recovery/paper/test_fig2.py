@@ -1,8 +1,8 @@
 """Tests for recovery.paper.fig2 on a tiny configuration."""
 from __future__ import annotations
 
-
 from recovery.paper import fig2 as ex
+
 
 def test_fig2_tiny(tmp_path):
     r = ex.fig2(tmp_path, num_layers=3, d=2, n=10, steps=10, train_size=200, eval_prompts=5, batch_size=50)

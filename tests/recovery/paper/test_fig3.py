@@ -10,6 +10,7 @@ import pytest
 from recovery.paper import fig3 as ex
 from recovery.paper._shared import sample
 
+
 def _brute_bayes(states, kernels, S):
     B, n1, d1 = states.shape
     n, d = n1 - 1, d1 - 1

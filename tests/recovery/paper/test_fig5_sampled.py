@@ -1,8 +1,8 @@
 """Tests for recovery.paper.fig5_sampled on a tiny configuration."""
 from __future__ import annotations
 
-
 from recovery.paper import fig5_sampled as ex
+
 
 def test_fig5_tiny_least_squares_beats_lsa_on_training_set(tmp_path):
     r = ex.fig5(tmp_path, ds=(1, 2), seeds=(0,), steps=50, test_size=300, train_size=300, n=20)

@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recovery.lsa.reparam import D_pattern, phi
-from recovery.programs.program import (SCHEMA, BilinearObjective, BilinearProgram, BilinearRow,
-                              ProgramBuilder)
+from recovery.programs.program import SCHEMA, BilinearObjective, BilinearProgram, BilinearRow, ProgramBuilder
 
 
 def random_program(rng: np.random.Generator, d: int, R: int) -> BilinearProgram:

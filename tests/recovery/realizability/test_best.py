@@ -6,11 +6,11 @@ import json
 import numpy as np
 import pytest
 
-from recovery.realizability.best import BestLSA, SimpleQuadratic, best_realizable, inner_solve, psi
 from recovery.lsa.optimum import closed_form_optimum
-from recovery.lsa.reparam import num_pairs, phi
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+from recovery.lsa.reparam import num_pairs, phi
+from recovery.realizability.best import BestLSA, SimpleQuadratic, best_realizable, inner_solve, psi
 
 
 def _random_quad(rng, d, shift=1.0):

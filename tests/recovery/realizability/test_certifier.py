@@ -6,13 +6,13 @@ import pytest
 
 pytest.importorskip("flint")
 
+from recovery.lsa.population import population_quadratic  # noqa: E402
+from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior  # noqa: E402
 from recovery.realizability.best import best_realizable  # noqa: E402
 from recovery.realizability.certifier import IntervalCertifier  # noqa: E402
 from recovery.realizability.exact import exact_phi, exact_quadratic_data, exact_value  # noqa: E402
 from recovery.realizability.inner import _as_quad, _Inner  # noqa: E402
 from recovery.realizability.patch_bounds import _BoxBounds  # noqa: E402
-from recovery.lsa.population import population_quadratic  # noqa: E402
-from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior  # noqa: E402
 
 
 def _quad(d):

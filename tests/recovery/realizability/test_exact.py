@@ -6,10 +6,10 @@ import pytest
 
 pytest.importorskip("flint")
 
-from recovery.realizability.exact import _round_down, _round_up, exact_phi, exact_quadratic_data, exact_value  # noqa: E402
-from recovery.lsa.reparam import phi  # noqa: E402
 from recovery.lsa.population import population_quadratic  # noqa: E402
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior  # noqa: E402
+from recovery.lsa.reparam import phi  # noqa: E402
+from recovery.realizability.exact import _round_down, _round_up, exact_phi, exact_quadratic_data, exact_value  # noqa: E402
 
 
 def test_exact_value_and_phi():

@@ -6,10 +6,10 @@ import pytest
 
 pytest.importorskip("flint")
 
-from recovery.realizability.best import best_realizable  # noqa: E402
-from recovery.realizability.interval import verify_cover  # noqa: E402
 from recovery.lsa.population import population_quadratic  # noqa: E402
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior  # noqa: E402
+from recovery.realizability.best import best_realizable  # noqa: E402
+from recovery.realizability.interval import verify_cover  # noqa: E402
 
 
 def _quad(d):

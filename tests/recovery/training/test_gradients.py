@@ -2,7 +2,6 @@
 vs Monte Carlo and the one-layer empirical quadratic vs the Gram path."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,8 +9,8 @@ from hypothesis import strategies as st
 
 import recovery.training.loop as tr
 from recovery.lsa.model import lsa_forward
-from recovery.lsa.reparam import features, phi
 from recovery.lsa.prompts import BernoulliInit, DirichletPrior, UniformBinaryPrior, UniformInit, sample_prompts
+from recovery.lsa.reparam import features, phi
 from recovery.training.loop import Subspace, compress_prompts
 
 

@@ -1,7 +1,6 @@
 """Tests for recovery.training.gram: the Gram-form forward pass vs lsa_forward, and the accuracy read-out."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 

@@ -1,7 +1,6 @@
 """Tests for recovery.training.subspace: the coordinates of the parameter subspaces."""
 from __future__ import annotations
 
-
 import numpy as np
 
 from recovery.training.loop import Subspace

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recovery.training import thm41 as t41
 from recovery.lsa.model import lsa_forward
 from recovery.lsa.prompts import BernoulliInit, DirichletPrior, UniformBinaryPrior, UniformInit, sample_prompts
+from recovery.training import thm41 as t41
 
 
 def _prompts(B, d, n, S, seed):

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from reductions.deciders.bm_program import decide_bm
+from reductions.deciders.source import Decision, decide
 from reductions.problems.bm_program import BMProgram
 from reductions.problems.separability import Separability
-from reductions.deciders.source import Decision, decide
 
 
 def _lp_separable(P: np.ndarray, Q: np.ndarray) -> bool:

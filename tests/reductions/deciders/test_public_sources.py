@@ -15,13 +15,13 @@ The folder is not part of the repository: the tests skip with a reason when it i
 
 from __future__ import annotations
 
-from tests.paths import SHARED
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from reductions import CNF, chain, decide, load_problem
+from tests.paths import SHARED
 
 ROOT = SHARED
 

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reductions import Partition, Separability, decide, generate
-from reductions.proof import all_cnfs, all_colorings, all_nae_sats, all_set_splittings
 from reductions.deciders.source import METHOD_PROBLEMS, PROOF_LEVELS, Decision
+from reductions.proof import all_cnfs, all_colorings, all_nae_sats, all_set_splittings
 
 #: proof level of a NO per method (brute separability: its split enumeration rests on HiGHS's LP
 #: infeasibility claims, so it is a solver proof, not an exact one)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from tests.paths import SHARED
 import itertools
 import json
 from fractions import Fraction
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 
 from reductions import CNF, NAESAT, Coloring, Partition, Separability, SetSplitting, load_problem
 from reductions.problems.base import problems
+from tests.paths import SHARED
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from recovery.programs.solvers import solve
 from recovery.programs.verification import verify
 from reductions.deciders.bm_program import decide_bm
-from reductions.rules.graph import chain
+from reductions.deciders.source import decide
 from reductions.problems.bm_program import BMProgram
 from reductions.problems.cnf import CNF
 from reductions.problems.lsa_program import LSAProgram
 from reductions.problems.separability import Separability
 from reductions.problems.set_splitting import SetSplitting
 from reductions.rules import bm_program_to_lsa_program as rule
-from reductions.deciders.source import decide
+from reductions.rules.graph import chain
 
 LAYOUTS = ("fixed", "compact")
 
@@ -131,7 +131,7 @@ def test_structure_linear_rows_bounded_objective_not_phi(layout):
             assert name("b", u) in fixed or name("A", c, row.j) in fixed  # linear after fixing
             if layout == "fixed":
                 assert v == 1  # D is a 0/1 pattern; data live in fixed entries
-    for u, c, v in prog.objective.D:
+    for u, c, _ in prog.objective.D:
         for nm in (name("b", u), name("A", c, prog.objective.j)):
             lo, hi = prog.bounds[nm]
             assert lo == 0 and hi is not None and hi > 0

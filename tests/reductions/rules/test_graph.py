@@ -13,8 +13,8 @@ import pytest
 
 from reductions import CNF, Coloring, LSAProgram, chain, decide, load_problem, path, rules_graph
 from reductions.problems.base import Reduction, problems
-from reductions.rules.graph import RULES, format_graph
 from reductions.proof import all_cnfs, all_colorings, check_reduction
+from reductions.rules.graph import RULES, format_graph
 
 
 def test_graph_nodes_edges_and_rule_modules():

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from recovery.programs.solvers import solve
 from recovery.programs.verification import verify
-from reductions.rules.graph import chain
+from reductions.deciders.source import decide
 from reductions.problems.lsa_program import LSAProgram
 from reductions.problems.partition import Partition
 from reductions.rules import partition_to_lsa_program as rule
-from reductions.deciders.source import decide
+from reductions.rules.graph import chain
 
 
 def _signs(inst: Partition):

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reductions.problems.base import load_problem
 from reductions.deciders.bm_program import decide_bm
+from reductions.deciders.source import decide
+from reductions.problems.base import load_problem
 from reductions.problems.bm_program import BMProgram, basic_plane, rescale_plane, vertex_box
 from reductions.problems.separability import Separability
 from reductions.rules import separability_to_bm_program as rule
-from reductions.deciders.source import decide
 
 
 def _dim1_instances():
@@ -30,7 +30,7 @@ def _dim1_instances():
     for ni in (1, 2):
         for P in itertools.combinations(grid, ni):
             rest = [x for x in grid if x not in P]
-            for nq in range(0, 4):
+            for nq in range(4):
                 for Q in itertools.combinations(rest, nq):
                     yield Separability(inside=[[x] for x in P], outside=[[x] for x in Q])
 

@@ -19,6 +19,7 @@ from recovery.paper.claims import (
     check_theorem_3_3,
     check_theorem_3_5,
     check_theorem_4_1,
+    ledger,
     outcome_of,
     run_claims,
     run_one,
@@ -26,7 +27,6 @@ from recovery.paper.claims import (
     verdict_theorem_3_3,
     verdict_theorem_3_5,
 )
-from recovery.paper.claims import ledger
 from recovery.paper.claims._common import exact_is_positive_definite, exact_solve
 from recovery.paper.claims.result import to_jsonable
 

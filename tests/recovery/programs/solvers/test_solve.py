@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import recovery.programs.solvers as solvers
-from recovery.lsa.reparam import phi
 from benchmarks.suites.solver_programs import (
     complementarity,
     contradictory_fixing,
@@ -16,6 +15,7 @@ from benchmarks.suites.solver_programs import (
     planted,
     sign_infeasible,
 )
+from recovery.lsa.reparam import phi
 from recovery.programs.program import BilinearProgram, ProgramBuilder
 from recovery.programs.solvers import SOLVER_NAMES, available_solvers, solve
 from recovery.programs.solvers.result import Outcome
