@@ -152,6 +152,10 @@ def _render_claims(stdout: str, tmp: Path) -> str:
     return markdown_table(rows, keep or None)
 
 
+def _render_fig5(stdout: str, tmp: Path) -> str:
+    return (tmp / "fig5" / "fig5_population.md").read_text(encoding="utf-8")
+
+
 FRAGMENTS: tuple[Fragment, ...] = (
     Fragment("quick", "The quick suite",
              ("lsahard bench --suite quick --out {dir}/run --no-progress --no-report",
@@ -166,6 +170,9 @@ FRAGMENTS: tuple[Fragment, ...] = (
     Fragment("bnb", "Certified best one-layer LSA (branch and bound)",
              ("python -m benchmarks.perf.bench_bnb --d 1 2 3",),
              lambda out, tmp: markdown_table(json_rows(out)), "minutes"),
+    Fragment("fig5", "Fig. 5 population table (f* certified for d <= 4)",
+             ("lsahard paper fig5 --out {dir}/fig5 --workers 2",),
+             _render_fig5, "about 10 minutes on 2 cores"),
 )
 
 
