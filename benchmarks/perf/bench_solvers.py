@@ -2,12 +2,14 @@
 
     python -m benchmarks.perf.bench_solvers [--time-limit 10] [--seeds 3] [--out results.json]
 
-Instances (all answers known by construction):
+Instances (all answers known by construction)::
+
   phi-d{2,3}   : phi recovery systems from_phi(phi(b, A)) (feasible)
   planted-d3   : 12 random sparse rows (==, <=, >=) with rhs from a random (b, A) (feasible)
   sign-infeas  : a product of nonnegative bounded variables <= -1 (infeasible)
   compl-zero   : complementarity min b0 A00 + b1 A10 = 0 (optimal 0)
   compl-pos    : same with b0, A00 >= 1 forced (minimum 1 > 0)
+
 Each cell: status (how many seeds agree) and median wall time in seconds.
 """
 

@@ -7,7 +7,8 @@ Run: ``python -m benchmarks.perf.bench_training [--quick] [--skip-fig3] [--out D
   (d = 4, n = 100, L = 10), next to the prompts/s of the literal forward pass ``recovery.lsa.model.lsa_forward``
   (forward only) to show what the Gram compression buys;
 * the wall time of ``recovery.paper.experiments.fig3`` with its default (full) settings: 45 trainings
-  (|S| in {2,3,4} x L in {1,2,3} x 5 seeds); the target is 5 minutes on this 2-core machine.
+  (``|S|`` in {2,3,4} x L in {1,2,3} x 5 seeds); the target is 5 minutes on this 2-core machine.
+
 The bundled OpenBLAS runs on one thread throughout (:func:`recovery.lsa.blas_threads.single_blas_thread`:
 single-core numbers).
 """

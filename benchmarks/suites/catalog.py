@@ -2,6 +2,7 @@
 
 Suites
 ------
+===================  ==============================================================================
 ``quick`` (default)  a few tiny sizes of every available family, every level, every installed
                      solver; sized to finish in under 5 minutes on 2 cores.
 ``scaling``          sizes grow one round at a time; a (level, solver) configuration is dropped
@@ -12,6 +13,7 @@ Suites
 ``recovery``         delegates to ``benchmarks.perf.bench_recovery.run`` (registered by the command line).
 ``paper``            delegates to ``recovery.paper.experiments.run_paper_suite(out_dir, quick=...)``.
 ``claims``           delegates to ``recovery.paper.claims.run_claims(out_dir, quick=...)``.
+===================  ==============================================================================
 
 Where things live: :mod:`~benchmarks.suites.definitions` (:class:`Suite`, :class:`FamilyPlan`,
 the built-in suites and their registry), :mod:`~benchmarks.suites.planning` (one round's

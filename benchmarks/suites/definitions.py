@@ -1,11 +1,13 @@
 """What a suite is (:class:`Suite` of :class:`FamilyPlan` objects), the built-in suites and their registry.
 
+===================  ==============================================================================
 ``quick`` (default)  a few tiny sizes of every available family, every level, every installed
                      solver; sized to finish in under 5 minutes on 2 cores.
 ``scaling``          sizes grow one round at a time (adaptive plans, see
                      :func:`benchmarks.suites.driver.run_suite`).
 ``tiny``             partition at n = 4 with the exact solvers (a real end-to-end self-test).
 ``toy*``             toy families only (runner self-tests and demos, no solver stack needed).
+===================  ==============================================================================
 
 The delegated suites (:mod:`benchmarks.suites.delegated`) share the namespace of suite names.
 """

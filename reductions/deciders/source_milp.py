@@ -5,7 +5,7 @@ problem        model
 =============  ==============================================================
 cnf            x in {0,1}^n, one row per clause: #true literals >= 1
 nae_sat        1 <= #true <= w - 1 per clause (x_1 = 1: NAE is closed under complement)
-set_splitting  1 <= #side-1 <= |c| - 1 per subset
+set_splitting  ``1 <= #side-1 <= |c| - 1`` per subset
 partition      sum 2 a_i y_i = sum a_i
 coloring       one-hot x_{v,c}, one row per edge and colour
 separability   a binary per outside point, big-M from a Cramer bound (below)
@@ -18,15 +18,15 @@ q.w - g <= -1 (q in Q_i).  If this polyhedron is non-empty it has a minimal face
 {x : A_I x = b_I}, and that face contains a basic solution: r = rank(A_I) independent rows,
 a non-singular r x r submatrix M of [R | -1] restricted to them, the other variables 0, and by
 Cramer's rule x_k = det(M_k) / det(M) with M_k = M with one column replaced by the right-hand
-side (entries +-1).  det(M) is a non-zero integer, so |x_k| <= |det(M_k)| and by Hadamard's
-inequality
+side (entries +-1).  det(M) is a non-zero integer, so ``abs(x_k) <= abs(det(M_k))`` and by
+Hadamard's inequality::
 
     |det(M_k)| <= min( sqrt(N) * prod_{t} max(1, ||R[:, t]||_2) * max(1, sqrt(N)),      (columns)
                        prod of the dim+1 largest max(1, sqrt(||r||^2 + 2)) over rows r ) (rows)
 
-with N = |P| + |Q|.  Hence a box |w_t|, |g| <= B with B = ceil of that bound loses no YES
-instance, and then every |q.w_i - g_i + 1| <= B (||q||_1 + 1) + 1 =: M_q, a valid big-M for
-the disjunction "q.w_1 <= g_1 - 1 or q.w_2 <= g_2 - 1".  (tests/test_source_solvers.py checks
+with ``N = |P| + |Q|``.  Hence a box ``|w_t|, |g| <= B`` with B = ceil of that bound loses no YES
+instance, and then every ``|q.w_i - g_i + 1| <= B (||q||_1 + 1) + 1 =: M_q``, a valid big-M for
+the disjunction "q.w_1 <= g_1 - 1 or q.w_2 <= g_2 - 1".  (tests/reductions/deciders/test_source_milp.py checks
 the MILP against split enumeration exhaustively on small instances.)
 """
 

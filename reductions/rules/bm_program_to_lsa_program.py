@@ -22,10 +22,12 @@ entry                  meaning                               bounds
 ``A[k, 0]``            constant 1                            fixed
 ``A[k+1+l n+t, 0]``    ``-q_l,t`` (outside coordinates)      fixed
 ``A[0, j]``, j >= 1    constant -1                           fixed
-``A[1+s n+t, j]``      ``p_t`` of the s-th inside point       fixed
-                       stored in column j (``c = floor(d/n)`` points per column, in order)
+``A[1+s n+t, j]``      ``p_t`` of the s-th inside point      fixed
+                       stored in column j (in order)
 every other entry      0                                     fixed
 =====================  ====================================  =====================
+
+Column j >= 1 holds ``c = floor(d/n)`` inside points, in order.
 
 Rows (each touches ONE column of A, every product has a fixed factor, so every row is linear
 once the fixed entries are substituted -- ``highs-milp`` applies):

@@ -28,7 +28,7 @@ __all__ = [
     "APP_A_REL_TOL",
 ]
 
-#: Fig. 3 accuracies reported by the paper (MATH.md section 7), keyed by (|S|, L). Read off a plot
+#: Fig. 3 accuracies reported by the paper (MATH.md section 7), keyed by ``(|S|, L)``. Read off a plot
 #: ("roughly"), hence :data:`FIG3_TOL`.
 PAPER_FIG3: dict[tuple[int, int], float] = {
     (3, 1): 0.55,

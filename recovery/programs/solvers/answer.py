@@ -6,23 +6,23 @@ reductions have a nonnegative objective whose zero minimum certifies feasibility
 
 Answers and what proves them (:data:`PROOF_LEVELS`):
 
-=========  ==============  ========================================================================
-answer     proof           when
-=========  ==============  ========================================================================
-``yes``    ``exact``       the point, clipped to its bounds, satisfies every row **exactly** and
-                           its exact objective is ``<= 0`` (tried on the solver's point and on it
-                           rounded to dyadic rationals ``k / 2^e``, ``e`` in 0, 10, 20, 30)
-``no``     ``exact``       an exact argument: a row without free variables is violated, or an
-                           exact decision procedure (``z3``) proved the program infeasible
-``no``     ``solver        the solver proved infeasibility (SCIP, Gurobi, MAiNGO, the HiGHS MILP
-           proof``         with its presolve-off confirmation, an infeasible relaxation), or a
-                           proven dual bound exceeds :data:`NO_BOUND_MARGIN` for a program with an
-                           objective
-``unknown`` ``none``       anything else, with the reason: a point that satisfies the rows only
-                           within the tolerance model of :mod:`recovery.programs.verification`, an objective above
-                           0 without a proven bound, a time limit, a result whose own numbers
-                           contradict its label
-=========  ==============  ========================================================================
+===========  ==============  ========================================================================
+answer       proof           when
+===========  ==============  ========================================================================
+``yes``      ``exact``       the point, clipped to its bounds, satisfies every row **exactly** and
+                             its exact objective is ``<= 0`` (tried on the solver's point and on it
+                             rounded to dyadic rationals ``k / 2^e``, ``e`` in 0, 10, 20, 30)
+``no``       ``exact``       an exact argument: a row without free variables is violated, or an
+                             exact decision procedure (``z3``) proved the program infeasible
+``no``       ``solver        the solver proved infeasibility (SCIP, Gurobi, MAiNGO, the HiGHS MILP
+             proof``         with its presolve-off confirmation, an infeasible relaxation), or a
+                             proven dual bound exceeds :data:`NO_BOUND_MARGIN` for a program with an
+                             objective
+``unknown``  ``none``        anything else, with the reason: a point that satisfies the rows only
+                             within the tolerance model of :mod:`recovery.programs.verification`, an objective above
+                             0 without a proven bound, a time limit, a result whose own numbers
+                             contradict its label
+===========  ==============  ========================================================================
 
 For a program built by a reduction, a YES additionally needs the source witness obtained by the
 backward map to pass the source's exact check (``reductions.deciders.certify``); a program-level YES never
