@@ -6,13 +6,16 @@ problem module (in the order below, the order of the reduction graph's nodes), s
 is complete.
 """
 
+# the import order is the registration order: the order of the graph's nodes
+# isort: off
 from reductions.problems import (  # noqa: F401  (imported to register the problems)
-    bm_program,
     cnf,
-    coloring,
-    lsa_program,
     nae_sat,
-    partition,
-    separability,
     set_splitting,
+    partition,
+    coloring,
+    separability,
+    bm_program,
+    lsa_program,
 )
+# isort: on

@@ -7,13 +7,15 @@ Importing this package imports every rule module, so the registry is complete; t
 the order of :data:`reductions.rules.graph.RULES` and of the graph's edges.
 """
 
+# the import order is the registration order: the order of RULES and of the edges
+# isort: off
 from reductions.rules import (  # noqa: F401  (imported to register the rules)
-    bm_program_to_lsa_program,
     cnf_to_nae_sat,
-    coloring_to_cnf,
     nae_sat_to_separability,
     nae_sat_to_set_splitting,
+    set_splitting_to_separability,
+    coloring_to_cnf,
     partition_to_lsa_program,
     separability_to_bm_program,
-    set_splitting_to_separability,
+    bm_program_to_lsa_program,
 )

@@ -27,15 +27,17 @@ import numpy as np
 from recovery.programs.program import BilinearProgram
 
 # every runner module registers its solvers on import; this order is the order of SOLVER_NAMES
+# isort: off
 from recovery.programs.solvers import (  # noqa: F401
-    global_solvers,
-    heuristics,
-    milp,
-    registry,
-    relaxations,
     scip_direct,
+    global_solvers,
+    milp,
+    heuristics,
+    relaxations,
     z3_exact,
 )
+# isort: on
+from recovery.programs.solvers import registry
 from recovery.programs.solvers.answer import program_answer
 from recovery.programs.solvers.isolation import run_isolated
 from recovery.programs.solvers.result import STATUSES, Outcome, SolveResult
