@@ -20,10 +20,14 @@ Two measurements per ``d``:
   workers=--workers)`` on the exact rational quadratic: float search and interval re-verification
   times, leaves, the verified enclosure ``[f_lower, f_upper]``, the CPU time of the run and its
   workers (``cpu_s``; on a shared machine ``cpu_s / workers`` estimates the wall time when idle) and
-  ``/proc/loadavg`` at the end.
+  ``/proc/loadavg`` at the end.  For ``d = 5`` (beyond ``best_realizable``'s certified range) the same
+  pipeline is called directly (:func:`certify_direct`: multistart, the float search of
+  :func:`recovery.realizability.bnb._bnb_certify` within ``--time-limit``, and the re-verification of
+  :func:`recovery.realizability.interval.certify_bnb` if the search closed its gap); without a
+  closed gap it reports the search's frontier (lower bound, open boxes, pruned volume fraction).
 
-``OPENBLAS_NUM_THREADS=1 python -m benchmarks.perf.bench_bnb [--d 1 2 3 4] [--profile] [--interval]
-[--certify --workers 2]`` prints one JSON object per line.  Wall-clock numbers are machine dependent; nothing here is asserted by the tests.
+``OPENBLAS_NUM_THREADS=1 python -m benchmarks.perf.bench_bnb [--d 1 2 3 4 5] [--profile] [--interval]
+[--certify --workers 2 --time-limit 3600]`` prints one JSON object per line.  Wall-clock numbers are machine dependent; nothing here is asserted by the tests.
 """
 from __future__ import annotations
 
@@ -41,8 +45,17 @@ import numpy as np
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
 from recovery.realizability.best import _as_quad, _BoxBounds, _PatchBounds, best_realizable
+from recovery.realizability.bnb import INTERVAL_SEARCH_SLACK, _bnb_certify
 from recovery.realizability.bnb_profile import _bnb_width_profile
-from recovery.realizability.interval import BATCH, ENGINES, IntervalCertifier, exact_phi, exact_quadratic_data, exact_value
+from recovery.realizability.interval import (
+    BATCH,
+    ENGINES,
+    IntervalCertifier,
+    certify_bnb,
+    exact_phi,
+    exact_quadratic_data,
+    exact_value,
+)
 
 
 def throughput(d: int, boxes: int = 8192, seed: int = 0) -> dict:
@@ -128,10 +141,12 @@ def _cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def certify(d: int, workers: int = 2) -> dict:
+def certify(d: int, workers: int = 2, time_limit: float = 3600.0) -> dict:
+    if d > 4:
+        return certify_direct(d, workers, time_limit)
     t0 = time.perf_counter()
     c0 = _cpu_seconds()
-    r = best_realizable(_exact_quad(d), method="bnb", starts=4, rng=0, workers=workers, time_limit=3600.0)
+    r = best_realizable(_exact_quad(d), method="bnb", starts=4, rng=0, workers=workers, time_limit=time_limit)
     iv = r.details.get("interval", {})
     return {"d": d, "workers": workers, "certified": r.certified_global, "f_lower": r.f_lower,
             "f_best": r.f_best, "f_upper": r.f_upper, "search_s": r.details["bnb"]["seconds"],
@@ -139,6 +154,47 @@ def certify(d: int, workers: int = 2) -> dict:
             "verify_s": iv.get("verify_seconds"), "resplit_boxes": iv.get("resplit_boxes"),
             "failed_boxes": iv.get("failed_boxes"), "total_s": time.perf_counter() - t0,
             "cpu_s": _cpu_seconds() - c0, "loadavg_after": _loadavg()}
+
+
+def certify_direct(d: int, workers: int = 2, time_limit: float = 3600.0, gap_tol: float = 1e-5) -> dict:
+    """The certified pipeline of ``best_realizable(method="bnb")`` called step by step (any ``d``).
+
+    Parameters
+    ----------
+    d : int
+        Chain length minus one.
+    workers : int
+        Processes of the search and of the re-verification.
+    time_limit : float
+        Seconds of the float search (wall).
+    gap_tol : float
+        Relative gap of the certificate.
+
+    Returns
+    -------
+    dict
+        The search's status, bound, boxes and pruned volume fraction, and the certificate's
+        ``certified``, ``f_lower`` and ``f_upper`` when the search closed its gap.
+    """
+    t0 = time.perf_counter()
+    c0 = _cpu_seconds()
+    qe = _exact_quad(d)
+    q, _ = _as_quad(qe.to_float())
+    ms = best_realizable(qe.to_float(), starts=4, rng=0)
+    bb = _bnb_certify(q, d, ms.b, ms.A, ms.f_best, time_limit, gap_tol * INTERVAL_SEARCH_SLACK, workers=workers,
+                      record=True)
+    leaves = bb.pop("leaves")
+    out = {"d": d, "workers": workers, "time_limit": time_limit, "f_best": bb["f"], "search_status": bb["status"],
+           "search_lower_bound": bb["lower_bound"], "gap": bb["gap"], "search_s": bb["seconds"], "nodes": bb["nodes"],
+           "open_boxes": bb["open_boxes"], "leaves": int(leaves[0].size),
+           "pruned_volume_fraction": bb["pruned_volume_fraction"], "min_halfwidth": bb["min_halfwidth"],
+           "certified": False, "f_lower": None, "f_upper": None}
+    if bb["status"] == "gap closed":
+        rig = certify_bnb(qe, d, _BoxBounds(q, d), bb["b"], bb["A"], leaves, gap_tol, workers=workers)
+        out.update({"certified": rig["certified"], "f_lower": rig["f_lower"], "f_upper": rig["f_upper"],
+                    "verify_s": rig.get("verify_seconds"), "failed_boxes": rig.get("failed_boxes")})
+    out.update({"total_s": time.perf_counter() - t0, "cpu_s": _cpu_seconds() - c0, "loadavg_after": _loadavg()})
+    return out
 
 
 def _loadavg() -> str:
@@ -156,9 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--interval", action="store_true", help="arb re-verification throughput and projection")
     ap.add_argument("--certify", action="store_true", help="full rigorous certificate (slow for d >= 3)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--time-limit", type=float, default=3600.0, help="seconds of the certify search")
     a = ap.parse_args(argv)
-    if any(d < 1 or d > 4 for d in a.d):
-        ap.error("--d values must be in 1..4")
+    if any(d < 1 or d > 5 for d in a.d):
+        ap.error("--d values must be in 1..5")
     for d in a.d:
         print(json.dumps(throughput(d)), flush=True)
         if a.profile:
@@ -166,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         if a.interval:
             print(json.dumps(interval_throughput(d, workers=a.workers)), flush=True)
         if a.certify:
-            print(json.dumps(certify(d, a.workers)), flush=True)
+            print(json.dumps(certify(d, a.workers, a.time_limit)), flush=True)
     return 0
 
 

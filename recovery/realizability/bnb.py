@@ -39,7 +39,9 @@ class _Search:
     def __init__(self, q: SimpleQuadratic, d: int, best: tuple, shrink: bool, record: bool,
                  gap_tol: float = 0.0) -> None:
         self.q, self.d, self.best, self.gap_tol = q, d, best, gap_tol
-        self.pb = _BoxBounds(q, d, shrink)
+        # the cheaper eigenvalue bound of step 2 (a slightly lower, still valid bound: 3 869 992 instead
+        # of 3 862 730 boxes at d = 4, with an eigenvalue step about 3 times cheaper than eigvalsh)
+        self.pb = _BoxBounds(q, d, shrink, lam_bound="trace_power")
         self.inner = _Inner(q, d)
         self.nodes = self.won_shrunk = self.polished = 0
         self.record = record
@@ -198,9 +200,12 @@ def _bnb_certify(q: SimpleQuadratic, d: int, b_inc: np.ndarray, A_inc: np.ndarra
                  shrink: bool = True, workers: int = 1, progress: bool = False, record: bool = False) -> dict:
     """Best-first branch-and-bound over the ``d + 1`` patches (see :func:`patch_box_lower_bound`).
 
-    Incumbent ``U`` (float value of ``(b_inc, A_inc)``); every evaluated box centre is a candidate.
-    Each box gets the larger of the exact-metric bound and, when ``H`` is badly conditioned and
-    ``shrink`` is on, the shrunk-metric bound (step 7 of :func:`patch_box_lower_bound`).
+    Incumbent ``U`` (float value of ``(b_inc, A_inc)``); every box centre evaluated in the exact metric
+    is a candidate (with the shrunk metric, :meth:`_BoxBounds.evaluate` skips the exact one where it
+    cannot change the pruning decision, and on centres whose shrunk value, a lower bound of ``f``,
+    is not below ``U - tol``).  Each box gets the shrunk-metric bound (step 7 of
+    :func:`patch_box_lower_bound`; when ``H`` is badly conditioned and ``shrink`` is on) and the
+    exact-metric bound where it was evaluated, the larger of the two.
     Boxes with lower bound ``>= U - tol`` (``tol = gap_tol max(1, |U|)``) are pruned; each round
     splits the ``batch`` open boxes of smallest bound in half along the side with the largest share of
     the bound's loss (``w_i`` times its coefficient in ``2 Al + Y + 2 sqrt(Y) Gam``; where the bound is

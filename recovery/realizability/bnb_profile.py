@@ -5,9 +5,9 @@ from typing import Any
 
 import numpy as np
 
-from recovery.validation import check_int, check_real, check_rng
 from recovery.realizability.inner import _as_quad
 from recovery.realizability.patch_bounds import _BoxBounds, _PatchBounds
+from recovery.validation import check_int, check_real, check_rng
 
 __all__: list[str] = []
 

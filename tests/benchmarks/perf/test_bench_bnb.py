@@ -19,7 +19,7 @@ def test_bench_bnb_throughput_and_profile(capsys):
     assert prof["exact"]["unresolved"] == 0.0
     assert sum(prof["best"]["fraction_per_level"].values()) == pytest.approx(1.0)
     with pytest.raises(SystemExit):
-        bench_bnb.main(["--d", "5"])
+        bench_bnb.main(["--d", "6"])
 
 
 def test_bench_bnb_interval_and_certify(capsys):
@@ -29,3 +29,9 @@ def test_bench_bnb_interval_and_certify(capsys):
     assert iv["arb_boxes_per_s_cholesky"] > 0 and iv["numpy_boxes_per_s_cholesky"] > 0
     assert iv["numpy_over_arb_cholesky"] > 0 and iv["projected_verify_s_1_workers_numpy"] > 0
     assert cert["certified"] and cert["f_lower"] <= cert["f_best"] <= cert["f_upper"]
+
+
+def test_bench_bnb_certify_direct_matches_the_certified_pipeline():
+    r = bench_bnb.certify_direct(1, workers=1, time_limit=60.0)
+    assert r["search_status"] == "gap closed" and r["certified"]
+    assert r["f_lower"] <= r["f_best"] <= r["f_upper"] and r["pruned_volume_fraction"] == pytest.approx(1.0)

@@ -11,8 +11,7 @@ from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior  # noqa: E402
 from recovery.realizability.ball_bound import BallMetric, box_bounds  # noqa: E402
 from recovery.realizability.best import best_realizable  # noqa: E402
 from recovery.realizability.inner import _as_quad, _Inner  # noqa: E402
-from recovery.realizability.interval import (IntervalCertifier, exact_phi, exact_quadratic_data,  # noqa: E402
-                                             exact_value)
+from recovery.realizability.interval import IntervalCertifier, exact_phi, exact_quadratic_data, exact_value  # noqa: E402
 from recovery.realizability.patch_bounds import _BoxBounds  # noqa: E402
 
 

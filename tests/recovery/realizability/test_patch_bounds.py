@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from recovery.lsa.reparam import num_pairs
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
+from recovery.lsa.reparam import num_pairs
 from recovery.realizability.inner import SimpleQuadratic, _as_quad, inner_solve
 from recovery.realizability.patch_bounds import _PatchBounds, patch_box_lower_bound
 
@@ -190,7 +190,7 @@ def test_box_bounds_prune_at_keeps_every_pruning_decision(rng):
     w = 2.0 ** rng.integers(-6, -2, (300, d)).astype(float)
     lo, val, _ = pb.evaluate(1, t, w, float(q.c))
     thr = float(np.quantile(lo, 0.5))
-    lo2, val2, _ = pb.evaluate(1, t, w, float(q.c), prune_at=thr)
+    lo2, val2, _ = pb.evaluate(1, t, w, float(q.c), prune_at=thr, skip_gap=None)
     # a sub-batch may round differently in the last bits (batched BLAS), hence the 1e-12 allowances
     clear = np.abs(lo - thr) > 1e-12
     assert np.array_equal((lo >= thr)[clear], (lo2 >= thr)[clear])
@@ -199,3 +199,71 @@ def test_box_bounds_prune_at_keeps_every_pruning_decision(rng):
     assert np.allclose(val[below], val2[below], rtol=0, atol=1e-12)
     skipped = np.isinf(val2)
     assert np.all(lo2 <= lo + 1e-12) and np.all(lo2[skipped] >= thr) and skipped.sum() > 0
+
+
+def test_lam_max_upper_bounds_the_largest_eigenvalue(rng):
+    """The trace-power bound of step 2 is never below ``lambda_max`` (it can fail: any smaller value
+    would), is tight for rank one, 0 for zero matrices, and within ``n^(2^-(m+1))`` of ``lambda_max``."""
+    from recovery.realizability.batch_linalg import LAM_SQUARINGS, _lam_max_upper
+
+    n = 20
+    G = rng.standard_normal((400, n, n)) * 10.0 ** rng.uniform(-8, 8, (400, 1, 1))
+    # spectra from flat to steeply decaying, scaled over 16 orders of magnitude
+    decay = 10.0 ** (-rng.uniform(0, 6, (400, 1)) * np.linspace(0, 1, n)[None])
+    Q, _ = np.linalg.qr(G)
+    T = np.einsum("kij,kj,klj->kil", Q, decay * 10.0 ** rng.uniform(-8, 8, (400, 1)), Q)
+    T = 0.5 * (T + np.swapaxes(T, 1, 2))
+    lam = np.linalg.eigvalsh(T)[:, -1]
+    up = _lam_max_upper(T)
+    assert np.all(up >= lam * (1 - 1e-13))
+    assert np.all(up <= lam * n ** (2.0 ** -(LAM_SQUARINGS + 1)) * (1 + 1e-9))
+    v = rng.standard_normal((5, n))
+    assert np.allclose(_lam_max_upper(np.einsum("ki,kj->kij", v, v)), (v * v).sum(1), rtol=1e-9)
+    assert np.all(_lam_max_upper(np.zeros((3, n, n))) == 0.0)
+
+
+
+def test_box_bounds_skip_gap_keeps_pruning_and_valid_bounds(rng):
+    """Skipping the exact metric on boxes far below the threshold changes no pruning decision on
+    these boxes, every bound stays between the shrunk one and the both-metric one, and every centre
+    whose shrunk value is below the threshold is still evaluated exactly."""
+    from recovery.realizability.patch_bounds import _BoxBounds
+
+    q, d = _as_quad(population_quadratic(3, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5)))
+    pb = _BoxBounds(q, d)
+    t = rng.uniform(-1, 1, (400, d))
+    w = 2.0 ** rng.integers(-7, -2, (400, d)).astype(float)
+    lo, val, _ = pb.evaluate(0, t, w, float(q.c))
+    lo_s, val_s, _ = pb.shrunk.evaluate(0, t, w, float(q.c))
+    thr = float(np.quantile(lo, 0.3))
+    lo2, val2, _ = pb.evaluate(0, t, w, float(q.c), prune_at=thr, skip_gap=0.3)
+    clear = np.abs(lo - thr) > 1e-12
+    skipped = np.isinf(val2) & (lo_s < thr)
+    assert skipped.sum() > 0
+    far = thr - lo_s >= 0.3 * (thr - pb.c0)
+    assert np.all(far[skipped]) and np.all(val_s[skipped] >= thr)
+    assert np.all(lo2 <= lo + 1e-12) and np.all(lo2 >= lo_s - 1e-12)
+    # on these boxes the exact metric prunes none of the skipped ones
+    assert not np.any((lo >= thr)[skipped & clear])
+    assert np.array_equal((lo >= thr)[clear & ~skipped], (lo2 >= thr)[clear & ~skipped])
+    assert np.allclose(val2[val_s < thr], val[val_s < thr], rtol=0, atol=1e-12)
+
+
+def test_trace_power_box_bound_is_valid_and_below_the_eigvalsh_one(rng):
+    """The search's bound (``lam_bound="trace_power"``) is never above the ``eigvalsh`` one and never
+    above ``f`` at points sampled in the boxes (it can fail: a too small eigenvalue bound would)."""
+    from recovery.realizability.patch_bounds import _BoxBounds
+
+    qq = population_quadratic(3, 100, prior=UniformBinaryPrior(), init=BernoulliInit(0.5))
+    q, d = _as_quad(qq)
+    fast, ref = _BoxBounds(q, d, lam_bound="trace_power"), _BoxBounds(q, d)
+    t = rng.uniform(-1, 1, (200, d))
+    w = 2.0 ** rng.integers(-7, -2, (200, d)).astype(float)
+    lo_f, _, _ = fast.evaluate(1, t, w, float(q.c))
+    lo_r, _, _ = ref.evaluate(1, t, w, float(q.c))
+    assert np.all(lo_f <= lo_r + 1e-12) and np.any(lo_f > fast.c0)
+    for i in np.argsort(-lo_f)[:6]:
+        fs = [inner_solve(qq, _patch_b(1, t[i] + w[i] * rng.uniform(-1, 1, d)))[1] for _ in range(30)]
+        assert min(fs) >= lo_f[i] - 1e-12
+    with pytest.raises(ValueError, match="lam_bound"):
+        _BoxBounds(q, d, lam_bound="power")
