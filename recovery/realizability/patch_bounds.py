@@ -305,6 +305,7 @@ def patch_box_lower_bound(quad: Any, k: int, center: Any, halfwidth: Any, *, met
         raise ValueError("halfwidth must be >= 0")
     if metric not in ("exact", "shrunk", "best"):
         raise ValueError(f"metric must be 'exact', 'shrunk' or 'best', got {metric!r}")
+    pb: _PatchBounds | _BoxBounds
     if metric == "shrunk":
         sp = _shrunk_spectrum(q.H)
         if sp is None:
