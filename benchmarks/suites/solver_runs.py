@@ -21,6 +21,7 @@ from typing import Any
 import reductions
 from recovery.programs.program import BilinearProgram
 from recovery.programs.solvers import available_solvers, solve
+from recovery.programs.solvers import registry as solver_registry
 from reductions.deciders.certify import answer_for_program, answer_for_result, checked_provenance
 
 __all__ = ["OBJECTIVE_TOL", "LSA_EXACT", "FORKSERVER_PRELOAD", "decide_outcome", "run_decide", "lsa_outcome",
@@ -29,8 +30,9 @@ __all__ = ["OBJECTIVE_TOL", "LSA_EXACT", "FORKSERVER_PRELOAD", "decide_outcome",
 #: a verified LSA point counts as YES when its (exact, verifier) objective is at most this.
 OBJECTIVE_TOL = 1e-6
 
-#: solvers of the portfolio that can prove infeasibility (exact in the scaling sense)
-LSA_EXACT = frozenset({"scip", "maingo", "gurobi", "highs-milp", "mccormick", "shor"})
+#: solvers of the portfolio that can prove infeasibility (exact in the scaling sense), as the solver
+#: registry declares them
+LSA_EXACT = frozenset(solver_registry.proving())
 
 #: modules worth importing once in the fork server that forks the workers of this module's runners
 #: (read by :func:`benchmarks.runner.run.preload_modules`)
