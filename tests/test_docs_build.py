@@ -11,6 +11,7 @@ def test_docs_build_without_warnings(tmp_path):
     pytest.importorskip("sphinx", reason="sphinx is not installed (pip install -e '.[docs]')")
     pytest.importorskip("myst_parser", reason="myst-parser is not installed (pip install -e '.[docs]')")
     pytest.importorskip("pydata_sphinx_theme", reason="pydata-sphinx-theme is not installed (pip install -e '.[docs]')")
+    pytest.importorskip("sphinx_gallery", reason="sphinx-gallery is not installed (pip install -e '.[docs]')")
     from sphinx.cmd.build import build_main
 
     out = tmp_path / "html"
