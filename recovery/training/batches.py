@@ -5,9 +5,9 @@ from typing import Any
 
 import numpy as np
 
-from recovery.training._args import check_count
 from recovery.training.gram import GramBatch, make_prompts
 from recovery.training.settings import _Settings
+from recovery.validation import check_int
 
 #: fraction of the sampled training prompts held out for model selection when ``validation`` is not given
 DEFAULT_VALIDATION = 0.2
@@ -33,8 +33,8 @@ def _batches(cfg: _Settings, data: Any, train_size: Any, test_size: Any, p: floa
     """(train, validation or None, test) prompts: sampled from ``rng`` or taken from ``data``, then split."""
     val_b: GramBatch | None = None
     if data is None:
-        train_size = default_train_size(cfg.d) if train_size is None else check_count(train_size, "train_size", 1)
-        check_count(test_size, "test_size", 1)
+        train_size = default_train_size(cfg.d) if train_size is None else check_int(train_size, "train_size", min_value=1)
+        check_int(test_size, "test_size", min_value=1)
         train_b = make_prompts(train_size, cfg.d, cfg.n, num_states=cfg.num_states, p=p, rng=rng)
         test_b = make_prompts(test_size, cfg.d, cfg.n, num_states=cfg.num_states, p=p, rng=rng)
     else:
@@ -80,7 +80,7 @@ def default_train_size(d: int) -> int:
     >>> default_train_size(5), default_train_size(200)
     (8000, 2000)
     """
-    d = check_count(d, "d", 1)
+    d = check_int(d, "d", min_value=1)
     fits = DEFAULT_TRAIN_BYTES // (8 * (d + 1) ** 2)
     return int(max(MIN_DEFAULT_TRAIN_SIZE, min(DEFAULT_TRAIN_SIZE, fits)))
 

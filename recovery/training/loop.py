@@ -41,7 +41,6 @@ import numpy as np
 
 from recovery.lsa.blas_threads import one_blas_thread, single_blas_thread
 from recovery.lsa.population import population_quadratic
-from recovery.training._args import make_rng
 from recovery.training.batches import (
     DEFAULT_TRAIN_BYTES,
     DEFAULT_TRAIN_SIZE,
@@ -67,6 +66,7 @@ from recovery.training.result import SCHEMA, TrainResult
 from recovery.training.selection import Selection
 from recovery.training.settings import OBJECTIVES, OPTIMIZERS, _check_data, _check_settings, _Settings
 from recovery.training.subspace import SUBSPACES, Subspace
+from recovery.validation import check_rng
 
 #: Adam minibatch size for L >= 2 when the prompts are sampled by :func:`train` and ``batch_size`` is None
 DEFAULT_BATCH_SIZE = 800
@@ -326,7 +326,7 @@ def train(
                           optimizer, objective, validation)
     _check_data(data, cfg)
     sub = Subspace(subspace, cfg.d, cfg.L)
-    rng = make_rng(seed)
+    rng = check_rng(seed, "seed")
     train_b, val_b, test_b = _batches(cfg, data, train_size, test_size, p, rng)
     batch_size = cfg.batch_size
     if batch_size is None and data is None and objective == "sampled" and cfg.L >= 2 and optimizer == "adam":

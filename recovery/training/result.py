@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from recovery.training._args import check_count
 from recovery.training.subspace import Subspace
+from recovery.validation import check_int
 
 __all__ = ["SCHEMA", "TrainResult"]
 
@@ -126,9 +126,9 @@ class TrainResult:
         object.__setattr__(self, "val_history", tuple((int(s), float(v)) for s, v in self.val_history))
         if self.val_loss is not None:
             object.__setattr__(self, "val_loss", float(self.val_loss))
-        object.__setattr__(self, "val_size", check_count(self.val_size, "val_size", 0))
+        object.__setattr__(self, "val_size", check_int(self.val_size, "val_size", min_value=0))
         if self.best_step is not None:
-            object.__setattr__(self, "best_step", check_count(self.best_step, "best_step", 0))
+            object.__setattr__(self, "best_step", check_int(self.best_step, "best_step", min_value=0))
 
     @property
     def theta(self) -> np.ndarray:

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from recovery.training._args import check_count, check_fraction, check_positive
+from recovery.training._args import check_fraction, check_positive
 from recovery.training.gram import SUPPORTED_STATES
+from recovery.validation import check_int
 
 OPTIMIZERS = ("adam", "lbfgs")
 OBJECTIVES = ("sampled", "population")
@@ -38,18 +39,18 @@ class _Settings:
 def _check_settings(num_states: Any, layers: Any, d: Any, n: Any, steps: Any, lr: Any, init_scale: Any,
                     time_limit: Any, batch_size: Any, eval_every: Any, optimizer: Any, objective: Any,
                     validation: Any) -> _Settings:
-    num_states = check_count(num_states, "num_states")
+    num_states = check_int(num_states, "num_states")
     if num_states not in SUPPORTED_STATES:
         raise ValueError(f"num_states must be one of {SUPPORTED_STATES}, got {num_states}")
-    L, d, n, steps = check_count(layers, "layers", 1), check_count(d, "d", 1), check_count(n, "n", 1), check_count(steps, "steps", 1)
+    L, d, n, steps = check_int(layers, "layers", min_value=1), check_int(d, "d", min_value=1), check_int(n, "n", min_value=1), check_int(steps, "steps", min_value=1)
     lr, init_scale = check_positive(lr, "lr"), check_positive(init_scale, "init_scale")
     if time_limit is not None:
         time_limit = check_positive(time_limit, "time_limit")
     if batch_size is not None:
-        batch_size = check_count(batch_size, "batch_size", 1)
+        batch_size = check_int(batch_size, "batch_size", min_value=1)
         if optimizer == "lbfgs":
             raise ValueError("batch_size (minibatches) needs optimizer='adam'; L-BFGS is full batch")
-    eval_every = check_count(eval_every, "eval_every", 1)
+    eval_every = check_int(eval_every, "eval_every", min_value=1)
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
     if objective not in OBJECTIVES:

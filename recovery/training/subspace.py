@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from recovery.training._args import check_count
 from recovery.training.gram import Layers
+from recovery.validation import check_int
 
 __all__ = ["SUBSPACES", "Subspace"]
 
@@ -69,8 +69,8 @@ class Subspace:
     def __post_init__(self) -> None:
         if self.name not in SUBSPACES:
             raise ValueError(f"subspace must be one of {SUBSPACES}, got {self.name!r}")
-        check_count(self.d, "d", 1)
-        check_count(self.num_layers, "layers", 1)
+        check_int(self.d, "d", min_value=1)
+        check_int(self.num_layers, "layers", min_value=1)
 
     @property
     def per_layer(self) -> int:

@@ -20,7 +20,7 @@ import numpy as np
 from recovery.lsa.blas_threads import one_blas_thread
 from recovery.lsa.model import lsa_forward
 from recovery.lsa.prompts import sample_prompts
-from recovery.training._args import check_count, check_positive
+from recovery.training._args import check_positive
 from recovery.training.gram import SUPPORTED_STATES, prior_and_init
 from recovery.training.thm41 import (
     blocks_to_layers,
@@ -31,6 +31,7 @@ from recovery.training.thm41 import (
     random_blocks,
     theta_recursion,
 )
+from recovery.validation import check_int
 
 __all__ = ["DEFAULT_MAX_BYTES", "MAX_THM41_WORK", "RecursionErrors", "prompt_bytes", "recursion_errors",
            "thm41_report", "thm41_units"]
@@ -192,8 +193,8 @@ def recursion_errors(Z0: np.ndarray, blocks: Sequence[Any]) -> RecursionErrors:
 
 def _check_report_args(layers: Any, d: Any, n: Any, num_states: Any, prompts: Any, scale: Any,
                        max_bytes: Any) -> tuple[int, int, int, int, float]:
-    layers, d, n = check_count(layers, "layers", 1), check_count(d, "d", 1), check_count(n, "n", 1)
-    prompts = check_count(prompts, "prompts", 1)
+    layers, d, n = check_int(layers, "layers", min_value=1), check_int(d, "d", min_value=1), check_int(n, "n", min_value=1)
+    prompts = check_int(prompts, "prompts", min_value=1)
     scale = check_positive(scale, "scale")
     if num_states not in SUPPORTED_STATES:
         raise ValueError(f"num_states must be one of {SUPPORTED_STATES}, got {num_states}")
@@ -283,7 +284,7 @@ def thm41_report(layers: int, d: int, n: int, *, num_states: int = 2, prompts: i
     True
     """
     layers, d, n, prompts, scale = _check_report_args(layers, d, n, num_states, prompts, scale, max_bytes)
-    rng = np.random.default_rng(check_count(seed, "seed", 0))
+    rng = np.random.default_rng(check_int(seed, "seed", min_value=0))
     prior, init = prior_and_init(num_states, 0.5)
     Z0 = sample_prompts(prompts, d, n, prior=prior, init=init, rng=rng).Z0
     blocks = random_blocks(d, layers, rng, scale=scale)
