@@ -9,7 +9,7 @@ import argparse
 import math
 from collections.abc import Callable
 
-__all__ = ["positive_float", "time_limit", "max_bytes", "seed", "positive_int", "add_json", "add_time_limit",
+__all__ = ["positive_float", "time_limit", "max_bytes", "seed", "positive_int", "open_probability", "add_json", "add_time_limit",
            "add_max_bytes", "add_seed"]
 
 
@@ -49,27 +49,27 @@ def positive_float(flag: str, unit: str = "a number") -> Callable[[str], float]:
     return parse
 
 
-def positive_int(flag: str, minimum: int = 1) -> Callable[[str], int]:
-    """An argparse type for ``flag``: an integer >= ``minimum``.
-
-    ``1e3`` is refused: counts are written as integers.
+def positive_int(flag: str, minimum: int = 1, maximum: int | None = None) -> Callable[[str], int]:
+    """A type for ``flag``: an integer in ``[minimum, maximum]`` (``1e3`` is refused: counts are written as integers).
 
     Parameters
     ----------
     flag : str
-        The option, named in the error message.
+        The flag named in the messages.
     minimum : int, optional
-        The smallest value accepted.
+        Smallest allowed value.
+    maximum : int or None, optional
+        Largest allowed value (None: no upper bound).
 
     Returns
     -------
     callable
-        ``parse(text) -> int``, raising :class:`argparse.ArgumentTypeError` otherwise.
+        The argparse type.
 
     Examples
     --------
-    >>> positive_int("--jobs")(" 4 ")
-    4
+    >>> positive_int("--workers", 1, 8)("3")
+    3
     """
     def parse(text: str) -> int:
         try:
@@ -78,6 +78,38 @@ def positive_int(flag: str, minimum: int = 1) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"{flag} must be an integer >= {minimum}, got {text!r}") from None
         if v < minimum:
             raise argparse.ArgumentTypeError(f"{flag} must be an integer >= {minimum}, got {text!r}")
+        if maximum is not None and v > maximum:
+            raise argparse.ArgumentTypeError(f"{flag} must be <= {maximum}, got {text!r}")
+        return v
+    parse.__name__ = flag
+    return parse
+
+
+def open_probability(flag: str) -> Callable[[str], float]:
+    """A type for ``flag``: a number in the open interval (0, 1).
+
+    Parameters
+    ----------
+    flag : str
+        The flag named in the messages.
+
+    Returns
+    -------
+    callable
+        The argparse type.
+
+    Examples
+    --------
+    >>> open_probability("--p")("0.3")
+    0.3
+    """
+    def parse(text: str) -> float:
+        try:
+            v = float(str(text).strip())
+        except ValueError:
+            v = float("nan")
+        if not 0.0 < v < 1.0:  # also false for NaN
+            raise argparse.ArgumentTypeError(f"{flag} must be a number in (0, 1), got {text!r}")
         return v
     parse.__name__ = flag
     return parse

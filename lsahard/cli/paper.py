@@ -40,17 +40,6 @@ def _fig5(args: argparse.Namespace) -> int:
     return 0
 
 
-def _probability(text: str) -> float:
-    """``--p``: a number strictly between 0 and 1."""
-    try:
-        v = float(str(text).strip())
-    except ValueError:
-        v = float("nan")
-    if not 0.0 < v < 1.0:  # also false for NaN
-        raise argparse.ArgumentTypeError(f"--p must be a number in (0, 1), got {text!r}")
-    return v
-
-
 def register(subparsers: Any) -> None:
     """Add ``lsahard paper experiments`` and ``lsahard paper fig5`` to the ``lsahard`` sub-parsers.
 
@@ -79,7 +68,7 @@ def register(subparsers: Any) -> None:
     f.add_argument("--out", type=Path, required=True, help="output directory")
     f.add_argument("--dmax", type=cli_args.positive_int("--dmax"), default=10, help="largest d (default 10)")
     f.add_argument("--n", type=cli_args.positive_int("--n"), default=100, help="context chains (default 100)")
-    f.add_argument("--p", type=_probability, default=0.5, help="initial law Bern(p), 0 < p < 1 (default 0.5)")
+    f.add_argument("--p", type=cli_args.open_probability("--p"), default=0.5, help="initial law Bern(p), 0 < p < 1 (default 0.5)")
     f.add_argument("--batch", type=cli_args.positive_int("--batch"), default=2000,
                    help="sampled prompts per d for the accuracies (default 2000)")
     f.add_argument("--starts", type=cli_args.positive_int("--starts"), default=40,

@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from lsahard.cli.args import add_json, add_seed, add_time_limit, positive_float, positive_int
+from lsahard.cli.args import add_json, add_seed, add_time_limit, open_probability, positive_float, positive_int
 from recovery.lsa.population import population_quadratic
 from recovery.lsa.prompts import BernoulliInit, UniformBinaryPrior
 from recovery.lsa.reparam import num_pairs
@@ -38,27 +37,6 @@ BEST_MAX_STARTS = 10_000
 #: largest --workers accepted by ``lsahard best``
 BEST_MAX_WORKERS = 64
 _FLOAT_MAX = int(1.7976931348623157e308)  # largest finite float64, as an exact integer
-
-
-def _int_at_most(flag: str, minimum: int, maximum: int) -> Callable[[str], int]:
-    """An argparse type: an integer in ``[minimum, maximum]`` (the lower end as in ``lsahard.cli.args``)."""
-    base = positive_int(flag, minimum)
-
-    def parse(text: str) -> int:
-        v = base(text)
-        if v > maximum:
-            raise argparse.ArgumentTypeError(f"{flag} must be <= {maximum}, got {text!r}")
-        return v
-    parse.__name__ = flag
-    return parse
-
-
-def _open_probability(text: str) -> float:
-    """``--p``: a number in the open interval (0, 1)."""
-    v = positive_float("--p", "a probability")(text)
-    if not v < 1.0:
-        raise argparse.ArgumentTypeError(f"--p must be a probability in (0, 1), got {text!r}")
-    return v
 
 
 def _load_recover_file(path: str) -> tuple[int, list]:
@@ -165,20 +143,20 @@ def register(subparsers: Any) -> None:
 
     q = subparsers.add_parser("best", help="best realisable one-layer LSA for binary chains",
                               description=__doc__.split("\n\n")[2])
-    q.add_argument("--d", type=_int_at_most("--d", 1, BEST_MAX_D), required=True,
+    q.add_argument("--d", type=positive_int("--d", 1, BEST_MAX_D), required=True,
                    help=f"chain length minus one (1 <= d <= {BEST_MAX_D})")
     q.add_argument("--n", type=positive_int("--n"), required=True, help="number of context chains")
-    q.add_argument("--p", type=_open_probability, required=True, help="initial probability P(s_1 = 1), in (0, 1)")
+    q.add_argument("--p", type=open_probability("--p"), required=True, help="initial probability P(s_1 = 1), in (0, 1)")
     q.add_argument("--certified", action="store_true", help="global certificate (d <= 4)")
     q.add_argument("--certifier", choices=("bnb", "scip"), default="bnb",
                    help="with --certified: sphere/patch branch-and-bound (default) or SCIP")
-    q.add_argument("--starts", type=_int_at_most("--starts", 1, BEST_MAX_STARTS), default=10,
+    q.add_argument("--starts", type=positive_int("--starts", 1, BEST_MAX_STARTS), default=10,
                    help=f"random multistart directions, 1 <= K <= {BEST_MAX_STARTS} (default 10)")
     add_seed(q)
     q.add_argument("--gap-tol", type=positive_float("--gap-tol"), default=1e-5,
                    help="certified iff f* - lower bound <= GAP_TOL max(1, |f*|) (default 1e-5)")
     add_time_limit(q, 900.0, "certifier time limit in seconds (d = 4 needs a few minutes with --workers 2)")
-    q.add_argument("--workers", type=_int_at_most("--workers", 1, BEST_MAX_WORKERS), default=1,
+    q.add_argument("--workers", type=positive_int("--workers", 1, BEST_MAX_WORKERS), default=1,
                    help="processes for the branch-and-bound (default 1); progress goes to stderr every 15 s")
     add_json(q)
     q.set_defaults(func=_best)
