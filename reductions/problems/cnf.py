@@ -22,7 +22,7 @@ import numpy as np
 
 from reductions.problems.cnf_dimacs import format_dimacs, parse_dimacs
 from reductions.problems.problem import Problem, check_header, register_problem
-from reductions.problems.values import as_bool_tuple
+from reductions.problems.values import as_bool_tuple, read_text
 
 __all__ = ["CNF", "ClauseFormula", "validate_clauses", "literal_value"]
 
@@ -352,10 +352,7 @@ class CNF(ClauseFormula):
             For a file that is not UTF-8 text or malformed DIMACS.
         """
         path = Path(path)
-        try:
-            text = path.read_text()
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"instance: {path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
+        text = read_text(path)
         return cls.from_dimacs(text, source=str(path))
 
     def to_dimacs(self, comment: str | None = None) -> str:

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from reductions.problems.problem import Problem, check_header, register_problem
+from reductions.problems.values import read_text
 
 __all__ = ["Coloring"]
 
@@ -369,10 +370,7 @@ class Coloring(Problem):
             For a file that is not UTF-8 text or malformed DIMACS.
         """
         path = Path(path)
-        try:
-            text = path.read_text()
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"instance: {path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
+        text = read_text(path)
         return cls.from_dimacs(text, k, source=str(path))
 
     def to_dimacs(self, comment: str | None = None) -> str:

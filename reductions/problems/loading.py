@@ -16,6 +16,7 @@ from typing import Any
 from reductions.problems.cnf import CNF
 from reductions.problems.coloring import Coloring
 from reductions.problems.problem import Problem, problem_class
+from reductions.problems.values import read_text
 
 __all__ = ["load_problem", "BILINEAR_SCHEMA", "GRAPH_SUFFIXES"]
 
@@ -54,10 +55,9 @@ def _read_compressed(path: Path) -> str:
 
 
 def _read_json(path: Path, k: int | None) -> Problem:
+    text = read_text(path)
     try:
-        data = json.loads(path.read_text())
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"instance: {path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"instance: {path}: invalid JSON ({exc})") from exc
     except ValueError as exc:  # Python's limit on integer digits (4300 by default)

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from numbers import Integral, Rational, Real
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["as_fraction", "as_points", "as_bool_tuple", "check_coordinate", "MAX_COORDINATE", "to_jsonable"]
+__all__ = ["as_fraction", "as_points", "as_bool_tuple", "check_coordinate", "MAX_COORDINATE", "to_jsonable",
+           "read_text"]
 
 
 def as_fraction(x: Any, name: str = "value") -> Fraction:
@@ -210,3 +212,27 @@ def to_jsonable(x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         return [to_jsonable(v) for v in x]
     raise TypeError(f"cannot convert {type(x).__name__} to JSON")
+
+
+def read_text(path: Path) -> str:
+    """The text of an instance file, with one ValueError naming the file when it is not UTF-8.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    str
+        Its contents.
+
+    Raises
+    ------
+    ValueError
+        For a file that is not UTF-8 text.
+    """
+    try:
+        return path.read_text()
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"instance: {path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
